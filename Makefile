@@ -1,0 +1,58 @@
+# ecdop: `make run` to try it, `make test` to check it. Both set up everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app ecdop
+STAMP := .make
+
+.PHONY: run test lint system-deps assets install clean
+
+$(STAMP):
+	mkdir -p $(STAMP) instance
+
+# System libraries WeasyPrint renders PDFs with; installed only when missing (needs root/sudo).
+$(STAMP)/system-deps: | $(STAMP)
+	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q $$missing; \
+	fi
+	touch $@
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP)/install: pyproject.toml $(BIN)/python | $(STAMP)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# GOV.UK Frontend from npm, compiled into static/dist (not committed).
+$(STAMP)/assets: package.json static/src/ecdop.scss | $(STAMP)
+	npm install --no-audit --no-fund --silent
+	npm run --silent build
+	touch $@
+
+system-deps: $(STAMP)/system-deps
+install: $(STAMP)/system-deps $(STAMP)/install
+assets: $(STAMP)/assets
+
+run: install assets
+	$(FLASK) db upgrade
+	ECDOP_ENV=development $(FLASK) seed-demo
+	@echo "ecdop is starting on http://127.0.0.1:$(PORT)"
+	ECDOP_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/dist $(STAMP)

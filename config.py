@@ -1,0 +1,90 @@
+"""Configuration classes for ecdop.
+
+Settings live here; only secrets and deployment addresses come from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+DEFAULT_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused in production
+
+
+class BaseConfig:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecdop.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Sessions hold who is signed in to a system about dead children: short, strict cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 0
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    CASES_PER_PAGE = 25
+    SERVICE_NAME = "ecdop"
+    # Addresses in outgoing messages are built from this, never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    MAIL_FROM = os.environ.get("ECDOP_MAIL_FROM", "ecdop@localhost")
+    SEED_DEMO_ALLOWED = False
+    DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")
+    REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        missing = [key for key in cls.REQUIRED_KEYS if not settings.get(key)]
+        if missing:
+            raise RuntimeError(f"Missing required configuration: {', '.join(missing)}")
+
+
+class DevelopmentConfig(BaseConfig):
+    SEED_DEMO_ALLOWED = True
+
+
+class TestConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "ECDOP_TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
+    )
+    RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "1000 per minute"
+    SEED_DEMO_ALLOWED = True
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(BaseConfig):
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    TRUSTED_PROXY_COUNT = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "1"))
+    REQUIRED_KEYS = (*BaseConfig.REQUIRED_KEYS, "PUBLIC_BASE_URL")
+
+    @classmethod
+    def validate(cls, settings: dict) -> None:
+        super().validate(settings)
+        if settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(settings["SECRET_KEY"]) < 32:
+            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters")
+        if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            raise RuntimeError("Production needs DATABASE_URL pointing at PostgreSQL")
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[BaseConfig]:
+    name = name or os.environ.get("ECDOP_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"Unknown ECDOP_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None

@@ -1,0 +1,141 @@
+"""ecdop: the child death overview workflow."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from flask import Flask, g
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import config_for
+
+PROJECT_ROOT_TEMPLATES = "../templates"
+PROJECT_ROOT_STATIC = "../static"
+
+
+def create_app(config: str | dict | None = None) -> Flask:
+    """Build an app. Configures only: no queries, no I/O."""
+    app = Flask(
+        __name__,
+        template_folder=PROJECT_ROOT_TEMPLATES,
+        static_folder=PROJECT_ROOT_STATIC,
+        instance_relative_config=False,
+    )
+    _configure(app, config)
+    _register_templates(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, config: str | dict | None) -> None:
+    overrides = config if isinstance(config, dict) else {}
+    config_class = config_for(config if isinstance(config, str) else overrides.get("ENV_NAME"))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    config_class.validate(app.config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Concurrent writers wait for SQLite's lock instead of failing at once.
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": {"timeout": 30}}
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _register_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from ecdop import template_helpers
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(app.root_path, PROJECT_ROOT_TEMPLATES)),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+    template_helpers.register(app)
+
+
+def _register_extensions(app: Flask) -> None:
+    import ecdop.models  # noqa: F401 - every model, so the mappers and metadata are complete
+    from ecdop.auth.queries import load_user
+    from ecdop.db import enforce_sqlite_foreign_keys
+    from ecdop.extensions import csrf, db, limiter, login_manager, migrate
+
+    enforce_sqlite_foreign_keys()
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ecdop.auth.views import admin_blueprint, auth_blueprint
+    from ecdop.cases.views import cases_blueprint
+    from ecdop.home import home_blueprint
+    from ecdop.notifications.views import notifications_blueprint
+
+    for blueprint in (
+        home_blueprint,
+        auth_blueprint,
+        admin_blueprint,
+        notifications_blueprint,
+        cases_blueprint,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from ecdop import errors
+    from ecdop.auth.permissions import enforce_declared_permission
+
+    app.before_request(_new_csp_nonce)
+    app.before_request(enforce_declared_permission)
+    app.after_request(_protective_headers)
+    errors.register(app)
+
+
+def _new_csp_nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _protective_headers(response):
+    nonce = g.get("csp_nonce", "")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Case data must not linger in shared browser or proxy caches.
+    if response.mimetype != "text/css" and not response.mimetype.endswith("javascript"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_cli(app: Flask) -> None:
+    from ecdop.cli import register_commands
+
+    register_commands(app)

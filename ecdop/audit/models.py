@@ -1,0 +1,67 @@
+"""Append-only audit events: who did what, to which record, when and from where."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ecdop.auth.models import User
+from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+
+
+class AuditAction(enum.StrEnum):
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGGED_OUT = "logged_out"
+    NOTIFICATION_SUBMITTED = "notification_submitted"
+    NOTIFICATION_VIEWED = "notification_viewed"
+    RECEIPT_DOWNLOADED = "receipt_downloaded"
+    CASE_CREATED = "case_created"
+    CASE_LINKED = "case_linked"
+    CASE_FLAGGED_POSSIBLE_DUPLICATE = "case_flagged_possible_duplicate"
+    CASE_VIEWED = "case_viewed"
+    CASE_LIST_SEARCHED = "case_list_searched"
+    DUPLICATE_CONFIRMED_AND_MERGED = "duplicate_confirmed_and_merged"
+    DUPLICATE_REJECTED = "duplicate_rejected"
+    USER_CREATED = "user_created"
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_DEACTIVATED = "organisation_deactivated"
+    ORGANISATION_REACTIVATED = "organisation_reactivated"
+    AREA_CREATED = "area_created"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_case_id_occurred_at", "case_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[AuditAction] = mapped_column(string_enum(AuditAction))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    # Never names or NHS numbers: references, ids and field names only.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_audit_events(session: Session, flush_context, instances) -> None:
+    """The ORM half of append-only; the database half is a trigger in the migrations."""
+    for record in (*session.dirty, *session.deleted):
+        if isinstance(record, AuditEvent) and (
+            record in session.deleted or session.is_modified(record)
+        ):
+            raise PermissionError("Audit events are append-only")

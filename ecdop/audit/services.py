@@ -1,0 +1,41 @@
+"""Writing audit events. Each is flushed in the caller's transaction, so it commits or rolls
+back with the change it describes."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.extensions import db
+
+
+def _request_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def _current_actor_id() -> int | None:
+    if has_request_context() and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+def record_event(
+    action: AuditAction,
+    *,
+    case_id: int | None = None,
+    subject=None,
+    actor_id: int | None = None,
+    details: dict | None = None,
+) -> AuditEvent:
+    audit_event = AuditEvent(
+        action=action,
+        actor_id=actor_id if actor_id is not None else _current_actor_id(),
+        case_id=case_id,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=getattr(subject, "id", None),
+        ip_address=_request_address(),
+        details=details or {},
+    )
+    db.session.add(audit_event)
+    return audit_event

@@ -1,0 +1,82 @@
+"""Forms for signing in and for administering accounts."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
+from wtforms import PasswordField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from ecdop.auth.models import ROLE_LABELS, OrganisationKind, Role
+from ecdop.auth.services import password_problem
+from ecdop.forms import (
+    GovCheckboxesField,
+    GovRadioField,
+    GovSelectField,
+    GovStringField,
+    GovSubmitField,
+)
+
+
+class LoginForm(FlaskForm):
+    email = GovStringField(
+        "Email address", validators=[InputRequired("Enter your email address"), Length(max=254)]
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=128)],
+    )
+    submit = GovSubmitField("Sign in")
+
+
+class OrganisationForm(FlaskForm):
+    name = GovStringField(
+        "Organisation name",
+        validators=[InputRequired("Enter the organisation's name"), Length(max=160)],
+    )
+    kind = GovRadioField(
+        "Type of organisation",
+        choices=[(kind.value, kind.label) for kind in OrganisationKind],
+        validators=[InputRequired("Choose the type of organisation")],
+    )
+    submit = GovSubmitField("Add organisation")
+
+
+def _acceptable_password(form, field) -> None:
+    if problem := password_problem(field.data or ""):
+        raise ValidationError(problem)
+
+
+class UserForm(FlaskForm):
+    full_name = GovStringField(
+        "Full name", validators=[InputRequired("Enter the person's full name"), Length(max=120)]
+    )
+    email = GovStringField(
+        "Email address",
+        validators=[
+            InputRequired("Enter an email address"),
+            Length(max=254),
+            Email("Enter an email address in the correct format, like name@example.nhs.uk"),
+        ],
+    )
+    job_title = GovStringField("Job title (optional)", validators=[Optional(), Length(max=120)])
+    phone = GovStringField("Telephone (optional)", validators=[Optional(), Length(max=40)])
+    role = GovRadioField(
+        "Role",
+        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        validators=[InputRequired("Choose a role")],
+    )
+    organisation_id = GovSelectField(
+        "Organisation", coerce=int, validators=[InputRequired("Choose an organisation")]
+    )
+    area_ids = GovCheckboxesField(
+        "Review areas", coerce=int, validators=[InputRequired("Choose at least one area")]
+    )
+    password = PasswordField(
+        "Initial password",
+        description="12 characters or more. Give it to the person by a separate, secure route.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter an initial password"), _acceptable_password],
+    )
+    submit = GovSubmitField("Create user")

@@ -1,0 +1,86 @@
+"""Who may do what: the one table of authorisation.
+
+Every view declares the permission it needs with ``@requires``; ``enforce_declared_permission``
+runs before every request and refuses any endpoint that declares nothing, so a new route is
+closed until someone decides who may use it. Object-level need-to-know (which area, which
+organisation) is applied by each feature's queries on top of this.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from ecdop.auth.models import Role
+from ecdop.extensions import login_manager
+
+
+class Permission(enum.StrEnum):
+    PUBLIC = "public"  # no sign-in: the login page, static files
+    SIGNED_IN = "signed_in"  # any signed-in user: home, sign out
+    NOTIFY_DEATH = "notify_death"
+    VIEW_OWN_NOTIFICATIONS = "view_own_notifications"
+    VIEW_AREA_CASES = "view_area_cases"
+    DECIDE_DUPLICATES = "decide_duplicates"
+    MANAGE_USERS = "manage_users"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.NOTIFIER: frozenset({Permission.NOTIFY_DEATH, Permission.VIEW_OWN_NOTIFICATIONS}),
+    Role.AGENCY_REPORTER: frozenset(),
+    Role.COORDINATOR: frozenset({Permission.VIEW_AREA_CASES, Permission.DECIDE_DUPLICATES}),
+    Role.PANEL_MEMBER: frozenset(),
+    Role.PANEL_CHAIR: frozenset(),
+    Role.BOARD_MEMBER: frozenset(),
+    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATIONS}),
+}
+
+# Endpoints registered by Flask itself rather than by our views.
+FRAMEWORK_ENDPOINTS: dict[str, Permission] = {"static": Permission.PUBLIC}
+
+View = TypeVar("View", bound=Callable)
+
+
+def requires(permission: Permission) -> Callable[[View], View]:
+    def declare(view: View) -> View:
+        view.required_permission = permission  # type: ignore[attr-defined]
+        return view
+
+    return declare
+
+
+def role_may(role: Role, permission: Permission) -> bool:
+    if permission in (Permission.PUBLIC, Permission.SIGNED_IN):
+        return True
+    return permission in ROLE_PERMISSIONS[role]
+
+
+def user_may(permission: Permission) -> bool:
+    return current_user.is_authenticated and role_may(current_user.role, permission)
+
+
+def declared_permission(endpoint: str) -> Permission | None:
+    if endpoint in FRAMEWORK_ENDPOINTS:
+        return FRAMEWORK_ENDPOINTS[endpoint]
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "required_permission", None)
+
+
+def enforce_declared_permission():
+    if request.endpoint is None:  # no route matched: let Flask answer 404/405
+        return None
+    permission = declared_permission(request.endpoint)
+    if permission is None:
+        abort(403)
+    if permission is Permission.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not role_may(current_user.role, permission):
+        abort(403)
+    return None

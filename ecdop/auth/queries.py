@@ -1,0 +1,74 @@
+"""Reading people, organisations and areas."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ecdop.auth.models import Area, Organisation, Role, User, user_areas
+from ecdop.extensions import db
+
+
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def all_users() -> list[User]:
+    statement = (
+        select(User)
+        .options(selectinload(User.areas), selectinload(User.organisation))
+        .order_by(User.active.desc(), func.lower(User.email))
+    )
+    return list(db.session.scalars(statement))
+
+
+def all_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
+
+
+def active_organisations() -> list[Organisation]:
+    statement = (
+        select(Organisation).where(Organisation.active).order_by(func.lower(Organisation.name))
+    )
+    return list(db.session.scalars(statement))
+
+
+def all_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area).order_by(Area.code)))
+
+
+def area_by_code(code: str) -> Area | None:
+    return db.session.scalar(select(Area).where(Area.code == code.strip().upper()))
+
+
+def organisation_by_name(name: str) -> Organisation | None:
+    statement = select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    return db.session.scalar(statement)
+
+
+def user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def organisation_or_404(organisation_id: int) -> Organisation:
+    return db.session.get(Organisation, organisation_id) or abort(404)
+
+
+def active_coordinators_of(area_id: int) -> list[User]:
+    statement = (
+        select(User)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .join(Organisation)
+        .where(
+            user_areas.c.area_id == area_id,
+            User.role == Role.COORDINATOR,
+            User.active,
+            Organisation.active,
+        )
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(statement))

@@ -1,0 +1,154 @@
+"""Signing in and out, and the administrator's pages for users and organisations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth import queries, services
+from ecdop.auth.forms import LoginForm, OrganisationForm, UserForm
+from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.permissions import Permission, requires
+from ecdop.extensions import db, limiter
+from ecdop.forms import ConfirmForm
+
+auth_blueprint = Blueprint("auth", __name__)
+admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+LOGIN_FAILED_MESSAGE = "Enter a correct email address and password"
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only our own paths: never another host, scheme or protocol-relative address."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:
+        return None
+    return target
+
+
+@auth_blueprint.route("/login", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+        form.email.errors.append(LOGIN_FAILED_MESSAGE)
+    return render_template("auth/login.html", form=form)
+
+
+@auth_blueprint.route("/logout", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def logout():
+    if ConfirmForm().validate_on_submit():
+        record_event(AuditAction.LOGGED_OUT)
+        db.session.commit()
+        logout_user()
+        flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@admin_blueprint.route("/users")
+@requires(Permission.MANAGE_USERS)
+def users():
+    return render_template("admin/users.html", users=queries.all_users(), toggle=ConfirmForm())
+
+
+@admin_blueprint.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def new_user():
+    form = UserForm()
+    form.organisation_id.choices = [(o.id, o.name) for o in queries.active_organisations()]
+    form.area_ids.choices = [(a.id, f"{a.code}: {a.name}") for a in queries.all_areas()]
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data or "",
+                phone=form.phone.data or "",
+                role=Role(form.role.data),
+                organisation=queries.organisation_or_404(form.organisation_id.data),
+                areas=[a for a in queries.all_areas() if a.id in form.area_ids.data],
+                password=form.password.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"User {user.email} created.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form)
+
+
+@admin_blueprint.route("/users/<int:user_id>/active", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def toggle_user(user_id: int):
+    user = queries.user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash("You cannot deactivate your own account.", "error")
+        else:
+            services.set_user_active(user, not user.active)
+            db.session.commit()
+            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@admin_blueprint.route("/organisations")
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisations():
+    return render_template(
+        "admin/organisations.html",
+        organisations=queries.all_organisations(),
+        toggle=ConfirmForm(),
+    )
+
+
+@admin_blueprint.route("/organisations/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(
+                form.name.data, OrganisationKind(form.kind.data)
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{organisation.name} added.", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form)
+
+
+@admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def toggle_organisation(organisation_id: int):
+    organisation = queries.organisation_or_404(organisation_id)
+    if ConfirmForm().validate_on_submit():
+        if organisation.id == current_user.organisation_id and organisation.active:
+            flash("You cannot deactivate your own organisation.", "error")
+        else:
+            services.set_organisation_active(organisation, not organisation.active)
+            db.session.commit()
+            state = "active" if organisation.active else "deactivated"
+            flash(f"{organisation.name} is now {state}.", "success")
+    return redirect(url_for("admin.organisations"))

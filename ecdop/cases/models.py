@@ -1,0 +1,101 @@
+"""A case: one child's death, however many notifications it arrived by."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecdop.auth.models import Area
+from ecdop.cases.states import INITIAL_STAGE, Stage
+from ecdop.db import Base, TimestampMixin, string_enum
+from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.models import Notification
+
+ACTIVE_CASE = text("merged_into_id IS NULL")
+
+
+class Case(Base, TimestampMixin):
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("area_id", "year", "sequence", name="uq_cases_area_year_sequence"),
+        # One live case per child per area: concurrent notifications of the same NHS number
+        # collide here instead of making two cases.
+        Index(
+            "uq_cases_area_id_nhs_number_active",
+            "area_id",
+            "nhs_number",
+            unique=True,
+            sqlite_where=text("nhs_number IS NOT NULL AND merged_into_id IS NULL"),
+            postgresql_where=text("nhs_number IS NOT NULL AND merged_into_id IS NULL"),
+        ),
+        Index("ix_cases_area_id_stage_created_at", "area_id", "stage", "created_at"),
+        Index("ix_cases_area_id_created_at", "area_id", "created_at"),
+        Index("ix_cases_duplicate_key", "area_id", "date_of_birth", "date_of_death", "sex"),
+        Index(
+            "ix_cases_family_name_key",
+            "family_name_key",
+            postgresql_ops={"family_name_key": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_cases_given_names_key",
+            "given_names_key",
+            postgresql_ops={"given_names_key": "text_pattern_ops"},
+        ),
+        Index("ix_cases_nhs_number", "nhs_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[Stage] = mapped_column(string_enum(Stage), default=INITIAL_STAGE)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    # The child, as first notified
+    given_names: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    given_names_key: Mapped[str] = mapped_column(String(100))
+    family_name_key: Mapped[str] = mapped_column(String(100))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[Sex] = mapped_column(string_enum(Sex))
+    ethnicity: Mapped[Ethnicity] = mapped_column(string_enum(Ethnicity))
+    postcode: Mapped[str] = mapped_column(String(8))
+
+    # The death
+    date_of_death: Mapped[date] = mapped_column(Date)
+    place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
+    expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
+
+    # Duplicate handling: a flag for the coordinator, and where a merged case now lives
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+    area: Mapped[Area] = relationship()
+    notifications: Mapped[list[Notification]] = relationship(
+        back_populates="case", order_by=Notification.submitted_at
+    )
+    possible_duplicate_of: Mapped[Case | None] = relationship(
+        foreign_keys=[possible_duplicate_of_id], remote_side=[id]
+    )
+    merged_into: Mapped[Case | None] = relationship(
+        foreign_keys=[merged_into_id], remote_side=[id]
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class CaseReferenceCounter(Base):
+    """The last sequence number used per area per year; its row lock serialises numbering."""
+
+    __tablename__ = "case_reference_counters"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_sequence: Mapped[int] = mapped_column(Integer, default=0)

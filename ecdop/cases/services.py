@@ -1,0 +1,192 @@
+"""Changes to cases: opening them from notifications, and deciding possible duplicates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import select, update
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.queries import active_coordinators_of
+from ecdop.cases.models import Case, CaseReferenceCounter
+from ecdop.cases.queries import case_with_nhs_number, possible_duplicate_of
+from ecdop.cases.states import Stage
+from ecdop.deadlines.services import queue_message
+from ecdop.extensions import db
+from ecdop.notifications.models import MatchResult, Notification
+from ecdop.notifications.rules import uk_today
+
+
+class CaseChangeRefused(ValueError):
+    """A change that cannot be made; the message is shown to the coordinator."""
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    case: Case
+    result: MatchResult
+
+
+def name_key(name: str) -> str:
+    """What name search matches on: case- and space-insensitive."""
+    return " ".join(name.lower().split())
+
+
+def _next_sequence(area_id: int, year: int) -> int:
+    """The next number in the area's sequence for the year.
+
+    The UPDATE takes a row lock, so concurrent notifications are numbered one after another.
+    A first case of the year inserts the counter; if two race to do so, the loser's unique
+    violation makes the request retry (see ecdop.transactions).
+    """
+    bump = (
+        update(CaseReferenceCounter)
+        .where(CaseReferenceCounter.area_id == area_id, CaseReferenceCounter.year == year)
+        .values(last_sequence=CaseReferenceCounter.last_sequence + 1)
+        .returning(CaseReferenceCounter.last_sequence)
+        .execution_options(synchronize_session=False)
+    )
+    sequence = db.session.scalar(bump)
+    if sequence is None:
+        db.session.add(CaseReferenceCounter(area_id=area_id, year=year, last_sequence=1))
+        db.session.flush()
+        sequence = 1
+    return sequence
+
+
+def _open_case(notification: Notification) -> Case:
+    year = uk_today().year
+    sequence = _next_sequence(notification.area_id, year)
+    case = Case(
+        reference=f"{notification.area.code}-{year}-{sequence:04d}",
+        area_id=notification.area_id,
+        year=year,
+        sequence=sequence,
+        stage=Stage.NOTIFIED,
+        given_names=notification.given_names,
+        family_name=notification.family_name,
+        given_names_key=name_key(notification.given_names),
+        family_name_key=name_key(notification.family_name),
+        nhs_number=notification.nhs_number,
+        date_of_birth=notification.date_of_birth,
+        sex=notification.sex,
+        ethnicity=notification.ethnicity,
+        postcode=notification.postcode,
+        date_of_death=notification.date_of_death,
+        place_of_death=notification.place_of_death,
+        expectation=notification.expectation,
+    )
+    db.session.add(case)
+    # A concurrent case for the same NHS number fails here, on the partial unique index.
+    db.session.flush()
+    record_event(AuditAction.CASE_CREATED, case_id=case.id, subject=case)
+    return case
+
+
+def match_to_case(notification: Notification) -> MatchOutcome:
+    """Link the notification to its child's case, opening one if there is none.
+
+    Same NHS number in the same area: linked. No NHS match but the same dates of birth and
+    death and sex: a new case flagged for the coordinator. Never merged silently.
+    """
+    existing = None
+    if notification.nhs_number:
+        existing = case_with_nhs_number(notification.area_id, notification.nhs_number)
+    if existing is not None:
+        outcome = MatchOutcome(existing, MatchResult.LINKED)
+        record_event(AuditAction.CASE_LINKED, case_id=existing.id, subject=notification)
+    else:
+        case = _open_case(notification)
+        candidate = possible_duplicate_of(case)
+        if candidate is not None:
+            case.possible_duplicate_of = candidate
+            record_event(
+                AuditAction.CASE_FLAGGED_POSSIBLE_DUPLICATE,
+                case_id=case.id,
+                subject=case,
+                details={"possible_duplicate_of": candidate.reference},
+            )
+            outcome = MatchOutcome(case, MatchResult.POSSIBLE_DUPLICATE)
+        else:
+            outcome = MatchOutcome(case, MatchResult.NEW)
+    notification.case = outcome.case
+    notification.match_result = outcome.result
+    db.session.flush()
+    _alert_coordinators(notification, outcome)
+    return outcome
+
+
+ALERT_SUBJECTS = {
+    MatchResult.NEW: "New child death notification: {reference}",
+    MatchResult.POSSIBLE_DUPLICATE: "New notification, possible duplicate: {reference}",
+    MatchResult.LINKED: "Further notification received for {reference}",
+}
+
+
+def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> None:
+    action_path = url_for("cases.show", case_id=outcome.case.id)
+    subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
+    for coordinator in active_coordinators_of(notification.area_id):
+        queue_message(
+            dedupe_key=f"notification:{notification.id}:to:{coordinator.id}",
+            recipient=coordinator,
+            subject=subject,
+            template="email/new_notification.txt",
+            action_path=action_path,
+            case=outcome.case,
+            match=outcome.result,
+            organisation=notification.organisation,
+        )
+
+
+def _check_version(case: Case, expected_version: int) -> None:
+    if case.version_id != expected_version:
+        raise CaseChangeRefused(
+            "Someone else changed this case while you were looking at it. "
+            "Check the latest details below and decide again."
+        )
+
+
+def confirm_same_child(case: Case, expected_version: int) -> Case:
+    """Merge a flagged case into the case it may duplicate, keeping every notification and
+    all history; the flagged case's reference then leads to the surviving case."""
+    _check_version(case, expected_version)
+    survivor = case.possible_duplicate_of
+    if survivor is None:
+        raise CaseChangeRefused("This case is not flagged as a possible duplicate")
+    if survivor.merged_into_id is not None:
+        raise CaseChangeRefused(f"{survivor.reference} has itself been merged; decide on it first")
+    if case.stage is not Stage.NOTIFIED:
+        raise CaseChangeRefused("Only cases still at the notified stage can be merged")
+    for notification in list(case.notifications):
+        notification.case = survivor
+    case.possible_duplicate_of = None
+    case.merged_into = survivor
+    db.session.flush()  # the merged case leaves the unique NHS index before the survivor joins it
+    if survivor.nhs_number is None and case.nhs_number is not None:
+        survivor.nhs_number = case.nhs_number
+    _repoint_flags(case, survivor)
+    details = {"merged": case.reference, "into": survivor.reference}
+    record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=case.id, details=details)
+    record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, details=details)
+    db.session.flush()
+    return survivor
+
+
+def _repoint_flags(merged: Case, survivor: Case) -> None:
+    flagged = select(Case).where(Case.possible_duplicate_of_id == merged.id)
+    for other in db.session.scalars(flagged):
+        other.possible_duplicate_of = survivor
+
+
+def reject_duplicate(case: Case, expected_version: int) -> None:
+    _check_version(case, expected_version)
+    other = case.possible_duplicate_of
+    if other is None:
+        raise CaseChangeRefused("This case is not flagged as a possible duplicate")
+    case.possible_duplicate_of = None
+    details = {"not_same_as": other.reference}
+    record_event(AuditAction.DUPLICATE_REJECTED, case_id=case.id, details=details)
+    db.session.flush()

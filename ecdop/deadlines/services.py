@@ -1,0 +1,34 @@
+"""Queueing messages in the outbox."""
+
+from __future__ import annotations
+
+from flask import render_template
+from sqlalchemy import select
+
+from ecdop.auth.models import User
+from ecdop.deadlines.models import OutboxMessage
+from ecdop.extensions import db
+
+
+def queue_message(
+    *, dedupe_key: str, recipient: User, subject: str, template: str, action_path: str, **context
+) -> OutboxMessage | None:
+    """Write one e-mail to the outbox, unless one with this key was already queued.
+
+    The body comes from templates/email/; it must never name the child.
+    """
+    existing = db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    )
+    if existing is not None:
+        return None
+    message = OutboxMessage(
+        dedupe_key=dedupe_key,
+        recipient_user_id=recipient.id,
+        recipient_email=recipient.email,
+        subject=subject,
+        body=render_template(template, recipient=recipient, action_path=action_path, **context),
+        action_path=action_path,
+    )
+    db.session.add(message)
+    return message

@@ -1,0 +1,47 @@
+"""Error pages: every failure gets a page a person can act on, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with that request", "Go back and try again."),
+    403: (
+        "You do not have access to this page",
+        "If you think you should, contact your CDOP coordinator or administrator.",
+    ),
+    404: ("Page not found", "Check the address, or go back to your home page."),
+    405: ("Sorry, that action is not available here", "Go back and try again."),
+    409: ("Someone else changed this record", "Reload the page to see the latest version."),
+    413: ("What you sent is too large", "Shorten it and try again."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+def _render(status: int, detail: str | None = None):
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors.html", title=title, advice=detail or advice), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError):
+        return _render(400, "Your session expired or the form was out of date. Go back, "
+                            "reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # The exception type and traceback only: never the request body, which may name a child.
+        logger.exception("Unhandled error")
+        return _render(500)

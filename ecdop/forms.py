@@ -1,0 +1,94 @@
+"""Form pieces every feature uses: GOV.UK widgets, stripping, and the day/month/year date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class GovStringField(StringField):
+    widget = GovTextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("filters", [strip])
+        super().__init__(*args, **kwargs)
+
+
+class GovTextAreaField(TextAreaField):
+    widget = GovTextArea()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("filters", [strip])
+        super().__init__(*args, **kwargs)
+
+
+class GovSelectField(SelectField):
+    widget = GovSelect()
+
+
+class GovRadioField(RadioField):
+    widget = GovRadioInput()
+
+
+class GovCheckboxesField(SelectMultipleField):
+    widget = GovCheckboxesInput()
+
+
+class GovSubmitField(SubmitField):
+    widget = GovSubmitInput()
+
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovDateField(DateField):
+    """A date typed as day, month and year, with the GOV.UK Design System's messages."""
+
+    widget = GovDateInput()
+
+    def process_formdata(self, valuelist):
+        # Always keep three parts, so the page can show back exactly what was typed.
+        parts = [strip(part) for part in (list(valuelist) + ["", "", ""])[:3]]
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
+        if missing:
+            raise ValueError(f"{self.label.text} must include a {' and a '.join(missing)}")
+        if not all(part.isdigit() and len(part) <= 4 for part in parts):
+            raise ValueError(f"{self.label.text} must be a real date")
+        day, month, year = (int(part) for part in parts)
+        if len(parts[2]) != 4:
+            raise ValueError("Year must include 4 numbers")
+        try:
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels with it."""

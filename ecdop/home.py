@@ -1,0 +1,32 @@
+"""The start page: sends each person to where their work is."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from ecdop.auth.permissions import Permission, requires, user_may
+
+home_blueprint = Blueprint("home", __name__)
+
+# The first page for each permission a role may hold, in order of priority.
+HOME_PAGES = [
+    (Permission.VIEW_AREA_CASES, "cases.dashboard"),
+    (Permission.NOTIFY_DEATH, "notifications.index"),
+    (Permission.MANAGE_USERS, "admin.users"),
+]
+
+
+@home_blueprint.route("/")
+@requires(Permission.SIGNED_IN)
+def index():
+    for permission, endpoint in HOME_PAGES:
+        if user_may(permission):
+            return redirect(url_for(endpoint))
+    return render_template("home.html", user=current_user)
+
+
+@home_blueprint.route("/health")
+@requires(Permission.PUBLIC)
+def health():
+    return {"status": "ok"}

@@ -1,0 +1,192 @@
+"""The notification form: the fields of the national Notification Form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ecdop.forms import (
+    GovCheckboxesField,
+    GovDateField,
+    GovRadioField,
+    GovSelectField,
+    GovStringField,
+    GovSubmitField,
+    GovTextAreaField,
+)
+from ecdop.notifications import rules
+from ecdop.notifications.choices import AgencyKind, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.services import NotificationDetails
+
+NAME_MAX = 100
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 2000
+CIRCUMSTANCES_MAX = 5000
+
+
+def _follows(rule: Callable) -> Callable:
+    """A WTForms validator from a shared rule: the field keeps the cleaned value."""
+
+    def validate(form, field) -> None:
+        try:
+            field.data = rule(field.data)
+        except rules.RuleBroken as broken:
+            raise ValidationError(str(broken)) from None
+
+    return validate
+
+
+def _required(message: str) -> InputRequired:
+    return InputRequired(message)
+
+
+class NotificationForm(FlaskForm):
+    area_id = GovSelectField("Review area", coerce=int)
+
+    given_names = GovStringField(
+        "Given names",
+        validators=[_required("Enter the child's given names"), Length(max=NAME_MAX)],
+    )
+    family_name = GovStringField(
+        "Family name",
+        validators=[_required("Enter the child's family name"), Length(max=NAME_MAX)],
+    )
+    nhs_number = GovStringField(
+        "NHS number (optional)",
+        description="10 digits, like 943 476 5919. Leave blank if you do not know it.",
+        validators=[Optional(), Length(max=20), _follows(rules.clean_nhs_number)],
+    )
+    date_of_birth = GovDateField(
+        "Date of birth",
+        description="For example, 27 3 2019",
+        validators=[_required("Enter the child's date of birth")],
+    )
+    sex = GovRadioField(
+        "Sex", choices=Sex.choices(), validators=[_required("Select the child's sex")]
+    )
+    ethnicity = GovSelectField(
+        "Ethnicity",
+        choices=[("", "Choose an ethnic group")] + Ethnicity.choices(),
+        validators=[_required("Choose the child's ethnic group, or 'Not known'")],
+    )
+    address = GovTextAreaField(
+        "Home address",
+        description="The address where the child usually lived, without the postcode",
+        validators=[_required("Enter the child's home address"), Length(max=SHORT_TEXT_MAX)],
+    )
+    postcode = GovStringField(
+        "Postcode",
+        validators=[
+            _required("Enter the postcode of the child's home address"),
+            Length(max=10, message="Enter a real UK postcode, like SW1A 2AA"),
+            _follows(rules.clean_postcode),
+        ],
+    )
+
+    date_of_death = GovDateField(
+        "Date of death",
+        description="For example, 14 11 2026",
+        validators=[_required("Enter the date of death")],
+    )
+    time_of_death = GovStringField(
+        "Time of death (optional)",
+        description="24-hour clock, for example 14:30",
+        validators=[Optional(), Length(max=5), _follows(rules.clean_time_of_death)],
+    )
+    place_of_death = GovSelectField(
+        "Place of death",
+        choices=[("", "Choose a place")] + PlaceOfDeath.choices(),
+        validators=[_required("Choose where the child died")],
+    )
+    place_of_death_detail = GovStringField(
+        "Place of death: details (optional)",
+        description="For example, the name of the hospital or ward",
+        validators=[Optional(), Length(max=SHORT_TEXT_MAX)],
+    )
+    expectation = GovRadioField(
+        "Was the death expected?",
+        description="Unexpected means not anticipated as a significant possibility 24 hours "
+        "before the death.",
+        choices=Expectation.choices(),
+        validators=[_required("Select whether the death was expected, unexpected or not yet known")],
+    )
+
+    circumstances = GovTextAreaField(
+        "What happened",
+        description="A summary of the circumstances of the death, as far as they are known",
+        validators=[
+            _required("Enter a summary of what happened"),
+            Length(max=CIRCUMSTANCES_MAX),
+        ],
+    )
+    parental_responsibility = GovTextAreaField(
+        "People with parental responsibility (optional)",
+        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+    )
+    other_children = GovTextAreaField(
+        "Other children in the household (optional)",
+        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+    )
+    agencies_involved = GovCheckboxesField(
+        "Agencies known to be involved (optional)",
+        description="Select all that apply",
+        choices=AgencyKind.choices(),
+        validate_choice=True,
+    )
+    agencies_detail = GovTextAreaField(
+        "Agencies: details (optional)",
+        description="For example, the name of the school or GP practice",
+        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+    )
+
+    notifier_name = GovStringField(
+        "Your name", validators=[_required("Enter your name"), Length(max=120)]
+    )
+    notifier_role = GovStringField(
+        "Your role", validators=[_required("Enter your role"), Length(max=120)]
+    )
+    notifier_phone = GovStringField(
+        "Your telephone number",
+        validators=[_required("Enter a telephone number we can reach you on"), Length(max=40)],
+    )
+    submit = GovSubmitField("Send notification")
+
+    def validate(self, extra_validators=None) -> bool:
+        fields_valid = super().validate(extra_validators)
+        problems = rules.date_problems(
+            self.date_of_birth.data,
+            self.date_of_death.data,
+            self.time_of_death.data if not self.time_of_death.errors else None,
+        )
+        for field_name, message in problems.items():
+            field = getattr(self, field_name)
+            if not field.errors:
+                field.errors.append(message)
+        return fields_valid and not problems
+
+    def to_details(self) -> NotificationDetails:
+        return NotificationDetails(
+            given_names=self.given_names.data,
+            family_name=self.family_name.data,
+            nhs_number=self.nhs_number.data or None,
+            date_of_birth=self.date_of_birth.data,
+            sex=Sex(self.sex.data),
+            ethnicity=Ethnicity(self.ethnicity.data),
+            address=self.address.data,
+            postcode=self.postcode.data,
+            date_of_death=self.date_of_death.data,
+            time_of_death=self.time_of_death.data or None,
+            place_of_death=PlaceOfDeath(self.place_of_death.data),
+            place_of_death_detail=self.place_of_death_detail.data or "",
+            expectation=Expectation(self.expectation.data),
+            circumstances=self.circumstances.data,
+            parental_responsibility=self.parental_responsibility.data or "",
+            other_children=self.other_children.data or "",
+            agencies_involved=list(self.agencies_involved.data or []),
+            agencies_detail=self.agencies_detail.data or "",
+            notifier_name=self.notifier_name.data,
+            notifier_role=self.notifier_role.data,
+            notifier_phone=self.notifier_phone.data,
+        )

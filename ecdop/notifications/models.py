@@ -1,0 +1,71 @@
+"""A notification of a child's death, stored exactly as the notifier submitted it."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecdop.auth.models import Area, Organisation, User
+from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+
+
+class MatchResult(enum.StrEnum):
+    NEW = "new"
+    LINKED = "linked"
+    POSSIBLE_DUPLICATE = "possible_duplicate"
+
+
+class Notification(Base):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_organisation_id_submitted_at", "organisation_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    match_result: Mapped[MatchResult | None] = mapped_column(string_enum(MatchResult))
+
+    # About the child
+    given_names: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[Sex] = mapped_column(string_enum(Sex))
+    ethnicity: Mapped[Ethnicity] = mapped_column(string_enum(Ethnicity))
+    address: Mapped[str] = mapped_column(String(500))
+    postcode: Mapped[str] = mapped_column(String(8))
+
+    # About the death
+    date_of_death: Mapped[date] = mapped_column(Date)
+    time_of_death: Mapped[time | None] = mapped_column(Time)
+    place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
+    place_of_death_detail: Mapped[str] = mapped_column(String(500), default="")
+    expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
+
+    # Circumstances
+    circumstances: Mapped[str] = mapped_column(Text)
+    parental_responsibility: Mapped[str] = mapped_column(Text, default="")
+    other_children: Mapped[str] = mapped_column(Text, default="")
+    agencies_involved: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agencies_detail: Mapped[str] = mapped_column(Text, default="")
+
+    # About the notifier, as given on the form (the account may change later)
+    notifier_name: Mapped[str] = mapped_column(String(120))
+    notifier_role: Mapped[str] = mapped_column(String(120))
+    notifier_phone: Mapped[str] = mapped_column(String(40))
+
+    submitted_by: Mapped[User] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    area: Mapped[Area] = relationship()
+    case: Mapped[Case | None] = relationship(back_populates="notifications")  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<Notification {self.id}>"

@@ -1,0 +1,78 @@
+"""Pages for notifiers: notify a death, see receipts, download them as PDF."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, url_for
+from flask_login import current_user
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.permissions import Permission, requires
+from ecdop.extensions import db
+from ecdop.notifications import queries
+from ecdop.notifications.forms import NotificationForm
+from ecdop.notifications.services import submit_notification
+from ecdop.pdf import render_pdf
+from ecdop.transactions import commit_with_retry
+
+notifications_blueprint = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+def _prefill_notifier(form: NotificationForm) -> None:
+    form.notifier_name.data = form.notifier_name.data or current_user.full_name
+    form.notifier_role.data = form.notifier_role.data or current_user.job_title
+    form.notifier_phone.data = form.notifier_phone.data or current_user.phone
+
+
+@notifications_blueprint.route("/")
+@requires(Permission.VIEW_OWN_NOTIFICATIONS)
+def index():
+    notifications = queries.organisation_notifications(current_user)
+    return render_template("notifications/index.html", notifications=notifications)
+
+
+@notifications_blueprint.route("/new", methods=["GET", "POST"])
+@requires(Permission.NOTIFY_DEATH)
+def new():
+    form = NotificationForm()
+    areas = {area.id: area for area in current_user.areas}
+    form.area_id.choices = [(area.id, f"{area.name} ({area.code})") for area in areas.values()]
+    if len(areas) == 1 and form.area_id.data is None:
+        form.area_id.data = next(iter(areas))
+    if form.validate_on_submit():
+        details = form.to_details()
+        notification, outcome = commit_with_retry(
+            lambda: submit_notification(
+                details, notifier=current_user, area=areas[form.area_id.data]
+            )
+        )
+        return redirect(url_for("notifications.receipt", notification_id=notification.id))
+    if not form.is_submitted():
+        _prefill_notifier(form)
+    return render_template("notifications/new.html", form=form, single_area=len(areas) == 1)
+
+
+@notifications_blueprint.route("/<int:notification_id>")
+@requires(Permission.VIEW_OWN_NOTIFICATIONS)
+def receipt(notification_id: int):
+    notification = queries.own_organisation_notification_or_404(current_user, notification_id)
+    record_event(AuditAction.NOTIFICATION_VIEWED, case_id=notification.case_id, subject=notification)
+    db.session.commit()
+    return render_template("notifications/receipt.html", notification=notification)
+
+
+@notifications_blueprint.route("/<int:notification_id>/receipt.pdf")
+@requires(Permission.VIEW_OWN_NOTIFICATIONS)
+def receipt_pdf(notification_id: int):
+    notification = queries.own_organisation_notification_or_404(current_user, notification_id)
+    pdf = render_pdf(render_template("notifications/receipt_pdf.html", notification=notification))
+    record_event(AuditAction.RECEIPT_DOWNLOADED, case_id=notification.case_id, subject=notification)
+    db.session.commit()
+    # The file name carries the notification number only, never the child's name.
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="notification-{notification.id}.pdf"'
+        },
+    )
