@@ -56,6 +56,8 @@ class TestConfig(BaseConfig):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"
+    # Real hashing, cheaper rounds: the suite creates and signs in hundreds of users.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SEED_DEMO_ALLOWED = True
     PUBLIC_BASE_URL = "http://localhost"
 

@@ -25,9 +25,10 @@ def create_app(config: str | dict | None = None) -> Flask:
     )
     _configure(app, config)
     _register_templates(app)
+    # Before the extensions' hooks, so a route is refused before CSRF or rate limits are checked.
+    _register_request_hooks(app)
     _register_extensions(app)
     _register_blueprints(app)
-    _register_request_hooks(app)
     _register_cli(app)
     return app
 

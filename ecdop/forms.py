@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms import (
     DateField,
     RadioField,
@@ -23,6 +24,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):

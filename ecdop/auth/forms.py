@@ -15,6 +15,7 @@ from ecdop.forms import (
     GovSelectField,
     GovStringField,
     GovSubmitField,
+    select_choices,
 )
 
 
@@ -37,7 +38,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = GovRadioField(
         "Type of organisation",
-        choices=[(kind.value, kind.label) for kind in OrganisationKind],
+        choices=select_choices((kind.value, kind.label) for kind in OrganisationKind),
         validators=[InputRequired("Choose the type of organisation")],
     )
     submit = GovSubmitField("Add organisation")
@@ -64,7 +65,7 @@ class UserForm(FlaskForm):
     phone = GovStringField("Telephone (optional)", validators=[Optional(), Length(max=40)])
     role = GovRadioField(
         "Role",
-        choices=[(role.value, ROLE_LABELS[role]) for role in Role],
+        choices=select_choices((role.value, ROLE_LABELS[role]) for role in Role),
         validators=[InputRequired("Choose a role")],
     )
     organisation_id = GovSelectField(

@@ -14,7 +14,7 @@ from ecdop.auth.forms import LoginForm, OrganisationForm, UserForm
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import db, limiter
-from ecdop.forms import ConfirmForm
+from ecdop.forms import ConfirmForm, select_choices
 
 auth_blueprint = Blueprint("auth", __name__)
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -72,8 +72,12 @@ def users():
 @requires(Permission.MANAGE_USERS)
 def new_user():
     form = UserForm()
-    form.organisation_id.choices = [(o.id, o.name) for o in queries.active_organisations()]
-    form.area_ids.choices = [(a.id, f"{a.code}: {a.name}") for a in queries.all_areas()]
+    form.organisation_id.choices = select_choices(
+        (o.id, o.name) for o in queries.active_organisations()
+    )
+    form.area_ids.choices = select_choices(
+        (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
+    )
     if form.validate_on_submit():
         try:
             user = services.create_user(

@@ -7,9 +7,15 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ecdop.cases.states import Stage
-from ecdop.forms import GovRadioField, GovSelectField, GovStringField, GovSubmitField
+from ecdop.forms import (
+    GovRadioField,
+    GovSelectField,
+    GovStringField,
+    GovSubmitField,
+    select_choices,
+)
 
-STAGE_CHOICES = [("", "All stages")] + [(stage.value, stage.label) for stage in Stage]
+STAGE_CHOICES = [("", "All stages"), *((stage.value, stage.label) for stage in Stage)]
 
 
 class CaseSearchForm(FlaskForm):
@@ -20,7 +26,7 @@ class CaseSearchForm(FlaskForm):
         "Search by case reference, name or NHS number",
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
-    stage = GovSelectField("Stage", choices=STAGE_CHOICES, validators=[Optional()])
+    stage = GovSelectField("Stage", choices=select_choices(STAGE_CHOICES), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
     submit = GovSubmitField("Search")
 
@@ -28,10 +34,12 @@ class CaseSearchForm(FlaskForm):
 class DuplicateDecisionForm(FlaskForm):
     decision = GovRadioField(
         "Is this the same child?",
-        choices=[
-            ("same", "Yes, the same child: merge this case into the other"),
-            ("different", "No, a different child: remove the flag"),
-        ],
+        choices=select_choices(
+            [
+                ("same", "Yes, the same child: merge this case into the other"),
+                ("different", "No, a different child: remove the flag"),
+            ]
+        ),
         validators=[InputRequired("Select whether this is the same child")],
     )
     version = HiddenField(validators=[InputRequired()])

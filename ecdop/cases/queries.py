@@ -132,7 +132,7 @@ def count_by_stage(user: User) -> dict[Stage, int]:
         .where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None))
         .group_by(Case.stage)
     )
-    counts = dict(db.session.execute(statement).tuples().all())
+    counts = {stage: count for stage, count in db.session.execute(statement)}
     return {stage: counts.get(stage, 0) for stage in Stage}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
 from sqlalchemy import select, update
 
 from ecdop.audit.models import AuditAction
@@ -17,6 +16,7 @@ from ecdop.deadlines.services import queue_message
 from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.rules import uk_today
+from ecdop.urls import app_path
 
 
 class CaseChangeRefused(ValueError):
@@ -126,7 +126,7 @@ ALERT_SUBJECTS = {
 
 
 def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> None:
-    action_path = url_for("cases.show", case_id=outcome.case.id)
+    action_path = app_path("cases.show", case_id=outcome.case.id)
     subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
     for coordinator in active_coordinators_of(notification.area_id):
         queue_message(

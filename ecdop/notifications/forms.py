@@ -15,6 +15,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    select_choices,
 )
 from ecdop.notifications import rules
 from ecdop.notifications.choices import AgencyKind, Ethnicity, Expectation, PlaceOfDeath, Sex
@@ -64,11 +65,11 @@ class NotificationForm(FlaskForm):
         validators=[_required("Enter the child's date of birth")],
     )
     sex = GovRadioField(
-        "Sex", choices=Sex.choices(), validators=[_required("Select the child's sex")]
+        "Sex", choices=select_choices(Sex.choices()), validators=[_required("Select the child's sex")]
     )
     ethnicity = GovSelectField(
         "Ethnicity",
-        choices=[("", "Choose an ethnic group")] + Ethnicity.choices(),
+        choices=select_choices([("", "Choose an ethnic group"), *Ethnicity.choices()]),
         validators=[_required("Choose the child's ethnic group, or 'Not known'")],
     )
     address = GovTextAreaField(
@@ -97,7 +98,7 @@ class NotificationForm(FlaskForm):
     )
     place_of_death = GovSelectField(
         "Place of death",
-        choices=[("", "Choose a place")] + PlaceOfDeath.choices(),
+        choices=select_choices([("", "Choose a place"), *PlaceOfDeath.choices()]),
         validators=[_required("Choose where the child died")],
     )
     place_of_death_detail = GovStringField(
@@ -109,7 +110,7 @@ class NotificationForm(FlaskForm):
         "Was the death expected?",
         description="Unexpected means not anticipated as a significant possibility 24 hours "
         "before the death.",
-        choices=Expectation.choices(),
+        choices=select_choices(Expectation.choices()),
         validators=[_required("Select whether the death was expected, unexpected or not yet known")],
     )
 
@@ -132,7 +133,7 @@ class NotificationForm(FlaskForm):
     agencies_involved = GovCheckboxesField(
         "Agencies known to be involved (optional)",
         description="Select all that apply",
-        choices=AgencyKind.choices(),
+        choices=select_choices(AgencyKind.choices()),
         validate_choice=True,
     )
     agencies_detail = GovTextAreaField(

@@ -9,6 +9,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import db
+from ecdop.forms import select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.services import submit_notification
@@ -36,7 +37,9 @@ def index():
 def new():
     form = NotificationForm()
     areas = {area.id: area for area in current_user.areas}
-    form.area_id.choices = [(area.id, f"{area.name} ({area.code})") for area in areas.values()]
+    form.area_id.choices = select_choices(
+        (area.id, f"{area.name} ({area.code})") for area in areas.values()
+    )
     if len(areas) == 1 and form.area_id.data is None:
         form.area_id.data = next(iter(areas))
     if form.validate_on_submit():

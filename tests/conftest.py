@@ -1,0 +1,125 @@
+"""Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+ECDOP_TEST_DATABASE_URL is set), a clean database per test, demo users and a frozen clock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import flask_migrate
+import pytest
+import time_machine
+from sqlalchemy import text
+
+from ecdop import create_app
+from ecdop.demo import seed_demo
+from ecdop.extensions import db
+from tests.helpers import Browser
+
+DEMO_PASSWORD = "correct-horse-battery"
+# A Friday: the clock every test starts at unless it moves it.
+FROZEN_NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+POSTGRES_URL = os.environ.get("ECDOP_TEST_DATABASE_URL", "")
+
+
+def using_postgres() -> bool:
+    return POSTGRES_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if using_postgres():
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ecdop-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "ENV_NAME": "test",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+        }
+    )
+    with app.app_context():
+        if using_postgres():
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    if not using_postgres():
+        _keep_pristine_copy(database_url)
+    return app
+
+
+def _sqlite_path(database_url: str) -> Path:
+    return Path(database_url.removeprefix("sqlite:///"))
+
+
+def _keep_pristine_copy(database_url: str) -> None:
+    path = _sqlite_path(database_url)
+    shutil.copyfile(path, path.with_suffix(".pristine"))
+
+
+def _reset_database(app, database_url: str) -> None:
+    with app.app_context():
+        db.session.remove()
+        if using_postgres():
+            tables = ", ".join(
+                table.name for table in db.metadata.sorted_tables
+            )
+            with db.engine.begin() as connection:
+                # TRUNCATE does not fire the audit trail's row triggers.
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.engine.dispose()
+            path = _sqlite_path(database_url)
+            shutil.copyfile(path.with_suffix(".pristine"), path)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def database(app, database_url, clock):
+    _reset_database(app, database_url)
+    with app.app_context():
+        yield db
+        db.session.remove()
+
+
+@pytest.fixture
+def demo(database):
+    """The demo area, organisations and one user per role."""
+    seed_demo(DEMO_PASSWORD)
+    db.session.commit()
+    return database
+
+
+@pytest.fixture
+def client(app, database):
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(app, demo):
+    """A signed-out browser; call .login(email) to sign in."""
+    return Browser(app.test_client(), DEMO_PASSWORD)
+
+
+@pytest.fixture
+def make_browser(app, demo):
+    def make(email: str | None = None) -> Browser:
+        browser = Browser(app.test_client(), DEMO_PASSWORD)
+        if email:
+            browser.login(email)
+        return browser
+
+    return make

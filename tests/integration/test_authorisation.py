@@ -1,0 +1,73 @@
+"""Every route declares who may use it, and each role gets exactly that."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecdop.auth.models import Role
+from ecdop.auth.permissions import ROLE_PERMISSIONS, Permission, declared_permission
+from ecdop.demo import DEMO_ACCOUNTS
+
+EMAIL_FOR_ROLE = {}
+for email, role, _organisation in DEMO_ACCOUNTS:
+    EMAIL_FOR_ROLE.setdefault(role, email)
+
+
+def routes(app):
+    """(endpoint, method, url) for every rule, with sample values for its arguments."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        values = {argument: 1 for argument in rule.arguments}
+        if rule.endpoint == "static":
+            values = {"filename": "js/init.js"}
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"OPTIONS"})[0]
+        with app.test_request_context():
+            url = app.url_map.bind("localhost").build(rule.endpoint, values)
+        found.append((rule.endpoint, method, url))
+    return found
+
+
+def test_every_route_declares_a_permission(app):
+    with app.test_request_context():
+        undeclared = [e for e, _m, _u in routes(app) if declared_permission(e) is None]
+    assert undeclared == [], f"Routes without a rule in the authorisation table: {undeclared}"
+
+
+def test_every_role_has_an_entry_in_the_table():
+    assert set(ROLE_PERMISSIONS) == set(Role)
+
+
+def test_signed_out_people_reach_only_public_routes(app, browser):
+    with app.test_request_context():
+        expected_public = {e for e, _m, _u in routes(app) if declared_permission(e) is Permission.PUBLIC}
+    for endpoint, method, url in routes(app):
+        response = browser.open(url, method=method)
+        if endpoint in expected_public:
+            assert not _sent_to_login(response), endpoint
+        else:
+            assert _sent_to_login(response), f"{endpoint} is open to signed-out visitors"
+
+
+def _sent_to_login(response) -> bool:
+    return response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_each_role_reaches_exactly_its_permitted_routes(app, make_browser, role):
+    browser = make_browser(EMAIL_FOR_ROLE[role])
+    for endpoint, method, url in routes(app):
+        if endpoint == "auth.logout":
+            continue  # signing out would end the walk
+        with app.test_request_context():
+            permission = declared_permission(endpoint)
+        allowed = permission in (Permission.PUBLIC, Permission.SIGNED_IN) or (
+            permission in ROLE_PERMISSIONS[role]
+        )
+        response = browser.open(url, method=method)
+        if allowed:
+            assert response.status_code != 403, f"{role.value} refused {endpoint}"
+        else:
+            assert response.status_code == 403, (
+                f"{role.value} reached {endpoint} ({response.status_code}) without permission"
+            )
+        assert response.status_code < 500, f"{endpoint} failed for {role.value}"
