@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Browser:

@@ -1,0 +1,78 @@
+"""Police and health notifying the same child at the same moment make one case, and case
+references stay unique and gapless under concurrent submissions (real PostgreSQL, threads)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from ecdop.cases.models import Case
+from ecdop.extensions import db
+from ecdop.notifications.models import MatchResult, Notification
+from ecdop.notifications.services import submit_notification
+from ecdop.transactions import commit_with_retry
+from tests.conftest import using_postgres
+from tests.factories import demo_area, notification_details, user
+
+pytestmark = pytest.mark.skipif(
+    not using_postgres(), reason="needs PostgreSQL: set ECDOP_TEST_DATABASE_URL"
+)
+
+NOTIFIERS = ["police@demo.test", "health@demo.test"]
+
+
+def notify_together(app, detail_sets: list[dict]) -> list[tuple[str, str]]:
+    """Submit each set of details from its own thread, all released at once."""
+    start = threading.Barrier(len(detail_sets))
+    results: list[tuple[str, str]] = []
+    errors: list[BaseException] = []
+
+    def notify(index: int, overrides: dict) -> None:
+        try:
+            with app.app_context():
+                notifier = user(NOTIFIERS[index % 2])
+                area = demo_area()
+                details = notification_details(**overrides)
+                start.wait(timeout=10)
+                _notification, outcome = commit_with_retry(
+                    lambda: submit_notification(details, notifier=notifier, area=area)
+                )
+                results.append((outcome.case.reference, outcome.result.value))
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported to the test below
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=notify, args=(index, overrides))
+        for index, overrides in enumerate(detail_sets)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_simultaneous_notifications_of_one_nhs_number_make_one_case(app, demo, round_):
+    results = notify_together(app, [{} for _ in range(6)])
+    references = {reference for reference, _match in results}
+    assert references == {"DEMO-2026-0001"}
+    assert sorted(match for _ref, match in results) == ["linked"] * 5 + ["new"]
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 1
+    notifications = db.session.scalars(select(Notification)).all()
+    assert len(notifications) == 6
+    assert {n.match_result for n in notifications} == {MatchResult.NEW, MatchResult.LINKED}
+
+
+def test_simultaneous_notifications_of_different_children_get_unique_references(app, demo):
+    children = [
+        {"nhs_number": None, "date_of_birth": date(2020, 1, day)} for day in range(1, 9)
+    ]
+    results = notify_together(app, children)
+    references = sorted(reference for reference, _match in results)
+    assert references == [f"DEMO-2026-{number:04d}" for number in range(1, 9)]

@@ -1,0 +1,210 @@
+"""The coordinator sees their area's cases, finds them, and decides possible duplicates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.auth import services as auth_services
+from ecdop.auth.models import OrganisationKind, Role
+from ecdop.cases.models import Case
+from ecdop.extensions import db
+from ecdop.notifications.choices import Sex
+from tests.conftest import DEMO_PASSWORD
+from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def coordinator(make_browser):
+    return make_browser("coordinator@demo.test")
+
+
+def flagged_pair():
+    """A case notified by the police, and a second, flagged one from health without NHS number."""
+    _n, first = notify("police@demo.test")
+    _n, second = notify("health@demo.test", nhs_number=None, family_name="Testchilde")
+    return first.case, second.case
+
+
+def test_the_coordinator_sees_one_case_with_both_notifications(coordinator):
+    notify("police@demo.test")
+    notify("health@demo.test", notifier_name="Dr Alex Morgan")
+    listing = page_text(coordinator.get("/cases"))
+    assert "1 case" in listing and "DEMO-2026-0001" in listing
+    case = db.session.scalar(select(Case))
+    page = page_text(coordinator.get(f"/cases/{case.id}"))
+    assert "Notifications (2)" in page
+    assert "Demo Constabulary" in page and "Demo Hospitals NHS Trust" in page
+    assert "Amelia Rose Testchild" in page
+
+
+def test_viewing_a_case_is_audited(coordinator):
+    _n, outcome = notify()
+    coordinator.get(f"/cases/{outcome.case.id}")
+    viewed = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.CASE_VIEWED)
+    )
+    assert viewed.case_id == outcome.case.id
+    assert viewed.actor.email == "coordinator@demo.test"
+
+
+def test_the_case_page_shows_its_history(coordinator):
+    _n, outcome = notify()
+    page = page_text(coordinator.get(f"/cases/{outcome.case.id}"))
+    assert "Case created" in page
+    assert "Notification submitted" in page
+
+
+class TestSearch:
+    def search(self, coordinator, query, **extra):
+        return page_text(coordinator.submit("/cases", {"query": query, **extra}))
+
+    def test_by_family_name_prefix_any_case(self, coordinator):
+        notify()
+        notify(nhs_number=OTHER_VALID_NHS_NUMBER, family_name="Other", given_names="Bo",
+               date_of_birth=date(2020, 1, 1))
+        text = self.search(coordinator, "testch")
+        assert "1 case matching your search" in text and "Testchild" in text
+
+    def test_by_nhs_number_with_spaces(self, coordinator):
+        notify()
+        assert "DEMO-2026-0001" in self.search(coordinator, "943 476 5919")
+
+    def test_by_reference(self, coordinator):
+        notify()
+        assert "DEMO-2026-0001" in self.search(coordinator, "demo-2026-0001")
+
+    def test_no_match(self, coordinator):
+        notify()
+        assert "0 cases matching your search" in self.search(coordinator, "Nobody")
+
+    def test_search_words_never_go_in_the_address(self, coordinator):
+        notify()
+        html = coordinator.submit("/cases", {"query": "Testchild"}).get_data(as_text=True)
+        assert "Testchild" not in "".join(
+            part for part in html.split('"') if part.startswith("/cases?")
+        )
+        assert coordinator.get("/cases?query=Testchild").status_code == 200
+        assert "matching your search" not in page_text(coordinator.get("/cases?query=Testchild"))
+
+    def test_filter_by_stage(self, coordinator):
+        notify()
+        assert "1 case" in page_text(coordinator.get("/cases?stage=notified"))
+        assert "0 cases" in page_text(coordinator.get("/cases?stage=closed"))
+        assert coordinator.get("/cases?stage=nonsense&page=-4").status_code == 200
+
+    def test_pagination(self, coordinator, app):
+        app.config["CASES_PER_PAGE"] = 2
+        try:
+            for number in range(5):
+                notify(nhs_number=None, date_of_birth=date(2020, 1, number + 1))
+            first = page_text(coordinator.get("/cases"))
+            third = page_text(coordinator.get("/cases?page=3"))
+        finally:
+            app.config["CASES_PER_PAGE"] = 25
+        assert "DEMO-2026-0005" in first and "DEMO-2026-0001" not in first
+        assert "DEMO-2026-0001" in third
+
+
+def test_a_coordinator_cannot_see_another_areas_cases(coordinator):
+    other_area = auth_services.create_area("NORTH", "North review area")
+    trust = auth_services.create_organisation("North Police", OrganisationKind.POLICE)
+    auth_services.create_user(
+        email="north-police@demo.test", full_name="N P", role=Role.NOTIFIER,
+        organisation=trust, areas=[other_area], password=DEMO_PASSWORD,
+    )
+    db.session.commit()
+    _n, outcome = notify("north-police@demo.test", area=other_area)
+    assert outcome.case.reference == "NORTH-2026-0001"
+    assert coordinator.get(f"/cases/{outcome.case.id}").status_code == 404
+    assert "NORTH-2026-0001" not in page_text(coordinator.get("/cases"))
+    assert "0 cases" in page_text(coordinator.submit("/cases", {"query": "943 476 5919"}))
+
+
+class TestPossibleDuplicates:
+    def test_the_case_page_shows_the_possible_duplicate_panel(self, coordinator):
+        first, second = flagged_pair()
+        page = page_text(coordinator.get(f"/cases/{second.id}"))
+        assert "Possible duplicate" in page and first.reference in page
+        assert "Is this the same child?" in page
+        assert second.reference in page_text(coordinator.get("/dashboard"))
+
+    def decide(self, coordinator, case, decision, version=None):
+        return coordinator.submit(
+            f"/cases/{case.id}/duplicate",
+            {"decision": decision, "version": str(version or case.version_id)},
+            form_page="/cases",
+        )
+
+    def test_same_child_merges_keeping_every_notification_and_the_history(self, coordinator):
+        first, second = flagged_pair()
+        response = self.decide(coordinator, second, "same")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/cases/{first.id}"
+        db.session.refresh(first)
+        db.session.refresh(second)
+        assert second.merged_into_id == first.id
+        assert len(first.notifications) == 2
+        page = page_text(coordinator.get(f"/cases/{first.id}"))
+        assert "Notifications (2)" in page
+        assert f"Merged into this case: {second.reference}" in page
+        assert "Duplicate confirmed and merged" in page
+        assert "Case flagged possible duplicate" in page  # the merged case's history came along
+        listing = page_text(coordinator.get("/cases"))
+        assert "1 case" in listing and second.reference not in listing
+        assert coordinator.get(f"/cases/{second.id}").headers["Location"] == f"/cases/{first.id}"
+
+    def test_merging_keeps_the_nhs_number_the_duplicate_brought(self, coordinator):
+        _n, first = notify("police@demo.test", nhs_number=None)
+        _n, second = notify("health@demo.test")
+        assert second.case.possible_duplicate_of_id == first.case.id
+        self.decide(coordinator, second.case, "same")
+        db.session.refresh(first.case)
+        assert first.case.nhs_number == "9434765919"
+        # A later notification with that NHS number now joins the surviving case.
+        _n, third = notify("health@demo.test")
+        assert third.case.id == first.case.id
+        assert third.result.value == "linked"
+
+    def test_not_the_same_clears_the_flag(self, coordinator):
+        _first, second = flagged_pair()
+        assert self.decide(coordinator, second, "different").status_code == 302
+        db.session.refresh(second)
+        assert second.possible_duplicate_of_id is None
+        assert second.merged_into_id is None
+        decision = db.session.scalar(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.DUPLICATE_REJECTED)
+        )
+        assert decision.actor.email == "coordinator@demo.test"
+
+    def test_a_decision_on_a_stale_page_is_refused(self, coordinator):
+        _first, second = flagged_pair()
+        stale_version = second.version_id
+        self.decide(coordinator, second, "different")
+        response = self.decide(coordinator, second, "same", version=stale_version)
+        assert response.status_code == 409
+        assert "Someone else changed this case" in page_text(response)
+        db.session.refresh(second)
+        assert second.merged_into_id is None
+
+    def test_no_decision_chosen_gives_a_message(self, coordinator):
+        _first, second = flagged_pair()
+        response = self.decide(coordinator, second, "")
+        assert response.status_code == 400
+        assert "Select whether this is the same child" in page_text(response)
+
+    def test_a_different_sex_is_not_flagged(self, demo):
+        notify("police@demo.test")
+        _n, other = notify("health@demo.test", nhs_number=None, sex=Sex.MALE)
+        assert other.case.possible_duplicate_of_id is None
+
+
+def test_agency_reporters_and_panel_see_no_cases(make_browser):
+    _n, outcome = notify()
+    for email in ("gp@demo.test", "panel@demo.test", "board@demo.test", "admin@demo.test"):
+        assert make_browser(email).get(f"/cases/{outcome.case.id}").status_code == 403
+    assert user("gp@demo.test") is not None
