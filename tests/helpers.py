@@ -49,9 +49,6 @@ class Browser:
         assert response.status_code == 302, f"could not sign in as {email}"
         return response
 
-    def logout(self):
-        return self.submit("/logout", {}, form_page="/")
-
 
 def page_text(response) -> str:
     """The visible text of a page, whitespace folded, for asserting on what a person reads."""

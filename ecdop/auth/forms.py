@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ecdop.auth.models import ROLE_LABELS, OrganisationKind, Role
 from ecdop.auth.services import password_problem
@@ -44,6 +45,16 @@ class OrganisationForm(FlaskForm):
     submit = GovSubmitField("Add organisation")
 
 
+def _email_address(form, field) -> None:
+    # test_environment admits the reserved .test domain that the demo accounts use.
+    try:
+        validate_email(field.data or "", check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise ValidationError(
+            "Enter an email address in the correct format, like name@example.nhs.uk"
+        ) from None
+
+
 def _acceptable_password(form, field) -> None:
     if problem := password_problem(field.data or ""):
         raise ValidationError(problem)
@@ -58,7 +69,7 @@ class UserForm(FlaskForm):
         validators=[
             InputRequired("Enter an email address"),
             Length(max=254),
-            Email("Enter an email address in the correct format, like name@example.nhs.uk"),
+            _email_address,
         ],
     )
     job_title = GovStringField("Job title (optional)", validators=[Optional(), Length(max=120)])

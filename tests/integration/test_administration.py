@@ -1,0 +1,159 @@
+"""An administrator manages users and organisations in the browser and from the CLI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from ecdop.auth.models import Organisation, Role, User
+from ecdop.extensions import db
+from tests.factories import demo_area, user
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def admin(make_browser):
+    return make_browser("admin@demo.test")
+
+
+def new_user_form(**overrides):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Demo Surgery"))
+    data = {
+        "full_name": "Dr New Person",
+        "email": "New.Person@Example.NHS.uk",
+        "job_title": "GP",
+        "phone": "",
+        "role": "agency_reporter",
+        "organisation_id": str(organisation.id),
+        "area_ids": [str(demo_area().id)],
+        "password": "a-long-enough-password",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_admin_creates_a_user_who_can_then_sign_in(admin, make_browser):
+    response = admin.submit("/admin/users/new", new_user_form())
+    assert response.status_code == 302
+    created = user("new.person@example.nhs.uk")
+    assert created.role is Role.AGENCY_REPORTER
+    assert [a.code for a in created.areas] == ["DEMO"]
+    assert created.password_hash != "a-long-enough-password"
+    make_browser().login("new.person@example.nhs.uk", "a-long-enough-password")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"email": "gp@demo.test"}, "email", "A user with this email address already exists"),
+        ({"password": "short"}, "password", "Password must be 12 characters or more"),
+        ({"area_ids": []}, "area_ids", "Choose at least one area"),
+        ({"role": "superuser"}, "role", "Not a valid choice"),
+        ({"organisation_id": "99999"}, "organisation_id", "Not a valid choice"),
+        ({"full_name": ""}, "full_name", "Enter the person's full name"),
+    ],
+)
+def test_bad_user_details_are_refused_at_the_field(admin, overrides, field, message):
+    before = db.session.scalar(select(db.func.count()).select_from(User))
+    response = admin.submit("/admin/users/new", new_user_form(**overrides))
+    assert response.status_code == 200
+    assert f'href="#{field}' in response.get_data(as_text=True)
+    assert message in page_text(response)
+    assert db.session.scalar(select(db.func.count()).select_from(User)) == before
+
+
+def test_an_admin_deactivates_and_reactivates_a_user(admin, make_browser):
+    gp = user("gp@demo.test")
+    admin.submit(f"/admin/users/{gp.id}/active", {}, form_page="/admin/users")
+    assert user("gp@demo.test").active is False
+    response = make_browser().submit(
+        "/login", {"email": "gp@demo.test", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 200
+    admin.submit(f"/admin/users/{gp.id}/active", {}, form_page="/admin/users")
+    assert user("gp@demo.test").active is True
+
+
+def test_an_admin_cannot_deactivate_themselves(admin):
+    me = user("admin@demo.test")
+    admin.submit(f"/admin/users/{me.id}/active", {}, form_page="/admin/users")
+    assert user("admin@demo.test").active is True
+
+
+def test_an_admin_adds_and_deactivates_an_organisation(admin, make_browser):
+    response = admin.submit("/admin/organisations/new", {"name": "Demo Academy", "kind": "school"})
+    assert response.status_code == 302
+    assert "Demo Academy" in page_text(admin.get("/admin/organisations"))
+    duplicate = admin.submit("/admin/organisations/new", {"name": "demo academy", "kind": "school"})
+    assert "already exists" in page_text(duplicate)
+    surgery = db.session.scalar(select(Organisation).where(Organisation.name == "Demo Surgery"))
+    admin.submit(f"/admin/organisations/{surgery.id}/active", {}, form_page="/admin/organisations")
+    db.session.refresh(surgery)
+    assert surgery.active is False
+    response = make_browser().submit(
+        "/login", {"email": "gp@demo.test", "password": "correct-horse-battery"}
+    )
+    assert "Enter a correct email address and password" in page_text(response)
+
+
+class TestCli:
+    def run(self, app, *args, env=None):
+        return app.test_cli_runner().invoke(args=list(args), env=env or {})
+
+    def test_create_user_reads_the_password_from_the_environment(self, app, demo):
+        result = self.run(
+            app, "create-user", "cli.person@demo.test", "--role", "coordinator",
+            "--organisation", "demo council", "--area", "demo",
+            env={"ECDOP_NEW_USER_PASSWORD": "cli-password-long"},
+        )
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        created = user("cli.person@demo.test")
+        assert created.role is Role.COORDINATOR and created.check_password("cli-password-long")
+
+    def test_create_user_prompts_for_the_password(self, app, demo):
+        result = app.test_cli_runner().invoke(
+            args=["create-user", "prompted@demo.test", "--role", "notifier",
+                  "--organisation", "Demo Constabulary", "--area", "DEMO"],
+            input="prompted-password\nprompted-password\n",
+        )
+        assert result.exit_code == 0, result.output
+        db.session.expire_all()
+        assert user("prompted@demo.test").check_password("prompted-password")
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--organisation", "Nowhere", "--area", "DEMO"], "No organisation called 'Nowhere'"),
+            (["--organisation", "Demo Council", "--area", "XX"], "No area with code 'XX'"),
+        ],
+    )
+    def test_create_user_explains_unknown_names(self, app, demo, args, message):
+        result = self.run(
+            app, "create-user", "x@demo.test", "--role", "admin", *args,
+            env={"ECDOP_NEW_USER_PASSWORD": "cli-password-long"},
+        )
+        assert result.exit_code != 0
+        assert message in result.output
+
+    def test_create_user_refuses_a_short_password(self, app, demo):
+        result = self.run(
+            app, "create-user", "x@demo.test", "--role", "admin", "--organisation",
+            "Demo Council", "--area", "DEMO", env={"ECDOP_NEW_USER_PASSWORD": "short"},
+        )
+        assert result.exit_code != 0 and "12 characters" in result.output
+
+    def test_areas_and_organisations_from_the_cli(self, app, database):
+        assert self.run(app, "create-area", "ncl", "North Central London").exit_code == 0
+        result = self.run(app, "create-organisation", "NCL Police", "--kind", "police")
+        assert result.exit_code == 0
+        assert "already exists" in self.run(app, "create-area", "NCL", "Again").output
+
+    def test_seed_demo_is_repeatable_and_prints_the_accounts(self, app, database):
+        first = self.run(app, "seed-demo")
+        second = self.run(app, "seed-demo")
+        assert first.exit_code == 0 and second.exit_code == 0
+        for email in ("police@demo.test", "coordinator@demo.test", "board@demo.test"):
+            assert email in second.output
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == 9
