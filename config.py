@@ -57,7 +57,7 @@ class TestConfig(BaseConfig):
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"
     # Real hashing, cheaper rounds: the suite creates and signs in hundreds of users.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
     SEED_DEMO_ALLOWED = True
     PUBLIC_BASE_URL = "http://localhost"
 
@@ -72,7 +72,9 @@ class ProductionConfig(BaseConfig):
     def validate(cls, settings: dict) -> None:
         super().validate(settings)
         if settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(settings["SECRET_KEY"]) < 32:
-            raise RuntimeError("Production needs SECRET_KEY set to a random value of 32+ characters")
+            raise RuntimeError(
+                "Production needs SECRET_KEY set to a random value of 32+ characters"
+            )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise RuntimeError("Production needs DATABASE_URL pointing at PostgreSQL")
 

@@ -39,9 +39,7 @@ def create_area_command(code: str, name: str) -> None:
 
 @click.command("create-organisation")
 @click.argument("name")
-@click.option(
-    "--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True
-)
+@click.option("--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True)
 def create_organisation_command(name: str, kind: str) -> None:
     """Add an organisation (police force, NHS trust, GP practice, school…)."""
     try:

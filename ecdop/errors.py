@@ -33,8 +33,11 @@ def _render(status: int, detail: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError):
-        return _render(400, "Your session expired or the form was out of date. Go back, "
-                            "reload the page and try again.")
+        return _render(
+            400,
+            "Your session expired or the form was out of date. Go back, "
+            "reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -14,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms import (
     DateField,
     RadioField,
@@ -24,6 +23,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 
 def select_choices(pairs) -> list[SelectChoice]:

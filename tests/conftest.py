@@ -69,9 +69,7 @@ def _reset_database(app, database_url: str) -> None:
     with app.app_context():
         db.session.remove()
         if using_postgres():
-            tables = ", ".join(
-                table.name for table in db.metadata.sorted_tables
-            )
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
             with db.engine.begin() as connection:
                 # TRUNCATE does not fire the audit trail's row triggers.
                 connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))

@@ -43,9 +43,7 @@ class Browser:
         return self.post(path, data={"csrf_token": token, **data}, **kwargs)
 
     def login(self, email: str, password: str | None = None):
-        response = self.submit(
-            "/login", {"email": email, "password": password or self.password}
-        )
+        response = self.submit("/login", {"email": email, "password": password or self.password})
         assert response.status_code == 302, f"could not sign in as {email}"
         return response
 

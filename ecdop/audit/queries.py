@@ -20,4 +20,3 @@ def case_history(case_ids: Sequence[int]) -> list[AuditEvent]:
         .options(joinedload(AuditEvent.actor))
     )
     return list(db.session.scalars(statement))
-

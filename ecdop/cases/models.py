@@ -81,9 +81,7 @@ class Case(Base, TimestampMixin):
     possible_duplicate_of: Mapped[Case | None] = relationship(
         foreign_keys=[possible_duplicate_of_id], remote_side=[id]
     )
-    merged_into: Mapped[Case | None] = relationship(
-        foreign_keys=[merged_into_id], remote_side=[id]
-    )
+    merged_into: Mapped[Case | None] = relationship(foreign_keys=[merged_into_id], remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version_id}
 

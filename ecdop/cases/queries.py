@@ -84,9 +84,7 @@ class CasePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def case_list(
-    user: User, *, stage: Stage | None, query: str, page: int, per_page: int
-) -> CasePage:
+def case_list(user: User, *, stage: Stage | None, query: str, page: int, per_page: int) -> CasePage:
     statement = visible_cases(user)
     if stage is not None:
         statement = statement.where(Case.stage == stage)

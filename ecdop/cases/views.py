@@ -8,9 +8,9 @@ from flask_login import current_user
 from ecdop.audit.models import AuditAction
 from ecdop.audit.queries import case_history
 from ecdop.audit.services import record_event
+from ecdop.auth.permissions import Permission, requires
 from ecdop.cases import queries, services
 from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm
-from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.states import Stage
 from ecdop.deadlines.queries import recent_messages_for
 from ecdop.extensions import db

@@ -57,9 +57,15 @@ class Ethnicity(LabelledEnum):
     ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
     BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
     BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
-    BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other Black background"
+    BLACK_OTHER = (
+        "black_other",
+        "Black, Black British, Caribbean or African: any other Black background",
+    )
     MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
-    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        "Mixed or multiple: White and Black African",
+    )
     MIXED_WHITE_BLACK_CARIBBEAN = (
         "mixed_white_black_caribbean",
         "Mixed or multiple: White and Black Caribbean",

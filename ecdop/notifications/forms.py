@@ -65,7 +65,9 @@ class NotificationForm(FlaskForm):
         validators=[_required("Enter the child's date of birth")],
     )
     sex = GovRadioField(
-        "Sex", choices=select_choices(Sex.choices()), validators=[_required("Select the child's sex")]
+        "Sex",
+        choices=select_choices(Sex.choices()),
+        validators=[_required("Select the child's sex")],
     )
     ethnicity = GovSelectField(
         "Ethnicity",
@@ -111,7 +113,9 @@ class NotificationForm(FlaskForm):
         description="Unexpected means not anticipated as a significant possibility 24 hours "
         "before the death.",
         choices=select_choices(Expectation.choices()),
-        validators=[_required("Select whether the death was expected, unexpected or not yet known")],
+        validators=[
+            _required("Select whether the death was expected, unexpected or not yet known")
+        ],
     )
 
     circumstances = GovTextAreaField(

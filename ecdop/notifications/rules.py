@@ -87,7 +87,9 @@ def date_problems(
         problems["time_of_death"] = "Time of death must be in the past"
     if date_of_birth and date_of_death and "date_of_death" not in problems:
         if date_of_death < date_of_birth:
-            problems["date_of_death"] = "Date of death must be the same as or after the date of birth"
+            problems["date_of_death"] = (
+                "Date of death must be the same as or after the date of birth"
+            )
         elif date_of_death >= eighteenth_birthday(date_of_birth):
             problems["date_of_death"] = (
                 "The child must have died before their 18th birthday: deaths at 18 or over are "

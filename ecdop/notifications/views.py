@@ -59,7 +59,9 @@ def new():
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def receipt(notification_id: int):
     notification = queries.own_organisation_notification_or_404(current_user, notification_id)
-    record_event(AuditAction.NOTIFICATION_VIEWED, case_id=notification.case_id, subject=notification)
+    record_event(
+        AuditAction.NOTIFICATION_VIEWED, case_id=notification.case_id, subject=notification
+    )
     db.session.commit()
     return render_template("notifications/receipt.html", notification=notification)
 

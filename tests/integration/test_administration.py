@@ -17,7 +17,9 @@ def admin(make_browser):
 
 
 def new_user_form(**overrides):
-    organisation = db.session.scalar(select(Organisation).where(Organisation.name == "Demo Surgery"))
+    organisation = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Demo Surgery")
+    )
     data = {
         "full_name": "Dr New Person",
         "email": "New.Person@Example.NHS.uk",
@@ -103,8 +105,15 @@ class TestCli:
 
     def test_create_user_reads_the_password_from_the_environment(self, app, demo):
         result = self.run(
-            app, "create-user", "cli.person@demo.test", "--role", "coordinator",
-            "--organisation", "demo council", "--area", "demo",
+            app,
+            "create-user",
+            "cli.person@demo.test",
+            "--role",
+            "coordinator",
+            "--organisation",
+            "demo council",
+            "--area",
+            "demo",
             env={"ECDOP_NEW_USER_PASSWORD": "cli-password-long"},
         )
         assert result.exit_code == 0, result.output
@@ -114,8 +123,16 @@ class TestCli:
 
     def test_create_user_prompts_for_the_password(self, app, demo):
         result = app.test_cli_runner().invoke(
-            args=["create-user", "prompted@demo.test", "--role", "notifier",
-                  "--organisation", "Demo Constabulary", "--area", "DEMO"],
+            args=[
+                "create-user",
+                "prompted@demo.test",
+                "--role",
+                "notifier",
+                "--organisation",
+                "Demo Constabulary",
+                "--area",
+                "DEMO",
+            ],
             input="prompted-password\nprompted-password\n",
         )
         assert result.exit_code == 0, result.output
@@ -131,7 +148,12 @@ class TestCli:
     )
     def test_create_user_explains_unknown_names(self, app, demo, args, message):
         result = self.run(
-            app, "create-user", "x@demo.test", "--role", "admin", *args,
+            app,
+            "create-user",
+            "x@demo.test",
+            "--role",
+            "admin",
+            *args,
             env={"ECDOP_NEW_USER_PASSWORD": "cli-password-long"},
         )
         assert result.exit_code != 0
@@ -139,8 +161,16 @@ class TestCli:
 
     def test_create_user_refuses_a_short_password(self, app, demo):
         result = self.run(
-            app, "create-user", "x@demo.test", "--role", "admin", "--organisation",
-            "Demo Council", "--area", "DEMO", env={"ECDOP_NEW_USER_PASSWORD": "short"},
+            app,
+            "create-user",
+            "x@demo.test",
+            "--role",
+            "admin",
+            "--organisation",
+            "Demo Council",
+            "--area",
+            "DEMO",
+            env={"ECDOP_NEW_USER_PASSWORD": "short"},
         )
         assert result.exit_code != 0 and "12 characters" in result.output
 

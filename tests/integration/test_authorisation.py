@@ -39,7 +39,9 @@ def test_every_role_has_an_entry_in_the_table():
 
 def test_signed_out_people_reach_only_public_routes(app, browser):
     with app.test_request_context():
-        expected_public = {e for e, _m, _u in routes(app) if declared_permission(e) is Permission.PUBLIC}
+        expected_public = {
+            e for e, _m, _u in routes(app) if declared_permission(e) is Permission.PUBLIC
+        }
     for endpoint, method, url in routes(app):
         response = browser.open(url, method=method)
         if endpoint in expected_public:

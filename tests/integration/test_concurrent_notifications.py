@@ -70,9 +70,7 @@ def test_simultaneous_notifications_of_one_nhs_number_make_one_case(app, demo, r
 
 
 def test_simultaneous_notifications_of_different_children_get_unique_references(app, demo):
-    children = [
-        {"nhs_number": None, "date_of_birth": date(2020, 1, day)} for day in range(1, 9)
-    ]
+    children = [{"nhs_number": None, "date_of_birth": date(2020, 1, day)} for day in range(1, 9)]
     results = notify_together(app, children)
     references = sorted(reference for reference, _match in results)
     assert references == [f"DEMO-2026-{number:04d}" for number in range(1, 9)]

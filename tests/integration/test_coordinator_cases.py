@@ -65,8 +65,12 @@ class TestSearch:
 
     def test_by_family_name_prefix_any_case(self, coordinator):
         notify()
-        notify(nhs_number=OTHER_VALID_NHS_NUMBER, family_name="Other", given_names="Bo",
-               date_of_birth=date(2020, 1, 1))
+        notify(
+            nhs_number=OTHER_VALID_NHS_NUMBER,
+            family_name="Other",
+            given_names="Bo",
+            date_of_birth=date(2020, 1, 1),
+        )
         text = self.search(coordinator, "testch")
         assert "1 case matching your search" in text and "Testchild" in text
 
@@ -114,8 +118,12 @@ def test_a_coordinator_cannot_see_another_areas_cases(coordinator):
     other_area = auth_services.create_area("NORTH", "North review area")
     trust = auth_services.create_organisation("North Police", OrganisationKind.POLICE)
     auth_services.create_user(
-        email="north-police@demo.test", full_name="N P", role=Role.NOTIFIER,
-        organisation=trust, areas=[other_area], password=DEMO_PASSWORD,
+        email="north-police@demo.test",
+        full_name="N P",
+        role=Role.NOTIFIER,
+        organisation=trust,
+        areas=[other_area],
+        password=DEMO_PASSWORD,
     )
     db.session.commit()
     _n, outcome = notify("north-police@demo.test", area=other_area)

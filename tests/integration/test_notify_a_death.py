@@ -53,9 +53,19 @@ def test_the_receipt_pdf_holds_exactly_what_was_submitted(make_browser):
     assert "Testchild" not in response.headers["Content-Disposition"]
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     text = " ".join(text.split())
-    for expected in ("DEMO-2026-0001", "Amelia Rose", "Testchild", "943 476 5919", "SW1A 2AA",
-                     "Found unresponsive in cot in the morning.", "Detective Sergeant",
-                     "OFFICIAL-SENSITIVE", "1 March 2026", "18 November 2026", "03:15"):
+    for expected in (
+        "DEMO-2026-0001",
+        "Amelia Rose",
+        "Testchild",
+        "943 476 5919",
+        "SW1A 2AA",
+        "Found unresponsive in cot in the morning.",
+        "Detective Sergeant",
+        "OFFICIAL-SENSITIVE",
+        "1 March 2026",
+        "18 November 2026",
+        "03:15",
+    ):
         assert expected in text, expected
     downloads = select(AuditEvent).where(AuditEvent.action == AuditAction.RECEIPT_DOWNLOADED)
     assert db.session.scalar(downloads) is not None
@@ -158,7 +168,9 @@ class TestBadInput:
 
     def test_text_over_the_limit(self, police):
         response = submit(police, circumstances="x" * 5001)
-        self.assert_refused(response, "circumstances", "Field cannot be longer than 5000 characters")
+        self.assert_refused(
+            response, "circumstances", "Field cannot be longer than 5000 characters"
+        )
 
     def test_an_impossible_date(self, police):
         response = submit(police, date_of_birth=["31", "2", "2026"])
@@ -242,3 +254,16 @@ def test_submitting_is_audited_with_who_when_and_where(make_browser):
     assert event.ip_address == "127.0.0.1"
     assert event.details == {"match": "new", "case_reference": "DEMO-2026-0001"}
     assert event.occurred_at is not None
+
+
+def test_nothing_identifying_reaches_the_application_log(make_browser, caplog):
+    caplog.set_level("DEBUG")
+    police = make_browser("police@demo.test")
+    receipt = submit(police).headers["Location"]
+    police.get(receipt)
+    police.get(f"{receipt}/receipt.pdf")
+    submit(police, nhs_number="943 476 5918")
+    make_browser("coordinator@demo.test").get("/cases")
+    logged = caplog.text
+    for identifying in ("Amelia", "Testchild", "9434765919", "943 476 5918", "SW1A", "Example"):
+        assert identifying not in logged

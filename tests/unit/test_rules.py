@@ -30,8 +30,14 @@ class TestNhsNumber:
 class TestPostcode:
     @pytest.mark.parametrize(
         ("typed", "stored"),
-        [("sw1a2aa", "SW1A 2AA"), ("M1 1AE", "M1 1AE"), (" b33 8th ", "B33 8TH"),
-         ("CR2 6XH", "CR2 6XH"), ("DN55 1PT", "DN55 1PT"), ("EC1A 1BB", "EC1A 1BB")],
+        [
+            ("sw1a2aa", "SW1A 2AA"),
+            ("M1 1AE", "M1 1AE"),
+            (" b33 8th ", "B33 8TH"),
+            ("CR2 6XH", "CR2 6XH"),
+            ("DN55 1PT", "DN55 1PT"),
+            ("EC1A 1BB", "EC1A 1BB"),
+        ],
     )
     def test_uk_shapes_are_accepted_and_formatted(self, typed, stored):
         assert rules.clean_postcode(typed) == stored
