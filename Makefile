@@ -14,7 +14,7 @@ $(STAMP):
 
 # System libraries WeasyPrint renders PDFs with; installed only when missing (needs root/sudo).
 $(STAMP)/system-deps: | $(STAMP)
-	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do \
+	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
