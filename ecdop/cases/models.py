@@ -44,6 +44,12 @@ class Case(Base, TimestampMixin):
             postgresql_ops={"given_names_key": "text_pattern_ops"},
         ),
         Index("ix_cases_nhs_number", "nhs_number"),
+        # Reference search is by prefix (e.g. "DEMO-2026-00"); LIKE 'x%' needs pattern ops.
+        Index(
+            "ix_cases_reference_pattern",
+            "reference",
+            postgresql_ops={"reference": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -121,6 +121,7 @@ def upgrade():
         batch_op.create_index('ix_cases_family_name_key', ['family_name_key'], unique=False, postgresql_ops={'family_name_key': 'text_pattern_ops'})
         batch_op.create_index('ix_cases_given_names_key', ['given_names_key'], unique=False, postgresql_ops={'given_names_key': 'text_pattern_ops'})
         batch_op.create_index('ix_cases_nhs_number', ['nhs_number'], unique=False)
+        batch_op.create_index('ix_cases_reference_pattern', ['reference'], unique=False, postgresql_ops={'reference': 'text_pattern_ops'})
         batch_op.create_index('uq_cases_area_id_nhs_number_active', ['area_id', 'nhs_number'], unique=True, sqlite_where=sa.text('nhs_number IS NOT NULL AND merged_into_id IS NULL'), postgresql_where=sa.text('nhs_number IS NOT NULL AND merged_into_id IS NULL'))
 
     op.create_table('users',
@@ -258,6 +259,7 @@ def downgrade():
     op.drop_table('users')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('uq_cases_area_id_nhs_number_active', sqlite_where=sa.text('nhs_number IS NOT NULL AND merged_into_id IS NULL'), postgresql_where=sa.text('nhs_number IS NOT NULL AND merged_into_id IS NULL'))
+        batch_op.drop_index('ix_cases_reference_pattern')
         batch_op.drop_index('ix_cases_nhs_number')
         batch_op.drop_index('ix_cases_given_names_key', postgresql_ops={'given_names_key': 'text_pattern_ops'})
         batch_op.drop_index('ix_cases_family_name_key', postgresql_ops={'family_name_key': 'text_pattern_ops'})
