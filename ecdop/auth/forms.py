@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ecdop.auth.models import ROLE_LABELS, OrganisationKind, Role
+from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import password_problem
 from ecdop.forms import (
     GovCheckboxesField,
@@ -39,7 +39,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = GovRadioField(
         "Type of organisation",
-        choices=select_choices((kind.value, kind.label) for kind in OrganisationKind),
+        choices=select_choices(OrganisationKind.choices()),
         validators=[InputRequired("Choose the type of organisation")],
     )
     submit = GovSubmitField("Add organisation")
@@ -76,7 +76,7 @@ class UserForm(FlaskForm):
     phone = GovStringField("Telephone (optional)", validators=[Optional(), Length(max=40)])
     role = GovRadioField(
         "Role",
-        choices=select_choices((role.value, ROLE_LABELS[role]) for role in Role),
+        choices=select_choices(Role.choices()),
         validators=[InputRequired("Choose a role")],
     )
     organisation_id = GovSelectField(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask import current_app
@@ -12,58 +11,29 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.enums import LabelledEnum
 
 
-class Role(enum.StrEnum):
-    NOTIFIER = "notifier"
-    AGENCY_REPORTER = "agency_reporter"
-    COORDINATOR = "coordinator"
-    PANEL_MEMBER = "panel_member"
-    PANEL_CHAIR = "panel_chair"
-    BOARD_MEMBER = "board_member"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    NOTIFIER = "notifier", "Notifier (police or health)"
+    AGENCY_REPORTER = "agency_reporter", "Agency reporter"
+    COORDINATOR = "coordinator", "CDOP coordinator"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    PANEL_CHAIR = "panel_chair", "Panel chair"
+    BOARD_MEMBER = "board_member", "Safeguarding partnership board member"
+    ADMIN = "admin", "Administrator"
 
 
-ROLE_LABELS = {
-    Role.NOTIFIER: "Notifier (police or health)",
-    Role.AGENCY_REPORTER: "Agency reporter",
-    Role.COORDINATOR: "CDOP coordinator",
-    Role.PANEL_MEMBER: "Panel member",
-    Role.PANEL_CHAIR: "Panel chair",
-    Role.BOARD_MEMBER: "Safeguarding partnership board member",
-    Role.ADMIN: "Administrator",
-}
+class OrganisationKind(LabelledEnum):
+    POLICE = "police", "Police force"
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    SCHOOL = "school", "School"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    AMBULANCE_SERVICE = "ambulance_service", "Ambulance service"
+    HOSPICE = "hospice", "Hospice"
+    OTHER = "other", "Other"
 
-
-class OrganisationKind(enum.StrEnum):
-    POLICE = "police"
-    NHS_TRUST = "nhs_trust"
-    GP_PRACTICE = "gp_practice"
-    SCHOOL = "school"
-    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
-    AMBULANCE_SERVICE = "ambulance_service"
-    HOSPICE = "hospice"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return ORGANISATION_KIND_LABELS[self]
-
-
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.POLICE: "Police force",
-    OrganisationKind.NHS_TRUST: "NHS trust",
-    OrganisationKind.GP_PRACTICE: "GP practice",
-    OrganisationKind.SCHOOL: "School",
-    OrganisationKind.CHILDRENS_SOCIAL_CARE: "Children's social care",
-    OrganisationKind.AMBULANCE_SERVICE: "Ambulance service",
-    OrganisationKind.HOSPICE: "Hospice",
-    OrganisationKind.OTHER: "Other",
-}
 
 user_areas = Table(
     "user_areas",

@@ -15,7 +15,7 @@ from ecdop.forms import (
     select_choices,
 )
 
-STAGE_CHOICES = [("", "All stages"), *((stage.value, stage.label) for stage in Stage)]
+STAGE_CHOICES = [("", "All stages"), *Stage.choices()]
 
 
 class CaseSearchForm(FlaskForm):

@@ -7,38 +7,23 @@ nowhere else.
 
 from __future__ import annotations
 
-import enum
+from ecdop.enums import LabelledEnum
 
 
-class Stage(enum.StrEnum):
-    NOTIFIED = "notified"
-    INFORMATION_GATHERING = "information_gathering"
-    AWAITING_CDRM = "awaiting_cdrm"
-    READY_FOR_PANEL = "ready_for_panel"
-    SCHEDULED_FOR_PANEL = "scheduled_for_panel"
-    PANEL_REVIEWED = "panel_reviewed"
-    CLOSED = "closed"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return STAGE_LABELS[self]
+class Stage(LabelledEnum):
+    NOTIFIED = "notified", "Notified"
+    INFORMATION_GATHERING = "information_gathering", "Information gathering"
+    AWAITING_CDRM = "awaiting_cdrm", "Awaiting CDRM"
+    READY_FOR_PANEL = "ready_for_panel", "Ready for panel"
+    SCHEDULED_FOR_PANEL = "scheduled_for_panel", "Scheduled for panel"
+    PANEL_REVIEWED = "panel_reviewed", "Panel reviewed"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
     @property
     def tag_colour(self) -> str:
-        return STAGE_TAG_COLOURS.get(self, "grey")
+        return STAGE_TAG_COLOURS[self]
 
-
-STAGE_LABELS = {
-    Stage.NOTIFIED: "Notified",
-    Stage.INFORMATION_GATHERING: "Information gathering",
-    Stage.AWAITING_CDRM: "Awaiting CDRM",
-    Stage.READY_FOR_PANEL: "Ready for panel",
-    Stage.SCHEDULED_FOR_PANEL: "Scheduled for panel",
-    Stage.PANEL_REVIEWED: "Panel reviewed",
-    Stage.CLOSED: "Closed",
-    Stage.WITHDRAWN: "Withdrawn",
-}
 
 STAGE_TAG_COLOURS = {
     Stage.NOTIFIED: "blue",
