@@ -6,7 +6,10 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
+
+from ecdop.extensions import db
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,12 @@ def register(app: Flask) -> None:
             "Your session expired or the form was out of date. Go back, "
             "reload the page and try again.",
         )
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError):
+        # Another request saved the same record first (version_id_col); nothing of ours is kept.
+        db.session.rollback()
+        return _render(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
+
+from ecdop.cases.models import Case
+from ecdop.extensions import db
+from tests.factories import notify
 from tests.helpers import page_text
 
 
@@ -28,3 +34,33 @@ def test_a_forbidden_page_says_so(make_browser):
     response = make_browser("panel@demo.test").get("/cases")
     assert response.status_code == 403
     assert "You do not have access to this page" in page_text(response)
+
+
+def test_a_record_saved_by_someone_else_meanwhile_gives_a_conflict_page(make_browser):
+    notify("police@demo.test")
+    _n, flagged = notify("health@demo.test", nhs_number=None, family_name="Other")
+    case_id, version = flagged.case.id, flagged.case.version_id
+    coordinator = make_browser("coordinator@demo.test")
+    token = coordinator.csrf_token("/cases")
+    saved_meanwhile = []
+
+    def another_coordinator_saves_first(session, flush_context, instances):
+        # Between this request's read and its write, another connection saves the case.
+        if not saved_meanwhile:
+            saved_meanwhile.append(True)
+            with db.engine.begin() as other:
+                other.execute(update(Case).where(Case.id == case_id).values(version_id=version + 1))
+
+    event.listen(Session, "before_flush", another_coordinator_saves_first)
+    try:
+        response = coordinator.post(
+            f"/cases/{case_id}/duplicate",
+            data={"csrf_token": token, "decision": "different", "version": str(version)},
+        )
+    finally:
+        event.remove(Session, "before_flush", another_coordinator_saves_first)
+    assert saved_meanwhile
+    assert response.status_code == 409
+    assert "Someone else changed this record" in page_text(response)
+    db.session.expire_all()
+    assert db.session.get(Case, case_id).possible_duplicate_of_id is not None
