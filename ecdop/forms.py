@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -31,8 +32,16 @@ def select_choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# C0 control characters other than tab, line feed and carriage return: invisible when typed or
+# pasted, and PostgreSQL refuses NUL in text outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip(value):
-    return value.strip() if isinstance(value, str) else value
+    """Typed text without surrounding spaces or control characters."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARACTERS.sub("", value).strip()
 
 
 class GovStringField(StringField):

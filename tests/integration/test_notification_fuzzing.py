@@ -3,6 +3,8 @@ refused notification stores nothing."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -43,7 +45,7 @@ values = st.one_of(
 
 
 @settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("ECDOP_FUZZ_EXAMPLES", "60")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -116,6 +116,12 @@ def test_two_different_nhs_numbers_are_never_flagged_as_duplicates(make_browser)
     assert db.session.scalar(select(Case).where(Case.possible_duplicate_of_id.is_not(None))) is None
 
 
+def test_control_characters_are_removed_before_storing(make_browser):
+    response = submit(make_browser("police@demo.test"), circumstances="Found\x00 in\x07 cot\n.")
+    assert response.status_code == 302
+    assert db.session.scalar(select(Notification.circumstances)) == "Found in cot\n."
+
+
 def test_the_form_is_prefilled_with_the_notifier_from_the_account(make_browser):
     page = make_browser("police@demo.test").get(NEW)
     assert "Demo Constabulary" in page_text(page)
@@ -210,7 +216,7 @@ class TestBadInput:
             {"area_id": "not-a-number"},
             {"area_id": "999"},
             {"time_of_death": "25:99"},
-            {"nhs_number": "\x00\x01"},
+            {"nhs_number": "\x00943\x01"},
             {"given_names": "\u202e" * 200},
         ],
     )

@@ -38,6 +38,7 @@ def test_a_successful_sign_in_is_audited(browser):
         ("coordinator@demo.test", "wrong-password-123"),
         ("nobody@demo.test", "correct-horse-battery"),
         ("", ""),
+        ("coordinator@demo.test\x00", "wrong\x00password"),
     ],
 )
 def test_any_failed_sign_in_gets_the_same_message(browser, email, password):
