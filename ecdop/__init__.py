@@ -72,11 +72,13 @@ def _register_templates(app: Flask) -> None:
 
 def _register_extensions(app: Flask) -> None:
     import ecdop.models  # noqa: F401 - every model, so the mappers and metadata are complete
+    from ecdop.audit.models import protect_audit_trail
     from ecdop.auth.queries import load_user
     from ecdop.db import enforce_sqlite_foreign_keys
     from ecdop.extensions import csrf, db, limiter, login_manager, migrate
 
     enforce_sqlite_foreign_keys()
+    protect_audit_trail()
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True

@@ -57,7 +57,6 @@ class AuditEvent(Base):
     actor: Mapped[User | None] = relationship()
 
 
-@event.listens_for(Session, "before_flush")
 def _refuse_changes_to_audit_events(session: Session, flush_context, instances) -> None:
     """The ORM half of append-only; the database half is a trigger in the migrations."""
     for record in (*session.dirty, *session.deleted):
@@ -65,3 +64,9 @@ def _refuse_changes_to_audit_events(session: Session, flush_context, instances) 
             record in session.deleted or session.is_modified(record)
         ):
             raise PermissionError("Audit events are append-only")
+
+
+def protect_audit_trail() -> None:
+    """Refuse ORM changes to audit events in every session (called by create_app)."""
+    if not event.contains(Session, "before_flush", _refuse_changes_to_audit_events):
+        event.listen(Session, "before_flush", _refuse_changes_to_audit_events)

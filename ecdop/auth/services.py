@@ -87,7 +87,7 @@ def create_user(
         raise AccountError(problem, "password")
     areas = list(areas)
     if not areas:
-        raise AccountError("Choose at least one area", "areas")
+        raise AccountError("Choose at least one area", "area_ids")
     user = User(
         email=email,
         full_name=full_name.strip(),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ecdop.formatting import nhs_number_display, uk_date
 from ecdop.notifications.choices import AgencyKind
 from ecdop.notifications.models import Notification
-from ecdop.template_helpers import nhs_number_display, uk_date
 
 NOT_GIVEN = "Not given"
 

@@ -1,0 +1,29 @@
+"""How dates and NHS numbers are written for people (pages, PDFs, e-mails)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(UK).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def nhs_number_display(value: str | None) -> str:
+    if not value:
+        return "Not given"
+    return f"{value[:3]} {value[3:6]} {value[6:]}"
