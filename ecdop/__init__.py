@@ -98,6 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.cases.views import cases_blueprint
     from ecdop.home import home_blueprint
     from ecdop.notifications.views import notifications_blueprint
+    from ecdop.reporting_forms.views import reporting_forms_blueprint
+    from ecdop.review_meetings.views import review_meetings_blueprint
 
     for blueprint in (
         home_blueprint,
@@ -105,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
         admin_blueprint,
         notifications_blueprint,
         cases_blueprint,
+        reporting_forms_blueprint,
+        review_meetings_blueprint,
     ):
         app.register_blueprint(blueprint)
 

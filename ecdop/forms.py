@@ -25,6 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 
 def select_choices(pairs) -> list[SelectChoice]:
@@ -103,6 +104,25 @@ class GovDateField(DateField):
             self.data = date(year, month, day)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+def date_required(message: str):
+    """Like InputRequired for a day/month/year date, but a partly typed date keeps its own,
+    more precise message (such as "must include a month")."""
+
+    def validate(form, field) -> None:
+        if field.errors:
+            raise StopValidation()
+        if field.data is None:
+            raise StopValidation(message)
+
+    return validate
+
+
+def submitted_version(form) -> int | None:
+    """The record version the person's form was based on, or None if missing or not a number."""
+    value = str(form.version.data or "")
+    return int(value) if value.isdigit() else None
 
 
 class ConfirmForm(FlaskForm):

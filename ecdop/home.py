@@ -13,6 +13,7 @@ home_blueprint = Blueprint("home", __name__)
 HOME_PAGES = [
     (Permission.VIEW_AREA_CASES, "cases.dashboard"),
     (Permission.NOTIFY_DEATH, "notifications.index"),
+    (Permission.RESPOND_TO_REQUESTS, "reporting_forms.index"),
     (Permission.MANAGE_USERS, "admin.users"),
 ]
 

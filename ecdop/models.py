@@ -1,10 +1,20 @@
 """Every feature's models, imported together so relationships and Alembic see them all."""
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.auth.models import Area, Organisation, OrganisationKind, Role, User, user_areas
-from ecdop.cases.models import Case, CaseReferenceCounter
+from ecdop.auth.models import (
+    Area,
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    user_areas,
+)
+from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
 from ecdop.deadlines.models import OutboxMessage, OutboxStatus
 from ecdop.notifications.models import MatchResult, Notification
+from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 __all__ = [
     "Area",
@@ -12,13 +22,19 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseReferenceCounter",
+    "ChildDeathReviewMeeting",
+    "Invitation",
+    "JointAgencyResponse",
     "MatchResult",
     "Notification",
     "Organisation",
     "OrganisationKind",
     "OutboxMessage",
     "OutboxStatus",
+    "ReportingRequest",
+    "RequestStatus",
     "Role",
+    "StageChange",
     "User",
     "user_areas",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, g
 from markupsafe import Markup
 
@@ -21,7 +23,16 @@ def summary_rows(rows: list[tuple[str, str]]) -> list[dict]:
     ]
 
 
+def iso_to_uk_date(value: str) -> str:
+    """A date stored as ISO text (as in reporting-form answers), written for people."""
+    try:
+        return uk_date(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(iso_to_uk_date)
     app.add_template_filter(uk_date)
     app.add_template_filter(uk_datetime)
     app.add_template_filter(nhs_number_display)

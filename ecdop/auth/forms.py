@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import password_problem
@@ -92,3 +92,45 @@ class UserForm(FlaskForm):
         validators=[InputRequired("Enter an initial password"), _acceptable_password],
     )
     submit = GovSubmitField("Create user")
+
+
+class InvitationForm(FlaskForm):
+    full_name = GovStringField(
+        "Contact's full name",
+        validators=[InputRequired("Enter the contact's full name"), Length(max=120)],
+    )
+    email = GovStringField(
+        "Contact's work email address",
+        validators=[
+            InputRequired("Enter the contact's email address"),
+            Length(max=254),
+            _email_address,
+        ],
+    )
+    area_id = GovSelectField("Review area", coerce=int, validators=[InputRequired()])
+    submit = GovSubmitField("Send invitation")
+
+
+class AcceptInvitationForm(FlaskForm):
+    full_name = GovStringField(
+        "Full name", validators=[InputRequired("Enter your full name"), Length(max=120)]
+    )
+    job_title = GovStringField(
+        "Job title", validators=[InputRequired("Enter your job title"), Length(max=120)]
+    )
+    phone = GovStringField("Work telephone (optional)", validators=[Optional(), Length(max=40)])
+    password = PasswordField(
+        "Create a password",
+        description="12 characters or more.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Create a password"), _acceptable_password],
+    )
+    confirm_password = PasswordField(
+        "Type the password again",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Type the password again"),
+            EqualTo("password", message="The passwords do not match"),
+        ],
+    )
+    submit = GovSubmitField("Create account")

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.enums import LabelledEnum
 
 
@@ -104,3 +104,30 @@ class User(UserMixin, Base, TimestampMixin):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class Invitation(Base):
+    """A single-use, expiring link for an agency's contact to create their own account.
+
+    Only a hash of the token is stored: the link itself exists only in the e-mail sent.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A newer invitation to the same address replaces this one.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    area: Mapped[Area] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

@@ -26,16 +26,36 @@ class Permission(enum.StrEnum):
     VIEW_OWN_NOTIFICATIONS = "view_own_notifications"
     VIEW_AREA_CASES = "view_area_cases"
     DECIDE_DUPLICATES = "decide_duplicates"
+    TRIAGE_CASES = "triage_cases"
+    MOVE_CASES = "move_cases"
+    REQUEST_REPORTS = "request_reports"
+    RECORD_REVIEW_MEETINGS = "record_review_meetings"  # JAR and CDRM
+    INVITE_AGENCY_CONTACTS = "invite_agency_contacts"
+    RESPOND_TO_REQUESTS = "respond_to_requests"
+    SCHEDULE_PANEL_REVIEWS = "schedule_panel_reviews"
+    RECORD_PANEL_ANALYSIS = "record_panel_analysis"
+    SIGN_OFF_REVIEWS = "sign_off_reviews"
     MANAGE_USERS = "manage_users"
     MANAGE_ORGANISATIONS = "manage_organisations"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NOTIFIER: frozenset({Permission.NOTIFY_DEATH, Permission.VIEW_OWN_NOTIFICATIONS}),
-    Role.AGENCY_REPORTER: frozenset(),
-    Role.COORDINATOR: frozenset({Permission.VIEW_AREA_CASES, Permission.DECIDE_DUPLICATES}),
+    Role.AGENCY_REPORTER: frozenset({Permission.RESPOND_TO_REQUESTS}),
+    Role.COORDINATOR: frozenset(
+        {
+            Permission.VIEW_AREA_CASES,
+            Permission.DECIDE_DUPLICATES,
+            Permission.TRIAGE_CASES,
+            Permission.MOVE_CASES,
+            Permission.REQUEST_REPORTS,
+            Permission.RECORD_REVIEW_MEETINGS,
+            Permission.INVITE_AGENCY_CONTACTS,
+            Permission.SCHEDULE_PANEL_REVIEWS,
+        }
+    ),
     Role.PANEL_MEMBER: frozenset(),
-    Role.PANEL_CHAIR: frozenset(),
+    Role.PANEL_CHAIR: frozenset({Permission.RECORD_PANEL_ANALYSIS, Permission.SIGN_OFF_REVIEWS}),
     Role.BOARD_MEMBER: frozenset(),
     Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATIONS}),
 }

@@ -50,6 +50,10 @@ def organisation_by_name(name: str) -> Organisation | None:
     return db.session.scalar(statement)
 
 
+def area_or_404(area_id: int) -> Area:
+    return db.session.get(Area, area_id) or abort(404)
+
+
 def user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 

@@ -10,7 +10,13 @@ from flask_login import current_user, login_user, logout_user
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth import queries, services
-from ecdop.auth.forms import LoginForm, OrganisationForm, UserForm
+from ecdop.auth.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    LoginForm,
+    OrganisationForm,
+    UserForm,
+)
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import db, limiter
@@ -156,3 +162,68 @@ def toggle_organisation(organisation_id: int):
             state = "active" if organisation.active else "deactivated"
             flash(f"{organisation.name} is now {state}.", "success")
     return redirect(url_for("admin.organisations"))
+
+
+@auth_blueprint.route("/agencies/<int:organisation_id>/invite", methods=["GET", "POST"])
+@requires(Permission.INVITE_AGENCY_CONTACTS)
+def invite_agency_contact(organisation_id: int):
+    organisation = queries.organisation_or_404(organisation_id)
+    form = InvitationForm()
+    areas = {area.id: area for area in current_user.areas}
+    form.area_id.choices = select_choices((a.id, f"{a.name} ({a.code})") for a in areas.values())
+    if form.validate_on_submit():
+        try:
+            invitation = services.invite_agency_contact(
+                organisation=organisation,
+                full_name=form.full_name.data,
+                email=form.email.data,
+                area=areas[form.area_id.data],
+                invited_by=current_user,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form[error.field or "email"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(
+                f"Invitation sent to {invitation.email}. The link works once, for 7 days.",
+                "success",
+            )
+            return redirect(_safe_next(request.args.get("next")) or url_for("cases.dashboard"))
+    page = render_template("admin/invite.html", form=form, organisation=organisation)
+    return page, 400 if form.errors else 200
+
+
+@auth_blueprint.route("/invitations/<token>", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def accept_invitation(token: str):
+    invitation = services.invitation_for_token(token[:100])
+    if invitation is None:
+        return render_template(
+            "auth/invitation_unusable.html",
+            problem="This invitation link is not valid. Check you copied "
+            "all of it from the e-mail.",
+        ), 404
+    if problem := services.invitation_problem(invitation):
+        return render_template("auth/invitation_unusable.html", problem=problem), 410
+    form = AcceptInvitationForm(data={"full_name": invitation.full_name})
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                invitation,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data,
+                phone=form.phone.data or "",
+                password=form.password.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form[error.field or "full_name"].errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Your account is ready. These are your requests for information.", "success")
+            return redirect(url_for("home.index"))
+    page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+    return page, 400 if form.errors else 200

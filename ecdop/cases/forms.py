@@ -12,8 +12,10 @@ from ecdop.forms import (
     GovSelectField,
     GovStringField,
     GovSubmitField,
+    GovTextAreaField,
     select_choices,
 )
+from ecdop.notifications.choices import Expectation
 
 STAGE_CHOICES = [("", "All stages"), *Stage.choices()]
 
@@ -44,3 +46,46 @@ class DuplicateDecisionForm(FlaskForm):
     )
     version = HiddenField(validators=[InputRequired()])
     submit = GovSubmitField("Save decision")
+
+
+class TriageForm(FlaskForm):
+    in_scope = GovRadioField(
+        "Is this death in scope for child death review?",
+        description="In scope: a child from birth to their 18th birthday, not a stillbirth or a "
+        "legal termination of pregnancy.",
+        choices=select_choices(
+            [("yes", "Yes, in scope"), ("no", "No: out of scope, or notified in error")]
+        ),
+        validators=[InputRequired("Select whether the death is in scope")],
+    )
+    out_of_scope_reason = GovTextAreaField(
+        "Why is it out of scope?",
+        validators=[Optional(), Length(max=2000)],
+    )
+    expectation = GovRadioField(
+        "Was the death expected or unexpected?",
+        description="Unexpected: not anticipated as a significant possibility 24 hours before.",
+        choices=select_choices(Expectation.choices()),
+        validators=[InputRequired("Select whether the death was expected or unexpected")],
+    )
+    residence_area_id = GovSelectField(
+        "Review area where the child lived",
+        description="If the child lived in another area, the case is transferred there.",
+        coerce=int,
+        validators=[InputRequired("Choose the area where the child lived")],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Save triage")
+
+
+class MoveCaseForm(FlaskForm):
+    target = GovRadioField(
+        "Move this case to",
+        # Every stage is accepted here so that the stage machine, not the form, explains why a
+        # move is refused; only the moves open from the current stage are shown.
+        choices=select_choices(Stage.choices()),
+        validators=[InputRequired("Choose where to move the case")],
+    )
+    reason = GovTextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+    version = HiddenField()
+    submit = GovSubmitField("Move case")

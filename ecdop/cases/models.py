@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.auth.models import Area
+from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, Stage
-from ecdop.db import Base, TimestampMixin, string_enum
+from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.models import Notification
 
@@ -80,6 +80,10 @@ class Case(Base, TimestampMixin):
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
+    # Triage: the coordinator confirmed scope, residence and whether the death was expected
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
     area: Mapped[Area] = relationship()
     notifications: Mapped[list[Notification]] = relationship(
         back_populates="case", order_by=Notification.submitted_at
@@ -103,3 +107,19 @@ class CaseReferenceCounter(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StageChange(Base):
+    """One move of a case through the stage machine, with the reason where one is needed."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_stage: Mapped[Stage] = mapped_column(string_enum(Stage))
+    to_stage: Mapped[Stage] = mapped_column(string_enum(Stage))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    changed_by: Mapped[User | None] = relationship()

@@ -10,10 +10,14 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
-from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
+from ecdop.cases.models import Case, StageChange
+from ecdop.cases.states import CaseFacts, Stage
 from ecdop.extensions import db
+from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
+from ecdop.reporting_forms.definitions import definition_for
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+-\d{4}(-\d{1,6})?$")
 NHS_NUMBER_SHAPE = re.compile(r"^\d{10}$")
@@ -140,4 +144,106 @@ def flagged_possible_duplicates(user: User) -> list[Case]:
         .where(Case.possible_duplicate_of_id.is_not(None))
         .order_by(Case.created_at)
     )
+    return list(db.session.scalars(statement))
+
+
+def flagged_as_duplicate_of(case: Case) -> list[Case]:
+    statement = select(Case).where(
+        Case.possible_duplicate_of_id == case.id, Case.merged_into_id.is_(None)
+    )
+    return list(db.session.scalars(statement))
+
+
+def case_requests(case: Case) -> list[ReportingRequest]:
+    statement = (
+        select(ReportingRequest)
+        .where(ReportingRequest.case_id == case.id)
+        .order_by(ReportingRequest.created_at, ReportingRequest.id)
+        .options(selectinload(ReportingRequest.organisation))
+    )
+    return list(db.session.scalars(statement))
+
+
+def outstanding_report_lines(requests: list[ReportingRequest]) -> tuple[str, ...]:
+    return tuple(
+        f"{request.organisation.name}'s {definition_for(request.form_type).title}"
+        for request in requests
+        if request.status in OPEN_STATUSES
+    )
+
+
+def case_facts(case: Case) -> CaseFacts:
+    """What the stage machine's guards look at, read fresh from the database."""
+    requests = case_requests(case)
+    duplicate = case.possible_duplicate_of
+    return CaseFacts(
+        triaged=case.triaged_at is not None,
+        unexpected=case.expectation is Expectation.UNEXPECTED,
+        possible_duplicate_of=duplicate.reference if duplicate else None,
+        jar_recorded=_exists(JointAgencyResponse, case),
+        cdrm_recorded=_exists(ChildDeathReviewMeeting, case),
+        reports_requested=len(requests),
+        outstanding_reports=outstanding_report_lines(requests),
+    )
+
+
+def _exists(record_class, case: Case) -> bool:
+    statement = select(record_class.id).where(record_class.case_id == case.id)
+    return db.session.scalar(statement) is not None
+
+
+def stage_changes_of(case_ids: list[int]) -> dict[int, StageChange]:
+    statement = select(StageChange).where(StageChange.case_id.in_(case_ids))
+    return {change.id: change for change in db.session.scalars(statement)}
+
+
+def cases_waiting_on_coordinator(user: User) -> list[tuple[Case, str]]:
+    """Cases in the user's areas where the next step is the coordinator's, with that step."""
+    waiting: list[tuple[Case, str]] = []
+    for case in flagged_possible_duplicates(user):
+        waiting.append((case, "Decide whether it is a duplicate"))
+    untriaged = visible_cases(user).where(
+        Case.stage == Stage.NOTIFIED, Case.possible_duplicate_of_id.is_(None)
+    )
+    waiting += [
+        (case, "Triage") for case in db.session.scalars(untriaged.order_by(Case.created_at))
+    ]
+    waiting += [(case, "Request reports from agencies") for case in _without_requests(user)]
+    waiting += [(case, "Move on: everything it waits for is in") for case in _ready_to_move(user)]
+    return waiting
+
+
+def _open_requests(case_id_column):
+    return (
+        select(ReportingRequest.id)
+        .where(
+            ReportingRequest.case_id == case_id_column,
+            ReportingRequest.status.in_(OPEN_STATUSES),
+        )
+        .exists()
+    )
+
+
+def _recorded(record_class):
+    return select(record_class.id).where(record_class.case_id == Case.id).exists()
+
+
+def _without_requests(user: User) -> list[Case]:
+    any_request = select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id).exists()
+    statement = visible_cases(user).where(Case.stage == Stage.INFORMATION_GATHERING, ~any_request)
+    return list(db.session.scalars(statement.order_by(Case.created_at)))
+
+
+def _ready_to_move(user: User) -> list[Case]:
+    """Cases whose guards for the next forward move are all met (in SQL, for big areas)."""
+    jar_if_needed = or_(Case.expectation != Expectation.UNEXPECTED, _recorded(JointAgencyResponse))
+    any_request = select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id).exists()
+    gathered = and_(Case.stage == Stage.INFORMATION_GATHERING, any_request, jar_if_needed)
+    reviewed = and_(
+        Case.stage == Stage.AWAITING_CDRM,
+        jar_if_needed,
+        ~_open_requests(Case.id),
+        _recorded(ChildDeathReviewMeeting),
+    )
+    statement = visible_cases(user).where(or_(gathered, reviewed)).order_by(Case.created_at)
     return list(db.session.scalars(statement))

@@ -8,19 +8,25 @@ from sqlalchemy import select, update
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.auth.models import Area, User
+from ecdop.auth.permissions import role_may
 from ecdop.auth.queries import active_coordinators_of
-from ecdop.cases.models import Case, CaseReferenceCounter
-from ecdop.cases.queries import case_with_nhs_number, possible_duplicate_of
-from ecdop.cases.states import Stage
+from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
+from ecdop.cases.queries import (
+    case_facts,
+    case_with_nhs_number,
+    flagged_as_duplicate_of,
+    possible_duplicate_of,
+)
+from ecdop.cases.states import Stage, TransitionNotAllowed, transition_between
+from ecdop.db import utc_now
 from ecdop.deadlines.services import queue_message
 from ecdop.extensions import db
+from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.rules import uk_today
+from ecdop.refusals import ChangeRefused, check_version
 from ecdop.urls import app_path
-
-
-class CaseChangeRefused(ValueError):
-    """A change that cannot be made; the message is shown to the coordinator."""
 
 
 @dataclass(frozen=True)
@@ -141,25 +147,17 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
         )
 
 
-def _check_version(case: Case, expected_version: int) -> None:
-    if case.version_id != expected_version:
-        raise CaseChangeRefused(
-            "Someone else changed this case while you were looking at it. "
-            "Check the latest details below and decide again."
-        )
-
-
 def confirm_same_child(case: Case, expected_version: int) -> Case:
     """Merge a flagged case into the case it may duplicate, keeping every notification and
     all history; the flagged case's reference then leads to the surviving case."""
-    _check_version(case, expected_version)
+    check_version(case, expected_version, "decision")
     survivor = case.possible_duplicate_of
     if survivor is None:
-        raise CaseChangeRefused("This case is not flagged as a possible duplicate")
+        raise ChangeRefused("This case is not flagged as a possible duplicate")
     if survivor.merged_into_id is not None:
-        raise CaseChangeRefused(f"{survivor.reference} has itself been merged; decide on it first")
+        raise ChangeRefused(f"{survivor.reference} has itself been merged; decide on it first")
     if case.stage is not Stage.NOTIFIED:
-        raise CaseChangeRefused("Only cases still at the notified stage can be merged")
+        raise ChangeRefused("Only cases still at the notified stage can be merged")
     for notification in list(case.notifications):
         notification.case = survivor
     case.possible_duplicate_of = None
@@ -182,11 +180,107 @@ def _repoint_flags(merged: Case, survivor: Case) -> None:
 
 
 def reject_duplicate(case: Case, expected_version: int) -> None:
-    _check_version(case, expected_version)
+    check_version(case, expected_version, "decision")
     other = case.possible_duplicate_of
     if other is None:
-        raise CaseChangeRefused("This case is not flagged as a possible duplicate")
+        raise ChangeRefused("This case is not flagged as a possible duplicate")
     case.possible_duplicate_of = None
     details = {"not_same_as": other.reference}
     record_event(AuditAction.DUPLICATE_REJECTED, case_id=case.id, details=details)
     db.session.flush()
+
+
+def move_case(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageChange:
+    """Move the case to ``target`` if the stage machine allows it now; the only place that
+    changes ``case.stage``."""
+    try:
+        transition = transition_between(case.stage, target)
+    except TransitionNotAllowed as not_allowed:
+        raise ChangeRefused(str(not_allowed), "target") from None
+    if not role_may(actor.role, transition.permission):
+        raise ChangeRefused(f"Your role cannot move a case to {target.label}", "target")
+    if transition.needs_reason and not reason.strip():
+        raise ChangeRefused(f"Give the reason for moving the case to {target.label}", "reason")
+    if problems := transition.obstacles(case_facts(case)):
+        raise ChangeRefused(
+            f"This case cannot move to {target.label} yet. {_sentences(problems)}", "target"
+        )
+    change = StageChange(
+        case_id=case.id,
+        from_stage=case.stage,
+        to_stage=target,
+        reason=reason.strip(),
+        changed_by_id=actor.id,
+    )
+    db.session.add(change)
+    case.stage = target
+    db.session.flush()
+    details = {"from": transition.source.value, "to": target.value}
+    record_event(AuditAction.STAGE_CHANGED, case_id=case.id, subject=change, details=details)
+    return change
+
+
+def _sentences(problems: list[str]) -> str:
+    return " ".join(f"{problem}." for problem in problems)
+
+
+@dataclass(frozen=True)
+class TriageDecision:
+    in_scope: bool
+    out_of_scope_reason: str
+    expectation: Expectation
+    residence_area: Area
+
+
+def triage_case(case: Case, decision: TriageDecision, *, actor: User) -> str:
+    """Record the coordinator's triage and act on it: withdraw a case out of scope, transfer a
+    child who lived elsewhere, or start gathering information. Returns what happened."""
+    if case.stage is not Stage.NOTIFIED:
+        raise ChangeRefused("This case has already been triaged", "in_scope")
+    if not decision.in_scope:
+        if not decision.out_of_scope_reason.strip():
+            raise ChangeRefused("Say why the death is out of scope", "out_of_scope_reason")
+        move_case(case, Stage.WITHDRAWN, actor=actor, reason=decision.out_of_scope_reason)
+        return f"{case.reference} withdrawn as out of scope."
+    if decision.residence_area.id != case.area_id:
+        transfer_case(case, decision.residence_area)
+        return f"{case.reference} transferred to {decision.residence_area.name}."
+    case.expectation = decision.expectation
+    case.triaged_at = utc_now()
+    case.triaged_by_id = actor.id
+    details = {"expectation": decision.expectation.value}
+    record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
+    move_case(case, Stage.INFORMATION_GATHERING, actor=actor)
+    return f"{case.reference} triaged: information gathering has started."
+
+
+def transfer_case(case: Case, area: Area) -> None:
+    """Hand the case, with all its history, to the area where the child lived. The sending area
+    loses sight of it; the receiving area's coordinators are alerted and triage it."""
+    if case.possible_duplicate_of_id is not None or flagged_as_duplicate_of(case):
+        raise ChangeRefused(
+            "Decide the possible duplicate before transferring the case", "residence_area"
+        )
+    if case.nhs_number and case_with_nhs_number(area.id, case.nhs_number):
+        raise ChangeRefused(
+            f"{area.name} already has a case for this NHS number. Contact its coordinator to "
+            "agree which area reviews the death.",
+            "residence_area",
+        )
+    details = {"from_area": case.area.code, "to_area": area.code}
+    case.area = area
+    db.session.flush()
+    transfer = record_event(
+        AuditAction.CASE_TRANSFERRED, case_id=case.id, subject=case, details=details
+    )
+    db.session.flush()
+    for coordinator in active_coordinators_of(area.id):
+        queue_message(
+            dedupe_key=f"transfer:{transfer.id}:to:{coordinator.id}",
+            recipient=coordinator,
+            subject=f"Case transferred to your area: {case.reference}",
+            template="email/case_transferred.txt",
+            action_path=app_path("cases.show", case_id=case.id),
+            case=case,
+            from_area=details["from_area"],
+        )

@@ -1,12 +1,16 @@
-"""The stages of a case.
+"""The stage machine of a case: its stages, and the one table of moves between them.
 
-Every stage is declared here. The transitions between them (who may make each, and its
-guard) are declared in this module too as the workflow grows; ``case.stage`` is changed
-nowhere else.
+Each move names the permission it needs and its guards. A guard looks at ``CaseFacts`` (what is
+recorded about the case) and returns what is still missing, in words a coordinator can act on.
+``case.stage`` is assigned only by ``cases.services.move_case``, which consults this table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ecdop.auth.permissions import Permission
 from ecdop.enums import LabelledEnum
 
 
@@ -37,3 +41,141 @@ STAGE_TAG_COLOURS = {
 }
 
 INITIAL_STAGE = Stage.NOTIFIED
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What is recorded about a case, as the guards need it (see cases.queries.case_facts)."""
+
+    triaged: bool = False
+    unexpected: bool = False
+    possible_duplicate_of: str | None = None
+    jar_recorded: bool = False
+    cdrm_recorded: bool = False
+    reports_requested: int = 0
+    # One line per requested form that has neither arrived nor been excused.
+    outstanding_reports: tuple[str, ...] = ()
+    on_panel_agenda: bool = False
+    analysis_recorded: bool = False
+    signed_off: bool = False
+
+
+Guard = Callable[[CaseFacts], list[str]]
+
+
+def duplicate_decided(facts: CaseFacts) -> list[str]:
+    if facts.possible_duplicate_of:
+        return [f"Decide whether this is the same child as {facts.possible_duplicate_of}"]
+    return []
+
+
+def triage_recorded(facts: CaseFacts) -> list[str]:
+    return [] if facts.triaged else ["Triage the case"]
+
+
+def reports_requested(facts: CaseFacts) -> list[str]:
+    return [] if facts.reports_requested else ["Request a report from at least one agency"]
+
+
+def jar_recorded_if_unexpected(facts: CaseFacts) -> list[str]:
+    if facts.unexpected and not facts.jar_recorded:
+        return ["Record the Joint Agency Response: the death was unexpected"]
+    return []
+
+
+def every_report_in(facts: CaseFacts) -> list[str]:
+    return [
+        f"{line} has not arrived: wait for it, or record why it will not come"
+        for line in facts.outstanding_reports
+    ]
+
+
+def cdrm_recorded(facts: CaseFacts) -> list[str]:
+    return [] if facts.cdrm_recorded else ["Record the Child Death Review Meeting"]
+
+
+def on_panel_agenda(facts: CaseFacts) -> list[str]:
+    return [] if facts.on_panel_agenda else ["Add the case to a panel meeting's agenda"]
+
+
+def off_panel_agenda(facts: CaseFacts) -> list[str]:
+    return ["Take the case off the panel meeting's agenda"] if facts.on_panel_agenda else []
+
+
+def analysis_recorded(facts: CaseFacts) -> list[str]:
+    return [] if facts.analysis_recorded else ["Record the panel's analysis"]
+
+
+def signed_off(facts: CaseFacts) -> list[str]:
+    return [] if facts.signed_off else ["The panel chair must sign off the review"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Stage
+    target: Stage
+    permission: Permission
+    action: str  # what the coordinator chooses, in their words
+    guards: tuple[Guard, ...] = ()
+    needs_reason: bool = False
+    # Moves made by another screen (triage, panel agenda, sign-off) are not offered on the
+    # case's "Move this case" form; the table still governs them.
+    made_by: str | None = None
+
+    def obstacles(self, facts: CaseFacts) -> list[str]:
+        return [problem for guard in self.guards for problem in guard(facts)]
+
+
+S = Stage
+MOVE = Permission.MOVE_CASES
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.NOTIFIED, S.INFORMATION_GATHERING, Permission.TRIAGE_CASES,
+               "Start information gathering", (duplicate_decided, triage_recorded),
+               made_by="triage"),
+    Transition(S.NOTIFIED, S.WITHDRAWN, MOVE,
+               "Withdraw: notified in error or out of scope", needs_reason=True),
+    Transition(S.INFORMATION_GATHERING, S.AWAITING_CDRM, MOVE,
+               "Information gathered: await the CDRM",
+               (reports_requested, jar_recorded_if_unexpected)),
+    Transition(S.INFORMATION_GATHERING, S.WITHDRAWN, MOVE,
+               "Withdraw: notified in error or out of scope", needs_reason=True),
+    Transition(S.AWAITING_CDRM, S.READY_FOR_PANEL, MOVE, "Ready for panel",
+               (jar_recorded_if_unexpected, every_report_in, cdrm_recorded)),
+    Transition(S.AWAITING_CDRM, S.INFORMATION_GATHERING, MOVE,
+               "Back to information gathering", needs_reason=True),
+    Transition(S.AWAITING_CDRM, S.WITHDRAWN, MOVE,
+               "Withdraw: notified in error or out of scope", needs_reason=True),
+    Transition(S.READY_FOR_PANEL, S.INFORMATION_GATHERING, MOVE,
+               "Back to information gathering", needs_reason=True),
+    Transition(S.READY_FOR_PANEL, S.SCHEDULED_FOR_PANEL, Permission.SCHEDULE_PANEL_REVIEWS,
+               "Schedule for panel", (on_panel_agenda,), made_by="panel meeting agenda"),
+    Transition(S.SCHEDULED_FOR_PANEL, S.READY_FOR_PANEL, Permission.SCHEDULE_PANEL_REVIEWS,
+               "Take off the panel agenda", (off_panel_agenda,), made_by="panel meeting agenda"),
+    Transition(S.SCHEDULED_FOR_PANEL, S.PANEL_REVIEWED, Permission.RECORD_PANEL_ANALYSIS,
+               "Panel reviewed", (analysis_recorded,), made_by="analysis form"),
+    Transition(S.PANEL_REVIEWED, S.CLOSED, Permission.SIGN_OFF_REVIEWS,
+               "Close: review signed off", (signed_off,), made_by="chair's sign-off"),
+    Transition(S.CLOSED, S.INFORMATION_GATHERING, MOVE, "Reopen", needs_reason=True),
+    Transition(S.WITHDRAWN, S.NOTIFIED, MOVE, "Reinstate", needs_reason=True),
+)  # fmt: skip
+
+TRANSITION_TABLE: dict[tuple[Stage, Stage], Transition] = {
+    (transition.source, transition.target): transition for transition in TRANSITIONS
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """The table has no move between these stages."""
+
+
+def transition_between(source: Stage, target: Stage) -> Transition:
+    try:
+        return TRANSITION_TABLE[(source, target)]
+    except KeyError:
+        raise TransitionNotAllowed(
+            f"A case at the {source.label} stage cannot move to {target.label}"
+        ) from None
+
+
+def transitions_from(source: Stage) -> list[Transition]:
+    return [transition for transition in TRANSITIONS if transition.source is source]

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.queries import case_history
 from ecdop.audit.services import record_event
-from ecdop.auth.permissions import Permission, requires
+from ecdop.auth.permissions import Permission, requires, role_may
+from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
-from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm
-from ecdop.cases.states import Stage
+from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm, MoveCaseForm, TriageForm
+from ecdop.cases.states import Stage, Transition, transitions_from
+from ecdop.cases.timeline import timeline_entries
 from ecdop.deadlines.queries import recent_messages_for
 from ecdop.extensions import db
+from ecdop.forms import select_choices, submitted_version
+from ecdop.notifications.choices import Expectation
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
+from ecdop.reporting_forms.definitions import definition_for
+from ecdop.reporting_forms.queries import outstanding_by_agency
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.review_meetings.queries import record_for
 
 cases_blueprint = Blueprint("cases", __name__)
 
@@ -24,7 +34,8 @@ def dashboard():
     return render_template(
         "cases/dashboard.html",
         counts=queries.count_by_stage(current_user),
-        possible_duplicates=queries.flagged_possible_duplicates(current_user),
+        waiting=queries.cases_waiting_on_coordinator(current_user),
+        outstanding=outstanding_by_agency(current_user),
         alerts=recent_messages_for(current_user.id),
     )
 
@@ -69,24 +80,46 @@ def show(case_id: int):
     if case.merged_into_id is not None:
         flash(f"{case.reference} was merged into {case.merged_into.reference}.", "info")
         return redirect(url_for("cases.show", case_id=case.merged_into_id))
-    return _render_case(case, DuplicateDecisionForm(version=case.version_id))
+    return _render_case(case)
 
 
-def _render_case(case, decision_form: DuplicateDecisionForm, status: int = 200):
+def _render_case(case, decision_form=None, move_form=None, status: int = 200):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
     db.session.commit()
     merged = queries.cases_merged_into(case)
-    return (
-        render_template(
-            "cases/show.html",
-            case=case,
-            notifications=queries.case_notifications(case),
-            merged=merged,
-            history=case_history([case.id, *(m.id for m in merged)]),
-            decision_form=decision_form,
-        ),
-        status,
+    facts = queries.case_facts(case)
+    move_form = move_form or MoveCaseForm(formdata=None, data={"version": case.version_id})
+    offered = _offered_moves(case)
+    move_form.target.choices = select_choices((t.target.value, t.action) for t in offered)
+    page = render_template(
+        "cases/show.html",
+        case=case,
+        notifications=queries.case_notifications(case),
+        merged=merged,
+        recent=_timeline(case, merged)[-5:],
+        decision_form=decision_form or DuplicateDecisionForm(version=case.version_id),
+        move_form=move_form,
+        offered_moves=offered,
+        next_steps=[(t, t.obstacles(facts)) for t in transitions_from(case.stage)],
+        requests=queries.case_requests(case),
+        jar=record_for(JointAgencyResponse, case),
+        cdrm=record_for(ChildDeathReviewMeeting, case),
+        definition_for=definition_for,
     )
+    return page, status
+
+
+def _offered_moves(case) -> list[Transition]:
+    return [
+        transition
+        for transition in transitions_from(case.stage)
+        if transition.made_by is None and role_may(current_user.role, transition.permission)
+    ]
+
+
+def _timeline(case, merged) -> list:
+    case_ids = [case.id, *(other.id for other in merged)]
+    return timeline_entries(case_history(case_ids), queries.stage_changes_of(case_ids))
 
 
 @cases_blueprint.route("/cases/<int:case_id>/duplicate", methods=["POST"])
@@ -95,7 +128,7 @@ def decide_duplicate(case_id: int):
     case = queries.case_for_coordinator_or_404(current_user, case_id)
     form = DuplicateDecisionForm()
     if not form.validate_on_submit():
-        return _render_case(case, form, 400)
+        return _render_case(case, decision_form=form, status=400)
     try:
         version = int(form.version.data)
         if form.decision.data == "same":
@@ -104,11 +137,104 @@ def decide_duplicate(case_id: int):
         else:
             services.reject_duplicate(case, version)
             message, target = "Possible duplicate flag removed.", case
-    except (services.CaseChangeRefused, ValueError) as refused:
+    except (ChangeRefused, ValueError) as refused:
         db.session.rollback()
         form.decision.errors.append(str(refused))
         form.version.data = case.version_id
-        return _render_case(case, form, 409)
+        return _render_case(case, decision_form=form, status=409)
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("cases.show", case_id=target.id))
+
+
+@cases_blueprint.route("/cases/<int:case_id>/timeline")
+@requires(Permission.VIEW_AREA_CASES)
+def timeline(case_id: int):
+    case = queries.case_for_coordinator_or_404(current_user, case_id)
+    merged = queries.cases_merged_into(case)
+    record_event(AuditAction.CASE_TIMELINE_VIEWED, case_id=case.id, subject=case)
+    db.session.commit()
+    return render_template("cases/timeline.html", case=case, entries=_timeline(case, merged))
+
+
+@cases_blueprint.route("/cases/<int:case_id>/stage", methods=["POST"])
+@requires(Permission.MOVE_CASES)
+def move(case_id: int):
+    case = queries.case_for_coordinator_or_404(current_user, case_id)
+    form = MoveCaseForm()
+    if not form.validate_on_submit():
+        return _render_case(case, move_form=form, status=400)
+    try:
+        check_version(case, submitted_version(form), "target")
+        services.move_case(
+            case, Stage(form.target.data), actor=current_user, reason=form.reason.data or ""
+        )
+        db.session.commit()
+    except (ChangeRefused, StaleDataError) as refused:
+        return _move_refused(case, form, refused)
+    flash(f"{case.reference} moved to {case.stage.label}.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _move_refused(case, form, refused: Exception):
+    db.session.rollback()
+    db.session.refresh(case)
+    message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
+    field = getattr(refused, "field", None) or "target"
+    form[field].errors.append(message)
+    form.version.data = case.version_id
+    status = 409 if isinstance(refused, EditConflict | StaleDataError) else 400
+    return _render_case(case, move_form=form, status=status)
+
+
+@cases_blueprint.route("/cases/<int:case_id>/triage", methods=["GET", "POST"])
+@requires(Permission.TRIAGE_CASES)
+def triage(case_id: int):
+    case = queries.case_for_coordinator_or_404(current_user, case_id)
+    form = TriageForm(
+        data={
+            "expectation": case.expectation.value,
+            "residence_area_id": case.area_id,
+            "version": case.version_id,
+        }
+    )
+    form.residence_area_id.choices = select_choices(
+        (area.id, f"{area.name} ({area.code})") for area in all_areas()
+    )
+    if form.validate_on_submit():
+        try:
+            check_version(case, submitted_version(form), "in_scope")
+            outcome = services.triage_case(case, _triage_decision(form), actor=current_user)
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            return _triage_refused(case, form, refused)
+        flash(outcome, "success")
+        if case.area_id not in current_user.area_ids:
+            return redirect(url_for("cases.index"))
+        return redirect(url_for("cases.show", case_id=case.id))
+    return _render_triage(case, form, 400 if form.errors else 200)
+
+
+def _triage_decision(form: TriageForm) -> services.TriageDecision:
+    return services.TriageDecision(
+        in_scope=form.in_scope.data == "yes",
+        out_of_scope_reason=form.out_of_scope_reason.data or "",
+        expectation=Expectation(form.expectation.data),
+        residence_area=area_or_404(form.residence_area_id.data),
+    )
+
+
+def _triage_refused(case, form, refused: Exception):
+    db.session.rollback()
+    db.session.refresh(case)
+    conflict = isinstance(refused, EditConflict | StaleDataError)
+    message = CONFLICT_MESSAGE if conflict else str(refused)
+    form[getattr(refused, "field", None) or "in_scope"].errors.append(message)
+    form.version.data = case.version_id
+    return _render_triage(case, form, 409 if conflict else 400, conflict=conflict)
+
+
+def _render_triage(case, form, status: int, conflict: bool = False):
+    record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
+    db.session.commit()
+    return render_template("cases/triage.html", case=case, form=form, conflict=conflict), status

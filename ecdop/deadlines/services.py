@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import render_template
 from sqlalchemy import select
 
@@ -10,8 +12,22 @@ from ecdop.deadlines.models import OutboxMessage
 from ecdop.extensions import db
 
 
+@dataclass(frozen=True)
+class Addressee:
+    """Someone ecdop writes to who has no account yet, such as an invited agency contact."""
+
+    email: str
+    full_name: str
+
+
 def queue_message(
-    *, dedupe_key: str, recipient: User, subject: str, template: str, action_path: str, **context
+    *,
+    dedupe_key: str,
+    recipient: User | Addressee,
+    subject: str,
+    template: str,
+    action_path: str,
+    **context,
 ) -> OutboxMessage | None:
     """Write one e-mail to the outbox, unless one with this key was already queued.
 
@@ -24,7 +40,7 @@ def queue_message(
         return None
     message = OutboxMessage(
         dedupe_key=dedupe_key,
-        recipient_user_id=recipient.id,
+        recipient_user_id=recipient.id if isinstance(recipient, User) else None,
         recipient_email=recipient.email,
         subject=subject,
         body=render_template(template, recipient=recipient, action_path=action_path, **context),

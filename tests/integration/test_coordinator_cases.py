@@ -55,8 +55,8 @@ def test_viewing_a_case_is_audited(coordinator):
 def test_the_case_page_shows_its_history(coordinator):
     _n, outcome = notify()
     page = page_text(coordinator.get(f"/cases/{outcome.case.id}"))
-    assert "Case created" in page
-    assert "Notification submitted" in page
+    assert "Case opened" in page
+    assert "Notification received" in page
 
 
 class TestSearch:
@@ -160,7 +160,7 @@ class TestPossibleDuplicates:
         page = page_text(coordinator.get(f"/cases/{first.id}"))
         assert "Notifications (2)" in page
         assert f"Merged into this case: {second.reference}" in page
-        assert "Duplicate confirmed and merged" in page
+        assert f"Same child: {second.reference} merged into {first.reference}" in page
         assert "Case flagged possible duplicate" in page  # the merged case's history came along
         listing = page_text(coordinator.get("/cases"))
         assert "1 case" in listing and second.reference not in listing
@@ -195,7 +195,7 @@ class TestPossibleDuplicates:
         self.decide(coordinator, second, "different")
         response = self.decide(coordinator, second, "same", version=stale_version)
         assert response.status_code == 409
-        assert "Someone else changed this case" in page_text(response)
+        assert "Someone else changed this while you were working on it" in page_text(response)
         db.session.refresh(second)
         assert second.merged_into_id is None
 

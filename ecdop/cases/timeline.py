@@ -1,0 +1,101 @@
+"""The case timeline: every step taken on a case, in order, in a coordinator's words.
+
+Built from the audit trail, which every service writes in the same transaction as its change,
+so nothing that happened to a case can be missing from it. Reads (views, searches) are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.cases.models import StageChange
+from ecdop.cases.states import Stage
+from ecdop.formatting import uk_date
+from ecdop.notifications.choices import Expectation
+
+A = AuditAction
+READS = {
+    A.CASE_VIEWED,
+    A.CASE_LIST_SEARCHED,
+    A.CASE_TIMELINE_VIEWED,
+    A.NOTIFICATION_VIEWED,
+    A.RECEIPT_DOWNLOADED,
+    A.REPORT_VIEWED,
+    A.REQUESTS_LISTED,
+}
+
+DESCRIPTIONS = {
+    A.NOTIFICATION_SUBMITTED: "Notification received",
+    A.CASE_CREATED: "Case opened",
+    A.CASE_LINKED: "Further notification of the same child linked to this case",
+    A.CASE_FLAGGED_POSSIBLE_DUPLICATE: "Flagged as a possible duplicate of {possible_duplicate_of}",
+    A.DUPLICATE_CONFIRMED_AND_MERGED: "Same child: {merged} merged into {into}",
+    A.DUPLICATE_REJECTED: "Not the same child as {not_same_as}: flag removed",
+    A.CASE_TRIAGED: "Triaged: the death was {expectation}",
+    A.CASE_TRANSFERRED: "Transferred from {from_area} to {to_area}, where the child lived",
+    A.STAGE_CHANGED: "Moved from {from} to {to}",
+    A.REPORT_REQUESTED: "{form} requested from {agency}, due {due_on}",
+    A.REPORT_DRAFT_SAVED: "{agency} saved a draft of the {form}",
+    A.REPORT_SUBMITTED: "{agency} submitted the {form}",
+    A.REPORT_RETURNED: "{form} returned to {agency} with a question",
+    A.REPORT_EXCUSED: "{agency}'s {form} will not come",
+    A.JAR_RECORDED: "Joint Agency Response recorded",
+    A.JAR_UPDATED: "Joint Agency Response updated",
+    A.CDRM_RECORDED: "Child Death Review Meeting recorded",
+    A.CDRM_UPDATED: "Child Death Review Meeting updated",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    occurred_at: datetime
+    description: str
+    actor: str
+    reason: str = ""
+
+
+def _readable(details: dict) -> dict:
+    """Stored values (stage and expectation codes, ISO dates) as people read them."""
+    readable = defaultdict(str, details)
+    for key in ("from", "to"):
+        if key in details:
+            readable[key] = Stage(details[key]).label
+    if "expectation" in details:
+        readable["expectation"] = Expectation(details["expectation"]).label.lower()
+    if "due_on" in details:
+        readable["due_on"] = uk_date(date.fromisoformat(details["due_on"]))
+    return readable
+
+
+def describe(event: AuditEvent) -> str:
+    template = DESCRIPTIONS.get(event.action)
+    if template is None:
+        return event.action.label
+    return template.format_map(_readable(event.details))
+
+
+def _actor(event: AuditEvent) -> str:
+    if event.actor is None:
+        return "ecdop"
+    return f"{event.actor.full_name}, {event.actor.organisation.name}"
+
+
+def timeline_entries(
+    events: list[AuditEvent], stage_changes: dict[int, StageChange]
+) -> list[TimelineEntry]:
+    entries = []
+    for event in events:
+        if event.action in READS:
+            continue
+        change = (
+            stage_changes.get(event.subject_id) if event.subject_type == "StageChange" else None
+        )
+        entries.append(
+            TimelineEntry(
+                event.occurred_at, describe(event), _actor(event), change.reason if change else ""
+            )
+        )
+    return entries

@@ -1,0 +1,85 @@
+"""Reading requests for information, each reader seeing only what they need."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ecdop.auth.models import Organisation, Role, User
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.extensions import db
+from ecdop.notifications.rules import uk_today
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
+
+
+def agency_reporters_of(organisation_id: int) -> list[User]:
+    statement = (
+        select(User)
+        .join(Organisation)
+        .where(
+            User.organisation_id == organisation_id,
+            User.role == Role.AGENCY_REPORTER,
+            User.active,
+            Organisation.active,
+        )
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _addressed_to(user: User):
+    """Requests to the user's organisation, for live cases (not withdrawn or merged away)."""
+    return (
+        select(ReportingRequest)
+        .join(Case, ReportingRequest.case_id == Case.id)
+        .where(
+            ReportingRequest.organisation_id == user.organisation_id,
+            Case.stage != Stage.WITHDRAWN,
+            Case.merged_into_id.is_(None),
+        )
+    )
+
+
+def requests_for_agency(user: User) -> list[ReportingRequest]:
+    """Open requests first, soonest due first; then finished ones, newest first."""
+    finished = sql_case((ReportingRequest.status.in_(OPEN_STATUSES), 0), else_=1)
+    statement = (
+        _addressed_to(user)
+        .order_by(finished, ReportingRequest.due_on, ReportingRequest.id)
+        .options(selectinload(ReportingRequest.case))
+    )
+    return list(db.session.scalars(statement))
+
+
+def request_for_agency_or_404(user: User, request_id: int) -> ReportingRequest:
+    """404 for anything not addressed to the user's organisation: no hint that it exists."""
+    statement = _addressed_to(user).where(ReportingRequest.id == request_id)
+    return db.session.scalar(statement) or abort(404)
+
+
+def request_for_coordinator_or_404(user: User, request_id: int) -> ReportingRequest:
+    request = db.session.get(ReportingRequest, request_id)
+    if request is None or request.case.area_id not in user.area_ids:
+        abort(404)
+    return request
+
+
+def outstanding_by_agency(user: User) -> list[tuple[str, int, int]]:
+    """(agency, outstanding, of which overdue) for live cases in the coordinator's areas."""
+    overdue = func.sum(sql_case((ReportingRequest.due_on < uk_today(), 1), else_=0))
+    statement = (
+        select(Organisation.name, func.count(ReportingRequest.id), overdue)
+        .join(ReportingRequest, ReportingRequest.organisation_id == Organisation.id)
+        .join(Case, ReportingRequest.case_id == Case.id)
+        .where(
+            Case.area_id.in_(user.area_ids),
+            Case.stage != Stage.WITHDRAWN,
+            ReportingRequest.status.in_(OPEN_STATUSES),
+        )
+        .group_by(Organisation.name)
+        .order_by(func.count(ReportingRequest.id).desc(), Organisation.name)
+    )
+    return [(name, count, int(late or 0)) for name, count, late in db.session.execute(statement)]

@@ -1,0 +1,233 @@
+"""Requesting reports from agencies, and the agencies' drafts, submissions and returns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import Organisation, User
+from ecdop.auth.queries import active_coordinators_of
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.db import utc_now
+from ecdop.deadlines.services import queue_message
+from ecdop.extensions import db
+from ecdop.notifications.rules import uk_today
+from ecdop.refusals import ChangeRefused, check_version
+from ecdop.reporting_forms.definitions import (
+    CORE_FORM,
+    definition_for,
+    form_definitions,
+    missing_answers,
+)
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
+from ecdop.reporting_forms.queries import agency_reporters_of
+from ecdop.urls import app_path
+
+# Reports are asked for after triage and before the case goes to panel.
+REQUESTING_STAGES = (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM)
+
+
+class AnswersMissing(ChangeRefused):
+    """A submission without every required answer; ``problems`` maps question keys to messages."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("Some required questions are not answered")
+        self.problems = problems
+
+
+def _require_requesting_stage(case: Case, field: str) -> None:
+    if case.stage not in REQUESTING_STAGES:
+        raise ChangeRefused(
+            f"Reports can be requested, returned or excused only while the case is at "
+            f"{' or '.join(stage.label for stage in REQUESTING_STAGES)}; it is {case.stage.label}",
+            field,
+        )
+
+
+def request_reports(
+    case: Case,
+    *,
+    organisations: list[Organisation],
+    supplementary_forms: list[str],
+    due_on: date,
+    actor: User,
+) -> list[ReportingRequest]:
+    """Ask each agency for the core Reporting Form and the chosen supplementary forms."""
+    _require_requesting_stage(case, "organisation_ids")
+    if not organisations:
+        raise ChangeRefused("Choose at least one agency", "organisation_ids")
+    if due_on < uk_today():
+        raise ChangeRefused("The due date must be today or in the future", "due_on")
+    form_types = [CORE_FORM, *supplementary_forms]
+    if unknown := set(form_types) - set(form_definitions()):
+        raise ChangeRefused(f"Unknown form: {', '.join(sorted(unknown))}", "supplementary_forms")
+    _refuse_repeats(case, organisations, form_types)
+    created = []
+    for organisation in organisations:
+        sent = [
+            _request_one(case, organisation, form_type, due_on, actor) for form_type in form_types
+        ]
+        _tell_agency(organisation, sent)
+        created.extend(sent)
+    return created
+
+
+def _refuse_repeats(case: Case, organisations: list[Organisation], form_types: list[str]) -> None:
+    statement = select(ReportingRequest).where(
+        ReportingRequest.case_id == case.id,
+        ReportingRequest.organisation_id.in_([organisation.id for organisation in organisations]),
+        ReportingRequest.form_type.in_(form_types),
+    )
+    if repeat := db.session.scalars(statement).first():
+        raise ChangeRefused(
+            f"{repeat.organisation.name} has already been sent the "
+            f"{definition_for(repeat.form_type).title} for this case",
+            "organisation_ids",
+        )
+
+
+def _request_one(
+    case: Case, organisation: Organisation, form_type: str, due_on: date, actor: User
+) -> ReportingRequest:
+    request = ReportingRequest(
+        case_id=case.id,
+        organisation_id=organisation.id,
+        form_type=form_type,
+        due_on=due_on,
+        requested_by_id=actor.id,
+    )
+    db.session.add(request)
+    db.session.flush()
+    record_event(
+        AuditAction.REPORT_REQUESTED,
+        case_id=case.id,
+        subject=request,
+        details=_request_details(request, organisation) | {"due_on": due_on.isoformat()},
+    )
+    return request
+
+
+def _request_details(request: ReportingRequest, organisation: Organisation) -> dict:
+    return {"agency": organisation.name, "form": definition_for(request.form_type).title}
+
+
+def _tell_agency(organisation: Organisation, requests: list[ReportingRequest]) -> None:
+    for reporter in agency_reporters_of(organisation.id):
+        queue_message(
+            dedupe_key=f"requests:{requests[0].id}:to:{reporter.id}",
+            recipient=reporter,
+            subject=f"Request for information: case {requests[0].case.reference}",
+            template="email/reports_requested.txt",
+            action_path=app_path("reporting_forms.index"),
+            requests=requests,
+            titles=[definition_for(request.form_type).title for request in requests],
+        )
+
+
+def _refuse_closed_request(request: ReportingRequest) -> None:
+    if request.status is RequestStatus.SUBMITTED:
+        raise ChangeRefused("This form has already been submitted, so it cannot be changed")
+    if request.status is RequestStatus.EXCUSED:
+        raise ChangeRefused("The CDOP no longer needs this form")
+
+
+def save_report(
+    request: ReportingRequest,
+    *,
+    answers: dict[str, str],
+    not_known: list[str],
+    expected_version: int | None,
+    actor: User,
+    submit: bool,
+) -> None:
+    """Save the agency's answers as a draft, or submit them, after which they are read-only."""
+    _refuse_closed_request(request)
+    check_version(request, expected_version)
+    if submit and (
+        problems := missing_answers(definition_for(request.form_type), answers, not_known)
+    ):
+        raise AnswersMissing(problems)
+    request.answers = answers
+    request.not_known = sorted(not_known)
+    details = _request_details(request, request.organisation)
+    if submit:
+        request.status = RequestStatus.SUBMITTED
+        request.submitted_at = utc_now()
+        request.submitted_by_id = actor.id
+        record_event(
+            AuditAction.REPORT_SUBMITTED, case_id=request.case_id, subject=request, details=details
+        )
+        db.session.flush()
+        _tell_coordinators_of_submission(request)
+    else:
+        request.status = RequestStatus.DRAFT
+        record_event(
+            AuditAction.REPORT_DRAFT_SAVED,
+            case_id=request.case_id,
+            subject=request,
+            details=details,
+        )
+    db.session.flush()
+
+
+def _tell_coordinators_of_submission(request: ReportingRequest) -> None:
+    for coordinator in active_coordinators_of(request.case.area_id):
+        queue_message(
+            dedupe_key=f"report:{request.id}:v{request.version_id}:to:{coordinator.id}",
+            recipient=coordinator,
+            subject=f"Report received for case {request.case.reference}",
+            template="email/report_submitted.txt",
+            action_path=app_path("reporting_forms.review", request_id=request.id),
+            request=request,
+            title=definition_for(request.form_type).title,
+        )
+
+
+def return_report(
+    request: ReportingRequest, *, question: str, expected_version: int | None
+) -> None:
+    """Send a submitted form back to the agency with the coordinator's question."""
+    if request.status is not RequestStatus.SUBMITTED:
+        raise ChangeRefused("Only a submitted form can be returned", "question")
+    _require_requesting_stage(request.case, "question")
+    check_version(request, expected_version, "question")
+    if not question.strip():
+        raise ChangeRefused("Enter the question for the agency", "question")
+    request.status = RequestStatus.RETURNED
+    request.return_question = question.strip()
+    details = _request_details(request, request.organisation)
+    record_event(
+        AuditAction.REPORT_RETURNED, case_id=request.case_id, subject=request, details=details
+    )
+    db.session.flush()
+    for reporter in agency_reporters_of(request.organisation_id):
+        queue_message(
+            dedupe_key=f"return:{request.id}:v{request.version_id}:to:{reporter.id}",
+            recipient=reporter,
+            subject=f"A question about your report for case {request.case.reference}",
+            template="email/report_returned.txt",
+            action_path=app_path("reporting_forms.respond", request_id=request.id),
+            request=request,
+            title=details["form"],
+        )
+
+
+def excuse_report(request: ReportingRequest, *, reason: str, expected_version: int | None) -> None:
+    """Record why a requested form will not come, so the case can go to panel without it."""
+    if request.status not in OPEN_STATUSES:
+        raise ChangeRefused("Only a form that has not been submitted can be excused", "reason")
+    _require_requesting_stage(request.case, "reason")
+    check_version(request, expected_version, "reason")
+    if not reason.strip():
+        raise ChangeRefused("Say why the form will not come", "reason")
+    request.status = RequestStatus.EXCUSED
+    request.excused_reason = reason.strip()
+    details = _request_details(request, request.organisation)
+    record_event(
+        AuditAction.REPORT_EXCUSED, case_id=request.case_id, subject=request, details=details
+    )
+    db.session.flush()

@@ -1,0 +1,244 @@
+"""Agencies' requests for information, and the coordinator's side of them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import Organisation
+from ecdop.auth.permissions import Permission, requires
+from ecdop.auth.queries import active_organisations
+from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.extensions import db
+from ecdop.forms import select_choices, submitted_version
+from ecdop.notifications.rules import uk_today
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.reporting_forms import queries, services
+from ecdop.reporting_forms.definitions import definition_for, supplementary_definitions
+from ecdop.reporting_forms.forms import (
+    ExcuseReportForm,
+    RequestReportsForm,
+    ReturnReportForm,
+    answers_from,
+    both_answered_and_not_known,
+    form_data_for,
+    report_form_class,
+)
+from ecdop.reporting_forms.models import OPEN_STATUSES
+
+reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
+
+DEFAULT_DAYS_TO_REPLY = 28
+
+
+# The agency's side -----------------------------------------------------------------------
+
+
+@reporting_forms_blueprint.route("/requests")
+@requires(Permission.RESPOND_TO_REQUESTS)
+def index():
+    requests = queries.requests_for_agency(current_user)
+    record_event(AuditAction.REQUESTS_LISTED, details={"requests": len(requests)})
+    db.session.commit()
+    return render_template(
+        "reporting_forms/index.html", requests=requests, definition_for=definition_for
+    )
+
+
+@reporting_forms_blueprint.route("/requests/<int:request_id>", methods=["GET", "POST"])
+@requires(Permission.RESPOND_TO_REQUESTS)
+def respond(request_id: int):
+    request = queries.request_for_agency_or_404(current_user, request_id)
+    definition = definition_for(request.form_type)
+    form = report_form_class(definition)(
+        data=form_data_for(definition, request.answers, request.not_known)
+        | {"version": request.version_id}
+    )
+    if not form.is_submitted():
+        return _render_response(request, definition, form)
+    if request.status not in OPEN_STATUSES:
+        flash("This form has already been submitted, so it cannot be changed.", "error")
+        return _render_response(request, definition, form, 409)
+    if not form.validate():
+        return _render_response(request, definition, form, 400)
+    for key in both_answered_and_not_known(form, definition):
+        form[key].errors.append('Give an answer or tick "Not known", not both')
+    if form.errors:
+        return _render_response(request, definition, form, 400)
+    return _save_response(request, definition, form)
+
+
+def _save_response(request, definition, form):
+    answers, not_known = answers_from(form, definition)
+    submitting = bool(form.submit.data)
+    version = submitted_version(form)
+    try:
+        services.save_report(
+            request,
+            answers=answers,
+            not_known=not_known,
+            expected_version=version,
+            actor=current_user,
+            submit=submitting,
+        )
+        db.session.commit()
+    except services.AnswersMissing as missing:
+        db.session.rollback()
+        for key, message in missing.problems.items():
+            form[key].errors.append(message)
+        return _render_response(request, definition, form, 400)
+    except (ChangeRefused, StaleDataError) as refused:
+        db.session.rollback()
+        return _response_refused(request, definition, form, refused)
+    if submitting:
+        flash(f"{definition.title} for case {request.case.reference} submitted.", "success")
+        return redirect(url_for("reporting_forms.index"))
+    flash("Draft saved. Only your organisation can see it until you submit it.", "success")
+    return redirect(url_for("reporting_forms.respond", request_id=request.id))
+
+
+def _response_refused(request, definition, form, refused):
+    db.session.refresh(request)
+    if isinstance(refused, EditConflict | StaleDataError) and request.status in OPEN_STATUSES:
+        flash(CONFLICT_MESSAGE, "error")
+        form.version.data = request.version_id
+        return _render_response(request, definition, form, 409, conflict=True)
+    flash(str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE, "error")
+    return _render_response(request, definition, form, 409)
+
+
+def _render_response(request, definition, form, status: int = 200, conflict: bool = False):
+    record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
+    db.session.commit()
+    page = render_template(
+        "reporting_forms/respond.html",
+        reporting_request=request,
+        definition=definition,
+        form=form,
+        editable=request.status in OPEN_STATUSES,
+        conflict=conflict,
+    )
+    return page, status
+
+
+# The coordinator's side ------------------------------------------------------------------
+
+
+@reporting_forms_blueprint.route("/cases/<int:case_id>/reports/new", methods=["GET", "POST"])
+@requires(Permission.REQUEST_REPORTS)
+def request_reports(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    organisations = active_organisations()
+    form = RequestReportsForm(data={"due_on": uk_today() + timedelta(days=DEFAULT_DAYS_TO_REPLY)})
+    form.organisation_ids.choices = select_choices(
+        (organisation.id, f"{organisation.name} ({organisation.kind.label})")
+        for organisation in organisations
+    )
+    form.supplementary_forms.choices = select_choices(
+        (definition.key, definition.title) for definition in supplementary_definitions()
+    )
+    if form.validate_on_submit():
+        chosen = [o for o in organisations if o.id in form.organisation_ids.data]
+        try:
+            sent = services.request_reports(
+                case,
+                organisations=chosen,
+                supplementary_forms=form.supplementary_forms.data or [],
+                due_on=form.due_on.data,
+                actor=current_user,
+            )
+            db.session.commit()
+        except ChangeRefused as refused:
+            db.session.rollback()
+            getattr(form, refused.field or "organisation_ids").errors.append(str(refused))
+        else:
+            flash(f"{len(sent)} requests sent to {len(chosen)} agencies.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 400 if form.errors else 200
+    page = render_template(
+        "reporting_forms/request.html",
+        case=case,
+        form=form,
+        without_reporters=_without_reporters(organisations),
+    )
+    return page, status
+
+
+def _without_reporters(organisations: list[Organisation]) -> list[Organisation]:
+    return [o for o in organisations if not queries.agency_reporters_of(o.id)]
+
+
+@reporting_forms_blueprint.route("/reports/<int:request_id>")
+@requires(Permission.VIEW_AREA_CASES)
+def review(request_id: int):
+    request = queries.request_for_coordinator_or_404(current_user, request_id)
+    return _render_review(request)
+
+
+def _render_review(request, return_form=None, excuse_form=None, status: int = 200):
+    record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
+    db.session.commit()
+    version = {"version": request.version_id}
+    page = render_template(
+        "reporting_forms/review.html",
+        reporting_request=request,
+        definition=definition_for(request.form_type),
+        return_form=return_form or ReturnReportForm(data=version, formdata=None),
+        excuse_form=excuse_form or ExcuseReportForm(data=version, formdata=None),
+        open_statuses=OPEN_STATUSES,
+    )
+    return page, status
+
+
+@reporting_forms_blueprint.route("/reports/<int:request_id>/return", methods=["POST"])
+@requires(Permission.REQUEST_REPORTS)
+def return_to_agency(request_id: int):
+    request = queries.request_for_coordinator_or_404(current_user, request_id)
+    form = ReturnReportForm()
+    return _decide(
+        request,
+        form,
+        "question",
+        services.return_report,
+        "Form returned to the agency with your question.",
+        lambda: _render_review(request, return_form=form, status=400),
+    )
+
+
+@reporting_forms_blueprint.route("/reports/<int:request_id>/excuse", methods=["POST"])
+@requires(Permission.REQUEST_REPORTS)
+def excuse(request_id: int):
+    request = queries.request_for_coordinator_or_404(current_user, request_id)
+    form = ExcuseReportForm()
+    return _decide(
+        request,
+        form,
+        "reason",
+        services.excuse_report,
+        "Recorded that this form will not come.",
+        lambda: _render_review(request, excuse_form=form, status=400),
+    )
+
+
+def _decide(request, form, field: str, service, done: str, show_again):
+    """Validate → call the service → redirect; on refusal, the form again with the reason."""
+    if form.validate_on_submit():
+        version = submitted_version(form)
+        try:
+            service(request, **{field: form[field].data}, expected_version=version)
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            db.session.rollback()
+            db.session.refresh(request)
+            message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
+            form[field].errors.append(message)
+            form.version.data = request.version_id
+        else:
+            flash(done, "success")
+            return redirect(url_for("reporting_forms.review", request_id=request.id))
+    return show_again()

@@ -1,0 +1,85 @@
+"""Recording the Joint Agency Response and the Child Death Review Meeting of a case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import User
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.extensions import db
+from ecdop.notifications.rules import uk_today
+from ecdop.refusals import ChangeRefused, check_version
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.review_meetings.queries import ReviewMeeting, record_for
+
+RECORDING_STAGES = (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM)
+
+AUDIT_ACTIONS = {
+    JointAgencyResponse: (AuditAction.JAR_RECORDED, AuditAction.JAR_UPDATED),
+    ChildDeathReviewMeeting: (AuditAction.CDRM_RECORDED, AuditAction.CDRM_UPDATED),
+}
+
+
+def _check_meeting_date(case: Case, day: date | None, field: str) -> None:
+    if day is None:
+        return
+    if day < case.date_of_death:
+        raise ChangeRefused("The date must be on or after the date of death", field)
+    if day > uk_today():
+        raise ChangeRefused("The date must be today or in the past", field)
+
+
+def save_review_meeting(
+    record_class: type[ReviewMeeting],
+    case: Case,
+    values: dict,
+    *,
+    expected_version: int | None,
+    actor: User,
+) -> ReviewMeeting:
+    """Create or update the case's record. A save based on an older version is refused, so
+    one coordinator never silently overwrites another."""
+    if case.stage not in RECORDING_STAGES:
+        raise ChangeRefused(
+            f"This can be recorded only while the case is at "
+            f"{' or '.join(stage.label for stage in RECORDING_STAGES)}; it is {case.stage.label}"
+        )
+    if not values["attendees"]:
+        raise ChangeRefused("Add at least one attendee, with their role", "attendees")
+    if any(not attendee["role"] for attendee in values["attendees"]):
+        raise ChangeRefused("Give the role of every attendee", "attendees")
+    record = record_for(record_class, case)
+    if record is not None:
+        check_version(record, expected_version)
+    created, updated = AUDIT_ACTIONS[record_class]
+    action = created if record is None else updated
+    if record is None:
+        record = record_class(case_id=case.id)
+        db.session.add(record)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.recorded_by_id = actor.id
+    db.session.flush()
+    record_event(action, case_id=case.id, subject=record)
+    return record
+
+
+def save_joint_agency_response(case: Case, values: dict, **kwargs) -> JointAgencyResponse:
+    _check_meeting_date(case, values["started_on"], "started_on")
+    if values["joint_home_visit"] and values["home_visit_on"] is None:
+        raise ChangeRefused("Enter the date of the joint home visit", "home_visit_on")
+    if not values["joint_home_visit"]:
+        values = {**values, "home_visit_on": None}
+    _check_meeting_date(case, values["home_visit_on"], "home_visit_on")
+    _check_meeting_date(
+        case, values["information_sharing_meeting_on"], "information_sharing_meeting_on"
+    )
+    return save_review_meeting(JointAgencyResponse, case, values, **kwargs)
+
+
+def save_child_death_review_meeting(case: Case, values: dict, **kwargs) -> ChildDeathReviewMeeting:
+    _check_meeting_date(case, values["held_on"], "held_on")
+    return save_review_meeting(ChildDeathReviewMeeting, case, values, **kwargs)

@@ -1,0 +1,130 @@
+"""The coordinator's pages for recording the JAR and the CDRM of a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.extensions import db
+from ecdop.forms import submitted_version
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.review_meetings import services
+from ecdop.review_meetings.forms import ChildDeathReviewMeetingForm, JointAgencyResponseForm
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.review_meetings.queries import record_for
+
+review_meetings_blueprint = Blueprint("review_meetings", __name__)
+
+
+@dataclass(frozen=True)
+class MeetingKind:
+    title: str
+    record_class: type
+    form_class: type
+    save: object
+    date_fields: tuple[str, ...]
+
+
+JAR = MeetingKind(
+    "Joint Agency Response",
+    JointAgencyResponse,
+    JointAgencyResponseForm,
+    services.save_joint_agency_response,
+    ("started_on", "home_visit_on", "information_sharing_meeting_on"),
+)
+CDRM = MeetingKind(
+    "Child Death Review Meeting",
+    ChildDeathReviewMeeting,
+    ChildDeathReviewMeetingForm,
+    services.save_child_death_review_meeting,
+    ("held_on",),
+)
+
+
+@review_meetings_blueprint.route(
+    "/cases/<int:case_id>/joint-agency-response", methods=["GET", "POST"]
+)
+@requires(Permission.RECORD_REVIEW_MEETINGS)
+def joint_agency_response(case_id: int):
+    return _record_meeting(JAR, case_id)
+
+
+@review_meetings_blueprint.route(
+    "/cases/<int:case_id>/child-death-review-meeting", methods=["GET", "POST"]
+)
+@requires(Permission.RECORD_REVIEW_MEETINGS)
+def child_death_review_meeting(case_id: int):
+    return _record_meeting(CDRM, case_id)
+
+
+def _record_meeting(kind: MeetingKind, case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    record = record_for(kind.record_class, case)
+    form = kind.form_class(data=_form_data(kind, record))
+    if not form.validate_on_submit():
+        return _render(kind, case, record, form, 400 if form.is_submitted() else 200)
+    try:
+        version = submitted_version(form)
+        kind.save(case, _values(kind, form), expected_version=version, actor=current_user)
+        db.session.commit()
+    except (ChangeRefused, StaleDataError) as refused:
+        db.session.rollback()
+        return _refused(kind, case, form, refused)
+    flash(f"{kind.title} saved.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _refused(kind: MeetingKind, case, form, refused: Exception):
+    """Show why, keeping everything the coordinator typed; on a conflict, beside the version
+    that someone else saved."""
+    conflict = isinstance(refused, EditConflict | StaleDataError)
+    message = CONFLICT_MESSAGE if conflict else str(refused)
+    field = getattr(refused, "field", None) or "summary"
+    getattr(form, field).errors.append(message)
+    record = record_for(kind.record_class, case)
+    if conflict:
+        form.version.data = record.version_id if record else ""
+    return _render(kind, case, record, form, 409 if conflict else 400, conflict=conflict)
+
+
+def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool = False):
+    form.offer_spare_rows()
+    page = render_template(
+        "review_meetings/form.html",
+        kind=kind,
+        case=case,
+        record=record,
+        form=form,
+        conflict=conflict,
+    )
+    return page, status
+
+
+def _form_data(kind: MeetingKind, record) -> dict:
+    if record is None:
+        return {"version": ""}
+    data = {name: getattr(record, name) for name in kind.date_fields}
+    data.update(
+        attendees=record.attendees,
+        summary=record.summary,
+        decisions=record.decisions,
+        version=record.version_id,
+    )
+    if kind is JAR:
+        data["joint_home_visit"] = "yes" if record.joint_home_visit else "no"
+    return data
+
+
+def _values(kind: MeetingKind, form) -> dict:
+    values = {name: getattr(form, name).data for name in kind.date_fields}
+    values.update(
+        attendees=form.attendee_rows(), summary=form.summary.data, decisions=form.decisions.data
+    )
+    if kind is JAR:
+        values["joint_home_visit"] = form.joint_home_visit.data == "yes"
+    return values
