@@ -6,10 +6,13 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from ecdop.auth.models import Area, User
+from ecdop.auth.models import Area, Organisation, User
+from ecdop.cases.models import Case
+from ecdop.cases.services import TriageDecision, triage_case
 from ecdop.extensions import db
 from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.services import NotificationDetails, submit_notification
+from ecdop.reporting_forms.services import request_reports
 
 VALID_NHS_NUMBER = "9434765919"
 OTHER_VALID_NHS_NUMBER = "9434765870"
@@ -88,3 +91,103 @@ def notify(email: str = "police@demo.test", area: Area | None = None, **override
     )
     db.session.commit()
     return notification, outcome
+
+
+def organisation(name: str) -> Organisation:
+    return db.session.scalar(select(Organisation).where(Organisation.name == name))
+
+
+def triaged_case(**overrides) -> Case:
+    """A notified case the demo coordinator has triaged in its own area: information gathering."""
+    _notification, outcome = notify(**overrides)
+    case = outcome.case
+    decision = TriageDecision(
+        in_scope=True,
+        out_of_scope_reason="",
+        expectation=case.expectation,
+        residence_area=case.area,
+    )
+    triage_case(case, decision, actor=user("coordinator@demo.test"))
+    db.session.commit()
+    return case
+
+
+def requested_reports(case: Case, *agencies: str, forms: tuple[str, ...] = ()) -> list:
+    sent = request_reports(
+        case,
+        organisations=[organisation(name) for name in agencies],
+        supplementary_forms=list(forms),
+        due_on=date(2026, 12, 18),
+        actor=user("coordinator@demo.test"),
+    )
+    db.session.commit()
+    return sent
+
+
+CORE_ANSWERS = {
+    "involvement_summary": "Registered patient since birth.",
+    "first_contact_on": "2026-03-02",
+    "last_contact_on": "2026-11-10",
+    "family_involvement": "yes",
+    "child_history": "Born at term. Immunisations up to date.",
+    "legal_status": "none",
+    "had_concerns": "no",
+    "factors_intrinsic": "None known.",
+    "factors_social": "None known.",
+    "factors_physical": "None known.",
+    "factors_service": "None known.",
+    "learning": "Safer sleep advice to be repeated at every contact.",
+}
+SUDI_ANSWERS = {"found_where": "adult_bed", "co_sleeping": "yes"}
+
+
+def submitted(request, answers: dict | None = None, reporter: str = "gp@demo.test"):
+    from ecdop.reporting_forms.services import save_report
+
+    if answers is None:
+        answers = CORE_ANSWERS if request.form_type == "core" else SUDI_ANSWERS
+    save_report(
+        request,
+        answers=answers,
+        not_known=[],
+        expected_version=request.version_id,
+        actor=user(reporter),
+        submit=True,
+    )
+    db.session.commit()
+    return request
+
+
+def record_jar(case: Case):
+    from ecdop.review_meetings.services import save_joint_agency_response
+
+    values = dict(
+        started_on=date(2026, 11, 18),
+        joint_home_visit=True,
+        home_visit_on=date(2026, 11, 18),
+        information_sharing_meeting_on=None,
+        attendees=[{"role": "Detective Sergeant", "organisation": "Demo Constabulary"}],
+        summary="Joint home visit completed.",
+        decisions="Refer to coroner.",
+    )
+    record = save_joint_agency_response(
+        case, values, expected_version=None, actor=user("coordinator@demo.test")
+    )
+    db.session.commit()
+    return record
+
+
+def record_cdrm(case: Case):
+    from ecdop.review_meetings.services import save_child_death_review_meeting
+
+    values = dict(
+        held_on=date(2026, 11, 20),
+        attendees=[{"role": "Consultant paediatrician", "organisation": "Demo Hospitals"}],
+        summary="Professionals met.",
+        decisions="Ready for panel.",
+    )
+    record = save_child_death_review_meeting(
+        case, values, expected_version=None, actor=user("coordinator@demo.test")
+    )
+    db.session.commit()
+    return record

@@ -161,7 +161,9 @@ class TestPossibleDuplicates:
         assert "Notifications (2)" in page
         assert f"Merged into this case: {second.reference}" in page
         assert f"Same child: {second.reference} merged into {first.reference}" in page
-        assert "Case flagged possible duplicate" in page  # the merged case's history came along
+        timeline = page_text(coordinator.get(f"/cases/{first.id}/timeline"))
+        # the merged case's history came along
+        assert f"Flagged as a possible duplicate of {first.reference}" in timeline
         listing = page_text(coordinator.get("/cases"))
         assert "1 case" in listing and second.reference not in listing
         assert coordinator.get(f"/cases/{second.id}").headers["Location"] == f"/cases/{first.id}"

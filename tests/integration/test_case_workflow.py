@@ -1,0 +1,359 @@
+"""The coordinator's workflow over HTTP: triage, requesting reports, the agency's side, JAR and
+CDRM, and the guards that keep a case from reaching panel before it is ready."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.cases.states import Stage
+from ecdop.deadlines.models import OutboxMessage
+from ecdop.extensions import db
+from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from tests.factories import (
+    CORE_ANSWERS,
+    notify,
+    organisation,
+    requested_reports,
+    submitted,
+    triaged_case,
+)
+from tests.conftest import DEMO_PASSWORD
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def coordinator(make_browser):
+    return make_browser("coordinator@demo.test")
+
+
+@pytest.fixture
+def gp(make_browser):
+    return make_browser("gp@demo.test")
+
+
+def count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+
+class TestTriage:
+    def triage(self, coordinator, case, **fields):
+        data = {
+            "in_scope": "yes",
+            "expectation": "unexpected",
+            "residence_area_id": str(case.area_id),
+            "version": str(case.version_id),
+            **fields,
+        }
+        return coordinator.submit(f"/cases/{case.id}/triage", data)
+
+    def test_in_scope_starts_information_gathering(self, coordinator):
+        _n, outcome = notify()
+        response = self.triage(coordinator, outcome.case)
+        assert response.status_code == 302
+        db.session.refresh(outcome.case)
+        assert outcome.case.stage is Stage.INFORMATION_GATHERING
+        assert outcome.case.triaged_at is not None
+        timeline = page_text(coordinator.get(f"/cases/{outcome.case.id}/timeline"))
+        assert "Triaged: the death was unexpected" in timeline
+        assert "Moved from Notified to Information gathering" in timeline
+
+    def test_out_of_scope_needs_a_reason_then_withdraws(self, coordinator):
+        _n, outcome = notify()
+        response = self.triage(coordinator, outcome.case, in_scope="no")
+        assert response.status_code == 400
+        assert "Say why the death is out of scope" in page_text(response)
+        db.session.refresh(outcome.case)
+        assert outcome.case.stage is Stage.NOTIFIED
+        response = self.triage(
+            coordinator, outcome.case, in_scope="no", out_of_scope_reason="Stillbirth"
+        )
+        db.session.refresh(outcome.case)
+        assert outcome.case.stage is Stage.WITHDRAWN
+        timeline = page_text(coordinator.get(f"/cases/{outcome.case.id}/timeline"))
+        assert "Moved from Notified to Withdrawn Reason: Stillbirth" in timeline
+
+    def test_another_area_transfers_the_case_with_its_history(self, coordinator, make_browser):
+        from ecdop.auth.models import OrganisationKind, Role
+        from ecdop.auth.services import create_area, create_organisation, create_user
+
+        other = create_area("NORTH", "North review area")
+        council = create_organisation("North Council", OrganisationKind.CHILDRENS_SOCIAL_CARE)
+        create_user(
+            email="north@demo.test",
+            full_name="Nia North",
+            role=Role.COORDINATOR,
+            organisation=council,
+            areas=[other],
+            password=DEMO_PASSWORD,
+        )
+        db.session.commit()
+        _n, outcome = notify()
+        case = outcome.case
+        response = self.triage(coordinator, case, residence_area_id=str(other.id))
+        assert response.status_code == 302
+        db.session.refresh(case)
+        assert case.area_id == other.id and case.stage is Stage.NOTIFIED
+        assert coordinator.get(f"/cases/{case.id}").status_code == 404  # the sender lost access
+        alert = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.recipient_email == "north@demo.test")
+        )
+        assert alert.subject == f"Case transferred to your area: {case.reference}"
+        assert "Testchild" not in alert.body
+        north = make_browser("north@demo.test")
+        timeline = page_text(north.get(f"/cases/{case.id}/timeline"))
+        assert "Notification received" in timeline  # the history came along
+        assert "Transferred from DEMO to NORTH" in timeline
+
+    def test_a_stale_triage_is_refused_keeping_what_was_typed(self, coordinator):
+        _n, outcome = notify()
+        case = outcome.case
+        stale = case.version_id
+        case.postcode = "SW1A 1AA"  # someone else saves a change meanwhile
+        db.session.commit()
+        response = self.triage(
+            coordinator, case, version=str(stale), expectation="expected", in_scope="yes"
+        )
+        assert response.status_code == 409
+        html = response.get_data(as_text=True)
+        assert "Someone else changed this while you were working on it" in page_text(response)
+        assert 'value="expected" checked' in html  # their choice is kept
+        db.session.refresh(case)
+        assert case.stage is Stage.NOTIFIED
+
+
+class TestRequestingReports:
+    def test_core_and_supplementary_forms_to_two_agencies(self, coordinator):
+        case = triaged_case()
+        gp, school = organisation("Demo Surgery"), organisation("Demo Primary School")
+        response = coordinator.submit(
+            f"/cases/{case.id}/reports/new",
+            {
+                "organisation_ids": [str(gp.id), str(school.id)],
+                "supplementary_forms": ["sudi_sudc"],
+                "due_on": ["18", "12", "2026"],
+            },
+        )
+        assert response.status_code == 302
+        requests = db.session.scalars(select(ReportingRequest)).all()
+        assert sorted((r.organisation.name, r.form_type) for r in requests) == [
+            ("Demo Primary School", "core"),
+            ("Demo Primary School", "sudi_sudc"),
+            ("Demo Surgery", "core"),
+            ("Demo Surgery", "sudi_sudc"),
+        ]
+        told = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.recipient_email == "gp@demo.test")
+        )
+        assert "SUDI/SUDC supplementary form" in told.body and "Testchild" not in told.body
+
+    def test_asking_the_same_agency_for_the_same_form_twice_stores_nothing(self, coordinator):
+        case = triaged_case()
+        requested_reports(case, "Demo Surgery")
+        school = organisation("Demo Primary School")
+        response = coordinator.submit(
+            f"/cases/{case.id}/reports/new",
+            {
+                "organisation_ids": [str(school.id), str(organisation("Demo Surgery").id)],
+                "due_on": ["18", "12", "2026"],
+            },
+        )
+        assert response.status_code == 400
+        assert "Demo Surgery has already been sent the Reporting Form" in page_text(response)
+        assert count(ReportingRequest) == 1
+
+    @pytest.mark.parametrize(
+        ("due_on", "message"),
+        [
+            (["19", "11", "2026"], "The due date must be today or in the future"),
+            (["", "", ""], "Enter the date the reports are due"),
+            (["31", "2", "2027"], "Due date must be a real date"),
+        ],
+    )
+    def test_bad_due_dates(self, coordinator, due_on, message):
+        case = triaged_case()
+        response = coordinator.submit(
+            f"/cases/{case.id}/reports/new",
+            {"organisation_ids": [str(organisation("Demo Surgery").id)], "due_on": due_on},
+        )
+        assert response.status_code == 400 and message in page_text(response)
+        assert count(ReportingRequest) == 0
+
+    def test_not_before_triage(self, coordinator):
+        _n, outcome = notify()
+        response = coordinator.submit(
+            f"/cases/{outcome.case.id}/reports/new",
+            {
+                "organisation_ids": [str(organisation("Demo Surgery").id)],
+                "due_on": ["18", "12", "2026"],
+            },
+        )
+        assert response.status_code == 400
+        assert "only while the case is at Information gathering or Awaiting CDRM" in page_text(
+            response
+        )
+
+
+class TestAgencySide:
+    def test_the_agency_sees_only_its_own_requests(self, gp, make_browser):
+        case = triaged_case()
+        gp_core, school_core = requested_reports(case, "Demo Surgery", "Demo Primary School")
+        text = page_text(gp.get("/requests"))
+        assert "Amelia Rose Testchild" in text and "Reporting Form" in text
+        assert gp.get(f"/requests/{gp_core.id}").status_code == 200
+        assert gp.get(f"/requests/{school_core.id}").status_code == 404
+        assert gp.get(f"/reports/{gp_core.id}").status_code == 403  # the coordinator's view
+        assert gp.get(f"/cases/{case.id}").status_code == 403
+        page = page_text(gp.get(f"/requests/{gp_core.id}"))
+        assert "943 476 5919" in page and "1 March 2026" in page
+        assert "Found unresponsive" not in page  # nothing of the notification
+        assert "Sam Patel" not in page
+
+    def form_data(self, request, **answers):
+        data = {"version": str(request.version_id)}
+        for key, value in answers.items():
+            if key.endswith("_on"):
+                day = value.split("-")
+                data[key] = [day[2], day[1], day[0]]
+            else:
+                data[key] = value
+        return data
+
+    def test_draft_then_submit_then_read_only(self, gp):
+        case = triaged_case()
+        (request,) = requested_reports(case, "Demo Surgery")
+        draft = self.form_data(request, involvement_summary="Registered patient")
+        response = gp.submit(f"/requests/{request.id}", {**draft, "save_draft": "Save as draft"})
+        assert response.status_code == 302
+        db.session.refresh(request)
+        assert request.status is RequestStatus.DRAFT
+        assert request.answers == {"involvement_summary": "Registered patient"}
+
+        draft["version"] = str(request.version_id)  # as the page after saving carries it
+        response = gp.submit(f"/requests/{request.id}", {**draft, "submit": "Submit"})
+        assert response.status_code == 400
+        text = page_text(response)
+        assert 'Answer "Date of your agency\'s first contact with the child"' in text
+        db.session.refresh(request)
+        assert request.status is RequestStatus.DRAFT
+
+        full = self.form_data(request, **CORE_ANSWERS)
+        full.pop("first_contact_on")
+        full["first_contact_on_not_known"] = "y"
+        response = gp.submit(f"/requests/{request.id}", {**full, "submit": "Submit"})
+        assert response.status_code == 302
+        db.session.refresh(request)
+        assert request.status is RequestStatus.SUBMITTED
+        assert request.not_known == ["first_contact_on"]
+        assert "first_contact_on" not in request.answers
+
+        again = gp.submit(f"/requests/{request.id}", {**full, "submit": "Submit"})
+        assert again.status_code == 409
+        assert "already been submitted" in page_text(again)
+        assert count(AuditEvent, AuditEvent.action == AuditAction.REPORT_SUBMITTED) == 1
+
+    def test_answer_and_not_known_together_is_refused(self, gp):
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        data = self.form_data(request, learning="Something")
+        data["learning_not_known"] = "y"
+        response = gp.submit(f"/requests/{request.id}", {**data, "save_draft": "Save"})
+        assert response.status_code == 400
+        assert 'Give an answer or tick "Not known", not both' in page_text(response)
+        db.session.refresh(request)
+        assert request.status is RequestStatus.REQUESTED
+
+    def test_a_choice_outside_the_definition_is_refused(self, gp):
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        data = self.form_data(request, legal_status="orphan")
+        response = gp.submit(f"/requests/{request.id}", {**data, "save_draft": "Save"})
+        assert response.status_code == 400
+        db.session.refresh(request)
+        assert request.answers == {}
+
+    def test_two_people_at_the_agency_do_not_overwrite_each_other(self, gp):
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        first = self.form_data(request, involvement_summary="First version")
+        second = self.form_data(request, involvement_summary="Second version")
+        gp.submit(f"/requests/{request.id}", {**first, "save_draft": "Save"})
+        response = gp.submit(f"/requests/{request.id}", {**second, "save_draft": "Save"})
+        assert response.status_code == 409
+        text = page_text(response)
+        assert "First version" in text  # what is saved now
+        assert "Second version" in response.get_data(as_text=True)  # their input, kept
+        db.session.refresh(request)
+        assert request.answers["involvement_summary"] == "First version"
+
+    def test_returned_with_a_question_then_submitted_again(self, coordinator, gp):
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        submitted(request)
+        response = coordinator.submit(
+            f"/reports/{request.id}/return",
+            {"question": "When was the last home visit?", "version": str(request.version_id)},
+            form_page=f"/reports/{request.id}",
+        )
+        assert response.status_code == 302
+        db.session.refresh(request)
+        assert request.status is RequestStatus.RETURNED
+        page = page_text(gp.get(f"/requests/{request.id}"))
+        assert "When was the last home visit?" in page
+        resubmit = self.form_data(request, **CORE_ANSWERS)
+        response = gp.submit(f"/requests/{request.id}", {**resubmit, "submit": "Submit"})
+        assert response.status_code == 302
+        db.session.refresh(request)
+        assert request.status is RequestStatus.SUBMITTED
+
+
+class TestGuards:
+    def move(self, coordinator, case, target, reason=""):
+        db.session.refresh(case)
+        return coordinator.submit(
+            f"/cases/{case.id}/stage",
+            {"target": target, "reason": reason, "version": str(case.version_id)},
+            form_page=f"/cases/{case.id}",
+        )
+
+    def test_ready_for_panel_waits_for_every_report_the_jar_and_the_cdrm(self, coordinator):
+        from tests.factories import record_cdrm, record_jar
+
+        case = triaged_case()
+        gp_core, school_core = requested_reports(case, "Demo Surgery", "Demo Primary School")
+        response = self.move(coordinator, case, "awaiting_cdrm")
+        assert response.status_code == 400
+        assert "Record the Joint Agency Response: the death was unexpected" in page_text(response)
+
+        record_jar(case)
+        assert self.move(coordinator, case, "awaiting_cdrm").status_code == 302
+        submitted(gp_core)
+        text = page_text(self.move(coordinator, case, "ready_for_panel"))
+        assert "This case cannot move to Ready for panel yet." in text
+        assert "Demo Primary School's Reporting Form has not arrived" in text
+        assert "Record the Child Death Review Meeting" in text
+        assert "Demo Surgery's Reporting Form" not in text
+
+        record_cdrm(case)
+        response = self.move(coordinator, case, "ready_for_panel")
+        assert "Demo Primary School's Reporting Form has not arrived" in page_text(response)
+        coordinator.submit(
+            f"/reports/{school_core.id}/excuse",
+            {"reason": "Child not on roll", "version": str(school_core.version_id)},
+            form_page=f"/reports/{school_core.id}",
+        )
+        assert self.move(coordinator, case, "ready_for_panel").status_code == 302
+        db.session.refresh(case)
+        assert case.stage is Stage.READY_FOR_PANEL
+
+    def test_a_move_the_table_does_not_allow(self, coordinator):
+        case = triaged_case()
+        response = self.move(coordinator, case, "closed")
+        assert response.status_code == 400
+        assert "A case at the Information gathering stage cannot move to Closed" in page_text(
+            response
+        )
+
+    def test_withdrawing_needs_a_reason(self, coordinator):
+        case = triaged_case()
+        response = self.move(coordinator, case, "withdrawn")
+        assert "Give the reason for moving the case to Withdrawn" in page_text(response)
+        response = self.move(coordinator, case, "withdrawn", reason="Notified in error")
+        assert response.status_code == 302
