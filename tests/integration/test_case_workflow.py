@@ -11,15 +11,16 @@ from ecdop.cases.states import Stage
 from ecdop.deadlines.models import OutboxMessage
 from ecdop.extensions import db
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from tests.conftest import DEMO_PASSWORD
 from tests.factories import (
     CORE_ANSWERS,
+    OTHER_VALID_NHS_NUMBER,
     notify,
     organisation,
     requested_reports,
     submitted,
     triaged_case,
 )
-from tests.conftest import DEMO_PASSWORD
 from tests.helpers import page_text
 
 
@@ -220,7 +221,7 @@ class TestAgencySide:
                 data[key] = value
         return data
 
-    def test_draft_then_submit_then_read_only(self, gp):
+    def test_draft_then_submit_then_read_only(self, gp, coordinator):
         case = triaged_case()
         (request,) = requested_reports(case, "Demo Surgery")
         draft = self.form_data(request, involvement_summary="Registered patient")
@@ -248,9 +249,19 @@ class TestAgencySide:
         assert request.not_known == ["first_contact_on"]
         assert "first_contact_on" not in request.answers
 
+        coordinator_view = page_text(coordinator.get(f"/reports/{request.id}"))
+        assert "Date of your agency's first contact with the child Not known" in coordinator_view
+        assert "At the time of death, was the child Not known to children's social care" in (
+            coordinator_view
+        )
+        assert "Date of your agency's last contact with the child 10 November 2026" in (
+            coordinator_view
+        )
+
         again = gp.submit(f"/requests/{request.id}", {**full, "submit": "Submit"})
         assert again.status_code == 409
         assert "already been submitted" in page_text(again)
+        assert "Registered patient since birth." in page_text(gp.get(f"/requests/{request.id}"))
         assert count(AuditEvent, AuditEvent.action == AuditAction.REPORT_SUBMITTED) == 1
 
     def test_answer_and_not_known_together_is_refused(self, gp):
@@ -357,3 +368,41 @@ class TestGuards:
         assert "Give the reason for moving the case to Withdrawn" in page_text(response)
         response = self.move(coordinator, case, "withdrawn", reason="Notified in error")
         assert response.status_code == 302
+
+
+class TestTimelineAndDashboard:
+    def test_the_timeline_shows_every_step_in_order(self, coordinator):
+        from tests.factories import record_cdrm, record_jar
+
+        case = triaged_case()
+        gp_core, school_core = requested_reports(case, "Demo Surgery", "Demo Primary School")
+        submitted(gp_core)
+        record_jar(case)
+        record_cdrm(case)
+        coordinator.get(f"/cases/{case.id}")  # reads are audited but are not steps
+        text = page_text(coordinator.get(f"/cases/{case.id}/timeline"))
+        steps = [
+            "Notification received",
+            "Triaged: the death was unexpected",
+            "Moved from Notified to Information gathering",
+            "Reporting Form requested from Demo Surgery, due 18 December 2026",
+            "Reporting Form requested from Demo Primary School",
+            "Demo Surgery submitted the Reporting Form",
+            "Joint Agency Response recorded",
+            "Child Death Review Meeting recorded",
+        ]
+        positions = [text.index(step) for step in steps]
+        assert positions == sorted(positions)
+        assert "viewed" not in text.lower()
+
+    def test_the_dashboard_shows_stages_outstanding_requests_and_what_waits(self, coordinator):
+        untriaged = notify(nhs_number=OTHER_VALID_NHS_NUMBER, family_name="Other")[1].case
+        case = triaged_case()
+        gp_core, _school = requested_reports(case, "Demo Surgery", "Demo Primary School")
+        submitted(gp_core)
+        text = page_text(coordinator.get("/dashboard"))
+        assert "Notified 1" in text and "Information gathering 1" in text
+        assert "Demo Primary School 1 0" in text
+        assert "Demo Surgery 1" not in text  # its form is in
+        assert f"{untriaged.reference} Notified Triage" in text
+        assert f"{case.reference} Information gathering Move on" not in text  # no JAR yet

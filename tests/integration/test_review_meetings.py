@@ -1,0 +1,111 @@
+"""Recording the JAR and the CDRM: validation at the field, and no lost updates."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from ecdop.extensions import db
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from tests.factories import notify, triaged_case
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def coordinator(make_browser):
+    return make_browser("coordinator@demo.test")
+
+
+def jar_form(**overrides) -> dict:
+    data = {
+        "started_on": ["18", "11", "2026"],
+        "joint_home_visit": "yes",
+        "home_visit_on": ["18", "11", "2026"],
+        "information_sharing_meeting_on": ["", "", ""],
+        "attendees-0-role": "Detective Sergeant",
+        "attendees-0-organisation": "Demo Constabulary",
+        "attendees-1-role": "Consultant paediatrician",
+        "attendees-1-organisation": "Demo Hospitals NHS Trust",
+        "summary": "Joint home visit made with the family's agreement.",
+        "decisions": "Information-sharing meeting next week.",
+        "version": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_recording_the_jar(coordinator):
+    case = triaged_case()
+    response = coordinator.submit(f"/cases/{case.id}/joint-agency-response", jar_form())
+    assert response.status_code == 302
+    jar = db.session.scalar(select(JointAgencyResponse))
+    assert jar.joint_home_visit and jar.attendees == [
+        {"role": "Detective Sergeant", "organisation": "Demo Constabulary"},
+        {"role": "Consultant paediatrician", "organisation": "Demo Hospitals NHS Trust"},
+    ]
+    timeline = page_text(coordinator.get(f"/cases/{case.id}/timeline"))
+    assert "Joint Agency Response recorded" in timeline
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"started_on": ["17", "11", "2026"]}, "on or after the date of death"),
+        ({"started_on": ["21", "11", "2026"]}, "today or in the past"),
+        ({"started_on": ["", "11", "2026"]}, "must include a day"),
+        ({"home_visit_on": ["", "", ""]}, "Enter the date of the joint home visit"),
+        ({"attendees-0-role": "", "attendees-1-role": ""}, "Give the role of every attendee"),
+        ({"attendees-0-role": "", "attendees-0-organisation": "", "attendees-1-role": "",
+          "attendees-1-organisation": ""}, "Add at least one attendee"),
+        ({"summary": ""}, "Enter a summary"),
+        ({"joint_home_visit": "perhaps"}, "Not a valid choice"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_named_and_nothing_is_stored(coordinator, overrides, message):
+    case = triaged_case()
+    response = coordinator.submit(f"/cases/{case.id}/joint-agency-response", jar_form(**overrides))
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert db.session.scalar(select(JointAgencyResponse)) is None
+
+
+def test_not_before_triage(coordinator):
+    _n, outcome = notify()
+    path = f"/cases/{outcome.case.id}/child-death-review-meeting"
+    data = {"held_on": ["20", "11", "2026"], "attendees-0-role": "GP", "summary": "s",
+            "decisions": "d", "version": ""}  # fmt: skip
+    response = coordinator.submit(path, data)
+    assert response.status_code == 400
+    assert "only while the case is at Information gathering or Awaiting CDRM" in page_text(response)
+
+
+def test_two_coordinators_saving_the_same_record(coordinator, make_browser):
+    case = triaged_case()
+    path = f"/cases/{case.id}/child-death-review-meeting"
+    colleague = make_browser("coordinator@demo.test")
+    base = {
+        "held_on": ["20", "11", "2026"],
+        "attendees-0-role": "GP",
+        "attendees-0-organisation": "Demo Surgery",
+        "decisions": "None",
+        "version": "",
+    }
+    assert coordinator.submit(path, {**base, "summary": "Mine"}).status_code == 302
+    response = colleague.submit(path, {**base, "summary": "Theirs"})  # from an empty form
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Someone else changed this while you were working on it" in text
+    assert "The version saved by someone else" in text and "Mine" in text
+    assert ">Theirs</textarea>" in response.get_data(as_text=True)
+    record = db.session.scalar(select(ChildDeathReviewMeeting))
+    assert record.summary == "Mine"
+    # The page now carries the current version: saving again is a deliberate overwrite.
+    again = {**base, "summary": "Theirs", "version": str(record.version_id)}
+    assert (
+        colleague.post(path, data={**again, "csrf_token": _token(colleague, path)}).status_code
+        == 302
+    )
+
+
+def _token(browser, path):
+    return browser.csrf_token(path)

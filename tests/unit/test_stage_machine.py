@@ -1,0 +1,146 @@
+"""The declared stage machine: every move in the table, allowed and refused, by its guards;
+every move not in the table refused with a message that names both stages."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from ecdop.auth.models import Role
+from ecdop.auth.permissions import ROLE_PERMISSIONS
+from ecdop.cases.states import (
+    TRANSITION_TABLE,
+    TRANSITIONS,
+    CaseFacts,
+    Stage,
+    TransitionNotAllowed,
+    transition_between,
+)
+
+# Facts under which every guard in the table is satisfied.
+ALL_MET = CaseFacts(
+    triaged=True,
+    unexpected=True,
+    jar_recorded=True,
+    cdrm_recorded=True,
+    reports_requested=2,
+    on_panel_agenda=True,
+    analysis_recorded=True,
+    signed_off=True,
+)
+ALL_MET_OFF_AGENDA = CaseFacts(**{**ALL_MET.__dict__, "on_panel_agenda": False})
+
+# For each move, a fact that blocks it and the words the coordinator is given.
+BLOCKERS = {
+    (Stage.NOTIFIED, Stage.INFORMATION_GATHERING): [
+        ({"triaged": False}, "Triage the case"),
+        ({"possible_duplicate_of": "DEMO-2026-0001"},
+         "Decide whether this is the same child as DEMO-2026-0001"),
+    ],
+    (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM): [
+        ({"jar_recorded": False}, "Record the Joint Agency Response: the death was unexpected"),
+        ({"reports_requested": 0}, "Request a report from at least one agency"),
+    ],
+    (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL): [
+        ({"jar_recorded": False}, "Record the Joint Agency Response: the death was unexpected"),
+        ({"cdrm_recorded": False}, "Record the Child Death Review Meeting"),
+        ({"outstanding_reports": ("Demo Primary School's Reporting Form",)},
+         "Demo Primary School's Reporting Form has not arrived: wait for it, or record why it "
+         "will not come"),
+    ],
+    (Stage.READY_FOR_PANEL, Stage.SCHEDULED_FOR_PANEL): [
+        ({"on_panel_agenda": False}, "Add the case to a panel meeting's agenda"),
+    ],
+    (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL): [
+        ({"on_panel_agenda": True}, "Take the case off the panel meeting's agenda"),
+    ],
+    (Stage.SCHEDULED_FOR_PANEL, Stage.PANEL_REVIEWED): [
+        ({"analysis_recorded": False}, "Record the panel's analysis"),
+    ],
+    (Stage.PANEL_REVIEWED, Stage.CLOSED): [
+        ({"signed_off": False}, "The panel chair must sign off the review"),
+    ],
+}  # fmt: skip
+
+UNGUARDED = {
+    (Stage.NOTIFIED, Stage.WITHDRAWN),
+    (Stage.INFORMATION_GATHERING, Stage.WITHDRAWN),
+    (Stage.AWAITING_CDRM, Stage.INFORMATION_GATHERING),
+    (Stage.AWAITING_CDRM, Stage.WITHDRAWN),
+    (Stage.READY_FOR_PANEL, Stage.INFORMATION_GATHERING),
+    (Stage.CLOSED, Stage.INFORMATION_GATHERING),
+    (Stage.WITHDRAWN, Stage.NOTIFIED),
+}
+
+
+def test_the_table_is_exactly_the_guarded_and_unguarded_moves_listed_here():
+    assert set(TRANSITION_TABLE) == set(BLOCKERS) | UNGUARDED
+    assert len(TRANSITION_TABLE) == len(TRANSITIONS)  # no move declared twice
+
+
+@pytest.mark.parametrize("move", sorted(TRANSITION_TABLE), ids=lambda m: f"{m[0]}->{m[1]}")
+def test_every_move_is_allowed_when_its_guards_are_met(move):
+    facts = (
+        ALL_MET_OFF_AGENDA
+        if move[0] is Stage.SCHEDULED_FOR_PANEL and move[1] is Stage.READY_FOR_PANEL
+        else ALL_MET
+    )
+    assert transition_between(*move).obstacles(facts) == []
+
+
+@pytest.mark.parametrize(
+    ("move", "blocking", "message"),
+    [(move, blocking, message) for move, cases in BLOCKERS.items() for blocking, message in cases],
+    ids=lambda value: f"{value[0]}->{value[1]}" if isinstance(value, tuple) else None,
+)
+def test_every_guard_refuses_with_words_the_coordinator_can_act_on(move, blocking, message):
+    base = (
+        ALL_MET_OFF_AGENDA
+        if move == (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL)
+        else ALL_MET
+    )
+    facts = CaseFacts(**{**base.__dict__, **blocking})
+    assert transition_between(*move).obstacles(facts) == [message]
+
+
+def test_an_expected_death_needs_no_jar():
+    facts = CaseFacts(**{**ALL_MET.__dict__, "unexpected": False, "jar_recorded": False})
+    assert (
+        transition_between(Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM).obstacles(facts) == []
+    )
+
+
+@pytest.mark.parametrize(
+    "move",
+    [pair for pair in itertools.product(Stage, Stage) if pair not in TRANSITION_TABLE],
+    ids=lambda m: f"{m[0]}->{m[1]}",
+)
+def test_every_move_outside_the_table_is_refused(move):
+    source, target = move
+    with pytest.raises(TransitionNotAllowed) as refused:
+        transition_between(source, target)
+    assert str(refused.value) == (
+        f"A case at the {source.label} stage cannot move to {target.label}"
+    )
+
+
+def test_moves_back_and_out_need_a_reason():
+    needing = {move for move, transition in TRANSITION_TABLE.items() if transition.needs_reason}
+    assert needing == UNGUARDED
+
+
+def test_every_move_names_a_permission_some_role_holds():
+    held = set().union(*ROLE_PERMISSIONS.values())
+    for transition in TRANSITIONS:
+        assert transition.permission in held, transition
+
+
+def test_coordinators_make_the_moves_up_to_panel_and_chairs_sign_off():
+    coordinator = ROLE_PERMISSIONS[Role.COORDINATOR]
+    for source, target in UNGUARDED | set(list(BLOCKERS)[:3]):
+        assert TRANSITION_TABLE[(source, target)].permission in coordinator
+    assert (
+        TRANSITION_TABLE[(Stage.PANEL_REVIEWED, Stage.CLOSED)].permission
+        in ROLE_PERMISSIONS[Role.PANEL_CHAIR]
+    )
