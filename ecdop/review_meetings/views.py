@@ -8,6 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.extensions import db
@@ -93,6 +95,8 @@ def _refused(kind: MeetingKind, case, form, refused: Exception):
 
 
 def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool = False):
+    record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=record or case)
+    db.session.commit()
     form.offer_spare_rows()
     page = render_template(
         "review_meetings/form.html",

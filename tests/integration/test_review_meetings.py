@@ -109,3 +109,16 @@ def test_two_coordinators_saving_the_same_record(coordinator, make_browser):
 
 def _token(browser, path):
     return browser.csrf_token(path)
+
+
+def test_opening_the_record_is_audited(coordinator):
+    from ecdop.audit.models import AuditAction, AuditEvent
+
+    case = triaged_case()
+    coordinator.get(f"/cases/{case.id}/joint-agency-response")
+    viewed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.CASE_VIEWED)
+    ).all()
+    assert [(event.case_id, event.actor.email) for event in viewed] == [
+        (case.id, "coordinator@demo.test")
+    ]
