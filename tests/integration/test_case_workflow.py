@@ -406,3 +406,33 @@ class TestTimelineAndDashboard:
         assert "Demo Surgery 1" not in text  # its form is in
         assert f"{untriaged.reference} Notified Triage" in text
         assert f"{case.reference} Information gathering Move on" not in text  # no JAR yet
+
+
+class TestMoveCaseService:
+    """The service applies the table's "who may" too, not only the routes."""
+
+    def test_a_role_without_the_moves_permission_is_refused(self, demo):
+        from ecdop.cases.services import move_case
+        from ecdop.refusals import ChangeRefused
+        from tests.factories import user
+
+        case = triaged_case()
+        with pytest.raises(ChangeRefused, match="Your role cannot move a case to Withdrawn"):
+            move_case(case, Stage.WITHDRAWN, actor=user("chair@demo.test"), reason="error")
+
+    def test_each_move_is_recorded_with_its_reason_and_audited(self, demo):
+        from ecdop.cases.models import StageChange
+        from ecdop.cases.services import move_case
+        from tests.factories import user
+
+        case = triaged_case()
+        move_case(case, Stage.WITHDRAWN, actor=user("coordinator@demo.test"), reason="In error")
+        move_case(case, Stage.NOTIFIED, actor=user("coordinator@demo.test"), reason="Not in error")
+        db.session.commit()
+        changes = db.session.scalars(select(StageChange).order_by(StageChange.id)).all()
+        assert [(c.from_stage, c.to_stage, c.reason) for c in changes] == [
+            (Stage.NOTIFIED, Stage.INFORMATION_GATHERING, ""),
+            (Stage.INFORMATION_GATHERING, Stage.WITHDRAWN, "In error"),
+            (Stage.WITHDRAWN, Stage.NOTIFIED, "Not in error"),
+        ]
+        assert count(AuditEvent, AuditEvent.action == AuditAction.STAGE_CHANGED) == 3
