@@ -107,7 +107,9 @@ def triaged_case(**overrides) -> Case:
         expectation=case.expectation,
         residence_area=case.area,
     )
-    triage_case(case, decision, actor=user("coordinator@demo.test"))
+    triage_case(
+        case, decision, actor=user("coordinator@demo.test"), expected_version=case.version_id
+    )
     db.session.commit()
     return case
 

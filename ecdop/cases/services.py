@@ -20,7 +20,7 @@ from ecdop.cases.queries import (
 )
 from ecdop.cases.states import Stage, TransitionNotAllowed, transition_between
 from ecdop.db import utc_now
-from ecdop.deadlines.services import queue_message
+from ecdop.deadlines.services import queue_message_to_each
 from ecdop.extensions import db
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import MatchResult, Notification
@@ -134,17 +134,16 @@ ALERT_SUBJECTS = {
 def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> None:
     action_path = app_path("cases.show", case_id=outcome.case.id)
     subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
-    for coordinator in active_coordinators_of(notification.area_id):
-        queue_message(
-            dedupe_key=f"notification:{notification.id}:to:{coordinator.id}",
-            recipient=coordinator,
-            subject=subject,
-            template="email/new_notification.txt",
-            action_path=action_path,
-            case=outcome.case,
-            match=outcome.result,
-            organisation=notification.organisation,
-        )
+    queue_message_to_each(
+        active_coordinators_of(notification.area_id),
+        event_key=f"notification:{notification.id}",
+        subject=subject,
+        template="email/new_notification.txt",
+        action_path=action_path,
+        case=outcome.case,
+        match=outcome.result,
+        organisation=notification.organisation,
+    )
 
 
 def confirm_same_child(case: Case, expected_version: int) -> Case:
@@ -190,7 +189,15 @@ def reject_duplicate(case: Case, expected_version: int) -> None:
     db.session.flush()
 
 
-def move_case(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageChange:
+def move_case(
+    case: Case, target: Stage, *, actor: User, reason: str = "", expected_version: int | None
+) -> StageChange:
+    """The coordinator's move of a case, from a page showing ``expected_version`` of it."""
+    check_version(case, expected_version, "target")
+    return _move(case, target, actor=actor, reason=reason)
+
+
+def _move(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageChange:
     """Move the case to ``target`` if the stage machine allows it now; the only place that
     changes ``case.stage``."""
     try:
@@ -232,15 +239,18 @@ class TriageDecision:
     residence_area: Area
 
 
-def triage_case(case: Case, decision: TriageDecision, *, actor: User) -> str:
+def triage_case(
+    case: Case, decision: TriageDecision, *, actor: User, expected_version: int | None
+) -> str:
     """Record the coordinator's triage and act on it: withdraw a case out of scope, transfer a
     child who lived elsewhere, or start gathering information. Returns what happened."""
+    check_version(case, expected_version, "in_scope")
     if case.stage is not Stage.NOTIFIED:
         raise ChangeRefused("This case has already been triaged", "in_scope")
     if not decision.in_scope:
         if not decision.out_of_scope_reason.strip():
             raise ChangeRefused("Say why the death is out of scope", "out_of_scope_reason")
-        move_case(case, Stage.WITHDRAWN, actor=actor, reason=decision.out_of_scope_reason)
+        _move(case, Stage.WITHDRAWN, actor=actor, reason=decision.out_of_scope_reason)
         return f"{case.reference} withdrawn as out of scope."
     if decision.residence_area.id != case.area_id:
         transfer_case(case, decision.residence_area)
@@ -250,7 +260,7 @@ def triage_case(case: Case, decision: TriageDecision, *, actor: User) -> str:
     case.triaged_by_id = actor.id
     details = {"expectation": decision.expectation.value}
     record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
-    move_case(case, Stage.INFORMATION_GATHERING, actor=actor)
+    _move(case, Stage.INFORMATION_GATHERING, actor=actor)
     return f"{case.reference} triaged: information gathering has started."
 
 
@@ -274,13 +284,12 @@ def transfer_case(case: Case, area: Area) -> None:
         AuditAction.CASE_TRANSFERRED, case_id=case.id, subject=case, details=details
     )
     db.session.flush()
-    for coordinator in active_coordinators_of(area.id):
-        queue_message(
-            dedupe_key=f"transfer:{transfer.id}:to:{coordinator.id}",
-            recipient=coordinator,
-            subject=f"Case transferred to your area: {case.reference}",
-            template="email/case_transferred.txt",
-            action_path=app_path("cases.show", case_id=case.id),
-            case=case,
-            from_area=details["from_area"],
-        )
+    queue_message_to_each(
+        active_coordinators_of(area.id),
+        event_key=f"transfer:{transfer.id}",
+        subject=f"Case transferred to your area: {case.reference}",
+        template="email/case_transferred.txt",
+        action_path=app_path("cases.show", case_id=case.id),
+        case=case,
+        from_area=details["from_area"],
+    )

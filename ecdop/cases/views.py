@@ -19,7 +19,7 @@ from ecdop.deadlines.queries import recent_messages_for
 from ecdop.extensions import db
 from ecdop.forms import select_choices, submitted_version
 from ecdop.notifications.choices import Expectation
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
@@ -165,9 +165,12 @@ def move(case_id: int):
     if not form.validate_on_submit():
         return _render_case(case, move_form=form, status=400)
     try:
-        check_version(case, submitted_version(form), "target")
         services.move_case(
-            case, Stage(form.target.data), actor=current_user, reason=form.reason.data or ""
+            case,
+            Stage(form.target.data),
+            actor=current_user,
+            reason=form.reason.data or "",
+            expected_version=submitted_version(form),
         )
         db.session.commit()
     except (ChangeRefused, StaleDataError) as refused:
@@ -203,8 +206,12 @@ def triage(case_id: int):
     )
     if form.validate_on_submit():
         try:
-            check_version(case, submitted_version(form), "in_scope")
-            outcome = services.triage_case(case, _triage_decision(form), actor=current_user)
+            outcome = services.triage_case(
+                case,
+                _triage_decision(form),
+                actor=current_user,
+                expected_version=submitted_version(form),
+            )
             db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             return _triage_refused(case, form, refused)

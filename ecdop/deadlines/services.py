@@ -48,3 +48,10 @@ def queue_message(
     )
     db.session.add(message)
     return message
+
+
+def queue_message_to_each(recipients: list[User], *, event_key: str, **message) -> None:
+    """The same message to each recipient, once each: ``event_key`` names what happened, and
+    the recipient is added to it to make the message's dedupe key."""
+    for recipient in recipients:
+        queue_message(dedupe_key=f"{event_key}:to:{recipient.id}", recipient=recipient, **message)

@@ -13,7 +13,7 @@ from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.db import utc_now
-from ecdop.deadlines.services import queue_message
+from ecdop.deadlines.services import queue_message_to_each
 from ecdop.extensions import db
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
@@ -116,16 +116,15 @@ def _request_details(request: ReportingRequest, organisation: Organisation) -> d
 
 
 def _tell_agency(organisation: Organisation, requests: list[ReportingRequest]) -> None:
-    for reporter in agency_reporters_of(organisation.id):
-        queue_message(
-            dedupe_key=f"requests:{requests[0].id}:to:{reporter.id}",
-            recipient=reporter,
-            subject=f"Request for information: case {requests[0].case.reference}",
-            template="email/reports_requested.txt",
-            action_path=app_path("reporting_forms.index"),
-            requests=requests,
-            titles=[definition_for(request.form_type).title for request in requests],
-        )
+    queue_message_to_each(
+        agency_reporters_of(organisation.id),
+        event_key=f"requests:{requests[0].id}",
+        subject=f"Request for information: case {requests[0].case.reference}",
+        template="email/reports_requested.txt",
+        action_path=app_path("reporting_forms.index"),
+        requests=requests,
+        titles=[definition_for(request.form_type).title for request in requests],
+    )
 
 
 def _refuse_closed_request(request: ReportingRequest) -> None:
@@ -175,16 +174,15 @@ def save_report(
 
 
 def _tell_coordinators_of_submission(request: ReportingRequest) -> None:
-    for coordinator in active_coordinators_of(request.case.area_id):
-        queue_message(
-            dedupe_key=f"report:{request.id}:v{request.version_id}:to:{coordinator.id}",
-            recipient=coordinator,
-            subject=f"Report received for case {request.case.reference}",
-            template="email/report_submitted.txt",
-            action_path=app_path("reporting_forms.review", request_id=request.id),
-            request=request,
-            title=definition_for(request.form_type).title,
-        )
+    queue_message_to_each(
+        active_coordinators_of(request.case.area_id),
+        event_key=f"report:{request.id}:v{request.version_id}",
+        subject=f"Report received for case {request.case.reference}",
+        template="email/report_submitted.txt",
+        action_path=app_path("reporting_forms.review", request_id=request.id),
+        request=request,
+        title=definition_for(request.form_type).title,
+    )
 
 
 def return_report(
@@ -204,16 +202,15 @@ def return_report(
         AuditAction.REPORT_RETURNED, case_id=request.case_id, subject=request, details=details
     )
     db.session.flush()
-    for reporter in agency_reporters_of(request.organisation_id):
-        queue_message(
-            dedupe_key=f"return:{request.id}:v{request.version_id}:to:{reporter.id}",
-            recipient=reporter,
-            subject=f"A question about your report for case {request.case.reference}",
-            template="email/report_returned.txt",
-            action_path=app_path("reporting_forms.respond", request_id=request.id),
-            request=request,
-            title=details["form"],
-        )
+    queue_message_to_each(
+        agency_reporters_of(request.organisation_id),
+        event_key=f"return:{request.id}:v{request.version_id}",
+        subject=f"A question about your report for case {request.case.reference}",
+        template="email/report_returned.txt",
+        action_path=app_path("reporting_forms.respond", request_id=request.id),
+        request=request,
+        title=details["form"],
+    )
 
 
 def excuse_report(request: ReportingRequest, *, reason: str, expected_version: int | None) -> None:

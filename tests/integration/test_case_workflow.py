@@ -411,6 +411,22 @@ class TestTimelineAndDashboard:
 class TestMoveCaseService:
     """The service applies the table's "who may" too, not only the routes."""
 
+    def test_a_move_from_an_older_version_of_the_case_is_refused(self, demo):
+        from ecdop.cases.services import move_case
+        from ecdop.refusals import EditConflict
+        from tests.factories import user
+
+        case = triaged_case()
+        with pytest.raises(EditConflict):
+            move_case(
+                case,
+                Stage.WITHDRAWN,
+                actor=user("coordinator@demo.test"),
+                reason="In error",
+                expected_version=case.version_id - 1,
+            )
+        assert case.stage is Stage.INFORMATION_GATHERING
+
     def test_a_role_without_the_moves_permission_is_refused(self, demo):
         from ecdop.cases.services import move_case
         from ecdop.refusals import ChangeRefused
@@ -418,7 +434,13 @@ class TestMoveCaseService:
 
         case = triaged_case()
         with pytest.raises(ChangeRefused, match="Your role cannot move a case to Withdrawn"):
-            move_case(case, Stage.WITHDRAWN, actor=user("chair@demo.test"), reason="error")
+            move_case(
+                case,
+                Stage.WITHDRAWN,
+                actor=user("chair@demo.test"),
+                reason="error",
+                expected_version=case.version_id,
+            )
 
     def test_each_move_is_recorded_with_its_reason_and_audited(self, demo):
         from ecdop.cases.models import StageChange
@@ -426,8 +448,22 @@ class TestMoveCaseService:
         from tests.factories import user
 
         case = triaged_case()
-        move_case(case, Stage.WITHDRAWN, actor=user("coordinator@demo.test"), reason="In error")
-        move_case(case, Stage.NOTIFIED, actor=user("coordinator@demo.test"), reason="Not in error")
+        coordinator = user("coordinator@demo.test")
+        move_case(
+            case,
+            Stage.WITHDRAWN,
+            actor=coordinator,
+            reason="In error",
+            expected_version=case.version_id,
+        )
+        db.session.flush()
+        move_case(
+            case,
+            Stage.NOTIFIED,
+            actor=coordinator,
+            reason="Not in error",
+            expected_version=case.version_id,
+        )
         db.session.commit()
         changes = db.session.scalars(select(StageChange).order_by(StageChange.id)).all()
         assert [(c.from_stage, c.to_stage, c.reason) for c in changes] == [
