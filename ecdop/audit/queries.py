@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ecdop.audit.models import AuditEvent
+from ecdop.auth.models import User
 from ecdop.extensions import db
 
 
@@ -17,6 +18,6 @@ def case_history(case_ids: Sequence[int]) -> list[AuditEvent]:
         select(AuditEvent)
         .where(AuditEvent.case_id.in_(case_ids))
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
-        .options(joinedload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor).joinedload(User.organisation))
     )
     return list(db.session.scalars(statement))

@@ -172,9 +172,10 @@ def outstanding_report_lines(requests: list[ReportingRequest]) -> tuple[str, ...
     )
 
 
-def case_facts(case: Case) -> CaseFacts:
-    """What the stage machine's guards look at, read fresh from the database."""
-    requests = case_requests(case)
+def case_facts(case: Case, requests: list[ReportingRequest] | None = None) -> CaseFacts:
+    """What the stage machine's guards look at, read fresh from the database (or from the
+    case's requests, where the caller has just read them)."""
+    requests = case_requests(case) if requests is None else requests
     duplicate = case.possible_duplicate_of
     return CaseFacts(
         triaged=case.triaged_at is not None,

@@ -87,7 +87,8 @@ def _render_case(case, decision_form=None, move_form=None, status: int = 200):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
     db.session.commit()
     merged = queries.cases_merged_into(case)
-    facts = queries.case_facts(case)
+    requests = queries.case_requests(case)
+    facts = queries.case_facts(case, requests)
     move_form = move_form or MoveCaseForm(formdata=None, data={"version": case.version_id})
     offered = _offered_moves(case)
     move_form.target.choices = select_choices((t.target.value, t.action) for t in offered)
@@ -101,7 +102,7 @@ def _render_case(case, decision_form=None, move_form=None, status: int = 200):
         move_form=move_form,
         offered_moves=offered,
         next_steps=[(t, t.obstacles(facts)) for t in transitions_from(case.stage)],
-        requests=queries.case_requests(case),
+        requests=requests,
         jar=record_for(JointAgencyResponse, case),
         cdrm=record_for(ChildDeathReviewMeeting, case),
         definition_for=definition_for,

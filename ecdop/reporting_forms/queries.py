@@ -30,6 +30,15 @@ def agency_reporters_of(organisation_id: int) -> list[User]:
     return list(db.session.scalars(statement))
 
 
+def organisations_with_agency_reporters() -> set[int]:
+    statement = (
+        select(User.organisation_id)
+        .where(User.role == Role.AGENCY_REPORTER, User.active)
+        .distinct()
+    )
+    return set(db.session.scalars(statement))
+
+
 def _addressed_to(user: User):
     """Requests to the user's organisation, for live cases (not withdrawn or merged away)."""
     return (

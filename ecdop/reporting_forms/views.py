@@ -170,7 +170,8 @@ def request_reports(case_id: int):
 
 
 def _without_reporters(organisations: list[Organisation]) -> list[Organisation]:
-    return [o for o in organisations if not queries.agency_reporters_of(o.id)]
+    answered = queries.organisations_with_agency_reporters()
+    return [organisation for organisation in organisations if organisation.id not in answered]
 
 
 @reporting_forms_blueprint.route("/reports/<int:request_id>")
