@@ -214,14 +214,10 @@ def cases_waiting_on_coordinator(user: User) -> list[tuple[Case, str]]:
     return waiting
 
 
-def _open_requests(case_id_column):
+def _has_requests(*conditions):
+    """EXISTS: the case has reporting requests (meeting ``conditions``)."""
     return (
-        select(ReportingRequest.id)
-        .where(
-            ReportingRequest.case_id == case_id_column,
-            ReportingRequest.status.in_(OPEN_STATUSES),
-        )
-        .exists()
+        select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id, *conditions).exists()
     )
 
 
@@ -230,20 +226,20 @@ def _recorded(record_class):
 
 
 def _without_requests(user: User) -> list[Case]:
-    any_request = select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id).exists()
-    statement = visible_cases(user).where(Case.stage == Stage.INFORMATION_GATHERING, ~any_request)
+    statement = visible_cases(user).where(
+        Case.stage == Stage.INFORMATION_GATHERING, ~_has_requests()
+    )
     return list(db.session.scalars(statement.order_by(Case.created_at)))
 
 
 def _ready_to_move(user: User) -> list[Case]:
     """Cases whose guards for the next forward move are all met (in SQL, for big areas)."""
     jar_if_needed = or_(Case.expectation != Expectation.UNEXPECTED, _recorded(JointAgencyResponse))
-    any_request = select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id).exists()
-    gathered = and_(Case.stage == Stage.INFORMATION_GATHERING, any_request, jar_if_needed)
+    gathered = and_(Case.stage == Stage.INFORMATION_GATHERING, _has_requests(), jar_if_needed)
     reviewed = and_(
         Case.stage == Stage.AWAITING_CDRM,
         jar_if_needed,
-        ~_open_requests(Case.id),
+        ~_has_requests(ReportingRequest.status.in_(OPEN_STATUSES)),
         _recorded(ChildDeathReviewMeeting),
     )
     statement = visible_cases(user).where(or_(gathered, reviewed)).order_by(Case.created_at)

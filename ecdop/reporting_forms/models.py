@@ -22,13 +22,16 @@ class RequestStatus(LabelledEnum):
 
     @property
     def tag_colour(self) -> str:
-        return {
-            RequestStatus.REQUESTED: "grey",
-            RequestStatus.DRAFT: "blue",
-            RequestStatus.RETURNED: "orange",
-            RequestStatus.SUBMITTED: "green",
-            RequestStatus.EXCUSED: "purple",
-        }[self]
+        return STATUS_TAG_COLOURS[self]
+
+
+STATUS_TAG_COLOURS = {
+    RequestStatus.REQUESTED: "grey",
+    RequestStatus.DRAFT: "blue",
+    RequestStatus.RETURNED: "orange",
+    RequestStatus.SUBMITTED: "green",
+    RequestStatus.EXCUSED: "purple",
+}
 
 
 # The agency can still work on these; the others are final for them.

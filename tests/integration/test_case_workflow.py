@@ -3,6 +3,8 @@ CDRM, and the guards that keep a case from reaching panel before it is ready."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -406,6 +408,14 @@ class TestTimelineAndDashboard:
         assert "Demo Surgery 1" not in text  # its form is in
         assert f"{untriaged.reference} Notified Triage" in text
         assert f"{case.reference} Information gathering Move on" not in text  # no JAR yet
+
+        from tests.factories import record_jar
+
+        record_jar(case)
+        bare = triaged_case(nhs_number=None, family_name="Third", date_of_birth=date(2020, 1, 1))
+        text = page_text(coordinator.get("/dashboard"))
+        assert f"{case.reference} Information gathering Move on" in text
+        assert f"{bare.reference} Information gathering Request reports from agencies" in text
 
 
 class TestMoveCaseService:
