@@ -34,6 +34,13 @@ class BaseConfig:
     # Addresses in outgoing messages are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     MAIL_FROM = os.environ.get("ECDOP_MAIL_FROM", "ecdop@localhost")
+    # Outgoing mail. SMTP_SECURITY: "starttls" (port 587), "tls" (port 465) or "none".
+    SMTP_HOST = os.environ.get("ECDOP_SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("ECDOP_SMTP_PORT", "25"))
+    SMTP_SECURITY = os.environ.get("ECDOP_SMTP_SECURITY", "starttls")
+    SMTP_USERNAME = os.environ.get("ECDOP_SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("ECDOP_SMTP_PASSWORD", "")
+    SMTP_TIMEOUT = 10
     SEED_DEMO_ALLOWED = False
     DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")
     REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
@@ -43,10 +50,16 @@ class BaseConfig:
         missing = [key for key in cls.REQUIRED_KEYS if not settings.get(key)]
         if missing:
             raise RuntimeError(f"Missing required configuration: {', '.join(missing)}")
+        if settings.get("SMTP_SECURITY") not in ("starttls", "tls", "none"):
+            raise RuntimeError("ECDOP_SMTP_SECURITY must be starttls, tls or none")
 
 
 class DevelopmentConfig(BaseConfig):
     SEED_DEMO_ALLOWED = True
+    # `make run` starts a local mail catcher here.
+    SMTP_HOST = os.environ.get("ECDOP_SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("ECDOP_SMTP_PORT", "1025"))
+    SMTP_SECURITY = os.environ.get("ECDOP_SMTP_SECURITY", "none")
 
 
 class TestConfig(BaseConfig):
@@ -61,6 +74,11 @@ class TestConfig(BaseConfig):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
     SEED_DEMO_ALLOWED = True
     PUBLIC_BASE_URL = "http://localhost"
+    # Tests that send mail start their own SMTP sink and point these at it.
+    SMTP_HOST = "127.0.0.1"
+    SMTP_PORT = 1
+    SMTP_SECURITY = "none"
+    SMTP_TIMEOUT = 5
 
 
 class ProductionConfig(BaseConfig):

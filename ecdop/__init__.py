@@ -96,6 +96,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ecdop.auth.views import admin_blueprint, auth_blueprint
     from ecdop.cases.views import cases_blueprint
+    from ecdop.deadlines.views import deadlines_blueprint
     from ecdop.home import home_blueprint
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         cases_blueprint,
         reporting_forms_blueprint,
         review_meetings_blueprint,
+        deadlines_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -17,6 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -59,6 +60,18 @@ class GovTextAreaField(TextAreaField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("filters", [strip])
         super().__init__(*args, **kwargs)
+
+
+class GovIntegerField(IntegerField):
+    widget = GovTextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                self.data = None
+                raise ValueError(f"{self.label.text} must be a whole number, like 20") from None
 
 
 class GovSelectField(SelectField):

@@ -11,7 +11,7 @@ from ecdop.auth.models import (
     user_areas,
 )
 from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
-from ecdop.deadlines.models import OutboxMessage, OutboxStatus
+from ecdop.deadlines.models import Deadline, DeadlineRule, OutboxMessage, OutboxStatus
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
@@ -23,6 +23,8 @@ __all__ = [
     "Case",
     "CaseReferenceCounter",
     "ChildDeathReviewMeeting",
+    "Deadline",
+    "DeadlineRule",
     "Invitation",
     "JointAgencyResponse",
     "MatchResult",

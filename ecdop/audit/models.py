@@ -50,6 +50,12 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_DEACTIVATED = "organisation_deactivated"
     ORGANISATION_REACTIVATED = "organisation_reactivated"
     AREA_CREATED = "area_created"
+    NATIONAL_DATABASE_TOLD = "national_database_told"
+    DEADLINE_DUE_DATE_CHANGED = "deadline_due_date_changed"
+    DEADLINE_RULE_CHANGED = "deadline_rule_changed"
+    AREA_LEAD_CHANGED = "area_lead_changed"
+    TASKS_LISTED = "tasks_listed"
+    OUTBOX_VIEWED = "outbox_viewed"
 
     @property
     def label(self) -> str:

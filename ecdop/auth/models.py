@@ -51,6 +51,10 @@ class Area(Base, TimestampMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # Who hears when the coordinators' own deadlines are badly overdue (e.g. the CDOP chair).
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
 
     def __repr__(self) -> str:
         return f"<Area {self.code}>"

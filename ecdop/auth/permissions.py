@@ -35,13 +35,18 @@ class Permission(enum.StrEnum):
     SCHEDULE_PANEL_REVIEWS = "schedule_panel_reviews"
     RECORD_PANEL_ANALYSIS = "record_panel_analysis"
     SIGN_OFF_REVIEWS = "sign_off_reviews"
+    TELL_NATIONAL_DATABASE = "tell_national_database"
+    CHANGE_DUE_DATES = "change_due_dates"
+    VIEW_MY_TASKS = "view_my_tasks"
     MANAGE_USERS = "manage_users"
     MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_DEADLINE_RULES = "manage_deadline_rules"  # and each area's lead
+    VIEW_OUTBOX = "view_outbox"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NOTIFIER: frozenset({Permission.NOTIFY_DEATH, Permission.VIEW_OWN_NOTIFICATIONS}),
-    Role.AGENCY_REPORTER: frozenset({Permission.RESPOND_TO_REQUESTS}),
+    Role.AGENCY_REPORTER: frozenset({Permission.RESPOND_TO_REQUESTS, Permission.VIEW_MY_TASKS}),
     Role.COORDINATOR: frozenset(
         {
             Permission.VIEW_AREA_CASES,
@@ -52,12 +57,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_REVIEW_MEETINGS,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
+            Permission.TELL_NATIONAL_DATABASE,
+            Permission.CHANGE_DUE_DATES,
+            Permission.VIEW_MY_TASKS,
         }
     ),
-    Role.PANEL_MEMBER: frozenset(),
-    Role.PANEL_CHAIR: frozenset({Permission.RECORD_PANEL_ANALYSIS, Permission.SIGN_OFF_REVIEWS}),
+    # Panel members and chairs may lead an area, and so hear of its escalations.
+    Role.PANEL_MEMBER: frozenset({Permission.VIEW_MY_TASKS}),
+    Role.PANEL_CHAIR: frozenset(
+        {Permission.RECORD_PANEL_ANALYSIS, Permission.SIGN_OFF_REVIEWS, Permission.VIEW_MY_TASKS}
+    ),
     Role.BOARD_MEMBER: frozenset(),
-    Role.ADMIN: frozenset({Permission.MANAGE_USERS, Permission.MANAGE_ORGANISATIONS}),
+    Role.ADMIN: frozenset(
+        {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_ORGANISATIONS,
+            Permission.MANAGE_DEADLINE_RULES,
+            Permission.VIEW_OUTBOX,
+        }
+    ),
 }
 
 # Endpoints registered by Flask itself rather than by our views.

@@ -13,7 +13,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, Invitation, Organisation, OrganisationKind, Role, User
 from ecdop.db import utc_now
-from ecdop.deadlines.services import Addressee, queue_message
+from ecdop.deadlines.outbox import Addressee, queue_message
 from ecdop.extensions import db
 from ecdop.urls import app_path
 

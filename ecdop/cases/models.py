@@ -83,6 +83,8 @@ class Case(Base, TimestampMixin):
     # Triage: the coordinator confirmed scope, residence and whether the death was expected
     triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # When the coordinator told the National Child Mortality Database of the death
+    national_database_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area: Mapped[Area] = relationship()
     notifications: Mapped[list[Notification]] = relationship(

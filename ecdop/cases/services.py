@@ -20,7 +20,8 @@ from ecdop.cases.queries import (
 )
 from ecdop.cases.states import Stage, TransitionNotAllowed, transition_between
 from ecdop.db import utc_now
-from ecdop.deadlines.services import queue_message_to_each
+from ecdop.deadlines.outbox import queue_message_to_each
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import MatchResult, Notification
@@ -120,6 +121,8 @@ def match_to_case(notification: Notification) -> MatchOutcome:
     notification.case = outcome.case
     notification.match_result = outcome.result
     db.session.flush()
+    if outcome.result is not MatchResult.LINKED:
+        refresh_deadlines(outcome.case)
     _alert_coordinators(notification, outcome)
     return outcome
 
@@ -169,6 +172,7 @@ def confirm_same_child(case: Case, expected_version: int) -> Case:
     record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=case.id, details=details)
     record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, details=details)
     db.session.flush()
+    refresh_deadlines(case)
     return survivor
 
 
@@ -224,6 +228,7 @@ def _move(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageC
     db.session.flush()
     details = {"from": transition.source.value, "to": target.value}
     record_event(AuditAction.STAGE_CHANGED, case_id=case.id, subject=change, details=details)
+    refresh_deadlines(case)
     return change
 
 
@@ -284,6 +289,7 @@ def transfer_case(case: Case, area: Area) -> None:
         AuditAction.CASE_TRANSFERRED, case_id=case.id, subject=case, details=details
     )
     db.session.flush()
+    refresh_deadlines(case)  # the receiving area's rules now apply
     queue_message_to_each(
         active_coordinators_of(area.id),
         event_key=f"transfer:{transfer.id}",
@@ -293,3 +299,16 @@ def transfer_case(case: Case, area: Area) -> None:
         case=case,
         from_area=details["from_area"],
     )
+
+
+def record_national_database_told(case: Case, *, actor: User, expected_version: int | None) -> None:
+    """The coordinator has told the National Child Mortality Database of the death."""
+    check_version(case, expected_version, "confirm")
+    if case.national_database_told_at is not None:
+        raise ChangeRefused("The national database has already been told of this death")
+    if case.stage is Stage.WITHDRAWN or case.merged_into_id is not None:
+        raise ChangeRefused("This case is not live: there is nothing to tell")
+    case.national_database_told_at = utc_now()
+    record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case)
+    db.session.flush()
+    refresh_deadlines(case)

@@ -15,9 +15,9 @@ from ecdop.cases import queries, services
 from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm, MoveCaseForm, TriageForm
 from ecdop.cases.states import Stage, Transition, transitions_from
 from ecdop.cases.timeline import timeline_entries
-from ecdop.deadlines.queries import recent_messages_for
+from ecdop.deadlines import queries as deadline_queries
 from ecdop.extensions import db
-from ecdop.forms import select_choices, submitted_version
+from ecdop.forms import ConfirmForm, select_choices, submitted_version
 from ecdop.notifications.choices import Expectation
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms.definitions import definition_for
@@ -36,7 +36,11 @@ def dashboard():
         counts=queries.count_by_stage(current_user),
         waiting=queries.cases_waiting_on_coordinator(current_user),
         outstanding=outstanding_by_agency(current_user),
-        alerts=recent_messages_for(current_user.id),
+        alerts=deadline_queries.recent_messages_for(current_user.id),
+        overdue_by_kind=deadline_queries.overdue_by_kind(current_user),
+        overdue_by_agency=deadline_queries.overdue_by_agency(current_user),
+        overdue=deadline_queries.overdue_deadlines(current_user),
+        days_in_stage=deadline_queries.days_in_stage(current_user),
     )
 
 
@@ -106,6 +110,10 @@ def _render_case(case, decision_form=None, move_form=None, status: int = 200):
         jar=record_for(JointAgencyResponse, case),
         cdrm=record_for(ChildDeathReviewMeeting, case),
         definition_for=definition_for,
+        deadlines=deadline_queries.deadlines_of(case),
+        describe_deadline=deadline_queries.describe_deadline,
+        due_status=deadline_queries.due_status,
+        confirm_form=ConfirmForm(),
     )
     return page, status
 
@@ -246,3 +254,27 @@ def _render_triage(case, form, status: int, conflict: bool = False):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
     db.session.commit()
     return render_template("cases/triage.html", case=case, form=form, conflict=conflict), status
+
+
+@cases_blueprint.route("/cases/<int:case_id>/national-database", methods=["POST"])
+@requires(Permission.TELL_NATIONAL_DATABASE)
+def national_database_told(case_id: int):
+    case = queries.case_for_coordinator_or_404(current_user, case_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.record_national_database_told(
+                case, actor=current_user, expected_version=_int_or_none(request.form.get("version"))
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            db.session.rollback()
+            message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
+            flash(message, "error")
+        else:
+            flash(f"Recorded: the national database has been told of {case.reference}.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

@@ -1,14 +1,106 @@
-"""The outbox: every message is written in the transaction of the change that caused it."""
+"""Deadlines on cases, the rules that set them, and the outbox of messages about them.
+
+Every message is written to the outbox in the transaction of the change that caused it.
+"""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+import hashlib
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.auth.models import Area, User
+from ecdop.cases.models import Case
+from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.deadlines.rules import DeadlineKind, Rule, RuleUnit
+from ecdop.enums import LabelledEnum
+from ecdop.reporting_forms.models import ReportingRequest
+
+
+class DeadlineState(LabelledEnum):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    NOT_NEEDED = "not_needed", "No longer needed"
+
+
+class Deadline(Base, TimestampMixin):
+    """One obligation on a case with its due date, and how far its reminders have gone."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        # The sweep reads only open deadlines whose next reminder has come round.
+        Index("ix_deadlines_state_next_reminder_on", "state", "next_reminder_on"),
+        # One of each case-level deadline per case; agency requests have one each.
+        Index(
+            "uq_deadlines_case_id_kind_case_level",
+            "case_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("reporting_request_id IS NULL"),
+            postgresql_where=text("reporting_request_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[DeadlineKind] = mapped_column(string_enum(DeadlineKind))
+    reporting_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reporting_requests.id"), unique=True
+    )
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    # A coordinator changed the due date (with a reason): rules no longer recompute it.
+    due_on_set_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[DeadlineState] = mapped_column(
+        string_enum(DeadlineState), default=DeadlineState.OPEN
+    )
+    met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every reminder step dated on or before this day has been queued (or was not due).
+    reminded_through: Mapped[date] = mapped_column(Date)
+    next_reminder_on: Mapped[date] = mapped_column(Date)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    case: Mapped[Case] = relationship()
+    reporting_request: Mapped[ReportingRequest | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    def __repr__(self) -> str:
+        return f"<Deadline {self.id} {self.kind.value}>"
+
+
+class DeadlineRule(Base, TimestampMixin):
+    """An area's own timescale for one kind of deadline, replacing the default."""
+
+    __tablename__ = "deadline_rules"
+    __table_args__ = (UniqueConstraint("area_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    kind: Mapped[DeadlineKind] = mapped_column(string_enum(DeadlineKind))
+    amount: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[RuleUnit] = mapped_column(string_enum(RuleUnit))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    area: Mapped[Area] = relationship()
+    changed_by: Mapped[User | None] = relationship()
+
+    @property
+    def rule(self) -> Rule:
+        return Rule(self.amount, self.unit)
 
 
 class OutboxStatus(enum.StrEnum):
@@ -41,3 +133,7 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def dedupe_key_digest(self) -> str:
+        return hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:16]

@@ -1,11 +1,37 @@
-"""Reading the outbox."""
+"""Reading deadlines, tasks and the outbox."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from ecdop.deadlines.models import OutboxMessage
+from flask import abort
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ecdop.auth.models import Area, Organisation, Role, User, user_areas
+from ecdop.cases.models import Case, StageChange
+from ecdop.cases.states import Stage
+from ecdop.db import UTCDateTime
+from ecdop.deadlines.calendar import add_working_days, working_days_between
+from ecdop.deadlines.models import (
+    Deadline,
+    DeadlineRule,
+    DeadlineState,
+    OutboxMessage,
+    OutboxStatus,
+)
+from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
+from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
+from ecdop.formatting import UK
+from ecdop.notifications.rules import uk_today
+from ecdop.reporting_forms.definitions import definition_for
+from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.urls import app_path
+
+FINISHED_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
 
 
 def recent_messages_for(user_id: int, limit: int = 20) -> list[OutboxMessage]:
@@ -14,5 +40,336 @@ def recent_messages_for(user_id: int, limit: int = 20) -> list[OutboxMessage]:
         .where(OutboxMessage.recipient_user_id == user_id)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
+    )
+    return list(db.session.scalars(statement))
+
+
+def rules_for_area(area_id: int) -> dict[DeadlineKind, Rule]:
+    """The area's rule for each kind of deadline: its own where set, else the default."""
+    settings = db.session.scalars(select(DeadlineRule).where(DeadlineRule.area_id == area_id))
+    return DEFAULT_RULES | {setting.kind: setting.rule for setting in settings}
+
+
+def area_rule_settings(area_id: int) -> dict[DeadlineKind, DeadlineRule]:
+    statement = (
+        select(DeadlineRule)
+        .where(DeadlineRule.area_id == area_id)
+        .options(joinedload(DeadlineRule.changed_by))
+    )
+    return {setting.kind: setting for setting in db.session.scalars(statement)}
+
+
+def deadlines_of(case: Case) -> list[Deadline]:
+    statement = (
+        select(Deadline)
+        .where(Deadline.case_id == case.id)
+        .options(joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation))
+        .order_by(Deadline.due_on, Deadline.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def open_deadlines_by_rule(area_id: int, kind: DeadlineKind) -> list[Deadline]:
+    """Open deadlines of this kind in the area whose due date the rule still sets."""
+    statement = (
+        select(Deadline)
+        .join(Case, Deadline.case_id == Case.id)
+        .where(
+            Case.area_id == area_id,
+            Deadline.kind == kind,
+            Deadline.state == DeadlineState.OPEN,
+            Deadline.due_on_set_by_hand.is_(False),
+        )
+        .options(contains_eager(Deadline.case))
+    )
+    return list(db.session.scalars(statement))
+
+
+def deadline_for_coordinator_or_404(user: User, deadline_id: int) -> Deadline:
+    deadline = db.session.get(Deadline, deadline_id)
+    if deadline is None or deadline.case.area_id not in user.area_ids:
+        abort(404)
+    return deadline
+
+
+def describe_deadline(deadline: Deadline) -> str:
+    """What is due, in words: the kind, or for a request the form and the agency."""
+    request = deadline.reporting_request
+    if request is None:
+        return deadline.kind.label
+    return f"{definition_for(request.form_type).title} from {request.organisation.name}"
+
+
+def due_status(due_on: date, today: date | None = None) -> str:
+    today = today or uk_today()
+    if due_on < today:
+        late = working_days_between(due_on, today)
+        return f"Overdue by {late} working day{'s' if late != 1 else ''}"
+    if due_on == today:
+        return "Due today"
+    left = working_days_between(today, due_on)
+    return f"Due in {left} working day{'s' if left != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class Task:
+    deadline: Deadline
+    what: str
+    reference: str
+    due_on: date
+    status: str
+    overdue: bool
+    escalated: bool
+    action_path: str
+
+
+def escalation_cutoff(today: date) -> date:
+    """Deadlines due on or before this day have been escalated."""
+    return add_working_days(today, -ESCALATE_AFTER_WORKING_DAYS)
+
+
+def tasks_for(user: User) -> list[Task]:
+    """Open deadlines the user answers for: their agency's requests, a coordinator's cases'
+    own deadlines and escalated agency requests, and escalated items in an area they lead."""
+    today = uk_today()
+    cutoff = escalation_cutoff(today)
+    case_level = Deadline.reporting_request_id.is_(None)
+    conditions = []
+    if user.role is Role.AGENCY_REPORTER:
+        conditions.append(ReportingRequest.organisation_id == user.organisation_id)
+    if user.role is Role.COORDINATOR:
+        in_areas = Case.area_id.in_(user.area_ids)
+        conditions.append(and_(in_areas, or_(case_level, Deadline.due_on <= cutoff)))
+    if led := _areas_led_by(user):
+        conditions.append(and_(Case.area_id.in_(led), case_level, Deadline.due_on <= cutoff))
+    if not conditions:
+        return []
+    statement = (
+        select(Deadline)
+        .join(Case, Deadline.case_id == Case.id)
+        .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .where(
+            Deadline.state == DeadlineState.OPEN, Case.merged_into_id.is_(None), or_(*conditions)
+        )
+        .options(
+            contains_eager(Deadline.case),
+            contains_eager(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
+        )
+        .order_by(Deadline.due_on, Deadline.id)
+    )
+    return [_task(deadline, user, today, cutoff) for deadline in db.session.scalars(statement)]
+
+
+def _areas_led_by(user: User) -> list[int]:
+    return list(db.session.scalars(select(Area.id).where(Area.lead_id == user.id)))
+
+
+def _task(deadline: Deadline, user: User, today: date, cutoff: date) -> Task:
+    request = deadline.reporting_request
+    if request is not None and request.organisation_id == user.organisation_id:
+        action_path = app_path("reporting_forms.respond", request_id=request.id)
+    else:
+        action_path = app_path("cases.show", case_id=deadline.case_id)
+    return Task(
+        deadline=deadline,
+        what=describe_deadline(deadline),
+        reference=deadline.case.reference,
+        due_on=deadline.due_on,
+        status=due_status(deadline.due_on, today),
+        overdue=deadline.due_on < today,
+        escalated=deadline.due_on <= cutoff,
+        action_path=action_path,
+    )
+
+
+def _overdue_in(user: User):
+    return (
+        Deadline.state == DeadlineState.OPEN,
+        Deadline.due_on < uk_today(),
+        Case.area_id.in_(user.area_ids),
+        Case.merged_into_id.is_(None),
+    )
+
+
+def overdue_by_kind(user: User) -> list[tuple[DeadlineKind, int]]:
+    statement = (
+        select(Deadline.kind, func.count(Deadline.id))
+        .join(Case, Deadline.case_id == Case.id)
+        .where(*_overdue_in(user))
+        .group_by(Deadline.kind)
+    )
+    counts = dict(db.session.execute(statement).all())
+    return [(kind, counts[kind]) for kind in DeadlineKind if kind in counts]
+
+
+def overdue_by_agency(user: User) -> list[tuple[str, int]]:
+    statement = (
+        select(Organisation.name, func.count(Deadline.id))
+        .join(Case, Deadline.case_id == Case.id)
+        .join(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
+        .where(*_overdue_in(user))
+        .group_by(Organisation.name)
+        .order_by(func.count(Deadline.id).desc(), Organisation.name)
+    )
+    return [(name, count) for name, count in db.session.execute(statement)]
+
+
+def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
+    statement = (
+        select(Deadline)
+        .join(Case, Deadline.case_id == Case.id)
+        .where(*_overdue_in(user))
+        .options(
+            contains_eager(Deadline.case),
+            joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
+        )
+        .order_by(Deadline.due_on, Deadline.id)
+        .limit(limit)
+    )
+    today = uk_today()
+    return [_task(d, user, today, escalation_cutoff(today)) for d in db.session.scalars(statement)]
+
+
+def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
+    """Live, unfinished cases with the days since they entered their stage, longest first."""
+    entered = func.coalesce(func.max(StageChange.changed_at), Case.created_at, type_=UTCDateTime)
+    statement = (
+        select(Case, entered.label("entered"))
+        .outerjoin(StageChange, StageChange.case_id == Case.id)
+        .where(
+            Case.area_id.in_(user.area_ids),
+            Case.merged_into_id.is_(None),
+            Case.stage.not_in(FINISHED_STAGES),
+        )
+        .group_by(Case.id)
+        .order_by(entered, Case.id)
+        .limit(limit)
+    )
+    today = uk_today()
+    rows = []
+    for case, entered_at in db.session.execute(statement):
+        rows.append((case, (today - entered_at.astimezone(UK).date()).days))
+    return rows
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fixed reporting period: a financial year (April to March) or one of its quarters."""
+
+    key: str
+    label: str
+    starts_on: date
+    ends_on: date
+
+
+def reporting_periods(today: date | None = None, years: int = 3) -> list[Period]:
+    """This financial year and the ones before it, each followed by its quarters, newest first."""
+    today = today or uk_today()
+    first_year = today.year if today.month >= 4 else today.year - 1
+    periods = []
+    for year in range(first_year, first_year - years, -1):
+        name = f"{year}-{(year + 1) % 100:02d}"
+        periods.append(
+            Period(name, f"Financial year {name}", date(year, 4, 1), date(year + 1, 3, 31))
+        )
+        for quarter, (start, end) in enumerate(QUARTERS, start=1):
+            starts = date(year + (start[0] < 4), *start)
+            ends = date(year + (end[0] < 4), *end)
+            periods.append(
+                Period(
+                    f"{name}-q{quarter}",
+                    f"Quarter {quarter} of {name} ({starts:%B} to {ends:%B %Y})",
+                    starts,
+                    ends,
+                )
+            )
+    return periods
+
+
+QUARTERS = (((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)), ((1, 1), (3, 31)))
+
+
+@dataclass(frozen=True)
+class AgencyTimeliness:
+    agency: str
+    due: int
+    on_time: int
+    late: int
+    outstanding: int
+
+    @property
+    def share_on_time(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+
+def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimeliness]:
+    """Requests that fell due in the period (and have fallen due by today), per agency: how
+    many were answered by their due date, how many late, and how many are still outstanding.
+    The due date is the one in force, so an agreed extension counts."""
+    today = uk_today()
+    met = Deadline.state == DeadlineState.MET
+    on_time = and_(met, func.date(Deadline.met_at) <= Deadline.due_on)
+    count_if = lambda condition: func.sum(sql_case((condition, 1), else_=0))  # noqa: E731
+    statement = (
+        select(
+            Organisation.name,
+            func.count(Deadline.id),
+            count_if(on_time),
+            count_if(and_(met, ~on_time)),
+            count_if(Deadline.state == DeadlineState.OPEN),
+        )
+        .join(Case, Deadline.case_id == Case.id)
+        .join(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
+        .where(
+            Case.area_id.in_(area_ids),
+            Deadline.state != DeadlineState.NOT_NEEDED,
+            Deadline.due_on.between(period.starts_on, min(period.ends_on, today - timedelta(1))),
+        )
+        .group_by(Organisation.name)
+        .order_by(Organisation.name)
+    )
+    return [
+        AgencyTimeliness(name, due, int(in_time), int(late), int(open_))
+        for name, due, in_time, late, open_ in db.session.execute(statement)
+    ]
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    counts: dict[OutboxStatus, int]
+    failing: list[OutboxMessage]
+    recent: list[OutboxMessage]
+
+
+def outbox_summary(limit: int = 50) -> OutboxSummary:
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
+    failing = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILING)
+    recent = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    return OutboxSummary(
+        counts={status: counts.get(status, 0) for status in OutboxStatus},
+        failing=list(db.session.scalars(failing.order_by(OutboxMessage.id).limit(limit))),
+        recent=list(db.session.scalars(recent)),
+    )
+
+
+def possible_area_leads(area_id: int) -> list[User]:
+    """Active coordinators, panel members and chairs of the area."""
+    statement = (
+        select(User)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(
+            user_areas.c.area_id == area_id,
+            User.active,
+            User.role.in_((Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER)),
+        )
+        .order_by(User.full_name)
     )
     return list(db.session.scalars(statement))

@@ -1,57 +1,252 @@
-"""Queueing messages in the outbox."""
+"""Keeping each case's deadlines in step with the case, and changing them by hand or by rule.
+
+``refresh_deadlines`` is called after every change to a case (a move through the stage machine,
+new or answered requests, a JAR or CDRM recorded, the national database told): it creates the
+deadlines now owed, marks those fulfilled as met, lets go of those no longer needed, reopens
+any that are owed again, and recomputes due dates from the area's rules.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from flask import render_template
 from sqlalchemy import select
 
-from ecdop.auth.models import User
-from ecdop.deadlines.models import OutboxMessage
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import Area, User
+from ecdop.cases.models import Case
+from ecdop.cases.queries import case_facts, case_requests
+from ecdop.cases.states import CaseFacts, Stage
+from ecdop.db import utc_now
+from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
+from ecdop.deadlines.outbox import queue_message_to_each
+from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
+from ecdop.deadlines.reminders import last_step_before, next_step_after
+from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.extensions import db
+from ecdop.formatting import UK
+from ecdop.notifications.rules import uk_today
+from ecdop.refusals import ChangeRefused, check_version
+from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from ecdop.reporting_forms.queries import agency_reporters_of
+from ecdop.urls import app_path
+
+REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
+
+
+def _always(case: Case, facts: CaseFacts) -> bool:
+    return True
 
 
 @dataclass(frozen=True)
-class Addressee:
-    """Someone ecdop writes to who has no account yet, such as an invited agency contact."""
+class CaseObligation:
+    """A deadline a case owes: when it applies, and what fulfils it."""
 
-    email: str
-    full_name: str
+    kind: DeadlineKind
+    applies: Callable[[Case, CaseFacts], bool]
+    fulfilled: Callable[[Case, CaseFacts], bool]
 
 
-def queue_message(
-    *,
-    dedupe_key: str,
-    recipient: User | Addressee,
-    subject: str,
-    template: str,
-    action_path: str,
-    **context,
-) -> OutboxMessage | None:
-    """Write one e-mail to the outbox, unless one with this key was already queued.
+CASE_OBLIGATIONS: tuple[CaseObligation, ...] = (
+    CaseObligation(DeadlineKind.NATIONAL_DATABASE, _always,
+                   lambda case, facts: case.national_database_told_at is not None),
+    CaseObligation(DeadlineKind.JAR_MEETING, lambda case, facts: facts.unexpected,
+                   lambda case, facts: facts.jar_recorded),
+    CaseObligation(DeadlineKind.CDRM, _always, lambda case, facts: facts.cdrm_recorded),
+    CaseObligation(DeadlineKind.PANEL_REVIEW, _always,
+                   lambda case, facts: case.stage in REVIEWED_STAGES),
+    CaseObligation(DeadlineKind.CLOSURE, _always, lambda case, facts: case.stage is Stage.CLOSED),
+)  # fmt: skip
 
-    The body comes from templates/email/; it must never name the child.
+
+def refresh_deadlines(case: Case) -> None:
+    """Bring the case's deadlines in line with what is recorded about it."""
+    today = uk_today()
+    live = case.stage is not Stage.WITHDRAWN and case.merged_into_id is None
+    requests = case_requests(case)
+    facts = case_facts(case, requests)
+    rules = rules_for_area(case.area_id)
+    existing = deadlines_of(case)
+    own = {deadline.kind: deadline for deadline in existing if not deadline.reporting_request_id}
+    for obligation in CASE_OBLIGATIONS:
+        deadline = own.get(obligation.kind)
+        if not (live and obligation.applies(case, facts)):
+            _let_go(deadline)
+            continue
+        starts = _obligation_start(case, obligation.kind)
+        due_on = rules[obligation.kind].due_on(starts)
+        if deadline is None:
+            deadline = _open(case, obligation.kind, _as_uk_date(starts), due_on, today)
+        elif not deadline.due_on_set_by_hand and deadline.due_on != due_on:
+            _reschedule(deadline, due_on, today)
+        _settle(deadline, obligation.fulfilled(case, facts), today)
+    by_request = {deadline.reporting_request_id: deadline for deadline in existing}
+    for request in requests:
+        _refresh_request_deadline(case, request, by_request.get(request.id), live, today)
+    db.session.flush()
+
+
+def _refresh_request_deadline(
+    case: Case, request: ReportingRequest, deadline: Deadline | None, live: bool, today: date
+) -> None:
+    if deadline is None:
+        starts = _as_uk_date(request.created_at or utc_now())
+        deadline = _open(case, DeadlineKind.REPORTING_REQUEST, starts, request.due_on, today)
+        deadline.reporting_request = request
+    elif deadline.due_on != request.due_on:
+        _reschedule(deadline, request.due_on, today)
+    if not live or request.status is RequestStatus.EXCUSED:
+        _let_go(deadline)
+    else:
+        _settle(deadline, request.status is RequestStatus.SUBMITTED, today)
+
+
+def _obligation_start(case: Case, kind: DeadlineKind) -> datetime | date:
+    if ANCHORS[kind] is Anchor.DEATH:
+        return case.date_of_death
+    return case.created_at or utc_now()  # the first notification opened the case
+
+
+def _as_uk_date(moment: datetime | date) -> date:
+    return moment.astimezone(UK).date() if isinstance(moment, datetime) else moment
+
+
+def _open(case: Case, kind: DeadlineKind, starts_on: date, due_on: date, today: date) -> Deadline:
+    deadline = Deadline(case=case, kind=kind, starts_on=starts_on, due_on=due_on)
+    _start_reminders(deadline, today)
+    db.session.add(deadline)
+    return deadline
+
+
+def _reschedule(deadline: Deadline, due_on: date, today: date) -> None:
+    deadline.due_on = due_on
+    if deadline.state is DeadlineState.OPEN:
+        _start_reminders(deadline, today)
+
+
+def _start_reminders(deadline: Deadline, today: date) -> None:
+    """Reminders for the deadline's current due date run from today. Of the steps already
+    past, only the latest is still sent (so someone handed an overdue item hears of it once);
+    steps dated before the obligation began never are."""
+    through = today - timedelta(days=1)
+    latest = last_step_before(deadline.due_on, today)
+    if latest is not None and latest.on >= deadline.starts_on:
+        through = latest.on - timedelta(days=1)
+    deadline.reminded_through = through
+    deadline.next_reminder_on = next_step_after(deadline.due_on, through)
+
+
+def _settle(deadline: Deadline, fulfilled: bool, today: date) -> None:
+    if fulfilled:
+        if deadline.state is not DeadlineState.MET:
+            deadline.state = DeadlineState.MET
+            deadline.met_at = utc_now()
+    elif deadline.state is not DeadlineState.OPEN:
+        deadline.state = DeadlineState.OPEN
+        deadline.met_at = None
+        _start_reminders(deadline, today)
+
+
+def _let_go(deadline: Deadline | None) -> None:
+    if deadline is not None and deadline.state is DeadlineState.OPEN:
+        deadline.state = DeadlineState.NOT_NEEDED
+
+
+def change_due_date(
+    deadline: Deadline, *, due_on: date, reason: str, actor: User, expected_version: int | None
+) -> None:
+    """A coordinator's new due date, with the reason; rules no longer move it afterwards."""
+    check_version(deadline, expected_version, "due_on")
+    if deadline.state is not DeadlineState.OPEN:
+        raise ChangeRefused(f"This deadline is {deadline.state.label.lower()}", "due_on")
+    if due_on < deadline.starts_on:
+        raise ChangeRefused(
+            "The due date cannot be before the obligation began, on "
+            f"{deadline.starts_on:%-d %B %Y}",
+            "due_on",
+        )
+    if not reason.strip():
+        raise ChangeRefused("Give the reason for changing the due date", "reason")
+    if due_on == deadline.due_on:
+        raise ChangeRefused("That is already the due date", "due_on")
+    details = {
+        "deadline": deadline.kind.label,
+        "from": deadline.due_on.isoformat(),
+        "to": due_on.isoformat(),
+        "reason": reason.strip(),
+    }
+    deadline.due_on_set_by_hand = True
+    _reschedule(deadline, due_on, uk_today())
+    if deadline.reporting_request is not None:
+        _move_request_due_date(deadline, due_on)
+    record_event(
+        AuditAction.DEADLINE_DUE_DATE_CHANGED,
+        case_id=deadline.case_id,
+        subject=deadline,
+        details=details,
+    )
+    db.session.flush()
+
+
+def _move_request_due_date(deadline: Deadline, due_on: date) -> None:
+    """The agency is working to the request's date: move it too, and tell them."""
+    request = deadline.reporting_request
+    request.due_on = due_on
+    db.session.flush()
+    queue_message_to_each(
+        agency_reporters_of(request.organisation_id),
+        event_key=f"request:{request.id}:due:{due_on.isoformat()}",
+        subject=f"New due date for case {deadline.case.reference}",
+        template="email/due_date_changed.txt",
+        action_path=app_path("reporting_forms.respond", request_id=request.id),
+        deadline=deadline,
+        request=request,
+    )
+
+
+def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> int:
+    """Set the area's timescale for one kind of deadline, and move the open deadlines that
+    follow the rule (not those set by hand). Returns how many moved.
+
+    Agency requests keep the date their agency was given; the rule sets the date offered for
+    new requests.
     """
-    existing = db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    if not 1 <= rule.amount <= 999:
+        raise ChangeRefused("Enter a number from 1 to 999", "amount")
+    current = rules_for_area(area.id)[kind]
+    if current == rule:
+        raise ChangeRefused(f"The rule is already {rule.describe()}", "amount")
+    setting = db.session.scalar(
+        select(DeadlineRule).where(DeadlineRule.area_id == area.id, DeadlineRule.kind == kind)
     )
-    if existing is not None:
-        return None
-    message = OutboxMessage(
-        dedupe_key=dedupe_key,
-        recipient_user_id=recipient.id if isinstance(recipient, User) else None,
-        recipient_email=recipient.email,
-        subject=subject,
-        body=render_template(template, recipient=recipient, action_path=action_path, **context),
-        action_path=action_path,
-    )
-    db.session.add(message)
-    return message
+    if setting is None:
+        setting = DeadlineRule(area_id=area.id, kind=kind)
+        db.session.add(setting)
+    setting.amount, setting.unit, setting.changed_by_id = rule.amount, rule.unit, actor.id
+    details = {"deadline": kind.label, "from": current.describe(), "to": rule.describe()}
+    record_event(AuditAction.DEADLINE_RULE_CHANGED, subject=area, details=details)
+    return _apply_rule(area, kind, rule)
 
 
-def queue_message_to_each(recipients: list[User], *, event_key: str, **message) -> None:
-    """The same message to each recipient, once each: ``event_key`` names what happened, and
-    the recipient is added to it to make the message's dedupe key."""
-    for recipient in recipients:
-        queue_message(dedupe_key=f"{event_key}:to:{recipient.id}", recipient=recipient, **message)
+def _apply_rule(area: Area, kind: DeadlineKind, rule: Rule) -> int:
+    if kind is DeadlineKind.REPORTING_REQUEST:
+        return 0
+    today = uk_today()
+    moved = 0
+    for deadline in open_deadlines_by_rule(area.id, kind):
+        due_on = rule.due_on(_obligation_start(deadline.case, kind))
+        if due_on != deadline.due_on:
+            _reschedule(deadline, due_on, today)
+            moved += 1
+    db.session.flush()
+    return moved
+
+
+def set_area_lead(area: Area, lead: User | None, *, actor: User) -> None:
+    area.lead = lead
+    details = {"area": area.code, "lead": lead.email if lead else None}
+    record_event(AuditAction.AREA_LEAD_CHANGED, subject=area, details=details)
+    db.session.flush()

@@ -13,7 +13,8 @@ from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.db import utc_now
-from ecdop.deadlines.services import queue_message_to_each
+from ecdop.deadlines.outbox import queue_message_to_each
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
@@ -73,6 +74,7 @@ def request_reports(
         ]
         _tell_agency(organisation, sent)
         created.extend(sent)
+    refresh_deadlines(case)
     return created
 
 
@@ -161,6 +163,7 @@ def save_report(
             AuditAction.REPORT_SUBMITTED, case_id=request.case_id, subject=request, details=details
         )
         db.session.flush()
+        refresh_deadlines(request.case)
         _tell_coordinators_of_submission(request)
     else:
         request.status = RequestStatus.DRAFT
@@ -202,6 +205,7 @@ def return_report(
         AuditAction.REPORT_RETURNED, case_id=request.case_id, subject=request, details=details
     )
     db.session.flush()
+    refresh_deadlines(request.case)
     queue_message_to_each(
         agency_reporters_of(request.organisation_id),
         event_key=f"return:{request.id}:v{request.version_id}",
@@ -228,3 +232,4 @@ def excuse_report(request: ReportingRequest, *, reason: str, expected_version: i
         AuditAction.REPORT_EXCUSED, case_id=request.case_id, subject=request, details=details
     )
     db.session.flush()
+    refresh_deadlines(request.case)

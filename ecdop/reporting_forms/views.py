@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,6 +12,8 @@ from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import active_organisations
 from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.deadlines.queries import rules_for_area
+from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.forms import select_choices, submitted_version
 from ecdop.notifications.rules import uk_today
@@ -32,8 +32,6 @@ from ecdop.reporting_forms.forms import (
 from ecdop.reporting_forms.models import OPEN_STATUSES
 
 reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
-
-DEFAULT_DAYS_TO_REPLY = 28
 
 
 # The agency's side -----------------------------------------------------------------------
@@ -134,7 +132,9 @@ def _render_response(request, definition, form, status: int = 200, conflict: boo
 def request_reports(case_id: int):
     case = case_for_coordinator_or_404(current_user, case_id)
     organisations = active_organisations()
-    form = RequestReportsForm(data={"due_on": uk_today() + timedelta(days=DEFAULT_DAYS_TO_REPLY)})
+    # The area's rule for agency reports (20 working days unless changed) sets the default.
+    default_due_on = rules_for_area(case.area_id)[DeadlineKind.REPORTING_REQUEST].due_on(uk_today())
+    form = RequestReportsForm(data={"due_on": default_due_on})
     form.organisation_ids.choices = select_choices(
         (organisation.id, f"{organisation.name} ({organisation.kind.label})")
         for organisation in organisations

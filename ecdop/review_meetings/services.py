@@ -9,6 +9,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
@@ -64,6 +65,7 @@ def save_review_meeting(
     record.recorded_by_id = actor.id
     db.session.flush()
     record_event(action, case_id=case.id, subject=record)
+    refresh_deadlines(case)
     return record
 
 

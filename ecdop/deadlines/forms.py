@@ -1,0 +1,57 @@
+"""Forms for due dates, deadline rules, area leads and the agency timeliness period."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from ecdop.deadlines.rules import RuleUnit
+from ecdop.forms import (
+    GovDateField,
+    GovIntegerField,
+    GovRadioField,
+    GovSelectField,
+    GovSubmitField,
+    GovTextAreaField,
+    date_required,
+    select_choices,
+)
+
+
+class DueDateForm(FlaskForm):
+    due_on = GovDateField("New due date", validators=[date_required("Enter the new due date")])
+    reason = GovTextAreaField(
+        "Why is the due date changing?",
+        validators=[InputRequired("Give the reason for changing the due date"), Length(max=2000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Change due date")
+
+
+class DeadlineRuleForm(FlaskForm):
+    amount = GovIntegerField(
+        "How long",
+        validators=[
+            InputRequired("Enter how long, as a whole number, like 20"),
+            NumberRange(min=1, max=999, message="Enter a number from 1 to 999"),
+        ],
+    )
+    unit = GovRadioField(
+        "Counted in",
+        choices=select_choices(RuleUnit.choices()),
+        validators=[InputRequired("Choose what the time is counted in")],
+    )
+    submit = GovSubmitField("Save rule")
+
+
+class AreaLeadForm(FlaskForm):
+    lead_id = GovSelectField("Area lead", validators=[InputRequired("Choose the area lead")])
+    submit = GovSubmitField("Save area lead")
+
+
+class PeriodForm(FlaskForm):
+    period = GovSelectField("Period")
+
+    class Meta:
+        csrf = False

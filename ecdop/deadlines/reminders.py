@@ -1,0 +1,69 @@
+"""When a deadline's reminders fall: a pure schedule worked out from the due date.
+
+5 and 1 working days before the due date; the first working day it is overdue, then weekly;
+and after 10 working days overdue, one escalation. Each step has a key that, with the due date
+and the recipient, makes the outbox key of its message: a step can be queued only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ecdop.deadlines.calendar import add_working_days
+
+DAYS_BEFORE = (5, 1)
+ESCALATE_AFTER_WORKING_DAYS = 10
+REPEAT_EVERY = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ReminderStep:
+    on: date
+    key: str
+    overdue: bool = False
+    escalation: bool = False
+
+
+def reminder_steps(due_on: date) -> Iterator[ReminderStep]:
+    """Every step for this due date, in date order; the weekly reminders go on for ever."""
+    for days in DAYS_BEFORE:
+        yield ReminderStep(add_working_days(due_on, -days), f"before-{days}")
+    first_overdue = add_working_days(due_on, 1)
+    escalation = ReminderStep(
+        add_working_days(due_on, ESCALATE_AFTER_WORKING_DAYS), "escalation", True, True
+    )
+    escalated = False
+    week = 0
+    while True:
+        on = first_overdue + week * REPEAT_EVERY
+        if not escalated and escalation.on <= on:
+            escalated = True
+            yield escalation
+        yield ReminderStep(on, "overdue" if week == 0 else f"overdue-week-{week}", overdue=True)
+        week += 1
+
+
+def steps_between(due_on: date, after: date, through: date) -> list[ReminderStep]:
+    """The steps dated after ``after`` and on or before ``through``."""
+    steps = []
+    for step in reminder_steps(due_on):
+        if step.on > through:
+            break
+        if step.on > after:
+            steps.append(step)
+    return steps
+
+
+def next_step_after(due_on: date, day: date) -> date:
+    return next(step.on for step in reminder_steps(due_on) if step.on > day)
+
+
+def last_step_before(due_on: date, day: date) -> ReminderStep | None:
+    latest = None
+    for step in reminder_steps(due_on):
+        if step.on >= day:
+            return latest
+        latest = step
+    return latest  # pragma: no cover - the schedule never ends

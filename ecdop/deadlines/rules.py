@@ -1,0 +1,76 @@
+"""Deadline rules: what falls due when, with defaults an admin can change for each area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ecdop.deadlines.calendar import add_months, add_working_days
+from ecdop.enums import LabelledEnum
+from ecdop.formatting import UK
+
+
+class DeadlineKind(LabelledEnum):
+    NATIONAL_DATABASE = "national_database", "National database told of the death"
+    REPORTING_REQUEST = "reporting_request", "Agency reporting form"
+    JAR_MEETING = "jar_meeting", "JAR information-sharing meeting"
+    CDRM = "cdrm", "Child Death Review Meeting"
+    PANEL_REVIEW = "panel_review", "Panel review"
+    CLOSURE = "closure", "Review closed"
+
+
+class RuleUnit(LabelledEnum):
+    HOURS = "hours", "hours"
+    WORKING_DAYS = "working_days", "working days"
+    DAYS = "days", "days"
+    MONTHS = "months", "months"
+
+
+class Anchor(LabelledEnum):
+    NOTIFICATION = "notification", "after notification"
+    REQUEST = "request", "after the request"
+    DEATH = "death", "after the death"
+
+
+@dataclass(frozen=True)
+class Rule:
+    amount: int
+    unit: RuleUnit
+
+    def due_on(self, start: datetime | date) -> date:
+        """The due date for an obligation that began at ``start`` (UK dates throughout)."""
+        if isinstance(start, datetime):
+            if self.unit is RuleUnit.HOURS:
+                return (start + timedelta(hours=self.amount)).astimezone(UK).date()
+            start = start.astimezone(UK).date()
+        if self.unit is RuleUnit.HOURS:
+            return start + timedelta(hours=self.amount)
+        if self.unit is RuleUnit.WORKING_DAYS:
+            return add_working_days(start, self.amount)
+        if self.unit is RuleUnit.DAYS:
+            return start + timedelta(days=self.amount)
+        return add_months(start, self.amount)
+
+    def describe(self) -> str:
+        return f"{self.amount} {self.unit.label}"
+
+
+# When each obligation begins; not a setting: the guidance counts from these events.
+ANCHORS: dict[DeadlineKind, Anchor] = {
+    DeadlineKind.NATIONAL_DATABASE: Anchor.NOTIFICATION,
+    DeadlineKind.REPORTING_REQUEST: Anchor.REQUEST,
+    DeadlineKind.JAR_MEETING: Anchor.NOTIFICATION,
+    DeadlineKind.CDRM: Anchor.DEATH,
+    DeadlineKind.PANEL_REVIEW: Anchor.DEATH,
+    DeadlineKind.CLOSURE: Anchor.DEATH,
+}
+
+# The statutory guidance's timescales, used wherever an area has not set its own.
+DEFAULT_RULES: dict[DeadlineKind, Rule] = {
+    DeadlineKind.NATIONAL_DATABASE: Rule(48, RuleUnit.HOURS),
+    DeadlineKind.REPORTING_REQUEST: Rule(20, RuleUnit.WORKING_DAYS),
+    DeadlineKind.JAR_MEETING: Rule(5, RuleUnit.WORKING_DAYS),
+    DeadlineKind.CDRM: Rule(90, RuleUnit.DAYS),
+    DeadlineKind.PANEL_REVIEW: Rule(6, RuleUnit.MONTHS),
+    DeadlineKind.CLOSURE: Rule(12, RuleUnit.MONTHS),
+}

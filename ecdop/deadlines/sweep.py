@@ -1,0 +1,216 @@
+"""The reminder sweep and the coordinators' daily digest: jobs the scheduler runs.
+
+The sweep reads only open deadlines whose next reminder has come round (an index serves it),
+queues every reminder step that has fallen due since the deadline was last swept (so after
+downtime it catches up), and moves each deadline's bookkeeping on, all in the job's one
+transaction. Each message's outbox key is the deadline, its due date, the step and the
+recipient: a sweep killed part-way and run again, or run twice, queues nothing twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, bindparam, select, update
+
+from ecdop.auth.models import Area, Role, User
+from ecdop.auth.queries import active_coordinators_of
+from ecdop.cases.models import Case
+from ecdop.deadlines.calendar import add_working_days
+from ecdop.deadlines.models import Deadline, DeadlineState
+from ecdop.deadlines.outbox import insert_messages, message_row
+from ecdop.deadlines.queries import due_status, tasks_for
+from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_between
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.extensions import db
+from ecdop.notifications.rules import uk_today
+from ecdop.reporting_forms.definitions import definition_for
+from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.reporting_forms.queries import agency_reporters_of
+from ecdop.urls import app_path
+
+BATCH_SIZE = 2000
+DIGEST_LOOKS_AHEAD = 5  # working days
+
+
+@dataclass
+class Recipients:
+    """Who hears about what, looked up once per sweep."""
+
+    agencies: dict[int, list[User]] = field(default_factory=dict)
+    coordinators: dict[int, list[User]] = field(default_factory=dict)
+    leads: dict[int, list[User]] = field(default_factory=dict)
+
+    def agency_reporters(self, organisation_id: int) -> list[User]:
+        if organisation_id not in self.agencies:
+            self.agencies[organisation_id] = agency_reporters_of(organisation_id)
+        return self.agencies[organisation_id]
+
+    def coordinators_of(self, area_id: int) -> list[User]:
+        if area_id not in self.coordinators:
+            self.coordinators[area_id] = active_coordinators_of(area_id)
+        return self.coordinators[area_id]
+
+    def lead_of(self, area_id: int) -> list[User]:
+        """The area lead; the coordinators when there is none, so an escalation is never lost."""
+        if area_id not in self.leads:
+            lead = db.session.scalar(
+                select(User)
+                .join(Area, Area.lead_id == User.id)
+                .where(Area.id == area_id, User.active)
+            )
+            self.leads[area_id] = [lead] if lead else self.coordinators_of(area_id)
+        return self.leads[area_id]
+
+
+@dataclass(frozen=True)
+class DueDeadline:
+    """The columns of a deadline the sweep needs, read in one query."""
+
+    id: int
+    kind: DeadlineKind
+    case_id: int
+    due_on: date
+    reminded_through: date
+    reference: str
+    area_id: int
+    request_id: int | None
+    organisation_id: int | None
+    form_type: str | None
+
+    @property
+    def what(self) -> str:
+        if self.form_type is None:
+            return self.kind.label
+        return definition_for(self.form_type).title
+
+
+def sweep_deadlines(today: date | None = None) -> int:
+    """Queue the reminders and escalations due by ``today``; returns how many were queued."""
+    today = today or uk_today()
+    recipients = Recipients()
+    queued, after_id = 0, 0
+    while batch := _due_batch(today, after_id):
+        messages = [
+            message
+            for deadline in batch
+            for step in steps_between(deadline.due_on, deadline.reminded_through, today)
+            for message in _reminders(deadline, step, recipients, today)
+        ]
+        queued += insert_messages(messages)
+        _move_bookkeeping_on(batch, today)
+        after_id = batch[-1].id
+    return queued
+
+
+def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
+    statement = (
+        select(
+            Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
+            Deadline.reminded_through, Case.reference, Case.area_id,
+            ReportingRequest.id, ReportingRequest.organisation_id, ReportingRequest.form_type,
+        )
+        .join(Case, Deadline.case_id == Case.id)
+        .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .where(
+            Deadline.state == DeadlineState.OPEN,
+            Deadline.next_reminder_on <= today,
+            Deadline.id > after_id,
+        )
+        .order_by(Deadline.id)
+        .limit(BATCH_SIZE)
+    )  # fmt: skip
+    return [DueDeadline(*row) for row in db.session.execute(statement)]
+
+
+def _reminders(
+    deadline: DueDeadline, step: ReminderStep, recipients: Recipients, today: date
+) -> list[dict]:
+    if deadline.organisation_id is not None:
+        responsible = recipients.agency_reporters(deadline.organisation_id)
+        escalate_to = recipients.coordinators_of(deadline.area_id)
+    else:
+        responsible = recipients.coordinators_of(deadline.area_id)
+        escalate_to = recipients.lead_of(deadline.area_id)
+    people = escalate_to if step.escalation else responsible
+    return [_reminder(deadline, step, person, today) for person in people]
+
+
+SUBJECTS = {
+    "before": "Reminder: {what} for case {reference} is due on {due:%-d %B %Y}",
+    "overdue": "Overdue: {what} for case {reference} was due on {due:%-d %B %Y}",
+    "escalation": "Escalation: {what} for case {reference} is 10 working days overdue",
+}
+
+
+def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: date) -> dict:
+    kind = "escalation" if step.escalation else "overdue" if step.overdue else "before"
+    for_agency = deadline.request_id is not None and person.organisation_id == (
+        deadline.organisation_id
+    )
+    if for_agency:
+        action_path = app_path("reporting_forms.respond", request_id=deadline.request_id)
+    else:
+        action_path = app_path("cases.show", case_id=deadline.case_id)
+    return message_row(
+        dedupe_key=f"deadline:{deadline.id}:{deadline.due_on.isoformat()}:{step.key}:to:{person.id}",
+        recipient=person,
+        subject=SUBJECTS[kind].format(what=deadline.what, reference=deadline.reference,
+                                      due=deadline.due_on),
+        template="email/deadline_reminder.txt",
+        action_path=action_path,
+        deadline=deadline,
+        step=step,
+        status=due_status(deadline.due_on, today),
+    )  # fmt: skip
+
+
+def _move_bookkeeping_on(batch: list[DueDeadline], today: date) -> None:
+    """Record that the batch has been swept through today. A deadline whose due date changed
+    meanwhile is left alone: its own new schedule stands."""
+    table = Deadline.__table__
+    statement = (
+        update(table)
+        .where(and_(table.c.id == bindparam("deadline_id"),
+                    table.c.due_on == bindparam("swept_due_on")))
+        .values(reminded_through=today, next_reminder_on=bindparam("next_on"))
+    )  # fmt: skip
+    db.session.execute(
+        statement,
+        [
+            {
+                "deadline_id": deadline.id,
+                "swept_due_on": deadline.due_on,
+                "next_on": next_step_after(deadline.due_on, today),
+            }
+            for deadline in batch
+        ],
+    )
+
+
+def send_coordinator_digests(today: date | None = None) -> int:
+    """Each coordinator's morning summary of what is overdue or due soon, once a day."""
+    today = today or uk_today()
+    statement = select(User).where(User.role == Role.COORDINATOR, User.active)
+    soon = add_working_days(today, DIGEST_LOOKS_AHEAD)
+    messages = []
+    for coordinator in db.session.scalars(statement):
+        tasks = tasks_for(coordinator)
+        overdue = [task for task in tasks if task.overdue]
+        due_soon = [task for task in tasks if not task.overdue and task.due_on <= soon]
+        if not (overdue or due_soon):
+            continue
+        messages.append(
+            message_row(
+                dedupe_key=f"digest:{today.isoformat()}:to:{coordinator.id}",
+                recipient=coordinator,
+                subject=f"ecdop daily summary: {len(overdue)} overdue, {len(due_soon)} due soon",
+                template="email/coordinator_digest.txt",
+                action_path=app_path("deadlines.tasks"),
+                overdue=overdue,
+                due_soon=due_soon,
+                today=today,
+            )
+        )
+    return insert_messages(messages)

@@ -1,0 +1,154 @@
+"""My tasks, due-date changes, agency timeliness, and the admin's rules and outbox pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.permissions import Permission, requires
+from ecdop.auth.queries import all_areas, area_or_404, user_or_404
+from ecdop.deadlines import queries, services
+from ecdop.deadlines.forms import AreaLeadForm, DeadlineRuleForm, DueDateForm, PeriodForm
+from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
+from ecdop.extensions import db
+from ecdop.forms import select_choices, submitted_version
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
+
+deadlines_blueprint = Blueprint("deadlines", __name__)
+
+
+@deadlines_blueprint.route("/tasks")
+@requires(Permission.VIEW_MY_TASKS)
+def tasks():
+    tasks = queries.tasks_for(current_user)
+    record_event(AuditAction.TASKS_LISTED, details={"tasks": len(tasks)})
+    db.session.commit()
+    return render_template("deadlines/tasks.html", tasks=tasks)
+
+
+@deadlines_blueprint.route("/deadlines/<int:deadline_id>/due-date", methods=["GET", "POST"])
+@requires(Permission.CHANGE_DUE_DATES)
+def change_due_date(deadline_id: int):
+    deadline = queries.deadline_for_coordinator_or_404(current_user, deadline_id)
+    form = DueDateForm(data={"version": deadline.version_id})
+    if request.method == "GET":
+        record_event(AuditAction.CASE_VIEWED, case_id=deadline.case_id, subject=deadline)
+        db.session.commit()
+    elif form.validate_on_submit():
+        try:
+            services.change_due_date(
+                deadline,
+                due_on=form.due_on.data,
+                reason=form.reason.data,
+                actor=current_user,
+                expected_version=submitted_version(form),
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            db.session.rollback()
+            field = getattr(refused, "field", None) or "due_on"
+            form[field].errors.append(
+                str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
+            )
+        else:
+            flash(f"The due date is now {deadline.due_on:%-d %B %Y}.", "success")
+            return redirect(url_for("cases.show", case_id=deadline.case_id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "deadlines/due_date.html",
+        form=form,
+        deadline=deadline,
+        what=queries.describe_deadline(deadline),
+    ), status
+
+
+@deadlines_blueprint.route("/agency-timeliness")
+@requires(Permission.VIEW_AREA_CASES)
+def agency_timeliness():
+    periods = queries.reporting_periods()
+    form = PeriodForm(formdata=request.args)
+    form.period.choices = select_choices((period.key, period.label) for period in periods)
+    chosen = next((p for p in periods if p.key == form.period.data), periods[0])
+    form.period.data = chosen.key
+    return render_template(
+        "deadlines/timeliness.html",
+        form=form,
+        period=chosen,
+        rows=queries.agency_timeliness(current_user.area_ids, chosen),
+    )
+
+
+@deadlines_blueprint.route("/admin/outbox")
+@requires(Permission.VIEW_OUTBOX)
+def outbox():
+    record_event(AuditAction.OUTBOX_VIEWED)
+    db.session.commit()
+    return render_template("deadlines/outbox.html", summary=queries.outbox_summary())
+
+
+@deadlines_blueprint.route("/admin/areas")
+@requires(Permission.MANAGE_DEADLINE_RULES)
+def areas():
+    return render_template("deadlines/areas.html", areas=all_areas())
+
+
+@deadlines_blueprint.route("/admin/areas/<int:area_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_DEADLINE_RULES)
+def area(area_id: int):
+    area = area_or_404(area_id)
+    lead_form = AreaLeadForm(data={"lead_id": str(area.lead_id or "")})
+    candidates = queries.possible_area_leads(area.id)
+    lead_form.lead_id.choices = select_choices(
+        [("", "Choose someone"), *((str(user.id), f"{user.full_name} ({user.role.label})")
+                                   for user in candidates)]
+    )  # fmt: skip
+    if lead_form.validate_on_submit():
+        lead = user_or_404(int(lead_form.lead_id.data))
+        services.set_area_lead(area, lead, actor=current_user)
+        db.session.commit()
+        flash(f"{lead.full_name} is now the lead for {area.name}.", "success")
+        return redirect(url_for("deadlines.area", area_id=area.id))
+    return render_template(
+        "deadlines/area.html",
+        area=area,
+        lead_form=lead_form,
+        rules=queries.rules_for_area(area.id),
+        settings=queries.area_rule_settings(area.id),
+        defaults=DEFAULT_RULES,
+        anchors=ANCHORS,
+    ), 400 if lead_form.errors else 200
+
+
+@deadlines_blueprint.route("/admin/areas/<int:area_id>/deadlines/<kind>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_DEADLINE_RULES)
+def deadline_rule(area_id: int, kind: str):
+    area = area_or_404(area_id)
+    if kind not in DeadlineKind._value2member_map_:
+        abort(404)
+    kind = DeadlineKind(kind)
+    current = queries.rules_for_area(area.id)[kind]
+    form = DeadlineRuleForm(data={"amount": current.amount, "unit": current.unit.value})
+    if form.validate_on_submit():
+        try:
+            moved = services.change_rule(
+                area, kind, Rule(form.amount.data, RuleUnit(form.unit.data)), actor=current_user
+            )
+            db.session.commit()
+        except ChangeRefused as refused:
+            db.session.rollback()
+            form[refused.field or "amount"].errors.append(str(refused))
+        else:
+            flash(f"{kind.label}: now {form.amount.data} {RuleUnit(form.unit.data).label} "
+                  f"{ANCHORS[kind].label}. {moved} open deadline(s) moved.", "success")  # fmt: skip
+            return redirect(url_for("deadlines.area", area_id=area.id))
+    return render_template(
+        "deadlines/rule_form.html",
+        form=form,
+        area=area,
+        kind=kind,
+        anchor=ANCHORS[kind],
+        default=DEFAULT_RULES[kind],
+    ), 400 if form.errors else 200
