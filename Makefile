@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+MAIL_PORT ?= 1025
 FLASK := $(BIN)/flask --app ecdop
 STAMP := .make
 
@@ -41,11 +42,16 @@ system-deps: $(STAMP)/system-deps
 install: $(STAMP)/system-deps $(STAMP)/install
 assets: $(STAMP)/assets
 
+# The development server with the scheduler inside it, and a local mail catcher: every e-mail
+# ecdop sends lands in instance/mail/new, one file per message.
 run: install assets
 	$(FLASK) db upgrade
 	ECDOP_ENV=development $(FLASK) seed-demo
-	@echo "ecdop is starting on http://127.0.0.1:$(PORT)"
-	ECDOP_ENV=development $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	mkdir -p instance/mail/tmp instance/mail/new instance/mail/cur
+	@echo "ecdop is starting on http://127.0.0.1:$(PORT); mail is caught in instance/mail/new"
+	$(BIN)/aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
+	  catcher=$$!; trap "kill $$catcher 2>/dev/null" EXIT; \
+	  ECDOP_ENV=development ECDOP_SMTP_PORT=$(MAIL_PORT) $(FLASK) serve --port $(PORT)
 
 test: install assets
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import threading
 
 import click
 from flask import Flask, current_app
@@ -11,10 +14,18 @@ from ecdop.auth import queries as auth_queries
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.extensions import db
+from ecdop.jobs import DATED_JOBS, JOBS
 
 
 def _fail(message: str) -> None:
     raise click.ClickException(message)
+
+
+def _log_to_stderr() -> None:
+    """Long-running commands say what their jobs do (never case details: ids and counts)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _new_user_password() -> str:
@@ -87,16 +98,127 @@ def create_user_command(
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the demo area, organisations and one user per role (development only)."""
-    from ecdop.demo import DEMO_ACCOUNTS, seed_demo
+    from ecdop.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_case
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
         _fail("seed-demo only runs in development (ECDOP_ENV=development)")
     created = seed_demo(current_app.config["DEMO_PASSWORD"])
+    demo_case = seed_demo_case()
     db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
     click.echo(f"Demo accounts (password: {current_app.config['DEMO_PASSWORD']}):")
     for email, role, _organisation in DEMO_ACCOUNTS:
         click.echo(f"  {email:<24} {role.label}")
+    if demo_case:
+        _explain_demo_case(demo_case)
+
+
+def _explain_demo_case(demo_case) -> None:
+    from ecdop.deadlines.calendar import add_working_days
+
+    due = demo_case.gp_due_on
+    click.echo(f"Demo case {demo_case.reference}: the GP's report is due on {due:%-d %B %Y}.")
+    click.echo("To see its reminders and escalation, move the sweep's clock, e.g.:")
+    for label, day in (
+        ("1 working day before", add_working_days(due, -1)),
+        ("overdue", add_working_days(due, 1)),
+        ("escalated", add_working_days(due, 10)),
+    ):
+        click.echo(f"  ({label}) flask --app ecdop run-job sweep-deadlines --on {day.isoformat()}")
+
+
+@click.command("scheduler")
+@click.option(
+    "--standby-check",
+    default=60,
+    show_default=True,
+    help="Seconds between attempts to take over while another scheduler runs",
+)
+def scheduler_command(standby_check: int) -> None:
+    """Run the scheduled jobs (reminder sweep, outbox, digests) in the foreground.
+
+    Run exactly one, as its own process, in production. A second one stands by, idle, and takes
+    over if the first stops.
+    """
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from ecdop.jobs import JobScheduler
+
+    _log_to_stderr()
+    stop = threading.Event()
+    runner = JobScheduler(current_app._get_current_object(), BlockingScheduler())
+
+    def stop_running(*_) -> None:
+        stop.set()
+        if runner.scheduler.running:
+            runner.scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop_running)
+    try:
+        while not stop.is_set():
+            if runner.start():  # blocks until the scheduler is shut down
+                break
+            stop.wait(standby_check)
+    finally:
+        runner.shutdown()
+
+
+@click.command("run-job")
+@click.argument("name", type=click.Choice([job.name for job in JOBS]))
+@click.option(
+    "--on",
+    "on_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Run as if today were this day (development only): to try reminders",
+)
+def run_job_command(name: str, on_day) -> None:
+    """Run one scheduled job now, e.g. run-job sweep-deadlines."""
+    from ecdop.jobs import run_job
+
+    arguments = {}
+    if on_day is not None:
+        if not current_app.config["SEED_DEMO_ALLOWED"]:
+            _fail("--on only works in development (ECDOP_ENV=development)")
+        if name not in DATED_JOBS:
+            _fail(f"{name} does not take --on")
+        arguments["today"] = on_day.date()
+    result = run_job(current_app._get_current_object(), name, **arguments)
+    click.echo(f"{name}: {result}")
+
+
+@click.command("refresh-deadlines")
+def refresh_deadlines_command() -> None:
+    """Work out every live case's deadlines again (after an upgrade, or to repair)."""
+    from ecdop.deadlines.services import refresh_all_deadlines
+
+    count = refresh_all_deadlines()
+    db.session.commit()
+    click.echo(f"Deadlines refreshed for {count} cases")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """The development server with the scheduler running inside it (what `make run` starts)."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from werkzeug.serving import run_simple
+
+    from ecdop.jobs import JobScheduler
+
+    if not current_app.config["SEED_DEMO_ALLOWED"]:
+        _fail("serve is the development server; in production run gunicorn and `scheduler`")
+    _log_to_stderr()
+    app = current_app._get_current_object()
+    runner = JobScheduler(app, BackgroundScheduler())
+    if not runner.start():
+        click.echo("Another ecdop scheduler is running; jobs run there, not here.", err=True)
+    try:
+        # Flask's app.run() refuses to start inside a `flask` command; Werkzeug's server is it.
+        run_simple(host, port, app, use_reloader=False, threaded=True)
+    finally:
+        runner.shutdown()
 
 
 def register_commands(app: Flask) -> None:
@@ -105,5 +227,9 @@ def register_commands(app: Flask) -> None:
         create_organisation_command,
         create_user_command,
         seed_demo_command,
+        scheduler_command,
+        run_job_command,
+        refresh_deadlines_command,
+        serve_command,
     ):
         app.cli.add_command(command)

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
+
 from ecdop.auth import queries, services
-from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.models import OrganisationKind, Role, User
+from ecdop.cases.models import Case
+from ecdop.cases.services import TriageDecision, triage_case
+from ecdop.deadlines.calendar import add_working_days
+from ecdop.deadlines.services import set_area_lead
+from ecdop.extensions import db
+from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.rules import uk_today
+from ecdop.notifications.services import NotificationDetails, submit_notification
+from ecdop.reporting_forms.services import request_reports
 
 DEMO_AREA = ("DEMO", "Demo review area")
 
@@ -68,4 +83,70 @@ def seed_demo(password: str) -> bool:
             password=password,
         )
         created = True
+    if area.lead_id is None:
+        set_area_lead(area, queries.user_by_email("chair@demo.test"))
     return created
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    reference: str
+    gp_due_on: date
+
+
+# The GP's report is due 5 working days after seeding, so the first sweep sends its first reminder.
+DEMO_GP_WORKING_DAYS = 5
+
+
+def seed_demo_case() -> DemoCase | None:
+    """One triaged case with reports requested from the demo GP and school, unless the demo area
+    already has a case. The child is invented."""
+    area = queries.area_by_code(DEMO_AREA[0])
+    if db.session.scalar(select(Case.id).where(Case.area_id == area.id).limit(1)):
+        return None
+    today = uk_today()
+    _notification, outcome = submit_notification(
+        _demo_notification(today), notifier=queries.user_by_email("police@demo.test"), area=area
+    )
+    case = outcome.case
+    coordinator = queries.user_by_email("coordinator@demo.test")
+    decision = TriageDecision(True, "", Expectation.UNEXPECTED, area)
+    triage_case(case, decision, actor=coordinator, expected_version=case.version_id)
+    gp_due_on = add_working_days(today, DEMO_GP_WORKING_DAYS)
+    _request(case, "Demo Surgery", gp_due_on, coordinator)
+    _request(case, "Demo Primary School", add_working_days(today, 20), coordinator)
+    return DemoCase(case.reference, gp_due_on)
+
+
+def _request(case: Case, agency: str, due_on: date, coordinator: User) -> None:
+    organisation = queries.organisation_by_name(agency)
+    request_reports(
+        case, organisations=[organisation], supplementary_forms=[], due_on=due_on,
+        actor=coordinator,
+    )  # fmt: skip
+
+
+def _demo_notification(today: date) -> NotificationDetails:
+    return NotificationDetails(
+        given_names="Demo",
+        family_name="Child",
+        nhs_number=None,
+        date_of_birth=today - relativedelta(years=6, months=3),
+        sex=Sex.MALE,
+        ethnicity=Ethnicity.NOT_KNOWN,
+        address="1 Demo Street\nDemotown",
+        postcode="SW1A 2AA",
+        date_of_death=today - timedelta(days=1),
+        time_of_death=None,
+        place_of_death=PlaceOfDeath.HOME,
+        place_of_death_detail="",
+        expectation=Expectation.UNEXPECTED,
+        circumstances="An invented case for trying ecdop.",
+        parental_responsibility="Mother",
+        other_children="None",
+        agencies_involved=["gp", "school"],
+        agencies_detail="Demo Surgery, Demo Primary School",
+        notifier_name="Sam Patel",
+        notifier_role="Detective Sergeant",
+        notifier_phone="01632 960001",
+    )

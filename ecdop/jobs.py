@@ -52,6 +52,8 @@ JOBS: tuple[Job, ...] = (
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}
+# Jobs whose service takes the day it runs for (so the CLI can try them on another day).
+DATED_JOBS = ("sweep-deadlines", "coordinator-digest")
 
 
 def run_job(app: Flask, name: str, **arguments) -> object:
@@ -170,9 +172,9 @@ class JobScheduler:
         return True
 
     def shutdown(self) -> None:
-        if self.running:
+        if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
-            self.running = False
+        self.running = False
         self.lock.release()
 
 

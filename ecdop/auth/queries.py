@@ -76,3 +76,7 @@ def active_coordinators_of(area_id: int) -> list[User]:
         .order_by(User.id)
     )
     return list(db.session.scalars(statement))
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))

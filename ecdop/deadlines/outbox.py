@@ -83,13 +83,17 @@ def insert_messages(messages: list[dict]) -> int:
         return 0
     dialects = {"postgresql": postgresql, "sqlite": sqlite}
     insert = dialects[db.session.get_bind().dialect.name].insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    statement = (
+        insert(OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
     now = utc_now()
     rows = [
         {"status": OutboxStatus.QUEUED, "created_at": now, "next_attempt_at": now, **message}
         for message in messages
     ]
-    return db.session.execute(statement, rows).rowcount
+    return len(db.session.execute(statement, rows).all())
 
 
 def message_row(

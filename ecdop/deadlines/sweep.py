@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import and_, bindparam, select, update
 
-from ecdop.auth.models import Area, Role, User
+from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.deadlines.calendar import add_working_days
@@ -78,12 +78,13 @@ class DueDeadline:
     request_id: int | None
     organisation_id: int | None
     form_type: str | None
+    agency: str | None
 
     @property
     def what(self) -> str:
         if self.form_type is None:
             return self.kind.label
-        return definition_for(self.form_type).title
+        return f"{definition_for(self.form_type).title} from {self.agency}"
 
 
 def sweep_deadlines(today: date | None = None) -> int:
@@ -110,9 +111,11 @@ def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
             Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
             Deadline.reminded_through, Case.reference, Case.area_id,
             ReportingRequest.id, ReportingRequest.organisation_id, ReportingRequest.form_type,
+            Organisation.name,
         )
         .join(Case, Deadline.case_id == Case.id)
         .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .outerjoin(Organisation, ReportingRequest.organisation_id == Organisation.id)
         .where(
             Deadline.state == DeadlineState.OPEN,
             Deadline.next_reminder_on <= today,
@@ -140,12 +143,21 @@ def _reminders(
 SUBJECTS = {
     "before": "Reminder: {what} for case {reference} is due on {due:%-d %B %Y}",
     "overdue": "Overdue: {what} for case {reference} was due on {due:%-d %B %Y}",
-    "escalation": "Escalation: {what} for case {reference} is 10 working days overdue",
+    "still_overdue": "Still overdue: {what} for case {reference} was due on {due:%-d %B %Y}",
+    "escalation": "Escalation: {what} for case {reference} has been overdue since {due:%-d %B %Y}",
 }
 
 
+def _subject_kind(step: ReminderStep) -> str:
+    if step.escalation:
+        return "escalation"
+    if step.overdue:
+        return "overdue" if step.key == "overdue" else "still_overdue"
+    return "before"
+
+
 def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: date) -> dict:
-    kind = "escalation" if step.escalation else "overdue" if step.overdue else "before"
+    kind = _subject_kind(step)
     for_agency = deadline.request_id is not None and person.organisation_id == (
         deadline.organisation_id
     )

@@ -107,7 +107,7 @@ def area(area_id: int):
     )  # fmt: skip
     if lead_form.validate_on_submit():
         lead = user_or_404(int(lead_form.lead_id.data))
-        services.set_area_lead(area, lead, actor=current_user)
+        services.set_area_lead(area, lead)
         db.session.commit()
         flash(f"{lead.full_name} is now the lead for {area.name}.", "success")
         return redirect(url_for("deadlines.area", area_id=area.id))
