@@ -3,9 +3,14 @@ ECDOP_TEST_DATABASE_URL is set), a clean database per test, demo users and a fro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import flask_migrate
@@ -127,3 +132,44 @@ def make_browser(app, demo):
         return browser
 
     return make
+
+
+class SMTPSink:
+    """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives. It can be
+    stopped and started again on the same port, as a mail server going down and coming back."""
+
+    def __init__(self, port: int):
+        from aiosmtpd.controller import Controller
+
+        self.port = port
+        self.messages: list[EmailMessage] = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append(message_from_bytes(envelope.content, policy=email_policy))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def subjects_to(self, address: str) -> list[str]:
+        return [message["Subject"] for message in self.messages if message["To"] == address]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(app, monkeypatch):
+    sink = SMTPSink(_free_port())
+    monkeypatch.setitem(app.config, "SMTP_PORT", sink.port)
+    sink.start()
+    yield sink
+    with contextlib.suppress(Exception):
+        sink.stop()

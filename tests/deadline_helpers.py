@@ -1,0 +1,55 @@
+"""Moving the clock and running the scheduler's jobs, for the deadline tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from ecdop.deadlines.models import Deadline, OutboxMessage
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.extensions import db
+from ecdop.jobs import run_job
+
+
+def move_to(clock, day: date, hour: int = 7) -> None:
+    clock.move_to(datetime.combine(day, time(hour, 0), tzinfo=UTC))
+
+
+def sweep_on(app, clock, day: date) -> int:
+    """Run the scheduler's sweep job as it would run early on ``day``."""
+    move_to(clock, day)
+    queued = run_job(app, "sweep-deadlines")
+    db.session.expire_all()
+    return queued
+
+
+def deliver(app) -> object:
+    result = run_job(app, "deliver-outbox")
+    db.session.expire_all()
+    return result
+
+
+def deadline(case, kind: DeadlineKind) -> Deadline:
+    statement = select(Deadline).where(Deadline.case_id == case.id, Deadline.kind == kind)
+    return db.session.scalars(statement).one()
+
+
+def request_deadline(request) -> Deadline:
+    statement = select(Deadline).where(Deadline.reporting_request_id == request.id)
+    return db.session.scalars(statement).one()
+
+
+def reminder_keys(deadline: Deadline) -> list[tuple[str, str]]:
+    """(step, recipient) of every reminder queued for the deadline, in the order queued."""
+    prefix = f"deadline:{deadline.id}:"
+    statement = (
+        select(OutboxMessage.dedupe_key, OutboxMessage.recipient_email)
+        .where(OutboxMessage.dedupe_key.startswith(prefix))
+        .order_by(OutboxMessage.id)
+    )
+    return [(key.split(":")[3], email) for key, email in db.session.execute(statement)]
+
+
+def all_messages() -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))

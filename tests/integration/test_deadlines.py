@@ -1,0 +1,250 @@
+"""Deadlines follow the case: created, met, let go, reopened and recomputed as it changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.cases.services import (
+    TriageDecision,
+    move_case,
+    record_national_database_told,
+    triage_case,
+)
+from ecdop.cases.states import Stage
+from ecdop.deadlines.models import DeadlineState
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.extensions import db
+from ecdop.notifications.choices import Expectation
+from ecdop.reporting_forms.services import excuse_report, return_report
+from tests.deadline_helpers import all_messages, deadline, request_deadline
+from tests.factories import (
+    notify,
+    record_cdrm,
+    record_jar,
+    requested_reports,
+    submitted,
+    triaged_case,
+    user,
+)
+from tests.helpers import page_text
+
+K = DeadlineKind
+
+
+def test_a_notification_opens_the_case_deadlines_from_the_rules(demo):
+    # Notified on Friday 20 November 2026 at 10:30; the child died on 18 November.
+    _n, outcome = notify()
+    case = outcome.case
+    due = {kind: deadline(case, kind).due_on for kind in
+           (K.NATIONAL_DATABASE, K.JAR_MEETING, K.CDRM, K.PANEL_REVIEW, K.CLOSURE)}  # fmt: skip
+    assert due == {
+        K.NATIONAL_DATABASE: date(2026, 11, 22),
+        K.JAR_MEETING: date(2026, 11, 27),
+        K.CDRM: date(2027, 2, 16),
+        K.PANEL_REVIEW: date(2027, 5, 18),
+        K.CLOSURE: date(2027, 11, 18),
+    }
+    assert deadline(case, K.JAR_MEETING).starts_on == date(2026, 11, 20)
+
+
+def test_a_death_triaged_as_expected_needs_no_jar(demo):
+    _n, outcome = notify()  # notified as unexpected
+    case = outcome.case
+    assert deadline(case, K.JAR_MEETING).state is DeadlineState.OPEN
+    decision = TriageDecision(True, "", Expectation.EXPECTED, case.area)
+    triage_case(case, decision, actor=user("coordinator@demo.test"),
+                expected_version=case.version_id)  # fmt: skip
+    db.session.commit()
+    assert deadline(case, K.JAR_MEETING).state is DeadlineState.NOT_NEEDED
+
+
+def test_fulfilled_obligations_meet_their_deadlines(demo):
+    case = triaged_case()
+    [request] = requested_reports(case, "Demo Surgery")
+    assert request_deadline(request).due_on == date(2026, 12, 18)
+    record_jar(case)
+    record_national_database_told(
+        case, actor=user("coordinator@demo.test"), expected_version=case.version_id
+    )
+    submitted(request)
+    db.session.commit()
+    for met in (deadline(case, K.JAR_MEETING), deadline(case, K.NATIONAL_DATABASE),
+                request_deadline(request)):  # fmt: skip
+        assert met.state is DeadlineState.MET, met
+    assert deadline(case, K.CDRM).state is DeadlineState.OPEN
+    record_cdrm(case)
+    assert deadline(case, K.CDRM).state is DeadlineState.MET
+
+
+def test_a_returned_report_is_owed_again_and_an_excused_one_is_not(demo):
+    case = triaged_case()
+    gp, school = requested_reports(case, "Demo Surgery", "Demo Primary School")
+    submitted(gp)
+    return_report(gp, question="Which clinic?", expected_version=gp.version_id)
+    excuse_report(school, reason="The child was not at school", expected_version=school.version_id)
+    db.session.commit()
+    assert request_deadline(gp).state is DeadlineState.OPEN
+    assert request_deadline(school).state is DeadlineState.NOT_NEEDED
+
+
+def test_withdrawing_lets_every_deadline_go_and_reinstating_brings_them_back(demo):
+    case = triaged_case()
+    [request] = requested_reports(case, "Demo Surgery")
+    coordinator = user("coordinator@demo.test")
+    move_case(case, Stage.WITHDRAWN, actor=coordinator, reason="Stillbirth",
+              expected_version=case.version_id)  # fmt: skip
+    db.session.commit()
+    assert {d.state for d in (deadline(case, K.CDRM), request_deadline(request))} == {
+        DeadlineState.NOT_NEEDED
+    }
+    move_case(case, Stage.NOTIFIED, actor=coordinator, reason="Withdrawn in error",
+              expected_version=case.version_id)  # fmt: skip
+    db.session.commit()
+    assert deadline(case, K.CDRM).state is DeadlineState.OPEN
+    assert request_deadline(request).state is DeadlineState.OPEN
+
+
+def test_the_coordinator_records_telling_the_national_database(make_browser):
+    _n, outcome = notify()
+    coordinator = make_browser("coordinator@demo.test")
+    page = coordinator.get(f"/cases/{outcome.case.id}")
+    assert "National database told of the death" in page_text(page)
+    response = coordinator.submit(
+        f"/cases/{outcome.case.id}/national-database",
+        {"version": str(outcome.case.version_id)},
+        form_page=f"/cases/{outcome.case.id}",
+    )
+    assert response.status_code == 302
+    assert deadline(outcome.case, K.NATIONAL_DATABASE).state is DeadlineState.MET
+
+
+class TestChangingADueDate:
+    def _form(self, browser, deadline_id, **data):
+        path = f"/deadlines/{deadline_id}/due-date"
+        version = str(data.pop("version", 1))
+        return browser.submit(path, {"version": version, **data})
+
+    def test_a_reason_is_required(self, make_browser):
+        case = triaged_case()
+        [request] = requested_reports(case, "Demo Surgery")
+        target = request_deadline(request)
+        response = self._form(make_browser("coordinator@demo.test"), target.id,
+                              due_on=["8", "1", "2027"], reason="",
+                              version=target.version_id)  # fmt: skip
+        assert response.status_code == 400
+        assert "Give the reason for changing the due date" in page_text(response)
+        db.session.refresh(target)
+        assert target.due_on == date(2026, 12, 18)
+
+    def test_a_date_before_the_obligation_began_is_refused(self, make_browser):
+        case = triaged_case()
+        [request] = requested_reports(case, "Demo Surgery")
+        target = request_deadline(request)
+        response = self._form(make_browser("coordinator@demo.test"), target.id,
+                              due_on=["19", "11", "2026"], reason="Agreed with the practice",
+                              version=target.version_id)  # fmt: skip
+        assert response.status_code == 400
+        assert "cannot be before the obligation began, on 20 November 2026" in page_text(response)
+        db.session.refresh(target)
+        assert (target.due_on, target.due_on_set_by_hand) == (date(2026, 12, 18), False)
+
+    def test_a_new_date_moves_the_request_tells_the_agency_and_is_audited(self, make_browser):
+        case = triaged_case()
+        [request] = requested_reports(case, "Demo Surgery")
+        target = request_deadline(request)
+        response = self._form(make_browser("coordinator@demo.test"), target.id,
+                              due_on=["8", "1", "2027"], reason="Practice manager on leave",
+                              version=target.version_id)  # fmt: skip
+        assert response.status_code == 302
+        db.session.refresh(target)
+        db.session.refresh(request)
+        assert target.due_on == request.due_on == date(2027, 1, 8)
+        assert target.due_on_set_by_hand
+        told = [m for m in all_messages() if m.subject.startswith("New due date")]
+        assert [m.recipient_email for m in told] == ["gp@demo.test"]
+        event = (
+            db.session.query(AuditEvent)
+            .filter_by(action=AuditAction.DEADLINE_DUE_DATE_CHANGED)
+            .one()
+        )
+        assert event.details["reason"] == "Practice manager on leave"
+        assert event.details["from"] == "2026-12-18"
+
+    def test_another_area_cannot_see_the_deadline(self, make_browser, demo):
+        from ecdop.auth.services import create_area, create_user
+
+        case = triaged_case()
+        other = create_area("OTH", "Other area")
+        create_user(email="other@coordinator.test", full_name="Other", role=user(
+            "coordinator@demo.test").role, organisation=user("coordinator@demo.test").organisation,
+            areas=[other], password="correct-horse-battery")  # fmt: skip
+        db.session.commit()
+        browser = make_browser("other@coordinator.test")
+        assert browser.get(f"/deadlines/{deadline(case, K.CDRM).id}/due-date").status_code == 404
+
+
+class TestDeadlineRules:
+    def test_an_admin_changes_a_rule_and_open_deadlines_follow(self, make_browser):
+        case = triaged_case()
+        cdrm = deadline(case, K.CDRM)
+        admin = make_browser("admin@demo.test")
+        area_id = case.area_id
+        response = admin.submit(f"/admin/areas/{area_id}/deadlines/cdrm",
+                                {"amount": "60", "unit": "days"})  # fmt: skip
+        assert response.status_code == 302
+        db.session.refresh(cdrm)
+        assert cdrm.due_on == date(2027, 1, 17)  # 60 days after the death on 18 November
+        assert "60 days after the death" in page_text(admin.get(f"/admin/areas/{area_id}"))
+
+    def test_a_date_set_by_hand_is_not_moved_by_a_rule(self, make_browser):
+        case = triaged_case()
+        panel = deadline(case, K.PANEL_REVIEW)
+        coordinator = make_browser("coordinator@demo.test")
+        coordinator.submit(f"/deadlines/{panel.id}/due-date",
+                           {"due_on": ["1", "6", "2027"], "reason": "Panel in June",
+                            "version": str(panel.version_id)})  # fmt: skip
+        admin = make_browser("admin@demo.test")
+        admin.submit(f"/admin/areas/{case.area_id}/deadlines/panel_review",
+                     {"amount": "4", "unit": "months"})  # fmt: skip
+        db.session.refresh(panel)
+        assert panel.due_on == date(2027, 6, 1)
+
+    @pytest.mark.parametrize(
+        "amount, unit, message",
+        [
+            ("", "days", "Enter how long, as a whole number, like 20"),
+            ("ten", "days", "How long must be a whole number, like 20"),
+            ("0", "days", "Enter a number from 1 to 999"),
+            ("1000", "days", "Enter a number from 1 to 999"),
+            ("10", "fortnights", "Not a valid choice"),
+        ],
+    )
+    def test_bad_rules_are_refused_at_the_field(self, make_browser, amount, unit, message):
+        triaged_case()
+        admin = make_browser("admin@demo.test")
+        area_id = user("coordinator@demo.test").areas[0].id
+        response = admin.submit(f"/admin/areas/{area_id}/deadlines/cdrm",
+                                {"amount": amount, "unit": unit})  # fmt: skip
+        assert response.status_code == 400
+        assert message in page_text(response)
+        from ecdop.deadlines.models import DeadlineRule
+
+        assert db.session.query(DeadlineRule).count() == 0
+
+    def test_the_request_form_offers_the_areas_rule(self, make_browser):
+        case = triaged_case()
+        page = make_browser("coordinator@demo.test").get(f"/cases/{case.id}/reports/new")
+        # 20 working days from Friday 20 November 2026
+        assert 'value="18"' in page.get_data(as_text=True)
+
+    def test_the_admin_sets_the_area_lead(self, make_browser):
+        admin = make_browser("admin@demo.test")
+        area = user("coordinator@demo.test").areas[0]
+        coordinator_id = user("coordinator@demo.test").id
+        response = admin.submit(f"/admin/areas/{area.id}", {"lead_id": str(coordinator_id)})
+        assert response.status_code == 302
+        db.session.refresh(area)
+        assert area.lead_id == coordinator_id
