@@ -139,17 +139,18 @@ class SMTPSink:
     stopped and started again on the same port, as a mail server going down and coming back."""
 
     def __init__(self, port: int):
-        from aiosmtpd.controller import Controller
-
         self.port = port
         self.messages: list[EmailMessage] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
+        self.controller = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=email_policy))
+        self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
         return "250 Message accepted for delivery"
 
     def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     def stop(self) -> None:
