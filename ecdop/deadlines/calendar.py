@@ -45,6 +45,7 @@ def add_months(start: date, months: int) -> date:
     return start + relativedelta(months=months)
 
 
+@lru_cache(maxsize=8192)
 def working_days_between(start: date, end: date) -> int:
     """Working days after ``start`` up to and including ``end`` (negative if ``end`` is earlier)."""
     if end < start:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from ecdop.deadlines.calendar import add_working_days
 
@@ -45,7 +46,9 @@ def reminder_steps(due_on: date) -> Iterator[ReminderStep]:
         week += 1
 
 
-def steps_between(due_on: date, after: date, through: date) -> list[ReminderStep]:
+# Cached: a sweep meets the same few hundred due dates again and again.
+@lru_cache(maxsize=8192)
+def steps_between(due_on: date, after: date, through: date) -> tuple[ReminderStep, ...]:
     """The steps dated after ``after`` and on or before ``through``."""
     steps = []
     for step in reminder_steps(due_on):
@@ -53,9 +56,10 @@ def steps_between(due_on: date, after: date, through: date) -> list[ReminderStep
             break
         if step.on > after:
             steps.append(step)
-    return steps
+    return tuple(steps)
 
 
+@lru_cache(maxsize=8192)
 def next_step_after(due_on: date, day: date) -> date:
     return next(step.on for step in reminder_steps(due_on) if step.on > day)
 

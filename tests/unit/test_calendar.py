@@ -78,4 +78,4 @@ def test_steps_between_is_half_open():
     due = date(2026, 12, 29)
     keys = [step.key for step in steps_between(due, date(2026, 12, 18), date(2026, 12, 30))]
     assert keys == ["before-1", "overdue"]
-    assert steps_between(due, date(2026, 12, 30), date(2027, 1, 5)) == []
+    assert steps_between(due, date(2026, 12, 30), date(2027, 1, 5)) == ()
