@@ -273,6 +273,8 @@ def national_database_told(case_id: int):
             flash(message, "error")
         else:
             flash(f"Recorded: the national database has been told of {case.reference}.", "success")
+    else:
+        flash("Nothing was recorded: the page had expired. Try again.", "error")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

@@ -198,7 +198,7 @@ def _move_request_due_date(deadline: Deadline, due_on: date) -> None:
     db.session.flush()
     queue_message_to_each(
         agency_reporters_of(request.organisation_id),
-        event_key=f"request:{request.id}:due:{due_on.isoformat()}",
+        event_key=f"request:{request.id}:v{request.version_id}:due",
         subject=f"New due date for case {deadline.case.reference}",
         template="email/due_date_changed.txt",
         action_path=app_path("reporting_forms.respond", request_id=request.id),

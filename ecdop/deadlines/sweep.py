@@ -17,10 +17,10 @@ from sqlalchemy import and_, bindparam, select, update
 from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
-from ecdop.deadlines.calendar import add_working_days
+from ecdop.deadlines.calendar import add_working_days, is_working_day
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.outbox import insert_messages, message_row
-from ecdop.deadlines.queries import due_status, tasks_for
+from ecdop.deadlines.queries import due_status, overdue_deadlines, tasks_for
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_between
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
@@ -32,6 +32,7 @@ from ecdop.urls import app_path
 
 BATCH_SIZE = 2000
 DIGEST_LOOKS_AHEAD = 5  # working days
+DIGEST_OVERDUE_LIMIT = 500
 
 
 @dataclass
@@ -204,13 +205,16 @@ def _move_bookkeeping_on(batch: list[DueDeadline], today: date) -> None:
 def send_coordinator_digests(today: date | None = None) -> int:
     """Each coordinator's morning summary of what is overdue or due soon, once a day."""
     today = today or uk_today()
+    if not is_working_day(today):  # the schedule says weekdays; bank holidays are off too
+        return 0
     statement = select(User).where(User.role == Role.COORDINATOR, User.active)
     soon = add_working_days(today, DIGEST_LOOKS_AHEAD)
     messages = []
     for coordinator in db.session.scalars(statement):
-        tasks = tasks_for(coordinator)
-        overdue = [task for task in tasks if task.overdue]
-        due_soon = [task for task in tasks if not task.overdue and task.due_on <= soon]
+        # Everything overdue in their areas, agencies' reports included: they chase them.
+        overdue = overdue_deadlines(coordinator, limit=DIGEST_OVERDUE_LIMIT)
+        due_soon = [task for task in tasks_for(coordinator)
+                    if not task.overdue and task.due_on <= soon]  # fmt: skip
         if not (overdue or due_soon):
             continue
         messages.append(

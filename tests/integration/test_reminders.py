@@ -262,3 +262,18 @@ def test_agency_timeliness_over_a_fixed_period(app, clock, make_browser):
     submitted(late)
     page = make_browser(COORDINATOR).get("/agency-timeliness?period=2026-27-q3")
     assert "Demo Surgery 2 1 1 0 50%" in page_text(page)
+
+
+def test_the_daily_digest_goes_once_a_working_day(app, clock, demo):
+    case = triaged_case()
+    requested_reports(case, "Demo Surgery")
+    move_to(clock, date(2026, 12, 22))
+    assert run_job(app, "coordinator-digest") == 1
+    assert run_job(app, "coordinator-digest") == 0
+    move_to(clock, date(2026, 12, 28))  # Boxing Day, observed: a bank holiday
+    assert run_job(app, "coordinator-digest") == 0
+    db.session.expire_all()
+    [digest] = [m for m in all_messages() if "daily summary" in m.subject]
+    assert digest.recipient_email == COORDINATOR
+    assert "JAR information-sharing meeting" in digest.body
+    assert "Reporting Form from Demo Surgery, due 18 December 2026" in digest.body
