@@ -117,6 +117,10 @@ def _explain_demo_case(demo_case) -> None:
     from ecdop.deadlines.calendar import add_working_days
 
     due = demo_case.gp_due_on
+    click.echo(
+        f"Demo case {demo_case.late_reference} was notified three weeks ago: items are "
+        "already overdue on the coordinator's dashboard."
+    )
     click.echo(f"Demo case {demo_case.reference}: the GP's report is due on {due:%-d %B %Y}.")
     click.echo("To see its reminders and escalation, move the sweep's clock, e.g.:")
     for label, day in (

@@ -6,18 +6,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ecdop.auth import queries, services
 from ecdop.auth.models import OrganisationKind, Role, User
-from ecdop.cases.models import Case
+from ecdop.cases.models import Case, StageChange
 from ecdop.cases.services import TriageDecision, triage_case
 from ecdop.deadlines.calendar import add_working_days
-from ecdop.deadlines.services import set_area_lead
+from ecdop.deadlines.models import Deadline
+from ecdop.deadlines.services import refresh_deadlines, set_area_lead
 from ecdop.extensions import db
 from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.rules import uk_today
 from ecdop.notifications.services import NotificationDetails, submit_notification
+from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import request_reports
 
 DEMO_AREA = ("DEMO", "Demo review area")
@@ -92,46 +94,77 @@ def seed_demo(password: str) -> bool:
 class DemoCase:
     reference: str
     gp_due_on: date
+    late_reference: str
 
 
-# The GP's report is due 5 working days after seeding, so the first sweep sends its first reminder.
+# The GP's report is due 5 working days after seeding, so its reminders come within days.
 DEMO_GP_WORKING_DAYS = 5
+# A second case is made to look notified this many days ago, so that items are already overdue.
+LATE_CASE_AGE = timedelta(days=21)
 
 
 def seed_demo_case() -> DemoCase | None:
-    """One triaged case with reports requested from the demo GP and school, unless the demo area
-    already has a case. The child is invented."""
+    """Two triaged cases with reports requested from the demo GP and school, unless the demo
+    area already has a case: one notified now, one three weeks ago. The children are invented."""
     area = queries.area_by_code(DEMO_AREA[0])
     if db.session.scalar(select(Case.id).where(Case.area_id == area.id).limit(1)):
         return None
     today = uk_today()
-    _notification, outcome = submit_notification(
-        _demo_notification(today), notifier=queries.user_by_email("police@demo.test"), area=area
-    )
-    case = outcome.case
-    coordinator = queries.user_by_email("coordinator@demo.test")
-    decision = TriageDecision(True, "", Expectation.UNEXPECTED, area)
-    triage_case(case, decision, actor=coordinator, expected_version=case.version_id)
+    case = _triaged_case(area, _demo_notification(today, date_of_birth_offset=0))
     gp_due_on = add_working_days(today, DEMO_GP_WORKING_DAYS)
-    _request(case, "Demo Surgery", gp_due_on, coordinator)
-    _request(case, "Demo Primary School", add_working_days(today, 20), coordinator)
-    return DemoCase(case.reference, gp_due_on)
+    _request(case, "Demo Surgery", gp_due_on)
+    _request(case, "Demo Primary School", add_working_days(today, 20))
+    late = _triaged_case(area, _demo_notification(today - LATE_CASE_AGE, date_of_birth_offset=400))
+    _request(late, "Demo Surgery", add_working_days(today, 10))  # about 5 working days late
+    _backdate(late, LATE_CASE_AGE)
+    return DemoCase(case.reference, gp_due_on, late.reference)
 
 
-def _request(case: Case, agency: str, due_on: date, coordinator: User) -> None:
+def _triaged_case(area, details: NotificationDetails) -> Case:
+    police = queries.user_by_email("police@demo.test")
+    _notification, outcome = submit_notification(details, notifier=police, area=area)
+    case = outcome.case
+    decision = TriageDecision(True, "", Expectation.UNEXPECTED, area)
+    triage_case(case, decision, actor=_coordinator(), expected_version=case.version_id)
+    return case
+
+
+def _coordinator() -> User:
+    return queries.user_by_email("coordinator@demo.test")
+
+
+def _request(case: Case, agency: str, due_on: date) -> None:
     organisation = queries.organisation_by_name(agency)
     request_reports(
         case, organisations=[organisation], supplementary_forms=[], due_on=due_on,
-        actor=coordinator,
+        actor=_coordinator(),
     )  # fmt: skip
 
 
-def _demo_notification(today: date) -> NotificationDetails:
+def _backdate(case: Case, age: timedelta) -> None:
+    """Demo data only: make the case look as if it was notified ``age`` ago, then work its
+    deadlines out afresh from those dates."""
+    case.created_at -= age
+    for notification in case.notifications:
+        notification.submitted_at -= age
+    for request in db.session.scalars(
+        select(ReportingRequest).where(ReportingRequest.case_id == case.id)
+    ):
+        request.created_at -= age
+        request.due_on -= age
+    for change in db.session.scalars(select(StageChange).where(StageChange.case_id == case.id)):
+        change.changed_at -= age
+    db.session.execute(delete(Deadline).where(Deadline.case_id == case.id))
+    db.session.flush()
+    refresh_deadlines(case)
+
+
+def _demo_notification(today: date, date_of_birth_offset: int) -> NotificationDetails:
     return NotificationDetails(
         given_names="Demo",
         family_name="Child",
         nhs_number=None,
-        date_of_birth=today - relativedelta(years=6, months=3),
+        date_of_birth=today - relativedelta(years=6, months=3, days=date_of_birth_offset),
         sex=Sex.MALE,
         ethnicity=Ethnicity.NOT_KNOWN,
         address="1 Demo Street\nDemotown",

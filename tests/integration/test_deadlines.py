@@ -248,3 +248,21 @@ class TestDeadlineRules:
         assert response.status_code == 302
         db.session.refresh(area)
         assert area.lead_id == coordinator_id
+
+
+def test_the_demo_has_a_due_request_for_the_gp_and_overdue_items_for_the_coordinator(
+    make_browser,
+):
+    from ecdop.demo import seed_demo_case
+
+    demo_case = seed_demo_case()
+    db.session.commit()
+    assert seed_demo_case() is None  # seeding again adds nothing
+    tasks = page_text(make_browser("gp@demo.test").get("/tasks"))
+    assert f"{demo_case.reference} Reporting Form from Demo Surgery" in tasks
+    assert "Due in 5 working days" in tasks
+    assert f"{demo_case.late_reference} Reporting Form from Demo Surgery" in tasks
+    dashboard = page_text(make_browser("coordinator@demo.test").get("/dashboard"))
+    assert "JAR information-sharing meeting 1" in dashboard
+    assert "Demo Surgery 1" in dashboard
+    assert f"{demo_case.late_reference} Information gathering 21" in dashboard
