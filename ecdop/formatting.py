@@ -8,11 +8,15 @@ from zoneinfo import ZoneInfo
 UK = ZoneInfo("Europe/London")
 
 
+def uk_calendar_date(value: date | datetime) -> date:
+    """The date in England of a moment (a date is already one)."""
+    return value.astimezone(UK).date() if isinstance(value, datetime) else value
+
+
 def uk_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(UK).date()
+    value = uk_calendar_date(value)
     return f"{value.day} {value:%B %Y}"
 
 

@@ -38,7 +38,6 @@ def dashboard():
         outstanding=outstanding_by_agency(current_user),
         alerts=deadline_queries.recent_messages_for(current_user.id),
         overdue_by_kind=deadline_queries.overdue_by_kind(current_user),
-        overdue_by_agency=deadline_queries.overdue_by_agency(current_user),
         overdue=deadline_queries.overdue_deadlines(current_user),
         days_in_stage=deadline_queries.days_in_stage(current_user),
     )

@@ -36,41 +36,20 @@ class Addressee:
     full_name: str
 
 
-def queue_message(
-    *,
-    dedupe_key: str,
-    recipient: User | Addressee,
-    subject: str,
-    template: str,
-    action_path: str,
-    **context,
-) -> OutboxMessage | None:
-    """Write one e-mail to the outbox, unless one with this key was already queued.
-
-    The body comes from templates/email/; it must never name the child.
-    """
-    existing = db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
-    )
-    if existing is not None:
-        return None
-    message = OutboxMessage(
-        dedupe_key=dedupe_key,
-        recipient_user_id=recipient.id if isinstance(recipient, User) else None,
-        recipient_email=recipient.email,
-        subject=subject,
-        body=render_email(template, recipient=recipient, action_path=action_path, **context),
-        action_path=action_path,
-    )
-    db.session.add(message)
-    return message
+def queue_message(*, dedupe_key: str, recipient: User | Addressee, **message) -> None:
+    """Write one e-mail to the outbox, unless one with this key was already queued."""
+    insert_messages([message_row(dedupe_key=dedupe_key, recipient=recipient, **message)])
 
 
 def queue_message_to_each(recipients: list[User], *, event_key: str, **message) -> None:
     """The same message to each recipient, once each: ``event_key`` names what happened, and
     the recipient is added to it to make the message's dedupe key."""
-    for recipient in recipients:
-        queue_message(dedupe_key=f"{event_key}:to:{recipient.id}", recipient=recipient, **message)
+    insert_messages(
+        [
+            message_row(dedupe_key=f"{event_key}:to:{recipient.id}", recipient=recipient, **message)
+            for recipient in recipients
+        ]
+    )
 
 
 def render_email(template: str, **context) -> str:
@@ -86,6 +65,8 @@ def insert_messages(messages: list[dict]) -> int:
     The unique key, not the read that skips keys already used, is what makes a message go
     once: two writers racing on the same key leave one row. Returns how many were new.
     """
+    if not messages:
+        return 0
     already = _keys_already_queued([message["dedupe_key"] for message in messages])
     messages = [message for message in messages if message["dedupe_key"] not in already]
     if not messages:
@@ -113,13 +94,19 @@ def _keys_already_queued(keys: list[str]) -> set[str]:
 
 
 def message_row(
-    *, dedupe_key: str, recipient: User, subject: str, template: str, action_path: str, **context
+    *,
+    dedupe_key: str,
+    recipient: User | Addressee,
+    subject: str,
+    template: str,
+    action_path: str,
+    **context,
 ) -> dict:
     """One outbox row, for ``insert_messages``; the body must never name the child."""
     body = render_email(template, recipient=recipient, action_path=action_path, **context)
     return {
         "dedupe_key": dedupe_key,
-        "recipient_user_id": recipient.id,
+        "recipient_user_id": recipient.id if isinstance(recipient, User) else None,
         "recipient_email": recipient.email,
         "subject": subject,
         "body": body,

@@ -25,7 +25,7 @@ from ecdop.deadlines.models import (
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
-from ecdop.formatting import UK
+from ecdop.formatting import uk_calendar_date
 from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
@@ -202,19 +202,6 @@ def overdue_by_kind(user: User) -> list[tuple[DeadlineKind, int]]:
     return [(kind, counts[kind]) for kind in DeadlineKind if kind in counts]
 
 
-def overdue_by_agency(user: User) -> list[tuple[str, int]]:
-    statement = (
-        select(Organisation.name, func.count(Deadline.id))
-        .join(Case, Deadline.case_id == Case.id)
-        .join(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
-        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
-        .where(*_overdue_in(user))
-        .group_by(Organisation.name)
-        .order_by(func.count(Deadline.id).desc(), Organisation.name)
-    )
-    return [(name, count) for name, count in db.session.execute(statement)]
-
-
 def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
     statement = (
         select(Deadline)
@@ -228,7 +215,8 @@ def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
         .limit(limit)
     )
     today = uk_today()
-    return [_task(d, user, today, escalation_cutoff(today)) for d in db.session.scalars(statement)]
+    cutoff = escalation_cutoff(today)
+    return [_task(deadline, user, today, cutoff) for deadline in db.session.scalars(statement)]
 
 
 def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
@@ -249,7 +237,7 @@ def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
     today = uk_today()
     rows = []
     for case, entered_at in db.session.execute(statement):
-        rows.append((case, (today - entered_at.astimezone(UK).date()).days))
+        rows.append((case, (today - uk_calendar_date(entered_at)).days))
     return rows
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from ecdop.deadlines.calendar import add_months, add_working_days
 from ecdop.enums import LabelledEnum
-from ecdop.formatting import UK
+from ecdop.formatting import uk_calendar_date
 
 
 class DeadlineKind(LabelledEnum):
@@ -41,8 +41,8 @@ class Rule:
         """The due date for an obligation that began at ``start`` (UK dates throughout)."""
         if isinstance(start, datetime):
             if self.unit is RuleUnit.HOURS:
-                return (start + timedelta(hours=self.amount)).astimezone(UK).date()
-            start = start.astimezone(UK).date()
+                return uk_calendar_date(start + timedelta(hours=self.amount))
+            start = uk_calendar_date(start)
         if self.unit is RuleUnit.HOURS:
             return start + timedelta(hours=self.amount)
         if self.unit is RuleUnit.WORKING_DAYS:

@@ -27,7 +27,7 @@ from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_
 from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.extensions import db
-from ecdop.formatting import UK
+from ecdop.formatting import uk_calendar_date
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
@@ -79,7 +79,7 @@ def refresh_deadlines(case: Case) -> None:
         starts = _obligation_start(case, obligation.kind)
         due_on = rules[obligation.kind].due_on(starts)
         if deadline is None:
-            deadline = _open(case, obligation.kind, _as_uk_date(starts), due_on, today)
+            deadline = _open(case, obligation.kind, uk_calendar_date(starts), due_on, today)
         elif not deadline.due_on_set_by_hand and deadline.due_on != due_on:
             _reschedule(deadline, due_on, today)
         _settle(deadline, obligation.fulfilled(case, facts), today)
@@ -93,7 +93,7 @@ def _refresh_request_deadline(
     case: Case, request: ReportingRequest, deadline: Deadline | None, live: bool, today: date
 ) -> None:
     if deadline is None:
-        starts = _as_uk_date(request.created_at or utc_now())
+        starts = uk_calendar_date(request.created_at or utc_now())
         deadline = _open(case, DeadlineKind.REPORTING_REQUEST, starts, request.due_on, today)
         deadline.reporting_request = request
     elif deadline.due_on != request.due_on:
@@ -108,10 +108,6 @@ def _obligation_start(case: Case, kind: DeadlineKind) -> datetime | date:
     if ANCHORS[kind] is Anchor.DEATH:
         return case.date_of_death
     return case.created_at or utc_now()  # the first notification opened the case
-
-
-def _as_uk_date(moment: datetime | date) -> date:
-    return moment.astimezone(UK).date() if isinstance(moment, datetime) else moment
 
 
 def _open(case: Case, kind: DeadlineKind, starts_on: date, due_on: date, today: date) -> Deadline:

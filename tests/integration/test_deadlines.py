@@ -264,5 +264,5 @@ def test_the_demo_has_a_due_request_for_the_gp_and_overdue_items_for_the_coordin
     assert f"{demo_case.late_reference} Reporting Form from Demo Surgery" in tasks
     dashboard = page_text(make_browser("coordinator@demo.test").get("/dashboard"))
     assert "JAR information-sharing meeting 1" in dashboard
-    assert "Demo Surgery 1" in dashboard
+    assert "Demo Surgery 2 1" in dashboard  # 2 outstanding, 1 overdue
     assert f"{demo_case.late_reference} Information gathering 21" in dashboard

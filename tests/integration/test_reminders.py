@@ -247,7 +247,7 @@ def test_the_coordinators_dashboard_shows_overdue_items(app, clock, make_browser
     assert 'id="overdue-by-kind"' in dashboard
     assert "JAR information-sharing meeting 1" in text
     assert "National database told of the death 1" in text
-    assert "Demo Surgery 1" in text  # overdue by agency
+    assert "Demo Surgery 1 1" in text  # outstanding requests by agency: 1, of which overdue 1
     assert f"{case.reference} Information gathering 32" in text  # days in the current stage
 
 
