@@ -13,6 +13,7 @@ from config import config_for
 
 PROJECT_ROOT_TEMPLATES = "../templates"
 PROJECT_ROOT_STATIC = "../static"
+PROJECT_ROOT_REPORTS = "../reports"
 
 
 def create_app(config: str | dict | None = None) -> Flask:
@@ -60,6 +61,8 @@ def _register_templates(app: Flask) -> None:
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
                     "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                    # PDF report definitions: "reports/<name>.html"
+                    "reports": FileSystemLoader(os.path.join(app.root_path, PROJECT_ROOT_REPORTS)),
                 }
             ),
         ]
@@ -98,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
     from ecdop.home import home_blueprint
+    from ecdop.meetings.views import meetings_blueprint
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
     from ecdop.review_meetings.views import review_meetings_blueprint
@@ -111,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
         reporting_forms_blueprint,
         review_meetings_blueprint,
         deadlines_blueprint,
+        meetings_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -111,6 +111,11 @@ def seed_demo_command() -> None:
         click.echo(f"  {email:<24} {role.label}")
     if demo_case:
         _explain_demo_case(demo_case)
+        if demo_case.ready_references:
+            click.echo(
+                f"Demo cases {' and '.join(demo_case.ready_references)} are ready for "
+                "panel: schedule a panel meeting and put them on its agenda."
+            )
 
 
 def _explain_demo_case(demo_case) -> None:
@@ -201,6 +206,56 @@ def refresh_deadlines_command() -> None:
     click.echo(f"Deadlines refreshed for {count} cases")
 
 
+@click.command("export-national")
+@click.option(
+    "--from",
+    "starts_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="First day of the period (reviews signed off from this day)",
+)
+@click.option(
+    "--to",
+    "ends_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="Last day of the period, included",
+)
+@click.option(
+    "--output",
+    "path",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="The file to write; readable by its owner only",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "csv"]),
+    default=None,
+    help="Default: from the output file's extension, else json",
+)
+@click.option("--area", "area_codes", multiple=True, help="Only this review area (repeatable)")
+def export_national_command(starts_on, ends_on, path, output_format, area_codes) -> None:
+    """Export the national return for reviews signed off in a period, e.g.
+    export-national --from 2026-04-01 --to 2027-03-31 --output return.json"""
+    from ecdop.meetings.national_return import Period, export_national_return
+
+    output_format = output_format or ("csv" if path.lower().endswith(".csv") else "json")
+    period = Period(starts_on.date(), ends_on.date())
+    try:
+        count = export_national_return(
+            period, path, output_format=output_format, area_codes=list(area_codes) or None
+        )
+    except ValueError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(
+        f"National return: {count} closed case{'s' if count != 1 else ''} written as "
+        f"{output_format}."
+    )
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -234,6 +289,7 @@ def register_commands(app: Flask) -> None:
         scheduler_command,
         run_job_command,
         refresh_deadlines_command,
+        export_national_command,
         serve_command,
     ):
         app.cli.add_command(command)

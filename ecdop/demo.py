@@ -11,7 +11,8 @@ from sqlalchemy import delete, select
 from ecdop.auth import queries, services
 from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
-from ecdop.cases.services import TriageDecision, triage_case
+from ecdop.cases.services import TriageDecision, apply_transition, triage_case
+from ecdop.cases.states import Stage
 from ecdop.deadlines.calendar import add_working_days
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
@@ -20,7 +21,11 @@ from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Se
 from ecdop.notifications.rules import uk_today
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.models import ReportingRequest
-from ecdop.reporting_forms.services import request_reports
+from ecdop.reporting_forms.services import request_reports, save_report
+from ecdop.review_meetings.services import (
+    save_child_death_review_meeting,
+    save_joint_agency_response,
+)
 
 DEMO_AREA = ("DEMO", "Demo review area")
 
@@ -95,6 +100,7 @@ class DemoCase:
     reference: str
     gp_due_on: date
     late_reference: str
+    ready_references: tuple[str, ...] = ()
 
 
 # The GP's report is due 5 working days after seeding, so its reminders come within days.
@@ -117,7 +123,70 @@ def seed_demo_case() -> DemoCase | None:
     late = _triaged_case(area, _demo_notification(today - LATE_CASE_AGE, date_of_birth_offset=400))
     _request(late, "Demo Surgery", add_working_days(today, 10))  # about 5 working days late
     _backdate(late, LATE_CASE_AGE)
-    return DemoCase(case.reference, gp_due_on, late.reference)
+    ready = [_ready_for_panel_case(area, today, offset) for offset in READY_CASE_BIRTH_OFFSETS]
+    return DemoCase(case.reference, gp_due_on, late.reference, tuple(c.reference for c in ready))
+
+
+# Two cases whose information is all in, for trying the panel: notified about four months ago.
+READY_CASE_AGE = timedelta(days=120)
+READY_CASE_BIRTH_OFFSETS = (800, 1600)
+DEMO_REPORTERS = {"Demo Surgery": "gp@demo.test", "Demo Primary School": "school@demo.test"}
+
+
+def _ready_for_panel_case(area, today: date, date_of_birth_offset: int) -> Case:
+    """A case with both agencies' reports in, and the JAR and CDRM recorded. The reports name
+    the child and the home on purpose: the panel pack must not."""
+    notified_on = today - READY_CASE_AGE
+    case = _triaged_case(area, _demo_notification(notified_on, date_of_birth_offset))
+    for agency in DEMO_REPORTERS:
+        _request(case, agency, add_working_days(today, 20))
+    for request in db.session.scalars(
+        select(ReportingRequest).where(ReportingRequest.case_id == case.id)
+    ):
+        reporter = queries.user_by_email(DEMO_REPORTERS[request.organisation.name])
+        save_report(request, answers=_demo_answers(case, notified_on), not_known=[],
+                    expected_version=request.version_id, actor=reporter,
+                    submit=True)  # fmt: skip
+    _record_meetings(case, notified_on)
+    for stage in (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL):
+        apply_transition(case, stage, actor=_coordinator())
+    _backdate(case, READY_CASE_AGE - timedelta(days=1))
+    return case
+
+
+def _demo_answers(case: Case, notified_on: date) -> dict[str, str]:
+    name = f"{case.given_names} {case.family_name}"
+    return {
+        "involvement_summary": f"{name} was known to us from birth; the family lives at "
+        f"1 Demo Street ({case.postcode}).",
+        "first_contact_on": case.date_of_birth.isoformat(),
+        "last_contact_on": (notified_on - timedelta(days=30)).isoformat(),
+        "family_involvement": "yes",
+        "family_involvement_detail": "Mother attended appointments with the child.",
+        "child_history": f"Asthma, diagnosed at 3. Born {case.date_of_birth:%d/%m/%Y}.",
+        "legal_status": "none",
+        "had_concerns": "no",
+        "factors_intrinsic": "Asthma, well controlled until the autumn.",
+        "factors_social": "Parental smoking in the home.",
+        "factors_physical": "Damp in the child's bedroom.",
+        "factors_service": "Asthma review overdue by six months.",
+        "learning": "Follow up missed asthma reviews.",
+    }
+
+
+def _record_meetings(case: Case, notified_on: date) -> None:
+    attendees = [{"role": "Consultant paediatrician", "organisation": "Demo Hospitals NHS Trust"}]
+    save_joint_agency_response(case, {
+        "started_on": notified_on, "joint_home_visit": True, "home_visit_on": notified_on,
+        "information_sharing_meeting_on": notified_on + timedelta(days=5),
+        "attendees": attendees, "summary": "Joint home visit: damp bedroom, inhalers in date.",
+        "decisions": "Await the post-mortem.",
+    }, expected_version=None, actor=_coordinator())  # fmt: skip
+    save_child_death_review_meeting(case, {
+        "held_on": notified_on + timedelta(days=80), "attendees": attendees,
+        "summary": "Death from acute asthma. Asthma reviews had lapsed.",
+        "decisions": "Ready for panel.",
+    }, expected_version=None, actor=_coordinator())  # fmt: skip
 
 
 def _triaged_case(area, details: NotificationDetails) -> Case:

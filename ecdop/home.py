@@ -14,6 +14,7 @@ HOME_PAGES = [
     (Permission.VIEW_AREA_CASES, "cases.dashboard"),
     (Permission.NOTIFY_DEATH, "notifications.index"),
     (Permission.RESPOND_TO_REQUESTS, "reporting_forms.index"),
+    (Permission.VIEW_PANEL_PACKS, "meetings.index"),
     (Permission.MANAGE_USERS, "admin.users"),
 ]
 

@@ -12,12 +12,20 @@ from ecdop.auth.models import (
 )
 from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule, OutboxMessage, OutboxStatus
+from ecdop.meetings.models import (
+    AgendaItem,
+    PanelAction,
+    PanelAnalysis,
+    PanelMeeting,
+    ReportExtract,
+)
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 __all__ = [
     "Area",
+    "AgendaItem",
     "AuditAction",
     "AuditEvent",
     "Case",
@@ -33,6 +41,10 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PanelAction",
+    "PanelAnalysis",
+    "PanelMeeting",
+    "ReportExtract",
     "ReportingRequest",
     "RequestStatus",
     "Role",

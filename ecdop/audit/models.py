@@ -56,6 +56,21 @@ class AuditAction(enum.StrEnum):
     AREA_LEAD_CHANGED = "area_lead_changed"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
+    PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"
+    CASE_ADDED_TO_AGENDA = "case_added_to_agenda"
+    AGENDA_REORDERED = "agenda_reordered"
+    CASE_DEFERRED = "case_deferred"
+    CASE_TAKEN_OFF_AGENDA = "case_taken_off_agenda"
+    PANEL_SUMMARY_WRITTEN = "panel_summary_written"
+    REPORT_EXTRACT_CONFIRMED = "report_extract_confirmed"
+    PANEL_PACK_DOWNLOADED = "panel_pack_downloaded"
+    PANEL_ANALYSIS_RECORDED = "panel_analysis_recorded"
+    PANEL_ANALYSIS_AMENDED = "panel_analysis_amended"
+    PANEL_ANALYSIS_SUPERSEDED = "panel_analysis_superseded"
+    REVIEW_SIGNED_OFF = "review_signed_off"
+    PANEL_ACTION_UPDATED = "panel_action_updated"
+    PANEL_ACTIONS_LISTED = "panel_actions_listed"
+    NATIONAL_RETURN_EXPORTED = "national_return_exported"
 
     @property
     def label(self) -> str:

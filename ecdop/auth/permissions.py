@@ -42,11 +42,15 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_DEADLINE_RULES = "manage_deadline_rules"  # and each area's lead
     VIEW_OUTBOX = "view_outbox"
+    VIEW_PANEL_PACKS = "view_panel_packs"  # of meetings the user sits on, or in their areas
+    UPDATE_PANEL_ACTIONS = "update_panel_actions"  # of their organisation, or their areas
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NOTIFIER: frozenset({Permission.NOTIFY_DEATH, Permission.VIEW_OWN_NOTIFICATIONS}),
-    Role.AGENCY_REPORTER: frozenset({Permission.RESPOND_TO_REQUESTS, Permission.VIEW_MY_TASKS}),
+    Role.AGENCY_REPORTER: frozenset(
+        {Permission.RESPOND_TO_REQUESTS, Permission.VIEW_MY_TASKS, Permission.UPDATE_PANEL_ACTIONS}
+    ),
     Role.COORDINATOR: frozenset(
         {
             Permission.VIEW_AREA_CASES,
@@ -57,15 +61,23 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_REVIEW_MEETINGS,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
+            Permission.VIEW_PANEL_PACKS,
+            Permission.RECORD_PANEL_ANALYSIS,
+            Permission.UPDATE_PANEL_ACTIONS,
             Permission.TELL_NATIONAL_DATABASE,
             Permission.CHANGE_DUE_DATES,
             Permission.VIEW_MY_TASKS,
         }
     ),
     # Panel members and chairs may lead an area, and so hear of its escalations.
-    Role.PANEL_MEMBER: frozenset({Permission.VIEW_MY_TASKS}),
+    Role.PANEL_MEMBER: frozenset({Permission.VIEW_PANEL_PACKS, Permission.VIEW_MY_TASKS}),
     Role.PANEL_CHAIR: frozenset(
-        {Permission.RECORD_PANEL_ANALYSIS, Permission.SIGN_OFF_REVIEWS, Permission.VIEW_MY_TASKS}
+        {
+            Permission.VIEW_PANEL_PACKS,
+            Permission.RECORD_PANEL_ANALYSIS,
+            Permission.SIGN_OFF_REVIEWS,
+            Permission.VIEW_MY_TASKS,
+        }
     ),
     Role.BOARD_MEMBER: frozenset(),
     Role.ADMIN: frozenset(

@@ -13,6 +13,7 @@ from ecdop.auth.models import User
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import CaseFacts, Stage
 from ecdop.extensions import db
+from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
 from ecdop.reporting_forms.definitions import definition_for
@@ -177,6 +178,7 @@ def case_facts(case: Case, requests: list[ReportingRequest] | None = None) -> Ca
     case's requests, where the caller has just read them)."""
     requests = case_requests(case) if requests is None else requests
     duplicate = case.possible_duplicate_of
+    analysis = current_analysis(case)
     return CaseFacts(
         triaged=case.triaged_at is not None,
         unexpected=case.expectation is Expectation.UNEXPECTED,
@@ -185,6 +187,9 @@ def case_facts(case: Case, requests: list[ReportingRequest] | None = None) -> Ca
         cdrm_recorded=_exists(ChildDeathReviewMeeting, case),
         reports_requested=len(requests),
         outstanding_reports=outstanding_report_lines(requests),
+        on_panel_agenda=current_agenda_item(case) is not None,
+        analysis_recorded=analysis is not None,
+        signed_off=analysis is not None and analysis.signed_off_at is not None,
     )
 
 

@@ -23,6 +23,7 @@ from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
+from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.rules import uk_today
@@ -198,12 +199,13 @@ def move_case(
 ) -> StageChange:
     """The coordinator's move of a case, from a page showing ``expected_version`` of it."""
     check_version(case, expected_version, "target")
-    return _move(case, target, actor=actor, reason=reason)
+    return apply_transition(case, target, actor=actor, reason=reason)
 
 
-def _move(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageChange:
+def apply_transition(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageChange:
     """Move the case to ``target`` if the stage machine allows it now; the only place that
-    changes ``case.stage``."""
+    changes ``case.stage``. Other features' services (triage, the panel agenda, the analysis,
+    sign-off) move cases through it too."""
     try:
         transition = transition_between(case.stage, target)
     except TransitionNotAllowed as not_allowed:
@@ -216,6 +218,8 @@ def _move(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageC
         raise ChangeRefused(
             f"This case cannot move to {target.label} yet. {_sentences(problems)}", "target"
         )
+    if transition.source is Stage.CLOSED:
+        _supersede_review(case)
     change = StageChange(
         case_id=case.id,
         from_stage=case.stage,
@@ -230,6 +234,21 @@ def _move(case: Case, target: Stage, *, actor: User, reason: str = "") -> StageC
     record_event(AuditAction.STAGE_CHANGED, case_id=case.id, subject=change, details=details)
     refresh_deadlines(case)
     return change
+
+
+def _supersede_review(case: Case) -> None:
+    """On reopening a closed case its signed-off analysis becomes history (its actions are
+    still followed up) and the next panel review records a new one."""
+    analysis = current_analysis(case)
+    if analysis is None:
+        return
+    analysis.superseded_at = utc_now()
+    item = current_agenda_item(case)
+    if item is not None:  # the reviewed case leaves the old meeting's agenda for good
+        item.left_agenda_at = analysis.superseded_at
+        item.left_agenda_reason = "Case reopened after review"
+    db.session.flush()
+    record_event(AuditAction.PANEL_ANALYSIS_SUPERSEDED, case_id=case.id, subject=analysis)
 
 
 def _sentences(problems: list[str]) -> str:
@@ -255,7 +274,7 @@ def triage_case(
     if not decision.in_scope:
         if not decision.out_of_scope_reason.strip():
             raise ChangeRefused("Say why the death is out of scope", "out_of_scope_reason")
-        _move(case, Stage.WITHDRAWN, actor=actor, reason=decision.out_of_scope_reason)
+        apply_transition(case, Stage.WITHDRAWN, actor=actor, reason=decision.out_of_scope_reason)
         return f"{case.reference} withdrawn as out of scope."
     if decision.residence_area.id != case.area_id:
         transfer_case(case, decision.residence_area)
@@ -265,7 +284,7 @@ def triage_case(
     case.triaged_by_id = actor.id
     details = {"expectation": decision.expectation.value}
     record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
-    _move(case, Stage.INFORMATION_GATHERING, actor=actor)
+    apply_transition(case, Stage.INFORMATION_GATHERING, actor=actor)
     return f"{case.reference} triaged: information gathering has started."
 
 

@@ -2,8 +2,8 @@
 
 Each move names the permission it needs and its guards. A guard looks at ``CaseFacts`` (what is
 recorded about the case) and returns what is still missing, in words a coordinator can act on.
-``case.stage`` is assigned only by ``cases.services._move`` (behind ``move_case`` and
-``triage_case``), which consults this table.
+``case.stage`` is assigned only by ``cases.services.apply_transition`` (behind ``move_case``,
+triage, the panel agenda, the analysis and sign-off), which consults this table.
 """
 
 from __future__ import annotations

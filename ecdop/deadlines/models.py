@@ -27,7 +27,10 @@ from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.deadlines.rules import DeadlineKind, Rule, RuleUnit
 from ecdop.enums import LabelledEnum
+from ecdop.meetings.models import PanelAction
 from ecdop.reporting_forms.models import ReportingRequest
+
+CASE_LEVEL = text("reporting_request_id IS NULL AND panel_action_id IS NULL")
 
 
 class DeadlineState(LabelledEnum):
@@ -43,14 +46,15 @@ class Deadline(Base, TimestampMixin):
     __table_args__ = (
         # The sweep reads only open deadlines whose next reminder has come round.
         Index("ix_deadlines_state_next_reminder_on", "state", "next_reminder_on"),
-        # One of each case-level deadline per case; agency requests have one each.
+        # One of each case-level deadline per case; agency requests and panel actions have
+        # one each.
         Index(
             "uq_deadlines_case_id_kind_case_level",
             "case_id",
             "kind",
             unique=True,
-            sqlite_where=text("reporting_request_id IS NULL"),
-            postgresql_where=text("reporting_request_id IS NULL"),
+            sqlite_where=CASE_LEVEL,
+            postgresql_where=CASE_LEVEL,
         ),
     )
 
@@ -60,6 +64,7 @@ class Deadline(Base, TimestampMixin):
     reporting_request_id: Mapped[int | None] = mapped_column(
         ForeignKey("reporting_requests.id"), unique=True
     )
+    panel_action_id: Mapped[int | None] = mapped_column(ForeignKey("panel_actions.id"), unique=True)
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     # A coordinator changed the due date (with a reason): rules no longer recompute it.
@@ -75,8 +80,14 @@ class Deadline(Base, TimestampMixin):
 
     case: Mapped[Case] = relationship()
     reporting_request: Mapped[ReportingRequest | None] = relationship()
+    panel_action: Mapped[PanelAction | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def is_case_level(self) -> bool:
+        """The coordinator's own, rather than an agency's request or action."""
+        return self.reporting_request_id is None and self.panel_action_id is None
 
     def __repr__(self) -> str:
         return f"<Deadline {self.id} {self.kind.value}>"

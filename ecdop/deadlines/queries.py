@@ -26,6 +26,7 @@ from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
+from ecdop.meetings.models import PanelAction
 from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
@@ -63,7 +64,7 @@ def deadlines_of(case: Case) -> list[Deadline]:
     statement = (
         select(Deadline)
         .where(Deadline.case_id == case.id)
-        .options(joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation))
+        .options(*_agency_items())
         .order_by(Deadline.due_on, Deadline.id)
     )
     return list(db.session.scalars(statement))
@@ -92,12 +93,32 @@ def deadline_for_coordinator_or_404(user: User, deadline_id: int) -> Deadline:
     return deadline
 
 
+def _agency_items():
+    """Load what an agency's deadline is for: its request or panel action, and the agency."""
+    return (
+        joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
+        joinedload(Deadline.panel_action).joinedload(PanelAction.organisation),
+    )
+
+
 def describe_deadline(deadline: Deadline) -> str:
     """What is due, in words: the kind, or for a request the form and the agency."""
     request = deadline.reporting_request
-    if request is None:
-        return deadline.kind.label
-    return f"{definition_for(request.form_type).title} from {request.organisation.name}"
+    if request is not None:
+        return f"{definition_for(request.form_type).title} from {request.organisation.name}"
+    if deadline.panel_action is not None:
+        return f"Panel action for {deadline.panel_action.organisation.name}"
+    return deadline.kind.label
+
+
+def deadline_action_path(deadline: Deadline, user: User) -> str:
+    """Where the user acts on the deadline: the agency's form or action, else the case."""
+    request, action = deadline.reporting_request, deadline.panel_action
+    if request is not None and request.organisation_id == user.organisation_id:
+        return app_path("reporting_forms.respond", request_id=request.id)
+    if action is not None:
+        return app_path("meetings.action", action_id=action.id)
+    return app_path("cases.show", case_id=deadline.case_id)
 
 
 def due_status(due_on: date, today: date | None = None) -> str:
@@ -133,10 +154,11 @@ def tasks_for(user: User) -> list[Task]:
     own deadlines and escalated agency requests, and escalated items in an area they lead."""
     today = uk_today()
     cutoff = escalation_cutoff(today)
-    case_level = Deadline.reporting_request_id.is_(None)
+    case_level = and_(Deadline.reporting_request_id.is_(None), Deadline.panel_action_id.is_(None))
     conditions = []
     if user.role is Role.AGENCY_REPORTER:
         conditions.append(ReportingRequest.organisation_id == user.organisation_id)
+        conditions.append(PanelAction.organisation_id == user.organisation_id)
     if user.role is Role.COORDINATOR:
         in_areas = Case.area_id.in_(user.area_ids)
         conditions.append(and_(in_areas, or_(case_level, Deadline.due_on <= cutoff)))
@@ -148,12 +170,14 @@ def tasks_for(user: User) -> list[Task]:
         select(Deadline)
         .join(Case, Deadline.case_id == Case.id)
         .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .outerjoin(PanelAction, Deadline.panel_action_id == PanelAction.id)
         .where(
             Deadline.state == DeadlineState.OPEN, Case.merged_into_id.is_(None), or_(*conditions)
         )
         .options(
             contains_eager(Deadline.case),
             contains_eager(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
+            contains_eager(Deadline.panel_action).joinedload(PanelAction.organisation),
         )
         .order_by(Deadline.due_on, Deadline.id)
     )
@@ -165,11 +189,6 @@ def _areas_led_by(user: User) -> list[int]:
 
 
 def _task(deadline: Deadline, user: User, today: date, cutoff: date) -> Task:
-    request = deadline.reporting_request
-    if request is not None and request.organisation_id == user.organisation_id:
-        action_path = app_path("reporting_forms.respond", request_id=request.id)
-    else:
-        action_path = app_path("cases.show", case_id=deadline.case_id)
     return Task(
         deadline=deadline,
         what=describe_deadline(deadline),
@@ -178,7 +197,7 @@ def _task(deadline: Deadline, user: User, today: date, cutoff: date) -> Task:
         status=due_status(deadline.due_on, today),
         overdue=deadline.due_on < today,
         escalated=deadline.due_on <= cutoff,
-        action_path=action_path,
+        action_path=deadline_action_path(deadline, user),
     )
 
 
@@ -207,10 +226,7 @@ def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
         select(Deadline)
         .join(Case, Deadline.case_id == Case.id)
         .where(*_overdue_in(user))
-        .options(
-            contains_eager(Deadline.case),
-            joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
-        )
+        .options(contains_eager(Deadline.case), *_agency_items())
         .order_by(Deadline.due_on, Deadline.id)
         .limit(limit)
     )

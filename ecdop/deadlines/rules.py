@@ -17,6 +17,12 @@ class DeadlineKind(LabelledEnum):
     CDRM = "cdrm", "Child Death Review Meeting"
     PANEL_REVIEW = "panel_review", "Panel review"
     CLOSURE = "closure", "Review closed"
+    PANEL_ACTION = "panel_action", "Panel action"
+
+    @property
+    def set_per_item(self) -> bool:
+        """Each item carries its own due date; the area's rule only proposes it."""
+        return self in (DeadlineKind.REPORTING_REQUEST, DeadlineKind.PANEL_ACTION)
 
 
 class RuleUnit(LabelledEnum):
@@ -30,6 +36,7 @@ class Anchor(LabelledEnum):
     NOTIFICATION = "notification", "after notification"
     REQUEST = "request", "after the request"
     DEATH = "death", "after the death"
+    PANEL_MEETING = "panel_meeting", "after the panel meeting"
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ ANCHORS: dict[DeadlineKind, Anchor] = {
     DeadlineKind.CDRM: Anchor.DEATH,
     DeadlineKind.PANEL_REVIEW: Anchor.DEATH,
     DeadlineKind.CLOSURE: Anchor.DEATH,
+    DeadlineKind.PANEL_ACTION: Anchor.PANEL_MEETING,
 }
 
 # The statutory guidance's timescales, used wherever an area has not set its own.
@@ -73,4 +81,5 @@ DEFAULT_RULES: dict[DeadlineKind, Rule] = {
     DeadlineKind.CDRM: Rule(90, RuleUnit.DAYS),
     DeadlineKind.PANEL_REVIEW: Rule(6, RuleUnit.MONTHS),
     DeadlineKind.CLOSURE: Rule(12, RuleUnit.MONTHS),
+    DeadlineKind.PANEL_ACTION: Rule(3, RuleUnit.MONTHS),
 }

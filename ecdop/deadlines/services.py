@@ -28,6 +28,9 @@ from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
+from ecdop.meetings.choices import ActionStatus
+from ecdop.meetings.models import PanelAction
+from ecdop.meetings.queries import actions_of_case
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
@@ -70,7 +73,7 @@ def refresh_deadlines(case: Case) -> None:
     facts = case_facts(case, requests)
     rules = rules_for_area(case.area_id)
     existing = deadlines_of(case)
-    own = {deadline.kind: deadline for deadline in existing if not deadline.reporting_request_id}
+    own = {deadline.kind: deadline for deadline in existing if deadline.is_case_level}
     for obligation in CASE_OBLIGATIONS:
         deadline = own.get(obligation.kind)
         if not (live and obligation.applies(case, facts)):
@@ -86,6 +89,9 @@ def refresh_deadlines(case: Case) -> None:
     by_request = {deadline.reporting_request_id: deadline for deadline in existing}
     for request in requests:
         _refresh_request_deadline(case, request, by_request.get(request.id), live, today)
+    by_action = {deadline.panel_action_id: deadline for deadline in existing}
+    for action in actions_of_case(case):
+        _refresh_action_deadline(case, action, by_action.get(action.id), today)
     db.session.flush()
 
 
@@ -102,6 +108,22 @@ def _refresh_request_deadline(
         _let_go(deadline)
     else:
         _settle(deadline, request.status is RequestStatus.SUBMITTED, today)
+
+
+def _refresh_action_deadline(
+    case: Case, action: PanelAction, deadline: Deadline | None, today: date
+) -> None:
+    """A panel action is followed up until done or not accepted, whatever the case's stage."""
+    if deadline is None:
+        starts = action.analysis.meeting.held_on
+        deadline = _open(case, DeadlineKind.PANEL_ACTION, starts, action.due_on, today)
+        deadline.panel_action = action
+    elif deadline.due_on != action.due_on:
+        _reschedule(deadline, action.due_on, today)
+    if action.status is ActionStatus.NOT_ACCEPTED:
+        _let_go(deadline)
+    else:
+        _settle(deadline, action.status is ActionStatus.DONE, today)
 
 
 def _obligation_start(case: Case, kind: DeadlineKind) -> datetime | date:
@@ -207,8 +229,8 @@ def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> i
     """Set the area's timescale for one kind of deadline, and move the open deadlines that
     follow the rule (not those set by hand). Returns how many moved.
 
-    Agency requests keep the date their agency was given; the rule sets the date offered for
-    new requests.
+    Agency requests and panel actions keep the date their agency was given; the rule sets the
+    date offered for new ones.
     """
     if not 1 <= rule.amount <= 999:
         raise ChangeRefused("Enter a number from 1 to 999", "amount")
@@ -228,7 +250,7 @@ def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> i
 
 
 def _apply_rule(area: Area, kind: DeadlineKind, rule: Rule) -> int:
-    if kind is DeadlineKind.REPORTING_REQUEST:
+    if kind.set_per_item:
         return 0
     today = uk_today()
     moved = 0

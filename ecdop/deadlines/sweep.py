@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.queries import active_coordinators_of
@@ -24,6 +24,7 @@ from ecdop.deadlines.queries import due_status, overdue_deadlines, tasks_for
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_between
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
+from ecdop.meetings.models import PanelAction
 from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
@@ -77,15 +78,18 @@ class DueDeadline:
     reference: str
     area_id: int
     request_id: int | None
-    organisation_id: int | None
+    action_id: int | None
+    organisation_id: int | None  # the agency that answers for it, if not the coordinators
     form_type: str | None
     agency: str | None
 
     @property
     def what(self) -> str:
-        if self.form_type is None:
-            return self.kind.label
-        return f"{definition_for(self.form_type).title} from {self.agency}"
+        if self.form_type is not None:
+            return f"{definition_for(self.form_type).title} from {self.agency}"
+        if self.action_id is not None:
+            return f"Panel action for {self.agency}"
+        return self.kind.label
 
 
 def sweep_deadlines(today: date | None = None) -> int:
@@ -107,16 +111,18 @@ def sweep_deadlines(today: date | None = None) -> int:
 
 
 def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
+    agency_id = func.coalesce(ReportingRequest.organisation_id, PanelAction.organisation_id)
     statement = (
         select(
             Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
             Deadline.reminded_through, Case.reference, Case.area_id,
-            ReportingRequest.id, ReportingRequest.organisation_id, ReportingRequest.form_type,
+            ReportingRequest.id, PanelAction.id, agency_id, ReportingRequest.form_type,
             Organisation.name,
         )
         .join(Case, Deadline.case_id == Case.id)
         .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
-        .outerjoin(Organisation, ReportingRequest.organisation_id == Organisation.id)
+        .outerjoin(PanelAction, Deadline.panel_action_id == PanelAction.id)
+        .outerjoin(Organisation, agency_id == Organisation.id)
         .where(
             Deadline.state == DeadlineState.OPEN,
             Deadline.next_reminder_on <= today,
@@ -159,11 +165,11 @@ def _subject_kind(step: ReminderStep) -> str:
 
 def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: date) -> dict:
     kind = _subject_kind(step)
-    for_agency = deadline.request_id is not None and person.organisation_id == (
-        deadline.organisation_id
-    )
-    if for_agency:
+    for_agency = person.organisation_id == deadline.organisation_id
+    if deadline.request_id is not None and for_agency:
         action_path = app_path("reporting_forms.respond", request_id=deadline.request_id)
+    elif deadline.action_id is not None:
+        action_path = app_path("meetings.action", action_id=deadline.action_id)
     else:
         action_path = app_path("cases.show", case_id=deadline.case_id)
     return message_row(

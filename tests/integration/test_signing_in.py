@@ -21,7 +21,9 @@ def test_signing_in_takes_each_role_to_its_work(make_browser):
     assert make_browser("coordinator@demo.test").get("/").headers["Location"] == "/dashboard"
     assert make_browser("police@demo.test").get("/").headers["Location"] == "/notifications/"
     assert make_browser("admin@demo.test").get("/").headers["Location"] == "/admin/users"
-    assert "nothing for your role" in page_text(make_browser("panel@demo.test").get("/"))
+    assert make_browser("panel@demo.test").get("/").headers["Location"] == "/meetings"
+    assert make_browser("chair@demo.test").get("/").headers["Location"] == "/meetings"
+    assert "nothing for your role" in page_text(make_browser("board@demo.test").get("/"))
 
 
 def test_a_successful_sign_in_is_audited(browser):

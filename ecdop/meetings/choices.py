@@ -1,0 +1,117 @@
+"""The coded answers of the panel's Analysis Form, and of meetings and actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ecdop.enums import LabelledEnum
+
+
+class PanelType(LabelledEnum):
+    GENERAL = "general", "General panel"
+    NEONATAL = "neonatal", "Neonatal panel"
+
+
+class CategoryOfDeath(LabelledEnum):
+    """The ten categories of the national Analysis Form; each death has exactly one."""
+
+    DELIBERATELY_INFLICTED = (
+        "deliberately_inflicted",
+        "Deliberately inflicted injury, abuse or neglect",
+    )
+    SUICIDE = "suicide", "Suicide or deliberate self-inflicted harm"
+    TRAUMA = "trauma", "Trauma and other external factors"
+    MALIGNANCY = "malignancy", "Malignancy"
+    ACUTE = "acute", "Acute medical or surgical condition"
+    CHRONIC = "chronic", "Chronic medical condition"
+    CONGENITAL = "congenital", "Chromosomal, genetic and congenital anomalies"
+    PERINATAL = "perinatal", "Perinatal or neonatal event"
+    INFECTION = "infection", "Infection"
+    SUDDEN_UNEXPLAINED = "sudden_unexplained", "Sudden unexpected, unexplained death"
+
+
+class ModifiableFactors(LabelledEnum):
+    IDENTIFIED = "identified", "Modifiable factors identified"
+    NOT_IDENTIFIED = "not_identified", "No modifiable factors identified"
+    INSUFFICIENT_INFORMATION = "insufficient_information", "Insufficient information"
+
+
+DOMAIN_SCORES = (
+    (0, "0: information not available"),
+    (1, "1: no factors identified, or factors unlikely to have contributed"),
+    (2, "2: factors identified that may have contributed to the death"),
+)
+
+
+@dataclass(frozen=True)
+class Domain:
+    key: str
+    title: str
+    # Factors panels often name, offered as tick boxes; anything else goes in free text.
+    common_factors: tuple[tuple[str, str], ...]
+
+    def factor_label(self, key: str) -> str:
+        return dict(self.common_factors).get(key, key)
+
+
+DOMAINS: tuple[Domain, ...] = (
+    Domain("intrinsic", "Factors intrinsic to the child", (
+        ("prematurity", "Prematurity or low birth weight"),
+        ("disability", "Disability or long-term condition"),
+        ("mental_health", "Mental health needs"),
+        ("substance_use_child", "The child's own use of alcohol or drugs"),
+        ("behaviour", "Behavioural or emotional difficulties"),
+    )),
+    Domain("social", "Social environment, including family and parenting capacity", (
+        ("smoking_in_pregnancy", "Smoking in pregnancy"),
+        ("parental_smoking", "Parental smoking"),
+        ("domestic_abuse", "Domestic abuse"),
+        ("parental_mental_health", "Parental mental health"),
+        ("parental_substance_use", "Parental alcohol or drug use"),
+        ("bullying", "Bullying"),
+        ("neglect", "Neglect or poor supervision"),
+        ("financial_hardship", "Financial hardship"),
+    )),
+    Domain("physical", "Physical environment", (
+        ("unsafe_sleeping", "Unsafe sleeping arrangements"),
+        ("housing", "Housing: overcrowding, damp or unsafe conditions"),
+        ("road_safety", "Road safety"),
+        ("water_safety", "Access to open water or unsupervised swimming"),
+        ("access_to_means", "Access to means of self-harm"),
+    )),
+    Domain("service", "Service provision", (
+        ("access_to_services", "Access to services"),
+        ("communication", "Communication between agencies"),
+        ("delays", "Delay in diagnosis or treatment"),
+        ("missed_appointments", "Missed appointments not followed up"),
+        ("capacity", "Staffing or capacity"),
+        ("transition", "Transition between services"),
+    )),
+)  # fmt: skip
+
+DOMAINS_BY_KEY = {domain.key: domain for domain in DOMAINS}
+
+
+class ActionStatus(LabelledEnum):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+    @property
+    def tag_colour(self) -> str:
+        return ACTION_TAG_COLOURS[self]
+
+    @property
+    def finished(self) -> bool:
+        return self in (ActionStatus.DONE, ActionStatus.NOT_ACCEPTED)
+
+
+ACTION_TAG_COLOURS = {
+    ActionStatus.OPEN: "grey",
+    ActionStatus.IN_PROGRESS: "blue",
+    ActionStatus.DONE: "green",
+    ActionStatus.NOT_ACCEPTED: "purple",
+}
+
+UNFINISHED_ACTIONS = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

@@ -1,0 +1,161 @@
+"""Forms for panel meetings, agendas, the panel's papers, the analysis and actions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ecdop.forms import (
+    GovCheckboxesField,
+    GovDateField,
+    GovRadioField,
+    GovSelectField,
+    GovSubmitField,
+    GovTextAreaField,
+    date_required,
+    select_choices,
+)
+from ecdop.meetings.choices import (
+    DOMAIN_SCORES,
+    DOMAINS,
+    ActionStatus,
+    CategoryOfDeath,
+    ModifiableFactors,
+    PanelType,
+)
+
+SPARE_ACTION_ROWS = 3
+
+
+class MeetingForm(FlaskForm):
+    area_id = GovSelectField("Review area", validators=[InputRequired("Choose the review area")])
+    held_on = GovDateField(
+        "Date of the meeting", validators=[date_required("Enter the date of the meeting")]
+    )
+    panel_type = GovRadioField(
+        "Panel",
+        choices=select_choices(PanelType.choices()),
+        validators=[InputRequired("Choose the panel")],
+    )
+    members = GovCheckboxesField("Members", coerce=str)
+    submit = GovSubmitField("Schedule meeting")
+
+
+class AddToAgendaForm(FlaskForm):
+    case_id = GovSelectField(
+        "Case ready for panel", validators=[InputRequired("Choose a case to add")]
+    )
+    submit = GovSubmitField("Add to agenda")
+
+
+class TakeOffAgendaForm(FlaskForm):
+    to_meeting = GovRadioField(
+        "Where should the case go?",
+        validators=[InputRequired("Choose a later meeting, or take the case off the agenda")],
+    )
+    reason = GovTextAreaField(
+        "Reason",
+        validators=[InputRequired("Give the reason"), Length(max=2000)],
+    )
+    submit = GovSubmitField("Confirm")
+
+
+class PanelSummaryForm(FlaskForm):
+    panel_summary = GovTextAreaField(
+        "Panel summary",
+        validators=[InputRequired("Enter the panel summary"), Length(max=20_000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Save summary")
+
+
+class ExtractForm(FlaskForm):
+    text = GovTextAreaField(
+        "Extract for the panel pack",
+        validators=[InputRequired("Enter the extract"), Length(max=50_000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Confirm extract")
+
+
+class ActionRowForm(Form):
+    action_id = HiddenField()
+    organisation_id = GovSelectField(
+        "Owning organisation", validators=[Optional()], validate_choice=False
+    )
+    description = GovTextAreaField("Action", validators=[Optional(), Length(max=2000)])
+    due_on = GovDateField("Due date", validators=[Optional()])
+
+    def is_blank(self) -> bool:
+        return not (self.organisation_id.data or self.description.data or self.due_on.raw_data
+                    and any(self.due_on.raw_data))  # fmt: skip
+
+
+def _domain_fields() -> dict:
+    fields = {}
+    for domain in DOMAINS:
+        fields[f"{domain.key}_score"] = GovRadioField(
+            domain.title,
+            choices=select_choices((str(value), label) for value, label in DOMAIN_SCORES),
+            validators=[InputRequired(f"Score {domain.title.lower()} as 0, 1 or 2")],
+            validate_choice=False,  # the service refuses any other score, with the same words
+        )
+        fields[f"{domain.key}_factors"] = GovCheckboxesField(
+            "Factors named", choices=select_choices(domain.common_factors)
+        )
+        fields[f"{domain.key}_other"] = GovTextAreaField(
+            "Other factors", validators=[Optional(), Length(max=5000)]
+        )
+    return fields
+
+
+class AnalysisForm(FlaskForm):
+    category = GovRadioField(
+        "Category of death",
+        choices=select_choices(CategoryOfDeath.choices()),
+        validators=[InputRequired("Select the category of death")],
+    )
+    modifiable = GovRadioField(
+        "Modifiable factors",
+        choices=select_choices(ModifiableFactors.choices()),
+        validators=[InputRequired("Select whether modifiable factors were identified")],
+    )
+    learning_points = GovTextAreaField(
+        "Learning points", validators=[Optional(), Length(max=20_000)]
+    )
+    recommendations = GovTextAreaField(
+        "Recommendations", validators=[Optional(), Length(max=20_000)]
+    )
+    actions = FieldList(FormField(ActionRowForm), min_entries=SPARE_ACTION_ROWS)
+    version = HiddenField()
+    submit = GovSubmitField("Save analysis")
+
+    def offer_spare_rows(self) -> None:
+        filled = sum(1 for row in self.actions if not row.form.is_blank())
+        while len(self.actions) < filled + SPARE_ACTION_ROWS:
+            self.actions.append_entry()
+
+
+for _name, _field in _domain_fields().items():
+    setattr(AnalysisForm, _name, _field)
+
+
+class ActionStatusForm(FlaskForm):
+    status = GovRadioField(
+        "Status",
+        choices=select_choices(ActionStatus.choices()),
+        validators=[InputRequired("Choose the action's status")],
+    )
+    note = GovTextAreaField(
+        "Note",
+        description="Required when the action is done (what was done) or not accepted (why).",
+        validators=[Optional(), Length(max=5000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Update action")
+
+
+class SignOffForm(FlaskForm):
+    version = HiddenField()
+    submit = GovSubmitField("Sign off the review")

@@ -1,0 +1,304 @@
+"""The national return: what the National Child Mortality Database collects about each closed
+review, for a period, as versioned JSON or CSV.
+
+Only the fields the national return needs. The child's NHS number, date of birth and postcode
+are in it, because the national database links records by them and derives deprivation from
+the postcode; names, the address, the notifiers and the notifications' own free text are not.
+The panel's learning points and recommendations pass through the same redaction as the pack.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.db import utc_now
+from ecdop.extensions import db
+from ecdop.formatting import uk_calendar_date
+from ecdop.meetings.anonymise import identifiers_of, redact
+from ecdop.meetings.choices import DOMAINS
+from ecdop.meetings.models import PanelAnalysis
+from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.review_meetings.queries import record_for
+
+SCHEMA = "ecdop-national-return"
+SCHEMA_VERSION = "1.0"
+ENGLAND = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Period:
+    starts_on: date
+    ends_on: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period's first and last instants in England, as UTC-aware datetimes."""
+        start = datetime.combine(self.starts_on, time.min, ENGLAND)
+        end = datetime.combine(self.ends_on + timedelta(days=1), time.min, ENGLAND)
+        return start, end
+
+
+def signed_off_in(period: Period, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
+    """The current analyses of closed cases signed off within the period."""
+    start, end = period.bounds()
+    statement = (
+        select(PanelAnalysis)
+        .join(Case, PanelAnalysis.case_id == Case.id)
+        .where(
+            PanelAnalysis.superseded_at.is_(None),
+            PanelAnalysis.signed_off_at >= start,
+            PanelAnalysis.signed_off_at < end,
+            Case.stage == Stage.CLOSED,
+        )
+        .order_by(PanelAnalysis.signed_off_at, PanelAnalysis.id)
+        .options(selectinload(PanelAnalysis.case), selectinload(PanelAnalysis.actions))
+    )
+    analyses = list(db.session.scalars(statement))
+    if area_codes:
+        analyses = [a for a in analyses if a.case.area.code in area_codes]
+    return analyses
+
+
+def national_record(analysis: PanelAnalysis) -> dict:
+    case = analysis.case
+    identifiers = identifiers_of(case)
+    notified_at = min(n.submitted_at for n in case.notifications)
+    requests = _requests(case)
+    jar = record_for(JointAgencyResponse, case)
+    cdrm = record_for(ChildDeathReviewMeeting, case)
+    signed_off_on = uk_calendar_date(analysis.signed_off_at)
+    return {
+        "case_reference": case.reference,
+        "review_area": case.area.code,
+        "child": {
+            "nhs_number": case.nhs_number,
+            "date_of_birth": case.date_of_birth.isoformat(),
+            "sex": case.sex.value,
+            "ethnicity": case.ethnicity.value,
+            "postcode": case.postcode,
+        },
+        "death": {
+            "date_of_death": case.date_of_death.isoformat(),
+            "age_at_death_days": (case.date_of_death - case.date_of_birth).days,
+            "place_of_death": case.place_of_death.value,
+            "expectation": case.expectation.value,
+        },
+        "notification": {
+            "first_notified_on": uk_calendar_date(notified_at).isoformat(),
+            "notifying_organisation_kinds": sorted(
+                {n.organisation.kind.value for n in case.notifications}
+            ),
+            "national_database_told_on": _day(case.national_database_told_at),
+        },
+        "agencies": [_agency(request) for request in requests],
+        "joint_agency_response": _jar(jar),
+        "child_death_review_meeting": {"held_on": cdrm.held_on.isoformat()} if cdrm else None,
+        "analysis": _analysis(analysis, identifiers),
+        "panel": {
+            "meeting_on": analysis.meeting.held_on.isoformat(),
+            "panel_type": analysis.meeting.panel_type.value,
+            "signed_off_on": signed_off_on.isoformat(),
+        },
+        "actions": [
+            {
+                "owner_kind": action.organisation.kind.value,
+                "due_on": action.due_on.isoformat(),
+                "status": action.status.value,
+            }
+            for action in analysis.actions
+        ],  # fmt: skip
+        "timeliness": _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on),
+    }
+
+
+def _requests(case: Case) -> list[ReportingRequest]:
+    statement = (
+        select(ReportingRequest)
+        .where(ReportingRequest.case_id == case.id)
+        .order_by(ReportingRequest.id)
+        .options(selectinload(ReportingRequest.organisation))
+    )
+    return list(db.session.scalars(statement))
+
+
+def _day(moment: datetime | None) -> str | None:
+    return uk_calendar_date(moment).isoformat() if moment else None
+
+
+def _agency(request: ReportingRequest) -> dict:
+    return {
+        "organisation": request.organisation.name,
+        "kind": request.organisation.kind.value,
+        "form": request.form_type,
+        "status": request.status.value,
+        "due_on": request.due_on.isoformat(),
+        "submitted_on": _day(request.submitted_at),
+        "on_time": _on_time(request),
+    }
+
+
+def _on_time(request: ReportingRequest) -> bool | None:
+    if request.status is not RequestStatus.SUBMITTED or request.submitted_at is None:
+        return None
+    return uk_calendar_date(request.submitted_at) <= request.due_on
+
+
+def _jar(jar: JointAgencyResponse | None) -> dict | None:
+    if jar is None:
+        return None
+    return {
+        "started_on": jar.started_on.isoformat(),
+        "joint_home_visit": jar.joint_home_visit,
+        "home_visit_on": jar.home_visit_on.isoformat() if jar.home_visit_on else None,
+        "information_sharing_meeting_on": (
+            jar.information_sharing_meeting_on.isoformat()
+            if jar.information_sharing_meeting_on
+            else None
+        ),
+    }
+
+
+def _analysis(analysis: PanelAnalysis, identifiers) -> dict:
+    return {
+        "category": analysis.category.value,
+        "domains": {
+            domain.key: {
+                "score": analysis.score(domain.key),
+                "factors": analysis.factors.get(domain.key, []),
+                "other_factors": redact(analysis.other_factors.get(domain.key, ""), identifiers)[0],
+            }
+            for domain in DOMAINS
+        },
+        "modifiable_factors": analysis.modifiable.value,
+        "learning_points": redact(analysis.learning_points, identifiers)[0],
+        "recommendations": redact(analysis.recommendations, identifiers)[0],
+    }
+
+
+def _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on) -> dict:
+    told = case.national_database_told_at
+    answered = [_on_time(request) for request in requests]
+    return {
+        "days_death_to_notification": (uk_calendar_date(notified_at) - case.date_of_death).days,
+        "hours_notification_to_national_database": (
+            round((told - notified_at).total_seconds() / 3600, 1) if told else None
+        ),
+        "days_death_to_cdrm": (cdrm.held_on - case.date_of_death).days if cdrm else None,
+        "days_death_to_panel": (analysis.meeting.held_on - case.date_of_death).days,
+        "days_death_to_sign_off": (signed_off_on - case.date_of_death).days,
+        "reports_on_time": answered.count(True),
+        "reports_late": answered.count(False),
+    }
+
+
+def as_json(period: Period, records: list[dict], produced_at: datetime) -> str:
+    document = {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "period": {"from": period.starts_on.isoformat(), "to": period.ends_on.isoformat()},
+        "produced_at": produced_at.isoformat(),
+        "cases": records,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = (
+    "schema_version", "case_reference", "review_area", "nhs_number", "date_of_birth", "sex",
+    "ethnicity", "postcode", "date_of_death", "age_at_death_days", "place_of_death",
+    "expectation", "first_notified_on", "national_database_told_on", "agencies",
+    "agency_reports_on_time", "agency_reports_late", "jar_started_on", "cdrm_held_on",
+    "category", *(f"{domain.key}_score" for domain in DOMAINS),
+    *(f"{domain.key}_factors" for domain in DOMAINS), "modifiable_factors",
+    "panel_meeting_on", "panel_type", "signed_off_on", "actions", "actions_open",
+    "days_death_to_notification", "hours_notification_to_national_database",
+    "days_death_to_cdrm", "days_death_to_panel", "days_death_to_sign_off",
+)  # fmt: skip
+
+
+def csv_row(record: dict) -> dict:
+    child, death, analysis = record["child"], record["death"], record["analysis"]
+    timeliness = record["timeliness"]
+    jar, cdrm = record["joint_agency_response"], record["child_death_review_meeting"]
+    row = {
+        "schema_version": SCHEMA_VERSION,
+        "case_reference": record["case_reference"],
+        "review_area": record["review_area"],
+        **{key: child[key] for key in ("nhs_number", "date_of_birth", "sex", "ethnicity",
+                                       "postcode")},
+        **death,
+        "first_notified_on": record["notification"]["first_notified_on"],
+        "national_database_told_on": record["notification"]["national_database_told_on"],
+        "agencies": "; ".join(sorted({agency["kind"] for agency in record["agencies"]})),
+        "agency_reports_on_time": timeliness["reports_on_time"],
+        "agency_reports_late": timeliness["reports_late"],
+        "jar_started_on": jar["started_on"] if jar else None,
+        "cdrm_held_on": cdrm["held_on"] if cdrm else None,
+        "category": analysis["category"],
+        "modifiable_factors": analysis["modifiable_factors"],
+        "panel_meeting_on": record["panel"]["meeting_on"],
+        "panel_type": record["panel"]["panel_type"],
+        "signed_off_on": record["panel"]["signed_off_on"],
+        "actions": len(record["actions"]),
+        "actions_open": sum(a["status"] in ("open", "in_progress") for a in record["actions"]),
+    }  # fmt: skip
+    for key, domain in analysis["domains"].items():
+        row[f"{key}_score"] = domain["score"]
+        row[f"{key}_factors"] = "; ".join(domain["factors"])
+    row.update(
+        {key: value for key, value in timeliness.items() if key.startswith(("days", "hours"))}
+    )
+    return row
+
+
+def as_csv(records: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(csv_row(record))
+    return buffer.getvalue()
+
+
+FORMATS = ("json", "csv")
+
+
+def export_national_return(
+    period: Period, path: str, *, output_format: str, area_codes: list[str] | None = None
+) -> int:
+    """Write the period's national return to ``path`` (readable by its owner only) and audit
+    the export. Returns how many cases it holds."""
+    if period.ends_on < period.starts_on:
+        raise ValueError("--to must not be before --from")
+    records = [national_record(analysis) for analysis in signed_off_in(period, area_codes)]
+    produced_at = utc_now()
+    content = as_json(period, records, produced_at) if output_format == "json" else as_csv(records)
+    data = content.encode("utf-8")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as output:
+        output.write(data)
+    details = {
+        "from": period.starts_on.isoformat(),
+        "to": period.ends_on.isoformat(),
+        "areas": area_codes or "all",
+        "format": output_format,
+        "schema_version": SCHEMA_VERSION,
+        "cases": [record["case_reference"] for record in records],
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    record_event(AuditAction.NATIONAL_RETURN_EXPORTED, details=details)
+    db.session.flush()
+    return len(records)

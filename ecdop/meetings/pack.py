@@ -1,0 +1,113 @@
+"""The anonymised case pack for a panel meeting: what each member reads before it.
+
+Per case: the reference, age at death, sex, whether the death was expected, the kind of place
+it happened, the coordinator's panel summary, the confirmed extracts of agency reports, and the
+JAR and CDRM summaries. Nothing is taken from the notifications' own text, and every piece of
+free text passes through the redaction again on the way in, so an identifier typed after the
+coordinator's check still does not reach the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+
+from ecdop.cases.models import Case
+from ecdop.db import utc_now
+from ecdop.formatting import uk_calendar_date
+from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
+from ecdop.meetings.models import AgendaItem, PanelMeeting
+from ecdop.meetings.queries import agenda_of, reports_for_pack
+from ecdop.pdf import render_pdf
+from ecdop.reporting_forms.definitions import definition_for
+from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.review_meetings.queries import record_for
+
+
+@dataclass(frozen=True)
+class PackExtract:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class PackCase:
+    number: int
+    reference: str
+    age_at_death: str
+    sex: str
+    expectation: str
+    place_of_death: str
+    summary: str
+    extracts: tuple[PackExtract, ...]
+    reports_not_confirmed: int
+    jar_summary: str | None
+    cdrm_summary: str | None
+
+
+@dataclass(frozen=True)
+class Pack:
+    meeting: PanelMeeting
+    cases: tuple[PackCase, ...]
+    produced_on: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.meeting.panel_type.label} meeting, {self.meeting.held_on:%-d %B %Y}"
+
+
+def pack_for(meeting: PanelMeeting) -> Pack:
+    cases = tuple(_pack_case(number, item) for number, item in enumerate(agenda_of(meeting), 1))
+    return Pack(meeting, cases, f"{uk_calendar_date(utc_now()):%-d %B %Y}")
+
+
+def _pack_case(number: int, item: AgendaItem) -> PackCase:
+    case = item.case
+    identifiers = identifiers_of(case)
+    extracts, unconfirmed = _confirmed_extracts(case, identifiers)
+    return PackCase(
+        number=number,
+        reference=case.reference,
+        age_at_death=age_at_death(case.date_of_birth, case.date_of_death),
+        sex=case.sex.label,
+        expectation=case.expectation.label,
+        place_of_death=case.place_of_death.label,
+        summary=_clean(item.panel_summary, identifiers),
+        extracts=extracts,
+        reports_not_confirmed=unconfirmed,
+        jar_summary=_meeting_summary(JointAgencyResponse, case, identifiers),
+        cdrm_summary=_meeting_summary(ChildDeathReviewMeeting, case, identifiers),
+    )
+
+
+def _clean(text: str, identifiers: Identifiers) -> str:
+    return redact(text, identifiers)[0]
+
+
+def _confirmed_extracts(
+    case: Case, identifiers: Identifiers
+) -> tuple[tuple[PackExtract, ...], int]:
+    """The confirmed extracts, and how many submitted reports have none yet."""
+    extracts, unconfirmed = [], 0
+    for request, extract in reports_for_pack(case):
+        if extract is None or not extract.confirmed:
+            unconfirmed += 1
+            continue
+        # The kind of agency, not its name: a named school or surgery can point to a child.
+        title = f"{definition_for(request.form_type).title}: {request.organisation.kind.label}"
+        extracts.append(PackExtract(title, _clean(extract.text, identifiers)))
+    return tuple(extracts), unconfirmed
+
+
+def _meeting_summary(record_class, case: Case, identifiers: Identifiers) -> str | None:
+    record = record_for(record_class, case)
+    return _clean(record.summary, identifiers) if record is not None else None
+
+
+def pack_html(pack: Pack) -> str:
+    return render_template("reports/panel_pack.html", pack=pack)
+
+
+def pack_pdf(pack: Pack) -> bytes:
+    return render_pdf(pack_html(pack))

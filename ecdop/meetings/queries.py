@@ -1,0 +1,257 @@
+"""Reading panel meetings, agendas, extracts, analyses and actions, within what the reader may
+see: coordinators their areas, panel members and chairs the meetings they sit on (chairs also
+their areas' reviews), agencies their own organisation's actions."""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import selectinload
+
+from ecdop.auth.models import Role, User, user_areas
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.extensions import db
+from ecdop.meetings.choices import UNFINISHED_ACTIONS
+from ecdop.meetings.models import (
+    AgendaItem,
+    PanelAction,
+    PanelAnalysis,
+    PanelMeeting,
+    ReportExtract,
+    panel_meeting_members,
+)
+from ecdop.notifications.rules import uk_today
+from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+
+PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+
+
+def _is_member(user: User):
+    return exists().where(
+        panel_meeting_members.c.meeting_id == PanelMeeting.id,
+        panel_meeting_members.c.user_id == user.id,
+    )
+
+
+def meetings_for(user: User) -> list[PanelMeeting]:
+    """Coordinators: every meeting in their areas. Panel members and chairs: those they sit on."""
+    if user.role is Role.COORDINATOR:
+        condition = PanelMeeting.area_id.in_(user.area_ids)
+    else:
+        condition = _is_member(user)
+    statement = (
+        select(PanelMeeting)
+        .where(condition)
+        .order_by(PanelMeeting.held_on.desc(), PanelMeeting.id.desc())
+        .options(selectinload(PanelMeeting.members), selectinload(PanelMeeting.area))
+    )
+    return list(db.session.scalars(statement))
+
+
+def meeting_for_coordinator_or_404(user: User, meeting_id: int) -> PanelMeeting:
+    meeting = db.session.get(PanelMeeting, meeting_id)
+    if meeting is None or meeting.area_id not in user.area_ids:
+        abort(404)
+    return meeting
+
+
+def may_read_pack(user: User, meeting: PanelMeeting) -> bool:
+    if user.role is Role.COORDINATOR:
+        return meeting.area_id in user.area_ids
+    return any(member.id == user.id for member in meeting.members)
+
+
+def meeting_pack_or_404(user: User, meeting_id: int) -> PanelMeeting:
+    """The meeting whose pack the user may open; 404 for any other, so as not to confirm it."""
+    meeting = db.session.get(PanelMeeting, meeting_id)
+    if meeting is None or not may_read_pack(user, meeting):
+        abort(404)
+    return meeting
+
+
+def may_review(user: User, meeting: PanelMeeting) -> bool:
+    """Who records a meeting's analyses: the area's coordinators, and its chairs who sit on it."""
+    if user.role is Role.COORDINATOR:
+        return meeting.area_id in user.area_ids
+    return user.role is Role.PANEL_CHAIR and may_read_pack(user, meeting)
+
+
+def meeting_for_review_or_404(user: User, meeting_id: int) -> PanelMeeting:
+    meeting = db.session.get(PanelMeeting, meeting_id)
+    if meeting is None or not may_review(user, meeting):
+        abort(404)
+    return meeting
+
+
+def agenda_item_for_coordinator_or_404(user: User, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting.area_id not in user.area_ids:
+        abort(404)
+    return item
+
+
+def agenda_item_for_review_or_404(user: User, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or not may_review(user, item.meeting):
+        abort(404)
+    return item
+
+
+def agenda_of(meeting: PanelMeeting) -> list[AgendaItem]:
+    """The cases on the meeting's agenda now, in order."""
+    statement = (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.left_agenda_at.is_(None))
+        .order_by(AgendaItem.position, AgendaItem.id)
+        .options(selectinload(AgendaItem.case))
+    )
+    return list(db.session.scalars(statement))
+
+
+def left_agenda_of(meeting: PanelMeeting) -> list[AgendaItem]:
+    """Cases that were on the agenda and were deferred or taken off."""
+    statement = (
+        select(AgendaItem)
+        .where(AgendaItem.meeting_id == meeting.id, AgendaItem.left_agenda_at.is_not(None))
+        .order_by(AgendaItem.left_agenda_at)
+        .options(selectinload(AgendaItem.case), selectinload(AgendaItem.deferred_to))
+    )
+    return list(db.session.scalars(statement))
+
+
+def current_agenda_item(case: Case) -> AgendaItem | None:
+    statement = select(AgendaItem).where(
+        AgendaItem.case_id == case.id, AgendaItem.left_agenda_at.is_(None)
+    )
+    return db.session.scalar(statement)
+
+
+def cases_ready_for(meeting: PanelMeeting) -> list[Case]:
+    """Cases of the meeting's area that are ready for panel and on no agenda."""
+    statement = (
+        select(Case)
+        .where(
+            Case.area_id == meeting.area_id,
+            Case.stage == Stage.READY_FOR_PANEL,
+            Case.merged_into_id.is_(None),
+        )
+        .order_by(Case.date_of_death, Case.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def possible_members(area_id: int) -> list[User]:
+    statement = (
+        select(User)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(user_areas.c.area_id == area_id, User.role.in_(PANEL_ROLES), User.active)
+        .order_by(User.full_name)
+    )
+    return list(db.session.scalars(statement))
+
+
+def later_meetings(meeting: PanelMeeting) -> list[PanelMeeting]:
+    """Meetings of the same area after this one, where a case can be deferred to."""
+    statement = (
+        select(PanelMeeting)
+        .where(
+            PanelMeeting.area_id == meeting.area_id,
+            PanelMeeting.held_on > meeting.held_on,
+        )
+        .order_by(PanelMeeting.held_on, PanelMeeting.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def reports_for_pack(case: Case) -> list[tuple[ReportingRequest, ReportExtract | None]]:
+    """Each report an agency submitted for the case, with its extract if one was made."""
+    statement = (
+        select(ReportingRequest, ReportExtract)
+        .outerjoin(ReportExtract, ReportExtract.reporting_request_id == ReportingRequest.id)
+        .where(
+            ReportingRequest.case_id == case.id,
+            ReportingRequest.status == RequestStatus.SUBMITTED,
+        )
+        .order_by(ReportingRequest.submitted_at, ReportingRequest.id)
+        .options(selectinload(ReportingRequest.organisation))
+    )
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
+def submitted_request_or_404(case: Case, request_id: int) -> ReportingRequest:
+    request = db.session.get(ReportingRequest, request_id)
+    if request is None or request.case_id != case.id or request.status != RequestStatus.SUBMITTED:
+        abort(404)
+    return request
+
+
+def extract_of(request: ReportingRequest) -> ReportExtract | None:
+    return db.session.scalar(
+        select(ReportExtract).where(ReportExtract.reporting_request_id == request.id)
+    )
+
+
+def current_analysis(case: Case) -> PanelAnalysis | None:
+    statement = select(PanelAnalysis).where(
+        PanelAnalysis.case_id == case.id, PanelAnalysis.superseded_at.is_(None)
+    )
+    return db.session.scalar(statement)
+
+
+def analyses_of(case: Case) -> list[PanelAnalysis]:
+    """Every analysis of the case, the current one first."""
+    statement = (
+        select(PanelAnalysis)
+        .where(PanelAnalysis.case_id == case.id)
+        .order_by(PanelAnalysis.superseded_at.is_not(None), PanelAnalysis.recorded_at.desc())
+        .options(selectinload(PanelAnalysis.actions).selectinload(PanelAction.organisation))
+    )
+    return list(db.session.scalars(statement))
+
+
+def analysis_for_review_or_404(user: User, analysis_id: int) -> PanelAnalysis:
+    analysis = db.session.get(PanelAnalysis, analysis_id)
+    if analysis is None or not may_review(user, analysis.meeting):
+        abort(404)
+    return analysis
+
+
+def _visible_actions(user: User) -> Select:
+    statement = select(PanelAction).join(Case, PanelAction.case_id == Case.id)
+    if user.role is Role.COORDINATOR:
+        return statement.where(Case.area_id.in_(user.area_ids))
+    return statement.where(PanelAction.organisation_id == user.organisation_id)
+
+
+def actions_for(user: User, *, unfinished_only: bool = True) -> list[PanelAction]:
+    """The actions the user follows up: a coordinator's areas', an agency's own."""
+    statement = _visible_actions(user)
+    if unfinished_only:
+        statement = statement.where(PanelAction.status.in_(UNFINISHED_ACTIONS))
+    statement = statement.order_by(PanelAction.due_on, PanelAction.id).options(
+        selectinload(PanelAction.case), selectinload(PanelAction.organisation)
+    )
+    return list(db.session.scalars(statement))
+
+
+def action_for_user_or_404(user: User, action_id: int) -> PanelAction:
+    statement = _visible_actions(user).where(PanelAction.id == action_id)
+    action = db.session.scalar(statement)
+    if action is None:
+        abort(404)
+    return action
+
+
+def overdue(action: PanelAction) -> bool:
+    return action.status in UNFINISHED_ACTIONS and action.due_on < uk_today()
+
+
+def actions_of_case(case: Case) -> list[PanelAction]:
+    statement = (
+        select(PanelAction)
+        .where(PanelAction.case_id == case.id)
+        .order_by(PanelAction.id)
+        .options(selectinload(PanelAction.organisation))
+    )
+    return list(db.session.scalars(statement))

@@ -1,0 +1,391 @@
+"""Pages for panel meetings: scheduling and agendas, the panel's papers and pack, the analysis
+and sign-off, and the action tracker."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import Area, Role
+from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.queries import visible_cases
+from ecdop.extensions import db
+from ecdop.forms import submitted_version
+from ecdop.meetings import queries, services
+from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
+from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
+from ecdop.meetings.extracts import draft_extract
+from ecdop.meetings.forms import (
+    ActionStatusForm,
+    AddToAgendaForm,
+    AnalysisForm,
+    ExtractForm,
+    MeetingForm,
+    PanelSummaryForm,
+    SignOffForm,
+    TakeOffAgendaForm,
+)
+from ecdop.meetings.pack import pack_for, pack_pdf
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+
+meetings_blueprint = Blueprint("meetings", __name__)
+
+OFF_THE_AGENDA = "off"
+
+
+def _refusal_message(refused: Exception) -> str:
+    conflict = isinstance(refused, EditConflict | StaleDataError)
+    return CONFLICT_MESSAGE if conflict else str(refused)
+
+
+def _show_refusal(form, refused: Exception, default_field: str) -> None:
+    db.session.rollback()
+    field = getattr(refused, "field", None) or default_field
+    getattr(form, field).errors.append(_refusal_message(refused))
+
+
+@meetings_blueprint.route("/meetings")
+@requires(Permission.VIEW_PANEL_PACKS)
+def index():
+    return render_template("meetings/index.html", meetings=queries.meetings_for(current_user))
+
+
+@meetings_blueprint.route("/meetings/new", methods=["GET", "POST"])
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def new():
+    form = MeetingForm()
+    areas = current_user.areas
+    form.area_id.choices = [(str(area.id), area.name) for area in areas]
+    if len(areas) == 1 and not form.area_id.data:
+        form.area_id.data = str(areas[0].id)
+    area = _chosen_area(form.area_id.data)
+    members = queries.possible_members(area.id) if area else []
+    form.members.choices = [
+        (str(member.id), f"{member.full_name} ({member.role.label})") for member in members
+    ]
+    if form.validate_on_submit():
+        chosen = [member for member in members if str(member.id) in form.members.data]
+        try:
+            meeting = services.schedule_meeting(
+                area,
+                held_on=form.held_on.data,
+                panel_type=PanelType(form.panel_type.data),
+                members=chosen,
+                actor=current_user,
+            )
+            db.session.commit()
+        except ChangeRefused as refused:
+            _show_refusal(form, refused, "held_on")
+        else:
+            flash("Panel meeting scheduled.", "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/new.html", form=form), status
+
+
+def _chosen_area(area_id: str | None) -> Area | None:
+    for area in current_user.areas:
+        if str(area.id) == str(area_id):
+            return area
+    return None
+
+
+@meetings_blueprint.route("/meetings/<int:meeting_id>")
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def show(meeting_id: int):
+    meeting = queries.meeting_for_coordinator_or_404(current_user, meeting_id)
+    return _render_meeting(meeting, AddToAgendaForm())
+
+
+def _render_meeting(meeting, add_form: AddToAgendaForm, status: int = 200):
+    agenda = queries.agenda_of(meeting)
+    add_form.case_id.choices = [("", "Choose a case")] + [
+        (str(case.id), f"{case.reference}") for case in queries.cases_ready_for(meeting)
+    ]
+    pack = pack_for(meeting)
+    page = render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        agenda=list(zip(agenda, pack.cases, strict=True)),
+        left=queries.left_agenda_of(meeting),
+        add_form=add_form,
+        move_form=SignOffForm(),
+    )
+    return page, status
+
+
+@meetings_blueprint.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def add_to_agenda(meeting_id: int):
+    meeting = queries.meeting_for_coordinator_or_404(current_user, meeting_id)
+    form = AddToAgendaForm()
+    form.case_id.choices = [("", "")] + [
+        (str(case.id), case.reference) for case in queries.cases_ready_for(meeting)
+    ]
+    if not form.validate_on_submit():
+        return _render_meeting(meeting, form, 400)
+    case = db.session.scalar(visible_cases(current_user).filter_by(id=int(form.case_id.data)))
+    try:
+        services.add_to_agenda(meeting, case, actor=current_user)
+        db.session.commit()
+    except ChangeRefused as refused:
+        _show_refusal(form, refused, "case_id")
+        return _render_meeting(meeting, form, 400)
+    flash(f"{case.reference} added to the agenda.", "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+@meetings_blueprint.route("/agenda-items/<int:item_id>/move", methods=["POST"])
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def move(item_id: int):
+    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
+    form = SignOffForm()
+    if not form.validate_on_submit() or request.form.get("direction") not in ("up", "down"):
+        abort(400)
+    try:
+        services.move_on_agenda(item, earlier=request.form["direction"] == "up")
+        db.session.commit()
+    except ChangeRefused as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    return redirect(url_for("meetings.show", meeting_id=item.meeting_id, _anchor="agenda"))
+
+
+@meetings_blueprint.route("/agenda-items/<int:item_id>/take-off", methods=["GET", "POST"])
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def take_off(item_id: int):
+    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
+    later = queries.later_meetings(item.meeting)
+    form = TakeOffAgendaForm()
+    form.to_meeting.choices = [
+        (str(meeting.id), f"Defer to the {meeting.panel_type.label.lower()} meeting on "
+                          f"{meeting.held_on:%-d %B %Y}")
+        for meeting in later
+    ] + [(OFF_THE_AGENDA, "Take it off the agenda: the case is ready for panel again")]  # fmt: skip
+    if form.validate_on_submit():
+        to_meeting = next((m for m in later if str(m.id) == form.to_meeting.data), None)
+        try:
+            services.take_off_agenda(
+                item, to_meeting=to_meeting, reason=form.reason.data, actor=current_user
+            )
+            db.session.commit()
+        except ChangeRefused as refused:
+            _show_refusal(form, refused, "reason")
+        else:
+            flash(f"{item.case.reference} has left the agenda.", "success")
+            return redirect(url_for("meetings.show", meeting_id=item.meeting_id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("meetings/take_off.html", item=item, form=form), status
+
+
+@meetings_blueprint.route("/agenda-items/<int:item_id>/papers", methods=["GET", "POST"])
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def papers(item_id: int):
+    """The coordinator's preparation of one case for the pack: the summary and the extracts."""
+    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
+    form = PanelSummaryForm(data={"panel_summary": item.panel_summary,
+                                  "version": item.version_id})  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            services.write_panel_summary(
+                item, form.panel_summary.data, expected_version=submitted_version(form)
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            _show_refusal(form, refused, "panel_summary")
+            form.version.data = item.version_id
+        else:
+            flash("Panel summary saved.", "success")
+            return redirect(url_for("meetings.papers", item_id=item.id))
+    record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
+    db.session.commit()
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
+        "meetings/papers.html",
+        item=item,
+        form=form,
+        reports=queries.reports_for_pack(item.case),
+    )
+    return page, status
+
+
+@meetings_blueprint.route(
+    "/agenda-items/<int:item_id>/extracts/<int:request_id>", methods=["GET", "POST"]
+)
+@requires(Permission.SCHEDULE_PANEL_REVIEWS)
+def extract(item_id: int, request_id: int):
+    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
+    report = queries.submitted_request_or_404(item.case, request_id)
+    current = queries.extract_of(report)
+    text = current.text if current is not None and current.is_current else draft_extract(report)
+    form = ExtractForm(data={"text": text, "version": current.version_id if current else ""})
+    if form.validate_on_submit():
+        try:
+            services.confirm_extract(
+                report, form.text.data, actor=current_user, expected_version=submitted_version(form)
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            _show_refusal(form, refused, "text")
+            current = queries.extract_of(report)
+            form.version.data = current.version_id if current else ""
+        else:
+            flash("Extract confirmed for the panel pack.", "success")
+            return redirect(url_for("meetings.papers", item_id=item.id))
+    record_event(AuditAction.REPORT_VIEWED, case_id=item.case_id, subject=report)
+    db.session.commit()
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
+        "meetings/extract.html", item=item, report=report, extract=current, form=form
+    )
+    return page, status
+
+
+@meetings_blueprint.route("/meetings/<int:meeting_id>/pack.pdf")
+@requires(Permission.VIEW_PANEL_PACKS)
+def pack(meeting_id: int):
+    meeting = queries.meeting_pack_or_404(current_user, meeting_id)
+    pack = pack_for(meeting)
+    pdf = pack_pdf(pack)
+    # Each case's own audit trail shows who took its papers away.
+    for item in queries.agenda_of(meeting):
+        record_event(AuditAction.PANEL_PACK_DOWNLOADED, case_id=item.case_id, subject=meeting)
+    if not pack.cases:
+        record_event(AuditAction.PANEL_PACK_DOWNLOADED, subject=meeting)
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="panel-pack-{meeting.id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@meetings_blueprint.route("/meetings/<int:meeting_id>/reviews")
+@requires(Permission.RECORD_PANEL_ANALYSIS)
+def reviews(meeting_id: int):
+    """The meeting's cases for the chair or coordinator recording the panel's decisions."""
+    meeting = queries.meeting_for_review_or_404(current_user, meeting_id)
+    agenda = queries.agenda_of(meeting)
+    pack = pack_for(meeting)
+    rows = [
+        (item, case, queries.current_analysis(item.case))
+        for item, case in zip(agenda, pack.cases, strict=True)
+    ]
+    return render_template("meetings/reviews.html", meeting=meeting, rows=rows)
+
+
+@meetings_blueprint.route("/agenda-items/<int:item_id>/analysis", methods=["GET", "POST"])
+@requires(Permission.RECORD_PANEL_ANALYSIS)
+def analysis(item_id: int):
+    item = queries.agenda_item_for_review_or_404(current_user, item_id)
+    current = queries.current_analysis(item.case)
+    organisations = organisation_choices()
+    form = AnalysisForm(data=analysis_form_data(current))
+    for row in form.actions:
+        row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
+    if form.validate_on_submit():
+        try:
+            values = analysis_values(form)
+            services.record_analysis(
+                item, values, actor=current_user, expected_version=submitted_version(form)
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            _show_refusal(form, refused, "category")
+        else:
+            flash(f"Analysis of case {item.case.reference} saved.", "success")
+            return redirect(url_for("meetings.reviews", meeting_id=item.meeting_id))
+    status = 400 if form.is_submitted() else 200
+    form.offer_spare_rows()
+    for row in form.actions:
+        row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
+    case_facts = pack_for_item(item)
+    page = render_template(
+        "meetings/analysis.html",
+        item=item,
+        case=case_facts,
+        analysis=current,
+        form=form,
+        domains=DOMAINS,
+        sign_off_form=SignOffForm(data={"version": current.version_id if current else ""}),
+    )
+    return page, status
+
+
+def pack_for_item(item):
+    """The anonymised facts of the case, as the pack shows them."""
+    pack = pack_for(item.meeting)
+    return next(case for case in pack.cases if case.reference == item.case.reference)
+
+
+@meetings_blueprint.route("/analyses/<int:analysis_id>/sign-off", methods=["POST"])
+@requires(Permission.RECORD_PANEL_ANALYSIS)
+def sign_off(analysis_id: int):
+    analysis = queries.analysis_for_review_or_404(current_user, analysis_id)
+    form = SignOffForm()
+    item = queries.current_agenda_item(analysis.case)
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.sign_off(analysis, actor=current_user, expected_version=submitted_version(form))
+        db.session.commit()
+    except (ChangeRefused, StaleDataError) as refused:
+        db.session.rollback()
+        flash(_refusal_message(refused), "error")
+        if item is not None:
+            return redirect(url_for("meetings.analysis", item_id=item.id))
+        return redirect(url_for("meetings.reviews", meeting_id=analysis.meeting_id))
+    flash(f"Review of case {analysis.case.reference} signed off: the case is closed.", "success")
+    return redirect(url_for("meetings.reviews", meeting_id=analysis.meeting_id))
+
+
+@meetings_blueprint.route("/actions")
+@requires(Permission.UPDATE_PANEL_ACTIONS)
+def actions():
+    show_all = request.args.get("show") == "all"
+    rows = queries.actions_for(current_user, unfinished_only=not show_all)
+    record_event(AuditAction.PANEL_ACTIONS_LISTED, details={"all": show_all})
+    db.session.commit()
+    return render_template(
+        "meetings/actions.html", actions=rows, show_all=show_all, overdue=queries.overdue
+    )
+
+
+@meetings_blueprint.route("/actions/<int:action_id>", methods=["GET", "POST"])
+@requires(Permission.UPDATE_PANEL_ACTIONS)
+def action(action_id: int):
+    panel_action = queries.action_for_user_or_404(current_user, action_id)
+    form = ActionStatusForm(data={"status": panel_action.status.value,
+                                  "version": panel_action.version_id})  # fmt: skip
+    if form.validate_on_submit():
+        try:
+            services.update_action(
+                panel_action,
+                ActionStatus(form.status.data),
+                form.note.data or "",
+                actor=current_user,
+                expected_version=submitted_version(form),
+            )
+            db.session.commit()
+        except (ChangeRefused, StaleDataError) as refused:
+            _show_refusal(form, refused, "status")
+        else:
+            flash("Action updated.", "success")
+            return redirect(url_for("meetings.actions"))
+    record_event(AuditAction.CASE_VIEWED, case_id=panel_action.case_id, subject=panel_action)
+    db.session.commit()
+    status = 400 if form.is_submitted() else 200
+    page = render_template(
+        "meetings/action.html",
+        action=panel_action,
+        form=form,
+        overdue=queries.overdue(panel_action),
+        for_coordinator=current_user.role is Role.COORDINATOR,
+    )
+    return page, status
