@@ -193,3 +193,44 @@ def record_cdrm(case: Case):
     )
     db.session.commit()
     return record
+
+
+def ready_for_panel_case(**overrides) -> Case:
+    """A case with the GP's report in, the JAR (if unexpected) and CDRM recorded, moved on to
+    ready for panel by the demo coordinator."""
+    from ecdop.cases.services import apply_transition
+    from ecdop.cases.states import Stage
+
+    case = triaged_case(**overrides)
+    [request] = requested_reports(case, "Demo Surgery")
+    submitted(request)
+    if case.expectation is Expectation.UNEXPECTED:
+        record_jar(case)
+    record_cdrm(case)
+    for stage in (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL):
+        apply_transition(case, stage, actor=user("coordinator@demo.test"))
+    db.session.commit()
+    return case
+
+
+def panel_meeting(*members: str, held_on: date = date(2026, 12, 10), panel_type=None):
+    from ecdop.meetings.choices import PanelType
+    from ecdop.meetings.services import schedule_meeting
+
+    meeting = schedule_meeting(
+        demo_area(),
+        held_on=held_on,
+        panel_type=panel_type or PanelType.GENERAL,
+        members=[user(email) for email in members or ("panel@demo.test", "chair@demo.test")],
+        actor=user("coordinator@demo.test"),
+    )
+    db.session.commit()
+    return meeting
+
+
+def on_agenda(meeting, case):
+    from ecdop.meetings.services import add_to_agenda
+
+    item = add_to_agenda(meeting, case, actor=user("coordinator@demo.test"))
+    db.session.commit()
+    return item

@@ -18,7 +18,12 @@ from ecdop.cases.queries import (
     flagged_as_duplicate_of,
     possible_duplicate_of,
 )
-from ecdop.cases.states import Stage, TransitionNotAllowed, transition_between
+from ecdop.cases.states import (
+    Stage,
+    TransitionNotAllowed,
+    refuse_if_closed,
+    transition_between,
+)
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
@@ -323,6 +328,7 @@ def transfer_case(case: Case, area: Area) -> None:
 def record_national_database_told(case: Case, *, actor: User, expected_version: int | None) -> None:
     """The coordinator has told the National Child Mortality Database of the death."""
     check_version(case, expected_version, "confirm")
+    refuse_if_closed(case, "confirm")
     if case.national_database_told_at is not None:
         raise ChangeRefused("The national database has already been told of this death")
     if case.stage is Stage.WITHDRAWN or case.merged_into_id is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ecdop.auth.permissions import Permission
 from ecdop.enums import LabelledEnum
+from ecdop.refusals import ChangeRefused
 
 
 class Stage(LabelledEnum):
@@ -176,6 +177,15 @@ def transition_between(source: Stage, target: Stage) -> Transition:
         raise TransitionNotAllowed(
             f"A case at the {source.label} stage cannot move to {target.label}"
         ) from None
+
+
+CLOSED_MESSAGE = "This case is closed: its review was signed off. Reopen it, with a reason, first"
+
+
+def refuse_if_closed(case, field: str | None = None) -> None:
+    """A closed case is read-only until a coordinator reopens it (the table's Reopen move)."""
+    if case.stage is Stage.CLOSED:
+        raise ChangeRefused(CLOSED_MESSAGE, field)
 
 
 def transitions_from(source: Stage) -> list[Transition]:

@@ -19,7 +19,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts, case_requests
-from ecdop.cases.states import CaseFacts, Stage
+from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.outbox import queue_message_to_each
@@ -178,6 +178,7 @@ def change_due_date(
 ) -> None:
     """A coordinator's new due date, with the reason; rules no longer move it afterwards."""
     check_version(deadline, expected_version, "due_on")
+    refuse_if_closed(deadline.case, "due_on")
     if deadline.state is not DeadlineState.OPEN:
         raise ChangeRefused(f"This deadline is {deadline.state.label.lower()}", "due_on")
     if due_on < deadline.starts_on:

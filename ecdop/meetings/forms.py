@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ecdop.forms import (
     GovCheckboxesField,
@@ -29,7 +29,8 @@ SPARE_ACTION_ROWS = 3
 
 
 class MeetingForm(FlaskForm):
-    area_id = GovSelectField("Review area", validators=[InputRequired("Choose the review area")])
+    # DataRequired, not InputRequired: a coordinator of one area is not asked, and gets it.
+    area_id = GovSelectField("Review area", validators=[DataRequired("Choose the review area")])
     held_on = GovDateField(
         "Date of the meeting", validators=[date_required("Enter the date of the meeting")]
     )
@@ -38,7 +39,8 @@ class MeetingForm(FlaskForm):
         choices=select_choices(PanelType.choices()),
         validators=[InputRequired("Choose the panel")],
     )
-    members = GovCheckboxesField("Members", coerce=str)
+    # Any id is let through here: the service says why someone cannot sit on the panel.
+    members = GovCheckboxesField("Members", coerce=str, validate_choice=False)
     submit = GovSubmitField("Schedule meeting")
 
 

@@ -14,7 +14,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case
 from ecdop.cases.services import apply_transition
-from ecdop.cases.states import Stage
+from ecdop.cases.states import Stage, refuse_if_closed
 from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
@@ -43,13 +43,6 @@ from ecdop.meetings.queries import (
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest
-
-CLOSED_MESSAGE = "This case is closed: its review was signed off. Reopen it, with a reason, first"
-
-
-def refuse_if_closed(case: Case, field: str | None = None) -> None:
-    if case.stage is Stage.CLOSED:
-        raise ChangeRefused(CLOSED_MESSAGE, field)
 
 
 def schedule_meeting(

@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
-from ecdop.auth.models import Area, Role
+from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
 from ecdop.extensions import db
@@ -67,7 +67,8 @@ def new():
         (str(member.id), f"{member.full_name} ({member.role.label})") for member in members
     ]
     if form.validate_on_submit():
-        chosen = [member for member in members if str(member.id) in form.members.data]
+        chosen = [db.session.get(User, int(i)) for i in form.members.data if i.isdigit()]
+        chosen = [member for member in chosen if member is not None]
         try:
             meeting = services.schedule_meeting(
                 area,

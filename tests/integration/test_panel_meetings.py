@@ -1,0 +1,213 @@
+"""Panel meetings: scheduling, agendas, deferral, the panel's papers and who may open a pack."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.cases.states import Stage
+from ecdop.extensions import db
+from ecdop.meetings.models import AgendaItem, PanelMeeting, ReportExtract
+from tests.factories import on_agenda, panel_meeting, ready_for_panel_case, user
+from tests.helpers import page_text
+
+
+def ready_cases(count: int = 2):
+    return [
+        ready_for_panel_case(nhs_number=None, date_of_birth=date(2020, 1, 1 + n))
+        for n in range(count)
+    ]
+
+
+def events(action: AuditAction) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_coordinator_schedules_a_meeting_with_panel_members(make_browser):
+    coordinator = make_browser("coordinator@demo.test")
+    members = [str(user("panel@demo.test").id), str(user("chair@demo.test").id)]
+    response = coordinator.submit(
+        "/meetings/new",
+        {"held_on": ["10", "12", "2026"], "panel_type": "general", "members": members},
+    )
+    assert response.status_code == 302
+    meeting = db.session.scalar(select(PanelMeeting))
+    assert meeting.held_on == date(2026, 12, 10)
+    assert {m.email for m in meeting.members} == {"panel@demo.test", "chair@demo.test"}
+    assert events(AuditAction.PANEL_MEETING_SCHEDULED)
+
+
+def test_a_meeting_needs_a_chair_a_date_and_no_outsiders(make_browser):
+    coordinator = make_browser("coordinator@demo.test")
+    panel = str(user("panel@demo.test").id)
+    cases = [
+        ({"held_on": ["", "", ""], "panel_type": "general", "members": [panel]},
+         "Enter the date of the meeting"),
+        ({"held_on": ["1", "1", "2026"], "panel_type": "general", "members": [panel]},
+         "must be today or in the future"),
+        ({"held_on": ["10", "12", "2026"], "panel_type": "general", "members": [panel]},
+         "Choose at least one panel chair"),
+        ({"held_on": ["10", "12", "2026"], "panel_type": "general",
+          "members": [str(user("gp@demo.test").id)]}, "Members must be panel members or chairs"),
+    ]  # fmt: skip
+    for data, message in cases:
+        response = coordinator.submit("/meetings/new", data)
+        assert response.status_code == 400
+        assert message in page_text(response)
+    assert db.session.scalar(select(PanelMeeting)) is None
+
+
+def test_assigning_cases_schedules_them_in_agenda_order(make_browser):
+    first, second = ready_cases()
+    meeting = panel_meeting()
+    coordinator = make_browser("coordinator@demo.test")
+    for case in (first, second):
+        response = coordinator.submit(
+            f"/meetings/{meeting.id}/agenda",
+            {"case_id": str(case.id)},
+            form_page=f"/meetings/{meeting.id}",
+        )
+        assert response.status_code == 302
+    db.session.refresh(first)
+    assert first.stage is Stage.SCHEDULED_FOR_PANEL
+    items = db.session.scalars(select(AgendaItem).order_by(AgendaItem.position)).all()
+    assert [item.case_id for item in items] == [first.id, second.id]
+    # Second case moved earlier
+    coordinator.submit(f"/agenda-items/{items[1].id}/move", {"direction": "up"},
+                       form_page=f"/meetings/{meeting.id}")  # fmt: skip
+    db.session.expire_all()
+    ordered = db.session.scalars(select(AgendaItem).order_by(AgendaItem.position)).all()
+    assert [item.case_id for item in ordered] == [second.id, first.id]
+
+
+def test_a_case_not_ready_for_panel_cannot_be_assigned(make_browser):
+    from tests.factories import triaged_case
+
+    case = triaged_case()
+    meeting = panel_meeting()
+    response = make_browser("coordinator@demo.test").submit(
+        f"/meetings/{meeting.id}/agenda", {"case_id": str(case.id)},
+        form_page=f"/meetings/{meeting.id}",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert db.session.scalar(select(AgendaItem)) is None
+
+
+def test_deferring_keeps_the_case_scheduled_and_its_summary(make_browser):
+    [case] = ready_cases(1)
+    meeting = panel_meeting()
+    later = panel_meeting(held_on=date(2027, 1, 14))
+    item = on_agenda(meeting, case)
+    coordinator = make_browser("coordinator@demo.test")
+    coordinator.submit(
+        f"/agenda-items/{item.id}/papers",
+        {"panel_summary": "A child with asthma.", "version": item.version_id},
+    )
+    refused = coordinator.submit(
+        f"/agenda-items/{item.id}/take-off", {"to_meeting": str(later.id), "reason": ""}
+    )
+    assert refused.status_code == 400 and "Give the reason" in page_text(refused)
+    response = coordinator.submit(
+        f"/agenda-items/{item.id}/take-off",
+        {"to_meeting": str(later.id), "reason": "Post-mortem report awaited"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.stage is Stage.SCHEDULED_FOR_PANEL
+    moved = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == later.id))
+    assert moved.panel_summary == "A child with asthma."
+    [event] = events(AuditAction.CASE_DEFERRED)
+    assert event.details["reason"] == "Post-mortem report awaited"
+
+
+def test_taking_a_case_off_the_agenda_makes_it_ready_again(make_browser):
+    [case] = ready_cases(1)
+    item = on_agenda(panel_meeting(), case)
+    response = make_browser("coordinator@demo.test").submit(
+        f"/agenda-items/{item.id}/take-off", {"to_meeting": "off", "reason": "Added in error"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.stage is Stage.READY_FOR_PANEL
+
+
+def test_a_summary_naming_the_child_is_refused_and_not_saved(make_browser):
+    [case] = ready_cases(1)
+    item = on_agenda(panel_meeting(), case)
+    response = make_browser("coordinator@demo.test").submit(
+        f"/agenda-items/{item.id}/papers",
+        {"panel_summary": "Amelia was found by her mother.", "version": item.version_id},
+    )
+    assert response.status_code == 400
+    assert "identifying details (a name)" in page_text(response)
+    db.session.refresh(item)
+    assert item.panel_summary == ""
+
+
+def test_the_extract_draft_takes_out_identifiers_and_confirming_stores_it(make_browser):
+    [case] = ready_cases(1)
+    item = on_agenda(panel_meeting(), case)
+    [report] = [r for r in case_requests(case)]
+    coordinator = make_browser("coordinator@demo.test")
+    page = page_text(coordinator.get(f"/agenda-items/{item.id}/extracts/{report.id}"))
+    assert "About 8 months before the death" in page  # first contact, told relatively
+    assert "2026-03-02" not in page
+    draft = "Registered patient. No concerns."
+    response = coordinator.submit(f"/agenda-items/{item.id}/extracts/{report.id}",
+                                  {"text": draft, "version": ""})  # fmt: skip
+    assert response.status_code == 302
+    extract = db.session.scalar(select(ReportExtract))
+    assert extract.confirmed and extract.text == draft
+
+
+def case_requests(case):
+    from ecdop.cases.queries import case_requests as requests_of
+
+    return requests_of(case)
+
+
+def test_panel_member_opens_only_their_meetings_pack_and_no_case(make_browser):
+    first, second = ready_cases()
+    theirs = panel_meeting()
+    on_agenda(theirs, first)
+    other = panel_meeting("chair@demo.test", held_on=date(2027, 1, 14))
+    on_agenda(other, second)
+    panel = make_browser("panel@demo.test")
+    response = panel.get(f"/meetings/{theirs.id}/pack.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert panel.get(f"/meetings/{other.id}/pack.pdf").status_code == 404
+    assert panel.get(f"/cases/{first.id}").status_code == 403
+    assert panel.get(f"/meetings/{theirs.id}").status_code == 403
+    listed = page_text(panel.get("/meetings"))
+    assert "10 December 2026" in listed and "14 January 2027" not in listed
+
+
+def test_every_pack_download_is_audited_against_each_case(make_browser):
+    first, second = ready_cases()
+    meeting = panel_meeting()
+    on_agenda(meeting, first)
+    on_agenda(meeting, second)
+    make_browser("panel@demo.test").get(f"/meetings/{meeting.id}/pack.pdf")
+    downloads = events(AuditAction.PANEL_PACK_DOWNLOADED)
+    assert {event.case_id for event in downloads} == {first.id, second.id}
+    assert {event.actor.email for event in downloads} == {"panel@demo.test"}
+
+
+def test_a_coordinator_of_another_area_cannot_see_the_meeting(make_browser, demo):
+    from ecdop.auth.models import Role
+    from ecdop.auth.services import create_area, create_user
+    from tests.factories import organisation
+
+    elsewhere = create_area("ELSE", "Elsewhere")
+    create_user(email="other@else.test", full_name="Other Coordinator", job_title="", phone="",
+                role=Role.COORDINATOR, organisation=organisation("Demo Council"),
+                areas=[elsewhere], password="correct-horse-battery")  # fmt: skip
+    db.session.commit()
+    meeting = panel_meeting()
+    other = make_browser("other@else.test")
+    assert other.get(f"/meetings/{meeting.id}").status_code == 404
+    assert other.get(f"/meetings/{meeting.id}/pack.pdf").status_code == 404
