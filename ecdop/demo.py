@@ -123,21 +123,24 @@ def seed_demo_case() -> DemoCase | None:
     late = _triaged_case(area, _demo_notification(today - LATE_CASE_AGE, date_of_birth_offset=400))
     _request(late, "Demo Surgery", add_working_days(today, 10))  # about 5 working days late
     _backdate(late, LATE_CASE_AGE)
-    ready = [_ready_for_panel_case(area, today, offset) for offset in READY_CASE_BIRTH_OFFSETS]
+    ready = [_ready_for_panel_case(area, today, *child) for child in READY_CASE_CHILDREN]
     return DemoCase(case.reference, gp_due_on, late.reference, tuple(c.reference for c in ready))
 
 
 # Two cases whose information is all in, for trying the panel: notified about four months ago.
 READY_CASE_AGE = timedelta(days=120)
-READY_CASE_BIRTH_OFFSETS = (800, 1600)
+# Invented names: the reports below repeat them, for the pack's redaction to take out.
+READY_CASE_CHILDREN = ((800, ("Riley", "Ashdown")), (1600, ("Jordan", "Pemberton")))
 DEMO_REPORTERS = {"Demo Surgery": "gp@demo.test", "Demo Primary School": "school@demo.test"}
 
 
-def _ready_for_panel_case(area, today: date, date_of_birth_offset: int) -> Case:
+def _ready_for_panel_case(
+    area, today: date, date_of_birth_offset: int, name: tuple[str, str]
+) -> Case:
     """A case with both agencies' reports in, and the JAR and CDRM recorded. The reports name
     the child and the home on purpose: the panel pack must not."""
     notified_on = today - READY_CASE_AGE
-    case = _triaged_case(area, _demo_notification(notified_on, date_of_birth_offset))
+    case = _triaged_case(area, _demo_notification(notified_on, date_of_birth_offset, name))
     for agency in DEMO_REPORTERS:
         _request(case, agency, add_working_days(today, 20))
     for request in db.session.scalars(
@@ -228,10 +231,12 @@ def _backdate(case: Case, age: timedelta) -> None:
     refresh_deadlines(case)
 
 
-def _demo_notification(today: date, date_of_birth_offset: int) -> NotificationDetails:
+def _demo_notification(
+    today: date, date_of_birth_offset: int, name: tuple[str, str] = ("Demo", "Child")
+) -> NotificationDetails:
     return NotificationDetails(
-        given_names="Demo",
-        family_name="Child",
+        given_names=name[0],
+        family_name=name[1],
         nhs_number=None,
         date_of_birth=today - relativedelta(years=6, months=3, days=date_of_birth_offset),
         sex=Sex.MALE,

@@ -18,6 +18,7 @@ from ecdop.cases.timeline import timeline_entries
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, select_choices, submitted_version
+from ecdop.meetings import queries as meeting_queries
 from ecdop.notifications.choices import Expectation
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms.definitions import definition_for
@@ -113,6 +114,8 @@ def _render_case(case, decision_form=None, move_form=None, status: int = 200):
         describe_deadline=deadline_queries.describe_deadline,
         due_status=deadline_queries.due_status,
         confirm_form=ConfirmForm(),
+        agenda_item=meeting_queries.current_agenda_item(case),
+        analyses=meeting_queries.analyses_of(case),
     )
     return page, status
 

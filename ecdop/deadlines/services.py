@@ -201,6 +201,8 @@ def change_due_date(
     _reschedule(deadline, due_on, uk_today())
     if deadline.reporting_request is not None:
         _move_request_due_date(deadline, due_on)
+    if deadline.panel_action is not None:  # the action's own date, which the tracker shows
+        deadline.panel_action.due_on = due_on
     record_event(
         AuditAction.DEADLINE_DUE_DATE_CHANGED,
         case_id=deadline.case_id,
