@@ -14,6 +14,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import StageChange
 from ecdop.cases.states import Stage
 from ecdop.formatting import uk_date
+from ecdop.meetings.choices import ActionStatus
 from ecdop.notifications.choices import Expectation
 
 A = AuditAction
@@ -25,6 +26,8 @@ READS = {
     A.RECEIPT_DOWNLOADED,
     A.REPORT_VIEWED,
     A.REQUESTS_LISTED,
+    A.PANEL_PACK_DOWNLOADED,
+    A.PANEL_ACTIONS_LISTED,
 }
 
 DESCRIPTIONS = {
@@ -46,6 +49,17 @@ DESCRIPTIONS = {
     A.JAR_UPDATED: "Joint Agency Response updated",
     A.CDRM_RECORDED: "Child Death Review Meeting recorded",
     A.CDRM_UPDATED: "Child Death Review Meeting updated",
+    A.CASE_ADDED_TO_AGENDA: "Added to the agenda of the panel meeting on {held_on}",
+    A.AGENDA_REORDERED: "Moved to number {position} on the panel agenda",
+    A.CASE_DEFERRED: "Deferred to a later panel meeting",
+    A.CASE_TAKEN_OFF_AGENDA: "Taken off the panel agenda",
+    A.PANEL_SUMMARY_WRITTEN: "Panel summary written",
+    A.REPORT_EXTRACT_CONFIRMED: "An agency report's extract confirmed for the panel pack",
+    A.PANEL_ANALYSIS_RECORDED: "Panel analysis recorded",
+    A.PANEL_ANALYSIS_AMENDED: "Panel analysis amended",
+    A.PANEL_ANALYSIS_SUPERSEDED: "Panel analysis kept as history: the case was reopened",
+    A.REVIEW_SIGNED_OFF: "Review signed off",
+    A.PANEL_ACTION_UPDATED: "A panel action is now {status}",
 }
 
 
@@ -65,8 +79,11 @@ def _readable(details: dict) -> dict:
             readable[key] = Stage(details[key]).label
     if "expectation" in details:
         readable["expectation"] = Expectation(details["expectation"]).label.lower()
-    if "due_on" in details:
-        readable["due_on"] = uk_date(date.fromisoformat(details["due_on"]))
+    for key in ("due_on", "held_on"):
+        if key in details:
+            readable[key] = uk_date(date.fromisoformat(details[key]))
+    if "to_status" in details:
+        readable["status"] = ActionStatus(details["to_status"]).label.lower()
     return readable
 
 
@@ -95,7 +112,10 @@ def timeline_entries(
         )
         entries.append(
             TimelineEntry(
-                event.occurred_at, describe(event), _actor(event), change.reason if change else ""
+                event.occurred_at,
+                describe(event),
+                _actor(event),
+                change.reason if change else event.details.get("reason", ""),
             )
         )
     return entries

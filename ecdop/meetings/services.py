@@ -341,7 +341,8 @@ def update_action(
         raise ChangeRefused("Give the reason the action is not accepted", "note")
     if status is action.status and not note.strip():
         raise ChangeRefused(f"The action is already {status.label.lower()}", "status")
-    details = {"from": action.status.value, "to": status.value}
+    # Not "from"/"to": the timeline reads those as stages.
+    details = {"from_status": action.status.value, "to_status": status.value}
     action.status = status
     action.status_note = note.strip()
     action.status_changed_at = utc_now()

@@ -213,6 +213,10 @@ def test_owner_updates_an_action_done_needs_a_note(scheduled, make_browser):
     again = gp.submit(f"/actions/{action.id}", {"status": "in_progress", "note": "",
                                                 "version": action.version_id})  # fmt: skip
     assert again.status_code == 400  # finished actions stay finished
+    timeline = page_text(make_browser("coordinator@demo.test").get(f"/cases/{case.id}/timeline"))
+    assert "Panel analysis recorded" in timeline
+    assert "A panel action is now done" in timeline
+    assert "Added to the agenda of the panel meeting on 10 December 2026" in timeline
 
 
 def test_an_overdue_action_reminds_its_owner_then_escalates(
