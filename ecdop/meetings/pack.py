@@ -58,11 +58,12 @@ class Pack:
 
 
 def pack_for(meeting: PanelMeeting) -> Pack:
-    cases = tuple(_pack_case(number, item) for number, item in enumerate(agenda_of(meeting), 1))
+    cases = tuple(pack_case(item, number) for number, item in enumerate(agenda_of(meeting), 1))
     return Pack(meeting, cases, f"{uk_calendar_date(utc_now()):%-d %B %Y}")
 
 
-def _pack_case(number: int, item: AgendaItem) -> PackCase:
+def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
+    """One case as the pack shows it (also the header of the analysis page)."""
     case = item.case
     identifiers = identifiers_of(case)
     extracts, unconfirmed = _confirmed_extracts(case, identifiers)

@@ -28,7 +28,7 @@ from ecdop.meetings.forms import (
     SignOffForm,
     TakeOffAgendaForm,
 )
-from ecdop.meetings.pack import pack_for, pack_pdf
+from ecdop.meetings.pack import pack_case, pack_for, pack_pdf
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 
 meetings_blueprint = Blueprint("meetings", __name__)
@@ -306,23 +306,16 @@ def analysis(item_id: int):
     form.offer_spare_rows()
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
-    case_facts = pack_for_item(item)
     page = render_template(
         "meetings/analysis.html",
         item=item,
-        case=case_facts,
+        case=pack_case(item),
         analysis=current,
         form=form,
         domains=DOMAINS,
         sign_off_form=SignOffForm(data={"version": current.version_id if current else ""}),
     )
     return page, status
-
-
-def pack_for_item(item):
-    """The anonymised facts of the case, as the pack shows them."""
-    pack = pack_for(item.meeting)
-    return next(case for case in pack.cases if case.reference == item.case.reference)
 
 
 @meetings_blueprint.route("/analyses/<int:analysis_id>/sign-off", methods=["POST"])
