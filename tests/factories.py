@@ -213,7 +213,7 @@ def ready_for_panel_case(**overrides) -> Case:
     return case
 
 
-def panel_meeting(*members: str, held_on: date = date(2026, 12, 10), panel_type=None):
+def panel_meeting(*members: str, held_on: date = date(2026, 11, 20), panel_type=None):
     from ecdop.meetings.choices import PanelType
     from ecdop.meetings.services import schedule_meeting
 

@@ -230,6 +230,12 @@ def record_analysis(
         )
     if item.left_agenda_at is not None:
         raise ChangeRefused("This case has left this meeting's agenda", "category")
+    if item.meeting.held_on > uk_today():
+        raise ChangeRefused(
+            f"The panel meets on {item.meeting.held_on:%-d %B %Y}: record its analysis at or "
+            "after the meeting",
+            "category",
+        )
     _check_analysis(values, item.meeting.held_on)
     analysis = current_analysis(case)
     if analysis is None and case.stage is not Stage.SCHEDULED_FOR_PANEL:

@@ -24,7 +24,7 @@ IDENTIFYING = ["Riley", "Ashdown", "Jordan", "Pemberton", "Demo Street", "Demoto
 def schedule_meeting(coordinator: Page) -> None:
     coordinator.get_by_role("link", name="Panel meetings").click()
     coordinator.get_by_role("link", name="Schedule a meeting").click()
-    fill_date(coordinator, "Date of the meeting", "10", "12", "2026")
+    fill_date(coordinator, "Date of the meeting", "20", "11", "2026")  # today
     coordinator.get_by_label("General panel").check()
     coordinator.get_by_label("Dr Rowan Hughes (Panel member)").check()
     coordinator.get_by_label("Dr Morgan Ellis (Panel chair)").check()

@@ -216,7 +216,7 @@ def test_owner_updates_an_action_done_needs_a_note(scheduled, make_browser):
     timeline = page_text(make_browser("coordinator@demo.test").get(f"/cases/{case.id}/timeline"))
     assert "Panel analysis recorded" in timeline
     assert "A panel action is now done" in timeline
-    assert "Added to the agenda of the panel meeting on 10 December 2026" in timeline
+    assert "Added to the agenda of the panel meeting on 20 November 2026" in timeline
 
 
 def test_an_overdue_action_reminds_its_owner_then_escalates(
@@ -243,3 +243,12 @@ def test_the_owner_sees_the_action_in_their_tasks(scheduled, make_browser):
     record(make_browser("chair@demo.test"), item, gp_action())
     page = page_text(make_browser("gp@demo.test").get("/tasks"))
     assert "Panel action for Demo Surgery" in page
+
+
+def test_an_analysis_waits_for_the_meeting(demo, make_browser):
+    case = ready_for_panel_case()
+    item = on_agenda(panel_meeting(held_on=date(2026, 12, 10)), case)
+    response = record(make_browser("chair@demo.test"), item, analysis_form())
+    assert response.status_code == 400
+    assert "The panel meets on 10 December 2026" in page_text(response)
+    assert analyses() == 0

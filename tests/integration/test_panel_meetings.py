@@ -183,7 +183,7 @@ def test_panel_member_opens_only_their_meetings_pack_and_no_case(make_browser):
     assert panel.get(f"/cases/{first.id}").status_code == 403
     assert panel.get(f"/meetings/{theirs.id}").status_code == 403
     listed = page_text(panel.get("/meetings"))
-    assert "10 December 2026" in listed and "14 January 2027" not in listed
+    assert "20 November 2026" in listed and "14 January 2027" not in listed
 
 
 def test_every_pack_download_is_audited_against_each_case(make_browser):
