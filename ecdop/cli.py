@@ -104,6 +104,7 @@ def seed_demo_command() -> None:
         _fail("seed-demo only runs in development (ECDOP_ENV=development)")
     created = seed_demo(current_app.config["DEMO_PASSWORD"])
     demo_case = seed_demo_case()
+    _seed_demo_reference_data()
     db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
     click.echo(f"Demo accounts (password: {current_app.config['DEMO_PASSWORD']}):")
@@ -116,6 +117,23 @@ def seed_demo_command() -> None:
                 f"Demo cases {' and '.join(demo_case.ready_references)} are ready for "
                 "panel: schedule a panel meeting and put them on its agenda."
             )
+
+
+def _seed_demo_reference_data() -> None:
+    """The synthetic population and deprivation samples, unless reference data is there."""
+    from importlib import resources
+
+    from sqlalchemy import select
+
+    from ecdop.analytics.models import PopulationEstimate
+    from ecdop.analytics.reference_data import IMPORTERS
+
+    if db.session.scalar(select(PopulationEstimate.id).limit(1)) is not None:
+        return
+    samples = resources.files("ecdop.analytics").joinpath("samples")
+    for kind in ("populations", "deprivation"):
+        with samples.joinpath(f"{kind}.csv").open(encoding="utf-8", newline="") as lines:
+            IMPORTERS[kind](lines)
 
 
 def _explain_demo_case(demo_case) -> None:
@@ -256,6 +274,38 @@ def export_national_command(starts_on, ends_on, path, output_format, area_codes)
     )
 
 
+def _import_reference_data(kind: str, path: str) -> None:
+    from ecdop.analytics.reference_data import IMPORTERS, ImportRefused
+    from ecdop.audit.models import AuditAction
+    from ecdop.audit.services import record_event
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as lines:
+            imported = IMPORTERS[kind](lines)
+    except ImportRefused as refused:
+        db.session.rollback()
+        _fail("Nothing was imported:\n  " + "\n  ".join(refused.problems[:50]))
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(f"Could not read {path}: {error}")
+    record_event(AuditAction.REFERENCE_DATA_IMPORTED, details={"kind": kind, "rows": imported.rows})
+    db.session.commit()
+    click.echo(f"Imported {imported.rows} rows of {kind}.")
+
+
+@click.command("import-populations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_populations_command(path: str) -> None:
+    """Import child population estimates: CSV with area_code,year,age_band,population."""
+    _import_reference_data("populations", path)
+
+
+@click.command("import-deprivation")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_deprivation_command(path: str) -> None:
+    """Replace the postcode lookup: CSV with postcode,lsoa_code,imd_decile."""
+    _import_reference_data("deprivation", path)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -290,6 +340,8 @@ def register_commands(app: Flask) -> None:
         run_job_command,
         refresh_deadlines_command,
         export_national_command,
+        import_populations_command,
+        import_deprivation_command,
         serve_command,
     ):
         app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """Every feature's models, imported together so relationships and Alembic see them all."""
 
+from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import (
     Area,
@@ -44,6 +45,8 @@ __all__ = [
     "PanelAction",
     "PanelAnalysis",
     "PanelMeeting",
+    "PopulationEstimate",
+    "PostcodeDeprivation",
     "ReportExtract",
     "ReportingRequest",
     "RequestStatus",

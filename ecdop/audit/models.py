@@ -71,6 +71,7 @@ class AuditAction(enum.StrEnum):
     PANEL_ACTION_UPDATED = "panel_action_updated"
     PANEL_ACTIONS_LISTED = "panel_actions_listed"
     NATIONAL_RETURN_EXPORTED = "national_return_exported"
+    REFERENCE_DATA_IMPORTED = "reference_data_imported"
 
     @property
     def label(self) -> str:
