@@ -132,6 +132,16 @@ def date_required(message: str):
     return validate
 
 
+# PostgreSQL's integer: a posted id beyond it can name no record, and must not reach a query.
+LARGEST_ID = 2**31 - 1
+
+
+def record_id(value) -> int | None:
+    """A posted record id, or None if it cannot be one (empty, not a number, out of range)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= LARGEST_ID else None
+
+
 def submitted_version(form) -> int | None:
     """The record version the person's form was based on, or None if missing or not a number."""
     value = str(form.version.data or "")

@@ -112,13 +112,31 @@ def describe_deadline(deadline: Deadline) -> str:
 
 
 def deadline_action_path(deadline: Deadline, user: User) -> str:
-    """Where the user acts on the deadline: the agency's form or action, else the case."""
-    request, action = deadline.reporting_request, deadline.panel_action
-    if request is not None and request.organisation_id == user.organisation_id:
-        return app_path("reporting_forms.respond", request_id=request.id)
-    if action is not None:
-        return app_path("meetings.action", action_id=action.id)
-    return app_path("cases.show", case_id=deadline.case_id)
+    request = deadline.reporting_request
+    return action_path_for(
+        user,
+        case_id=deadline.case_id,
+        request_id=request.id if request else None,
+        action_id=deadline.panel_action_id,
+        agency_id=request.organisation_id if request else None,
+    )
+
+
+def action_path_for(
+    user: User,
+    *,
+    case_id: int,
+    request_id: int | None,
+    action_id: int | None,
+    agency_id: int | None,
+) -> str:
+    """Where the user acts on a deadline: their agency's form, the panel action (its owner and
+    the coordinators both update it), else the case."""
+    if request_id is not None and agency_id == user.organisation_id:
+        return app_path("reporting_forms.respond", request_id=request_id)
+    if action_id is not None:
+        return app_path("meetings.action", action_id=action_id)
+    return app_path("cases.show", case_id=case_id)
 
 
 def due_status(due_on: date, today: date | None = None) -> str:

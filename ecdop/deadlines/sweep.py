@@ -20,7 +20,7 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.calendar import add_working_days, is_working_day
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.outbox import insert_messages, message_row
-from ecdop.deadlines.queries import due_status, overdue_deadlines, tasks_for
+from ecdop.deadlines.queries import action_path_for, due_status, overdue_deadlines, tasks_for
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_between
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
@@ -165,13 +165,10 @@ def _subject_kind(step: ReminderStep) -> str:
 
 def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: date) -> dict:
     kind = _subject_kind(step)
-    for_agency = person.organisation_id == deadline.organisation_id
-    if deadline.request_id is not None and for_agency:
-        action_path = app_path("reporting_forms.respond", request_id=deadline.request_id)
-    elif deadline.action_id is not None:
-        action_path = app_path("meetings.action", action_id=deadline.action_id)
-    else:
-        action_path = app_path("cases.show", case_id=deadline.case_id)
+    action_path = action_path_for(
+        person, case_id=deadline.case_id, request_id=deadline.request_id,
+        action_id=deadline.action_id, agency_id=deadline.organisation_id,
+    )  # fmt: skip
     return message_row(
         dedupe_key=f"deadline:{deadline.id}:{deadline.due_on.isoformat()}:{step.key}:to:{person.id}",
         recipient=person,

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ecdop.auth.models import Organisation
 from ecdop.extensions import db
+from ecdop.forms import record_id
 from ecdop.meetings.choices import DOMAINS, CategoryOfDeath, ModifiableFactors
 from ecdop.meetings.forms import AnalysisForm
 from ecdop.meetings.models import PanelAnalysis
@@ -61,13 +62,10 @@ def _score(value: str | None) -> int | None:
 
 
 def _action_row(row) -> ActionRow:
-    organisation = None
-    if (row.organisation_id.data or "").isdigit():
-        organisation = db.session.get(Organisation, int(row.organisation_id.data))
-    action_id = row.action_id.data
+    organisation_id = record_id(row.organisation_id.data)
     return ActionRow(
-        organisation=organisation,
+        organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
         description=row.description.data or "",
         due_on=row.due_on.data,
-        action_id=int(action_id) if str(action_id or "").isdigit() else None,
+        action_id=record_id(row.action_id.data),
     )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.db import utc_now
@@ -67,10 +68,9 @@ def signed_off_in(period: Period, area_codes: list[str] | None = None) -> list[P
         .order_by(PanelAnalysis.signed_off_at, PanelAnalysis.id)
         .options(selectinload(PanelAnalysis.case), selectinload(PanelAnalysis.actions))
     )
-    analyses = list(db.session.scalars(statement))
     if area_codes:
-        analyses = [a for a in analyses if a.case.area.code in area_codes]
-    return analyses
+        statement = statement.join(Area, Case.area_id == Area.id).where(Area.code.in_(area_codes))
+    return list(db.session.scalars(statement))
 
 
 def national_record(analysis: PanelAnalysis) -> dict:

@@ -33,6 +33,7 @@ class PackExtract:
 
 @dataclass(frozen=True)
 class PackCase:
+    case_id: int  # for the audit trail; never printed
     number: int
     reference: str
     age_at_death: str
@@ -68,6 +69,7 @@ def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
     identifiers = identifiers_of(case)
     extracts, unconfirmed = _confirmed_extracts(case, identifiers)
     return PackCase(
+        case_id=case.id,
         number=number,
         reference=case.reference,
         age_at_death=age_at_death(case.date_of_birth, case.date_of_death),

@@ -92,6 +92,8 @@ def add_to_agenda(meeting: PanelMeeting, case: Case, *, actor: User) -> AgendaIt
 
 def move_on_agenda(item: AgendaItem, *, earlier: bool) -> None:
     """Swap the case with the one before (or after) it on the agenda."""
+    if item.left_agenda_at is not None:
+        raise ChangeRefused("This case has left this meeting's agenda")
     agenda = agenda_of(item.meeting)
     index = agenda.index(item)
     other_index = index - 1 if earlier else index + 1

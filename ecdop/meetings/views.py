@@ -13,7 +13,7 @@ from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
 from ecdop.extensions import db
-from ecdop.forms import submitted_version
+from ecdop.forms import ConfirmForm, record_id, submitted_version
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
 from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
@@ -67,7 +67,8 @@ def new():
         (str(member.id), f"{member.full_name} ({member.role.label})") for member in members
     ]
     if form.validate_on_submit():
-        chosen = [db.session.get(User, int(i)) for i in form.members.data if i.isdigit()]
+        ids = [record_id(value) for value in form.members.data]
+        chosen = [db.session.get(User, i) for i in ids if i is not None]
         chosen = [member for member in chosen if member is not None]
         try:
             meeting = services.schedule_meeting(
@@ -113,7 +114,7 @@ def _render_meeting(meeting, add_form: AddToAgendaForm, status: int = 200):
         agenda=list(zip(agenda, pack.cases, strict=True)),
         left=queries.left_agenda_of(meeting),
         add_form=add_form,
-        move_form=SignOffForm(),
+        move_form=ConfirmForm(),
     )
     return page, status
 
@@ -143,7 +144,7 @@ def add_to_agenda(meeting_id: int):
 @requires(Permission.SCHEDULE_PANEL_REVIEWS)
 def move(item_id: int):
     item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
-    form = SignOffForm()
+    form = ConfirmForm()
     if not form.validate_on_submit() or request.form.get("direction") not in ("up", "down"):
         abort(400)
     try:
@@ -252,8 +253,8 @@ def pack(meeting_id: int):
     pack = pack_for(meeting)
     pdf = pack_pdf(pack)
     # Each case's own audit trail shows who took its papers away.
-    for item in queries.agenda_of(meeting):
-        record_event(AuditAction.PANEL_PACK_DOWNLOADED, case_id=item.case_id, subject=meeting)
+    for case in pack.cases:
+        record_event(AuditAction.PANEL_PACK_DOWNLOADED, case_id=case.case_id, subject=meeting)
     if not pack.cases:
         record_event(AuditAction.PANEL_PACK_DOWNLOADED, subject=meeting)
     db.session.commit()

@@ -123,3 +123,15 @@ def test_bad_periods_are_refused_and_write_nothing(app, demo, tmp_path, args, me
     assert result.exit_code != 0
     assert message in result.output
     assert not path.exists()
+
+
+def test_an_export_can_be_limited_to_areas(app, closed, tmp_path):
+    path = tmp_path / "return.json"
+    assert export(app, "--from", "2026-11-01", "--to", "2026-11-30", "--area", "ELSE",
+                  "--output", str(path)).exit_code == 0  # fmt: skip
+    assert json.loads(path.read_text())["cases"] == []
+    export(app, "--from", "2026-11-01", "--to", "2026-11-30", "--area", "DEMO",
+           "--output", str(path))  # fmt: skip
+    assert [c["case_reference"] for c in json.loads(path.read_text())["cases"]] == [
+        closed.reference
+    ]

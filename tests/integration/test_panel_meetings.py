@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.cases.queries import case_requests
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
 from ecdop.meetings.models import AgendaItem, PanelMeeting, ReportExtract
@@ -149,7 +150,7 @@ def test_a_summary_naming_the_child_is_refused_and_not_saved(make_browser):
 def test_the_extract_draft_takes_out_identifiers_and_confirming_stores_it(make_browser):
     [case] = ready_cases(1)
     item = on_agenda(panel_meeting(), case)
-    [report] = [r for r in case_requests(case)]
+    [report] = case_requests(case)
     coordinator = make_browser("coordinator@demo.test")
     page = page_text(coordinator.get(f"/agenda-items/{item.id}/extracts/{report.id}"))
     assert "About 8 months before the death" in page  # first contact, told relatively
@@ -160,12 +161,6 @@ def test_the_extract_draft_takes_out_identifiers_and_confirming_stores_it(make_b
     assert response.status_code == 302
     extract = db.session.scalar(select(ReportExtract))
     assert extract.confirmed and extract.text == draft
-
-
-def case_requests(case):
-    from ecdop.cases.queries import case_requests as requests_of
-
-    return requests_of(case)
 
 
 def test_panel_member_opens_only_their_meetings_pack_and_no_case(make_browser):
@@ -211,3 +206,29 @@ def test_a_coordinator_of_another_area_cannot_see_the_meeting(make_browser, demo
     other = make_browser("other@else.test")
     assert other.get(f"/meetings/{meeting.id}").status_code == 404
     assert other.get(f"/meetings/{meeting.id}/pack.pdf").status_code == 404
+
+
+def test_ids_no_record_could_have_are_refused_not_queried(make_browser):
+    response = make_browser("coordinator@demo.test").submit(
+        "/meetings/new",
+        {"held_on": ["10", "12", "2026"], "panel_type": "general",
+         "members": ["99999999999999999999", "-1", "x"]},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Choose the panel members" in page_text(response)
+
+
+def test_a_case_that_left_the_agenda_cannot_be_moved_on_it(make_browser):
+    first, second = ready_cases()
+    meeting = panel_meeting()
+    item = on_agenda(meeting, first)
+    on_agenda(meeting, second)
+    coordinator = make_browser("coordinator@demo.test")
+    coordinator.submit(
+        f"/agenda-items/{item.id}/take-off", {"to_meeting": "off", "reason": "Added in error"}
+    )
+    response = coordinator.submit(f"/agenda-items/{item.id}/move", {"direction": "down"},
+                                  form_page=f"/meetings/{meeting.id}")  # fmt: skip
+    assert response.status_code == 302
+    page = page_text(coordinator.get(response.headers["Location"]))
+    assert "This case has left this meeting's agenda" in page
