@@ -97,6 +97,7 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from ecdop.analytics.views import analytics_blueprint
     from ecdop.auth.views import admin_blueprint, auth_blueprint
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         review_meetings_blueprint,
         deadlines_blueprint,
         meetings_blueprint,
+        analytics_blueprint,
     ):
         app.register_blueprint(blueprint)
 

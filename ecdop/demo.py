@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 
+from ecdop.analytics.early_warning import add_recommended_rules
+from ecdop.analytics.queries import warning_rules_of
 from ecdop.auth import queries, services
 from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
@@ -92,6 +94,8 @@ def seed_demo(password: str) -> bool:
         created = True
     if area.lead_id is None:
         set_area_lead(area, queries.user_by_email("chair@demo.test"))
+    if not warning_rules_of(area.id):
+        add_recommended_rules(area)
     return created
 
 

@@ -20,6 +20,7 @@ from filelock import FileLock, Timeout
 from flask import Flask
 from sqlalchemy import Connection, Engine, text
 
+from ecdop.analytics.early_warning import watch_all_areas
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import deliver_outbox
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
@@ -49,11 +50,14 @@ JOBS: tuple[Job, ...] = (
     Job("coordinator-digest", send_coordinator_digests,
         "Each coordinator's daily summary of overdue and soon-due items",
         "cron", {"day_of_week": "mon-fri", "hour": 7, "minute": 0}),
+    Job("watch-for-patterns", watch_all_areas,
+        "Check every area's early-warning rules and alert coordinators to new patterns",
+        "cron", {"hour": 6, "minute": 30}, on_start=True),
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 # Jobs whose service takes the day it runs for (so the CLI can try them on another day).
-DATED_JOBS = ("sweep-deadlines", "coordinator-digest")
+DATED_JOBS = ("sweep-deadlines", "coordinator-digest", "watch-for-patterns")
 
 
 def run_job(app: Flask, name: str, **arguments) -> object:

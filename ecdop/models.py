@@ -1,6 +1,11 @@
 """Every feature's models, imported together so relationships and Alembic see them all."""
 
-from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
+from ecdop.analytics.models import (
+    EmergingPattern,
+    PopulationEstimate,
+    PostcodeDeprivation,
+    WarningRule,
+)
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import (
     Area,
@@ -25,6 +30,8 @@ from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 __all__ = [
+    "EmergingPattern",
+    "WarningRule",
     "Area",
     "AgendaItem",
     "AuditAction",

@@ -64,6 +64,7 @@ def form_data(**overrides) -> dict:
         "place_of_death_detail": "",
         "expectation": "unexpected",
         "circumstances": "Found unresponsive in cot in the morning.",
+        "circumstances_type": "not_known",
         "parental_responsibility": "Mother and father",
         "other_children": "One sibling aged 3",
         "agencies_involved": ["gp", "health_visitor"],

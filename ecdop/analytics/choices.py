@@ -18,6 +18,11 @@ class AgeBand(LabelledEnum):
     FIFTEEN_TO_SEVENTEEN = "15-17", "15 to 17 years"
 
 
+class WarningRuleKind(LabelledEnum):
+    CLUSTER = "cluster", "Cluster: several deaths close together"
+    EXCEEDANCE = "exceedance", "Exceedance: more deaths in a year than usual"
+
+
 def age_band(date_of_birth: date, date_of_death: date) -> AgeBand:
     if (date_of_death - date_of_birth).days < 28:
         return AgeBand.NEONATAL

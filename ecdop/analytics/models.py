@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from datetime import date
 
-from ecdop.analytics.choices import AgeBand
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ecdop.analytics.choices import AgeBand, WarningRuleKind
+from ecdop.auth.models import Area
+from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, string_enum
+from ecdop.meetings.choices import CategoryOfDeath
 
 
 class PopulationEstimate(Base, TimestampMixin):
@@ -37,3 +54,81 @@ class PostcodeDeprivation(Base):
     postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
     lsoa_code: Mapped[str] = mapped_column(String(9))
     imd_decile: Mapped[int] = mapped_column(Integer)
+
+
+class WarningRule(Base, TimestampMixin):
+    """One area's rule for spotting an emerging pattern of deaths early. Rules are data, set
+    by an admin per area, so that each partnership can tune what worries it."""
+
+    __tablename__ = "warning_rules"
+    __table_args__ = (
+        CheckConstraint("min_deaths BETWEEN 2 AND 100", name="min_deaths_range"),
+        CheckConstraint("window_days BETWEEN 1 AND 366", name="window_days_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    kind: Mapped[WarningRuleKind] = mapped_column(string_enum(WarningRuleKind))
+    category: Mapped[CategoryOfDeath] = mapped_column(string_enum(CategoryOfDeath))
+    # Sudden unexpected deaths in infancy (SUDI) are watched apart from older children's.
+    infants_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Cluster: this many deaths within window_days. Exceedance: at least this many in the
+    # last 12 months, so that one death after three quiet years does not raise an alarm.
+    min_deaths: Mapped[int] = mapped_column(Integer)
+    window_days: Mapped[int] = mapped_column(Integer, default=60)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    area: Mapped[Area] = relationship()
+
+    @property
+    def deaths_described(self) -> str:
+        deaths = f"deaths in the category '{self.category.label}'"
+        return f"{deaths}, under 1 year old" if self.infants_only else deaths
+
+    @property
+    def description(self) -> str:
+        if self.kind is WarningRuleKind.CLUSTER:
+            return (
+                f"{self.min_deaths} or more {self.deaths_described} within {self.window_days} days"
+            )
+        return (
+            f"More {self.deaths_described} in the last 12 months than the usual range of the "
+            f"three years before (and at least {self.min_deaths})"
+        )
+
+
+emerging_pattern_cases = Table(
+    "emerging_pattern_cases",
+    Base.metadata,
+    Column("pattern_id", ForeignKey("emerging_patterns.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class EmergingPattern(Base, TimestampMixin):
+    """A signal raised by a warning rule: the coordinators hear of it once, however many
+    times the rule is checked while it lasts."""
+
+    __tablename__ = "emerging_patterns"
+    __table_args__ = (Index("ix_emerging_patterns_area_id_raised_on", "area_id", "raised_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("warning_rules.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    kind: Mapped[WarningRuleKind] = mapped_column(string_enum(WarningRuleKind))
+    category: Mapped[CategoryOfDeath] = mapped_column(string_enum(CategoryOfDeath))
+    # The rule's words when the pattern was raised (the rule may be changed later).
+    description: Mapped[str] = mapped_column(String(300))
+    raised_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    deaths: Mapped[int] = mapped_column(Integer)
+    # Exceedance only: the mean of the three years before, and its upper 95% Poisson limit.
+    expected: Mapped[float | None] = mapped_column(Float)
+    upper_limit: Mapped[int | None] = mapped_column(Integer)
+
+    rule: Mapped[WarningRule] = relationship()
+    area: Mapped[Area] = relationship()
+    cases: Mapped[list[Case]] = relationship(
+        secondary=emerging_pattern_cases, order_by=Case.date_of_death
+    )

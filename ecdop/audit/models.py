@@ -72,6 +72,11 @@ class AuditAction(enum.StrEnum):
     PANEL_ACTIONS_LISTED = "panel_actions_listed"
     NATIONAL_RETURN_EXPORTED = "national_return_exported"
     REFERENCE_DATA_IMPORTED = "reference_data_imported"
+    WARNING_RULE_CHANGED = "warning_rule_changed"
+    EMERGING_PATTERN_VIEWED = "emerging_pattern_viewed"
+    BOARD_REPORT_GENERATED = "board_report_generated"
+    BOARD_REPORT_VIEWED = "board_report_viewed"
+    BOARD_REPORT_DOWNLOADED = "board_report_downloaded"
 
     @property
     def label(self) -> str:

@@ -44,6 +44,10 @@ class Permission(enum.StrEnum):
     VIEW_OUTBOX = "view_outbox"
     VIEW_PANEL_PACKS = "view_panel_packs"  # of meetings the user sits on, or in their areas
     UPDATE_PANEL_ACTIONS = "update_panel_actions"  # of their organisation, or their areas
+    VIEW_EMERGING_PATTERNS = "view_emerging_patterns"  # with the cases behind them
+    MANAGE_WARNING_RULES = "manage_warning_rules"
+    VIEW_BOARD_REPORTS = "view_board_reports"  # aggregated and suppressed: no case level
+    GENERATE_BOARD_REPORTS = "generate_board_reports"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -67,6 +71,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TELL_NATIONAL_DATABASE,
             Permission.CHANGE_DUE_DATES,
             Permission.VIEW_MY_TASKS,
+            Permission.VIEW_EMERGING_PATTERNS,
+            Permission.VIEW_BOARD_REPORTS,
+            Permission.GENERATE_BOARD_REPORTS,
         }
     ),
     # Panel members and chairs may lead an area, and so hear of its escalations.
@@ -79,13 +86,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_MY_TASKS,
         }
     ),
-    Role.BOARD_MEMBER: frozenset(),
+    # The board reads reports and nothing else: it has no way to any case.
+    Role.BOARD_MEMBER: frozenset({Permission.VIEW_BOARD_REPORTS}),
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_USERS,
             Permission.MANAGE_ORGANISATIONS,
             Permission.MANAGE_DEADLINE_RULES,
             Permission.VIEW_OUTBOX,
+            Permission.MANAGE_WARNING_RULES,
         }
     ),
 }

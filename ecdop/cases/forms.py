@@ -15,6 +15,7 @@ from ecdop.forms import (
     GovTextAreaField,
     select_choices,
 )
+from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
 
 STAGE_CHOICES = [("", "All stages"), *Stage.choices()]
@@ -67,6 +68,13 @@ class TriageForm(FlaskForm):
         description="Unexpected: not anticipated as a significant possibility 24 hours before.",
         choices=select_choices(Expectation.choices()),
         validators=[InputRequired("Select whether the death was expected or unexpected")],
+    )
+    provisional_category = GovSelectField(
+        "Category of death, as far as it can be told now",
+        description="Provisional: it lets ecdop warn of clusters early. The panel records the "
+        "category after its review.",
+        choices=select_choices([("", "Not yet known"), *CategoryOfDeath.choices()]),
+        validators=[Optional()],
     )
     residence_area_id = GovSelectField(
         "Review area where the child lived",

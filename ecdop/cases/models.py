@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, Stage
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.models import Notification
 
@@ -75,6 +76,11 @@ class Case(Base, TimestampMixin):
     date_of_death: Mapped[date] = mapped_column(Date)
     place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
     expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
+    # The category as first seen (the notifier's view, then the coordinator's at triage), for
+    # early warning of clusters; the panel's analysis records the category for good.
+    provisional_category: Mapped[CategoryOfDeath | None] = mapped_column(
+        string_enum(CategoryOfDeath)
+    )
 
     # Duplicate handling: a flag for the coordinator, and where a merged case now lives
     possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))

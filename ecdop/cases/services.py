@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from ecdop.analytics.early_warning import watch_for_patterns
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
@@ -28,8 +29,9 @@ from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
+from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.queries import current_agenda_item, current_analysis
-from ecdop.notifications.choices import Expectation
+from ecdop.notifications.choices import CircumstancesType, Expectation
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
@@ -69,6 +71,16 @@ def _next_sequence(area_id: int, year: int) -> int:
     return sequence
 
 
+# What a notifier's first view says of the category; illness could be any of several.
+PROVISIONAL_CATEGORIES = {
+    CircumstancesType.SUICIDE: CategoryOfDeath.SUICIDE,
+    CircumstancesType.SUDDEN_UNEXPECTED: CategoryOfDeath.SUDDEN_UNEXPLAINED,
+    CircumstancesType.INJURY: CategoryOfDeath.TRAUMA,
+    CircumstancesType.SUSPECTED_ABUSE: CategoryOfDeath.DELIBERATELY_INFLICTED,
+    CircumstancesType.NEONATAL: CategoryOfDeath.PERINATAL,
+}
+
+
 def _open_case(notification: Notification) -> Case:
     year = uk_today().year
     sequence = _next_sequence(notification.area_id, year)
@@ -90,6 +102,7 @@ def _open_case(notification: Notification) -> Case:
         date_of_death=notification.date_of_death,
         place_of_death=notification.place_of_death,
         expectation=notification.expectation,
+        provisional_category=PROVISIONAL_CATEGORIES.get(notification.circumstances_type),
     )
     db.session.add(case)
     # A concurrent case for the same NHS number fails here, on the partial unique index.
@@ -109,6 +122,10 @@ def match_to_case(notification: Notification) -> MatchOutcome:
         existing = case_with_nhs_number(notification.area_id, notification.nhs_number)
     if existing is not None:
         outcome = MatchOutcome(existing, MatchResult.LINKED)
+        if existing.provisional_category is None:  # a later notifier may know more
+            existing.provisional_category = PROVISIONAL_CATEGORIES.get(
+                notification.circumstances_type
+            )
         record_event(AuditAction.CASE_LINKED, case_id=existing.id, subject=notification)
     else:
         case = _open_case(notification)
@@ -266,6 +283,7 @@ class TriageDecision:
     out_of_scope_reason: str
     expectation: Expectation
     residence_area: Area
+    provisional_category: CategoryOfDeath | None = None  # None keeps the notifier's view
 
 
 def triage_case(
@@ -285,11 +303,17 @@ def triage_case(
         transfer_case(case, decision.residence_area)
         return f"{case.reference} transferred to {decision.residence_area.name}."
     case.expectation = decision.expectation
+    if decision.provisional_category is not None:
+        case.provisional_category = decision.provisional_category
     case.triaged_at = utc_now()
     case.triaged_by_id = actor.id
-    details = {"expectation": decision.expectation.value}
+    details = {
+        "expectation": decision.expectation.value,
+        "provisional_category": getattr(case.provisional_category, "value", None),
+    }
     record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
     apply_transition(case, Stage.INFORMATION_GATHERING, actor=actor)
+    watch_for_patterns(case.area_id)
     return f"{case.reference} triaged: information gathering has started."
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from ecdop.analytics.queries import open_pattern_count
 from ecdop.audit.models import AuditAction
 from ecdop.audit.queries import case_history
 from ecdop.audit.services import record_event
@@ -19,6 +20,7 @@ from ecdop.deadlines import queries as deadline_queries
 from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, select_choices, submitted_version
 from ecdop.meetings import queries as meeting_queries
+from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms.definitions import definition_for
@@ -41,6 +43,7 @@ def dashboard():
         overdue_by_kind=deadline_queries.overdue_by_kind(current_user),
         overdue=deadline_queries.overdue_deadlines(current_user),
         days_in_stage=deadline_queries.days_in_stage(current_user),
+        open_patterns=open_pattern_count(current_user),
     )
 
 
@@ -208,6 +211,7 @@ def triage(case_id: int):
     form = TriageForm(
         data={
             "expectation": case.expectation.value,
+            "provisional_category": getattr(case.provisional_category, "value", ""),
             "residence_area_id": case.area_id,
             "version": case.version_id,
         }
@@ -239,6 +243,9 @@ def _triage_decision(form: TriageForm) -> services.TriageDecision:
         out_of_scope_reason=form.out_of_scope_reason.data or "",
         expectation=Expectation(form.expectation.data),
         residence_area=area_or_404(form.residence_area_id.data),
+        provisional_category=CategoryOfDeath(form.provisional_category.data)
+        if form.provisional_category.data
+        else None,
     )
 
 

@@ -18,6 +18,19 @@ class Expectation(LabelledEnum):
     NOT_YET_KNOWN = "not_yet_known", "Not yet known"
 
 
+class CircumstancesType(LabelledEnum):
+    """The notifier's first view of what kind of death this was. It gives the case a
+    provisional category, so that a worrying pattern shows long before the panel meets."""
+
+    SUICIDE = "suicide", "Suspected suicide or self-harm"
+    SUDDEN_UNEXPECTED = "sudden_unexpected", "Sudden unexpected death with no cause yet known"
+    INJURY = "injury", "Injury or accident (for example road traffic, drowning or fire)"
+    SUSPECTED_ABUSE = "suspected_abuse", "Suspected abuse, neglect or homicide"
+    NEONATAL = "neonatal", "Death around the time of birth or on a neonatal unit"
+    ILLNESS = "illness", "Illness or a known medical condition"
+    NOT_KNOWN = "not_known", "Not known"
+
+
 class PlaceOfDeath(LabelledEnum):
     HOME = "home", "Child's usual residence"
     OTHER_RESIDENCE = "other_residence", "Another private residence"

@@ -18,7 +18,14 @@ from ecdop.forms import (
     select_choices,
 )
 from ecdop.notifications import rules
-from ecdop.notifications.choices import AgencyKind, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.choices import (
+    AgencyKind,
+    CircumstancesType,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+)
 from ecdop.notifications.services import NotificationDetails
 
 NAME_MAX = 100
@@ -126,6 +133,13 @@ class NotificationForm(FlaskForm):
             Length(max=CIRCUMSTANCES_MAX),
         ],
     )
+    circumstances_type = GovRadioField(
+        "What kind of death does this appear to be?",
+        description="Your first view is enough; the panel decides the category later. Choose "
+        "'Not known' if you cannot say.",
+        choices=select_choices(CircumstancesType.choices()),
+        validators=[_required("Select what kind of death this appears to be, or 'Not known'")],
+    )
     parental_responsibility = GovTextAreaField(
         "People with parental responsibility (optional)",
         validators=[Optional(), Length(max=LONG_TEXT_MAX)],
@@ -187,6 +201,7 @@ class NotificationForm(FlaskForm):
             place_of_death_detail=self.place_of_death_detail.data or "",
             expectation=Expectation(self.expectation.data),
             circumstances=self.circumstances.data,
+            circumstances_type=CircumstancesType(self.circumstances_type.data),
             parental_responsibility=self.parental_responsibility.data or "",
             other_children=self.other_children.data or "",
             agencies_involved=list(self.agencies_involved.data or []),

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.choices import (
+    CircumstancesType,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+)
 
 
 class MatchResult(enum.StrEnum):
@@ -52,6 +58,9 @@ class Notification(Base):
 
     # Circumstances
     circumstances: Mapped[str] = mapped_column(Text)
+    circumstances_type: Mapped[CircumstancesType] = mapped_column(
+        string_enum(CircumstancesType), default=CircumstancesType.NOT_KNOWN
+    )
     parental_responsibility: Mapped[str] = mapped_column(Text, default="")
     other_children: Mapped[str] = mapped_column(Text, default="")
     agencies_involved: Mapped[list[str]] = mapped_column(JSON, default=list)

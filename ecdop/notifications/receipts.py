@@ -45,6 +45,7 @@ def receipt_sections(notification: Notification) -> list[tuple[str, list[tuple[s
             "Circumstances",
             [
                 ("What happened", n.circumstances),
+                ("Kind of death, as it appears", n.circumstances_type.label),
                 ("People with parental responsibility", n.parental_responsibility or NOT_GIVEN),
                 ("Other children in the household", n.other_children or NOT_GIVEN),
                 ("Agencies known to be involved", agency_labels(n.agencies_involved) or NOT_GIVEN),

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, time
 
+from ecdop.analytics.early_warning import watch_for_patterns
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.cases.services import MatchOutcome, match_to_case
 from ecdop.extensions import db
-from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.choices import (
+    CircumstancesType,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+)
 from ecdop.notifications.models import Notification
 
 
@@ -39,6 +46,7 @@ class NotificationDetails:
     notifier_name: str
     notifier_role: str
     notifier_phone: str
+    circumstances_type: CircumstancesType = CircumstancesType.NOT_KNOWN
 
 
 def submit_notification(
@@ -60,4 +68,5 @@ def submit_notification(
         actor_id=notifier.id,
         details={"match": outcome.result.value, "case_reference": outcome.case.reference},
     )
+    watch_for_patterns(outcome.case.area_id)
     return notification, outcome

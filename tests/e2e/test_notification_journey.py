@@ -31,6 +31,7 @@ def notify(page: Page, nhs_number: str = "943 476 5919") -> None:
     page.get_by_label("Place of death", exact=True).select_option(label="Child's usual residence")
     page.get_by_role("group", name="Was the death expected?").get_by_label("Unexpected").check()
     page.get_by_label("What happened").fill("Found unresponsive in the morning.")
+    page.get_by_label("Sudden unexpected death with no cause yet known").check()
     page.get_by_role("button", name="Send notification").click()
 
 

@@ -1,0 +1,79 @@
+"""Reads for early warning: an area's rules, and the emerging patterns a coordinator may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import and_, select
+
+from ecdop.analytics.models import EmergingPattern, WarningRule, emerging_pattern_cases
+from ecdop.auth.models import User
+from ecdop.cases.models import Case
+from ecdop.extensions import db
+from ecdop.meetings.choices import CategoryOfDeath
+from ecdop.meetings.models import PanelAnalysis
+
+
+def warning_rules_of(area_id: int) -> list[WarningRule]:
+    return list(
+        db.session.scalars(
+            select(WarningRule)
+            .where(WarningRule.area_id == area_id)
+            .order_by(WarningRule.kind, WarningRule.category, WarningRule.id)
+        )
+    )
+
+
+def warning_rule_or_404(rule_id: int) -> WarningRule:
+    return db.get_or_404(WarningRule, rule_id)
+
+
+def patterns_for(user: User) -> list[EmergingPattern]:
+    """The emerging patterns in the user's areas: those still open first, newest first."""
+    return list(
+        db.session.scalars(
+            select(EmergingPattern)
+            .where(EmergingPattern.area_id.in_(user.area_ids))
+            .order_by(
+                EmergingPattern.ended_on.is_not(None),
+                EmergingPattern.raised_on.desc(),
+                EmergingPattern.id.desc(),
+            )
+        )
+    )
+
+
+def open_pattern_count(user: User) -> int:
+    return sum(1 for pattern in patterns_for(user) if pattern.ended_on is None)
+
+
+def pattern_for_coordinator_or_404(user: User, pattern_id: int) -> EmergingPattern:
+    pattern = db.session.get(EmergingPattern, pattern_id)
+    if pattern is None or pattern.area_id not in user.area_ids:
+        abort(404)
+    return pattern
+
+
+@dataclass(frozen=True)
+class PatternDeath:
+    case: Case
+    category: CategoryOfDeath | None
+    reviewed: bool  # the panel's category, rather than a provisional one
+
+
+def deaths_behind(pattern: EmergingPattern) -> list[PatternDeath]:
+    rows = db.session.execute(
+        select(Case, PanelAnalysis.category)
+        .join(emerging_pattern_cases, emerging_pattern_cases.c.case_id == Case.id)
+        .outerjoin(
+            PanelAnalysis,
+            and_(PanelAnalysis.case_id == Case.id, PanelAnalysis.superseded_at.is_(None)),
+        )
+        .where(emerging_pattern_cases.c.pattern_id == pattern.id)
+        .order_by(Case.date_of_death, Case.id)
+    ).all()
+    return [
+        PatternDeath(case, reviewed or case.provisional_category, reviewed is not None)
+        for case, reviewed in rows
+    ]
