@@ -42,6 +42,8 @@ class BaseConfig:
     SMTP_PASSWORD = os.environ.get("ECDOP_SMTP_PASSWORD", "")
     SMTP_TIMEOUT = 10
     SEED_DEMO_ALLOWED = False
+    # Reports cover reporting years starting in April (as national returns do) or January.
+    REPORTING_YEAR_START_MONTH = 1 if os.environ.get("ECDOP_REPORTING_YEAR") == "calendar" else 4
     DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")
     REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
 

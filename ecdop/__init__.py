@@ -99,6 +99,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ecdop.analytics.views import analytics_blueprint
     from ecdop.auth.views import admin_blueprint, auth_blueprint
+    from ecdop.board_reports.views import board_reports_blueprint
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
     from ecdop.home import home_blueprint
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         deadlines_blueprint,
         meetings_blueprint,
         analytics_blueprint,
+        board_reports_blueprint,
     ):
         app.register_blueprint(blueprint)
 
@@ -141,6 +143,8 @@ def _protective_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; object-src 'none'; "
+        # Board reports' charts are SVG images inlined as data: URIs.
+        "img-src 'self' data:; "
         "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

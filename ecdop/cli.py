@@ -98,18 +98,21 @@ def create_user_command(
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the demo area, organisations and one user per role (development only)."""
-    from ecdop.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_case
+    from ecdop.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_case, seed_demo_history
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
         _fail("seed-demo only runs in development (ECDOP_ENV=development)")
     created = seed_demo(current_app.config["DEMO_PASSWORD"])
     demo_case = seed_demo_case()
     _seed_demo_reference_data()
+    synthetic = seed_demo_history()
     db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
     click.echo(f"Demo accounts (password: {current_app.config['DEMO_PASSWORD']}):")
     for email, role, _organisation in DEMO_ACCOUNTS:
         click.echo(f"  {email:<24} {role.label}")
+    if synthetic:
+        click.echo(f"Added {synthetic:,} synthetic past deaths, for the board's reports.")
     if demo_case:
         _explain_demo_case(demo_case)
         if demo_case.ready_references:
@@ -331,7 +334,11 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from ecdop.board_reports.commands import reports_group, seed_synthetic_command
+
     for command in (
+        reports_group,
+        seed_synthetic_command,
         create_area_command,
         create_organisation_command,
         create_user_command,

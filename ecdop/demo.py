@@ -261,3 +261,22 @@ def _demo_notification(
         notifier_role="Detective Sergeant",
         notifier_phone="01632 960001",
     )
+
+
+# Six years of invented deaths behind the demo's board reports: enough for every chart, with
+# some cells small enough to be suppressed.
+DEMO_HISTORY_CASES = 1_200
+DEMO_HISTORY_SEED = 2026
+
+
+def seed_demo_history() -> int:
+    """Synthetic past deaths in the demo area, unless it already has a history."""
+    from ecdop.synthetic import seed_synthetic
+
+    area = queries.area_by_code(DEMO_AREA[0])
+    older = select(Case.id).where(
+        Case.area_id == area.id, Case.date_of_death < uk_today() - timedelta(days=365)
+    )
+    if db.session.scalar(older.limit(1)) is not None:
+        return 0
+    return seed_synthetic(area, cases=DEMO_HISTORY_CASES, seed=DEMO_HISTORY_SEED, today=uk_today())

@@ -15,6 +15,7 @@ HOME_PAGES = [
     (Permission.NOTIFY_DEATH, "notifications.index"),
     (Permission.RESPOND_TO_REQUESTS, "reporting_forms.index"),
     (Permission.VIEW_PANEL_PACKS, "meetings.index"),
+    (Permission.VIEW_BOARD_REPORTS, "board_reports.index"),
     (Permission.MANAGE_USERS, "admin.users"),
 ]
 

@@ -21,6 +21,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, text
 
 from ecdop.analytics.early_warning import watch_all_areas
+from ecdop.board_reports.services import generate_due_reports
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import deliver_outbox
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
@@ -53,11 +54,14 @@ JOBS: tuple[Job, ...] = (
     Job("watch-for-patterns", watch_all_areas,
         "Check every area's early-warning rules and alert coordinators to new patterns",
         "cron", {"hour": 6, "minute": 30}, on_start=True),
+    Job("board-reports", generate_due_reports,
+        "Each area's quarterly and annual board reports, the day after each period closes",
+        "cron", {"hour": 5, "minute": 0}, on_start=True),
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 # Jobs whose service takes the day it runs for (so the CLI can try them on another day).
-DATED_JOBS = ("sweep-deadlines", "coordinator-digest", "watch-for-patterns")
+DATED_JOBS = ("sweep-deadlines", "coordinator-digest", "watch-for-patterns", "board-reports")
 
 
 def run_job(app: Flask, name: str, **arguments) -> object:

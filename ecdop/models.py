@@ -16,6 +16,7 @@ from ecdop.auth.models import (
     User,
     user_areas,
 )
+from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule, OutboxMessage, OutboxStatus
 from ecdop.meetings.models import (
@@ -30,6 +31,8 @@ from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 __all__ = [
+    "BoardReport",
+    "board_report_areas",
     "EmergingPattern",
     "WarningRule",
     "Area",

@@ -30,13 +30,13 @@ class ProtectedTable:
 
     cells: tuple[tuple[int | str, ...], ...]
     row_totals: tuple[int | str, ...]
-    column_totals: tuple[int | str, ...]
+    column_totals: tuple[int | str, ...] | None  # None: the table does not print them
     total: int | str
 
     def grid(self) -> list[list[int | str]]:
         """Cells with their row totals, then the column totals with the grand total."""
         rows = [[*row, total] for row, total in zip(self.cells, self.row_totals, strict=True)]
-        return [*rows, [*self.column_totals, self.total]]
+        return [*rows, [*(self.column_totals or [SUPPRESSED] * len(self.cells[0])), self.total]]
 
 
 Position = tuple[int, int]
@@ -49,29 +49,43 @@ def _full_grid(counts: list[list[int]]) -> np.ndarray:
     return np.vstack([with_row_totals, with_row_totals.sum(axis=0, keepdims=True)])
 
 
-def _lines(shape: tuple[int, int]) -> list[list[Position]]:
-    """Each additive constraint: a row's or column's cells, its total last."""
+def _lines(shape: tuple[int, int], column_totals: bool = True) -> list[list[Position]]:
+    """Each additive constraint: a row's or column's cells, its total last. Without column
+    totals only the rows, and the row totals making the grand total, are constraints."""
     rows, columns = shape
+    if not column_totals:
+        lines = [[(i, j) for j in range(columns)] for i in range(rows - 1)]
+        return [*lines, [(i, columns - 1) for i in range(rows)]]
     lines = [[(i, j) for j in range(columns)] for i in range(rows)]
     lines += [[(i, j) for i in range(rows)] for j in range(columns)]
     return lines
 
 
-def protect(counts: list[list[int]]) -> ProtectedTable:
+def _printed(shape: tuple[int, int], column_totals: bool) -> list[Position]:
+    rows, columns = shape
+    return [(i, j) for i, j in product(range(rows), range(columns))
+            if column_totals or i < rows - 1 or j == columns - 1]  # fmt: skip
+
+
+def protect(counts: list[list[int]], *, column_totals: bool = True) -> ProtectedTable:
+    """The table as it may be printed. ``column_totals=False`` for a table that prints only
+    its row totals and grand total (such as deciles grouped in pairs into quintiles)."""
     grid = _full_grid(counts)
-    hidden = {(i, j) for i, j in product(*map(range, grid.shape)) if is_small(int(grid[i, j]))}
+    lines = _lines(grid.shape, column_totals)
+    printed = _printed(grid.shape, column_totals)
+    hidden = {position for position in printed if is_small(int(grid[position]))}
     while True:
-        extra = _unsafe_line(grid, hidden) or _derivable_cell(grid, hidden)
+        extra = _unsafe_line(grid, hidden, lines) or _derivable_cell(grid, hidden, lines, printed)
         if extra is None:
             break
         hidden.add(extra)
-    return _published(grid, hidden)
+    return _published(grid, hidden, column_totals)
 
 
-def _unsafe_line(grid: np.ndarray, hidden: set[Position]) -> Position | None:
+def _unsafe_line(grid: np.ndarray, hidden: set[Position], lines) -> Position | None:
     """A cell to hide next because a line with its total published shows too much: a single
     hidden cell (derivable), or hidden cells whose sum is a small number."""
-    for line in _lines(grid.shape):
+    for line in lines:
         total, members = line[-1], line[:-1]
         if total in hidden:
             continue
@@ -89,26 +103,26 @@ def _complement(grid: np.ndarray, hidden: set[Position], members: list[Position]
     return min(candidates, key=lambda p: (int(grid[p]), p)) if candidates else None
 
 
-def _derivable_cell(grid: np.ndarray, hidden: set[Position]) -> Position | None:
+def _derivable_cell(grid: np.ndarray, hidden: set[Position], lines, printed) -> Position | None:
     """A cell to hide because some hidden cell can be solved for exactly from the table's
     equations and the published values."""
     unknowns = sorted(hidden)
     if not unknowns:
         return None
     for position in unknowns:
-        if _determined(grid.shape, unknowns, position):
-            for line in _lines(grid.shape):
+        if _determined(lines, unknowns, position):
+            for line in lines:
                 if position in line and (choice := _complement(grid, hidden, line)):
                     return choice
             # Its own rows and columns are all hidden already: widen to the whole table.
-            return _complement(grid, hidden, list(product(*map(range, grid.shape))))
+            return _complement(grid, hidden, printed)
     return None
 
 
-def _constraint_matrix(shape: tuple[int, int], unknowns: list[Position]) -> np.ndarray:
+def _constraint_matrix(lines, unknowns: list[Position]) -> np.ndarray:
     index = {position: k for k, position in enumerate(unknowns)}
     rows = []
-    for line in _lines(shape):
+    for line in lines:
         row = np.zeros(len(unknowns))
         for position in line[:-1]:
             if position in index:
@@ -119,10 +133,10 @@ def _constraint_matrix(shape: tuple[int, int], unknowns: list[Position]) -> np.n
     return np.array(rows)
 
 
-def _determined(shape: tuple[int, int], unknowns: list[Position], position: Position) -> bool:
+def _determined(lines, unknowns: list[Position], position: Position) -> bool:
     """Whether the published values pin this hidden cell down: its unit vector lies in the row
     space of the equations restricted to the hidden cells."""
-    matrix = _constraint_matrix(shape, unknowns)
+    matrix = _constraint_matrix(lines, unknowns)
     unit = np.zeros(len(unknowns))
     unit[unknowns.index(position)] = 1
     rank = np.linalg.matrix_rank(matrix)
@@ -131,14 +145,16 @@ def _determined(shape: tuple[int, int], unknowns: list[Position], position: Posi
 
 def determined_cells(table: ProtectedTable) -> list[Position]:
     """Hidden cells someone could work out from the published table (for the tests, and as a
-    last check before publishing)."""
+    last check before publishing). Unprinted column totals count as unknown."""
     grid = table.grid()
     shape = (len(grid), len(grid[0]))
+    lines = _lines(shape, table.column_totals is not None)
     unknowns = [(i, j) for i, j in product(*map(range, shape)) if grid[i][j] == SUPPRESSED]
-    return [p for p in unknowns if _determined(shape, unknowns, p)]
+    printed = set(_printed(shape, table.column_totals is not None))
+    return [p for p in unknowns if p in printed and _determined(lines, unknowns, p)]
 
 
-def _published(grid: np.ndarray, hidden: set[Position]) -> ProtectedTable:
+def _published(grid: np.ndarray, hidden: set[Position], column_totals: bool) -> ProtectedTable:
     shown = [
         [SUPPRESSED if (i, j) in hidden else int(grid[i, j]) for j in range(grid.shape[1])]
         for i in range(grid.shape[0])
@@ -146,6 +162,6 @@ def _published(grid: np.ndarray, hidden: set[Position]) -> ProtectedTable:
     return ProtectedTable(
         cells=tuple(tuple(row[:-1]) for row in shown[:-1]),
         row_totals=tuple(row[-1] for row in shown[:-1]),
-        column_totals=tuple(shown[-1][:-1]),
+        column_totals=tuple(shown[-1][:-1]) if column_totals else None,
         total=shown[-1][-1],
     )

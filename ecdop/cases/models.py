@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ecdop.analytics.choices import AgeBand
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, Stage
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
@@ -76,6 +77,8 @@ class Case(Base, TimestampMixin):
     date_of_death: Mapped[date] = mapped_column(Date)
     place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
     expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
+    # Worked out once from the two dates, so that reports can group by it in SQL.
+    age_band: Mapped[AgeBand] = mapped_column(string_enum(AgeBand, length=10))
     # The category as first seen (the notifier's view, then the coordinator's at triage), for
     # early warning of clusters; the panel's analysis records the category for good.
     provisional_category: Mapped[CategoryOfDeath | None] = mapped_column(

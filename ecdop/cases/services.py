@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from ecdop.analytics.choices import age_band
 from ecdop.analytics.early_warning import watch_for_patterns
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -103,6 +104,7 @@ def _open_case(notification: Notification) -> Case:
         place_of_death=notification.place_of_death,
         expectation=notification.expectation,
         provisional_category=PROVISIONAL_CATEGORIES.get(notification.circumstances_type),
+        age_band=age_band(notification.date_of_birth, notification.date_of_death),
     )
     db.session.add(case)
     # A concurrent case for the same NHS number fails here, on the partial unique index.

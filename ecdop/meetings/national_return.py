@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +27,7 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.files import write_private_file
 from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
@@ -287,9 +287,7 @@ def export_national_return(
     produced_at = utc_now()
     content = as_json(period, records, produced_at) if output_format == "json" else as_csv(records)
     data = content.encode("utf-8")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as output:
-        output.write(data)
+    write_private_file(path, data)
     details = {
         "from": period.starts_on.isoformat(),
         "to": period.ends_on.isoformat(),

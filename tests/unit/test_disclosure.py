@@ -67,3 +67,27 @@ def test_a_lone_small_cell_takes_a_neighbour_with_it():
 def test_a_table_with_nothing_small_is_published_whole():
     table = protect([[6, 10], [0, 12]])
     assert table.cells == ((6, 10), (0, 12)) and table.total == 28
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables)
+def test_tables_without_column_totals_hold_the_same_guarantees(counts):
+    """Deciles paired into quintiles: the pairs' sums (quintiles) are printed, the columns'
+    sums are not."""
+    table = protect(counts, column_totals=False)
+    assert table.column_totals is None
+    printed = [*(cell for row in table.cells for cell in row), *table.row_totals, table.total]
+    assert not any(isinstance(cell, int) and is_small(cell) for cell in printed)
+    assert determined_cells(table) == []
+    for shown_row, true_row in zip(table.cells, counts, strict=True):
+        for shown, value in zip(shown_row, true_row, strict=True):
+            assert shown in (value, SUPPRESSED) and (value != 0 or shown == 0)
+
+
+def test_without_column_totals_less_is_hidden():
+    counts = [[18, 15], [17, 11], [15, 24], [12, 10], [9, 11], [4, 0]]
+    with_columns = protect(counts)
+    without = protect(counts, column_totals=False)
+    hidden = lambda table: sum(cell == SUPPRESSED for row in table.cells for cell in row)  # noqa: E731
+    assert hidden(without) < hidden(with_columns)
+    assert without.cells[5] == (SUPPRESSED, 0) and without.row_totals[5] == SUPPRESSED

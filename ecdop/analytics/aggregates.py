@@ -1,0 +1,366 @@
+"""The board's figures, counted in the database: each function is one grouped query over the
+live cases of some areas in a fixed period. Nothing here is published as it is: the report
+applies disclosure control (ecdop.analytics.disclosure) to every count before anyone sees it.
+
+A death belongs to the period its date of death falls in; a review to the period its sign-off
+falls in (England's calendar days).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import Date, String, and_, case, cast, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from ecdop.analytics.choices import AgeBand
+from ecdop.analytics.models import EmergingPattern, PopulationEstimate, PostcodeDeprivation
+from ecdop.analytics.periods import ReportingPeriod
+from ecdop.auth.models import Organisation, OrganisationKind
+from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
+from ecdop.deadlines.models import Deadline, DeadlineState
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.extensions import db
+from ecdop.formatting import UK
+from ecdop.meetings.choices import DOMAINS, ActionStatus, ModifiableFactors
+from ecdop.meetings.models import PanelAction, PanelAnalysis
+from ecdop.reporting_forms.models import ReportingRequest
+
+
+class day_of(FunctionElement):  # noqa: N801 - used like a SQL function
+    """The calendar day of a UTC timestamp, on both databases."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(day_of)
+def _day_of_default(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(day_of, "sqlite")
+def _day_of_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+class days_between(FunctionElement):  # noqa: N801 - used like a SQL function
+    """Whole days from an earlier date to a later one."""
+
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between_default(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
+
+
+def count_if(condition: ColumnElement) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def utc_bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
+    """The period's first moment and the moment after its last, England's days in UTC."""
+    start = datetime.combine(period.starts_on, time(0), UK)
+    end = datetime.combine(period.ends_on + timedelta(days=1), time(0), UK)
+    return start, end
+
+
+def live_cases(area_ids: Sequence[int]) -> list[ColumnElement]:
+    return [
+        Case.area_id.in_(area_ids),
+        Case.merged_into_id.is_(None),
+        Case.stage != Stage.WITHDRAWN,
+    ]
+
+
+def died_in(period: ReportingPeriod) -> ColumnElement:
+    return Case.date_of_death.between(period.starts_on, period.ends_on)
+
+
+# -- Deaths notified ------------------------------------------------------------------------
+
+
+def deaths_by(column, area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    """Deaths in the period counted by one of the case's coded columns."""
+    rows = db.session.execute(
+        select(column, func.count(Case.id))
+        .where(*live_cases(area_ids), died_in(period))
+        .group_by(column)
+    )
+    return {key: count for key, count in rows}
+
+
+def deaths_by_deprivation(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    """Deaths by IMD decile of the home postcode's LSOA; None where the postcode is not in the
+    lookup (or there is no lookup)."""
+    rows = db.session.execute(
+        select(PostcodeDeprivation.imd_decile, func.count(Case.id))
+        .select_from(Case)
+        .outerjoin(PostcodeDeprivation, PostcodeDeprivation.postcode == Case.postcode)
+        .where(*live_cases(area_ids), died_in(period))
+        .group_by(PostcodeDeprivation.imd_decile)
+    )
+    return {decile: count for decile, count in rows}
+
+
+def _year_bucket(column, years: Sequence[ReportingPeriod]) -> ColumnElement:
+    return case(
+        *((column.between(year.starts_on, year.ends_on), index) for index, year in enumerate(years))
+    )
+
+
+def deaths_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]) -> list[int]:
+    bucket = _year_bucket(Case.date_of_death, years)
+    rows = db.session.execute(
+        select(bucket, func.count(Case.id))
+        .where(
+            *live_cases(area_ids),
+            Case.date_of_death.between(years[0].starts_on, years[-1].ends_on),
+        )
+        .group_by(bucket)
+    )
+    counts = dict(rows.all())
+    return [counts.get(index, 0) for index in range(len(years))]
+
+
+def child_population(area_ids: Sequence[int], year: int) -> dict[AgeBand, int]:
+    """Children living in the areas by age band, from the mid-year estimate for ``year``."""
+    rows = db.session.execute(
+        select(PopulationEstimate.age_band, func.sum(PopulationEstimate.population))
+        .where(PopulationEstimate.area_id.in_(area_ids), PopulationEstimate.year == year)
+        .group_by(PopulationEstimate.age_band)
+    )
+    return {band: int(population) for band, population in rows}
+
+
+def populations_by_year(area_ids: Sequence[int], years: Sequence[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(PopulationEstimate.year, func.sum(PopulationEstimate.population))
+        .where(PopulationEstimate.area_id.in_(area_ids), PopulationEstimate.year.in_(years))
+        .group_by(PopulationEstimate.year)
+    )
+    return {year: int(population) for year, population in rows}
+
+
+# -- Reviews completed ------------------------------------------------------------------------
+
+
+def signed_off_in(period: ReportingPeriod) -> ColumnElement:
+    start, end = utc_bounds(period)
+    return and_(PanelAnalysis.signed_off_at >= start, PanelAnalysis.signed_off_at < end)
+
+
+def _reviews(area_ids: Sequence[int], period: ReportingPeriod, *columns):
+    return (
+        select(*columns)
+        .select_from(PanelAnalysis)
+        .join(Case, PanelAnalysis.case_id == Case.id)
+        .where(Case.area_id.in_(area_ids), Case.merged_into_id.is_(None), signed_off_in(period))
+    )
+
+
+def reviews_by(column, area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    rows = db.session.execute(
+        _reviews(area_ids, period, column, func.count(PanelAnalysis.id)).group_by(column)
+    )
+    return {key: count for key, count in rows}
+
+
+def reviews_with_factors_by_domain(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    """For each domain, the reviews that scored it 2: factors that may have contributed."""
+    columns = [count_if(getattr(PanelAnalysis, f"{d.key}_score") == 2) for d in DOMAINS]
+    row = db.session.execute(_reviews(area_ids, period, *columns)).one()
+    return {domain.key: int(count) for domain, count in zip(DOMAINS, row, strict=True)}
+
+
+def _names_factor(key: str) -> ColumnElement:
+    # The factors are a JSON object of lists of keys; each key is unique across the domains.
+    return cast(PanelAnalysis.factors, String).like(f'%"{key}"%')
+
+
+def reviews_naming_each_factor(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    keys = [key for domain in DOMAINS for key, _label in domain.common_factors]
+    row = db.session.execute(
+        _reviews(area_ids, period, *(count_if(_names_factor(key)) for key in keys))
+    ).one()
+    return {key: int(count) for key, count in zip(keys, row, strict=True)}
+
+
+@dataclass(frozen=True)
+class LearningTheme:
+    title: str
+    factors: tuple[str, ...]
+    words: tuple[str, ...]  # looked for in the learning points and recommendations
+
+
+LEARNING_THEMES = (
+    LearningTheme("Safer sleeping", ("unsafe_sleeping",), ("sleep", "co-sleep", "cot")),
+    LearningTheme("Smoking in pregnancy and at home",
+                  ("smoking_in_pregnancy", "parental_smoking"), ("smok",)),
+    LearningTheme("Mental health of children and young people",
+                  ("mental_health", "access_to_means"), ("mental health", "self-harm", "camhs")),
+    LearningTheme("Parents' mental health, alcohol and drug use",
+                  ("parental_mental_health", "parental_substance_use"),
+                  ("parental mental", "alcohol", "drug")),
+    LearningTheme("Domestic abuse and neglect", ("domestic_abuse", "neglect"),
+                  ("domestic abuse", "neglect", "safeguarding")),
+    LearningTheme("Road and water safety", ("road_safety", "water_safety"),
+                  ("road", "water", "drown")),
+    LearningTheme("Agencies working together", ("communication", "transition"),
+                  ("information sharing", "communication", "handover", "transition")),
+    LearningTheme("Access to services and delays", ("access_to_services", "delays", "capacity",
+                                                    "missed_appointments"),
+                  ("access", "delay", "waiting", "appointment")),
+    LearningTheme("Housing and poverty", ("housing", "financial_hardship"),
+                  ("housing", "damp", "overcrowd", "poverty")),
+)  # fmt: skip
+
+
+def _mentions(theme: LearningTheme) -> ColumnElement:
+    text = func.lower(PanelAnalysis.learning_points + " " + PanelAnalysis.recommendations)
+    return or_(
+        *(_names_factor(key) for key in theme.factors),
+        *(text.like(f"%{word}%") for word in theme.words),
+    )
+
+
+def reviews_by_learning_theme(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
+    row = db.session.execute(
+        _reviews(area_ids, period, *(count_if(_mentions(theme)) for theme in LEARNING_THEMES))
+    ).one()
+    return {theme.title: int(count) for theme, count in zip(LEARNING_THEMES, row, strict=True)}
+
+
+def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
+    """Per year: (reviews completed, with modifiable factors, median days death to closure)."""
+    start, _ = utc_bounds(years[0])
+    _, end = utc_bounds(years[-1])
+    signed_off_day = day_of(PanelAnalysis.signed_off_at)
+    bucket = _year_bucket(signed_off_day, years)
+    rows = db.session.execute(
+        select(
+            bucket,
+            PanelAnalysis.modifiable == ModifiableFactors.IDENTIFIED,
+            days_between(signed_off_day, Case.date_of_death),
+        )
+        .select_from(PanelAnalysis)
+        .join(Case, PanelAnalysis.case_id == Case.id)
+        .where(
+            Case.area_id.in_(area_ids),
+            Case.merged_into_id.is_(None),
+            PanelAnalysis.signed_off_at >= start,
+            PanelAnalysis.signed_off_at < end,
+        )
+    ).all()
+    return [[(modifiable, days) for index, modifiable, days in rows if index == i]
+            for i in range(len(years))]  # fmt: skip
+
+
+# -- Timeliness and actions ------------------------------------------------------------------
+
+
+def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod) -> list[int]:
+    days = days_between(day_of(PanelAnalysis.signed_off_at), Case.date_of_death)
+    return [int(value) for value in db.session.scalars(_reviews(area_ids, period, days))]
+
+
+def _fallen_due(area_ids: Sequence[int], period: ReportingPeriod, today: date):
+    on_time = and_(
+        Deadline.state == DeadlineState.MET, day_of(Deadline.met_at) <= Deadline.due_on
+    )
+    where = [
+        Case.area_id.in_(area_ids),
+        Case.merged_into_id.is_(None),
+        Deadline.state != DeadlineState.NOT_NEEDED,
+        Deadline.due_on.between(period.starts_on, min(period.ends_on, today - timedelta(1))),
+    ]
+    return on_time, where
+
+
+def deadlines_met_on_time(area_ids: Sequence[int], period: ReportingPeriod, today: date):
+    """Per kind of deadline that fell due in the period: (fell due, met on time)."""
+    on_time, where = _fallen_due(area_ids, period, today)
+    rows = db.session.execute(
+        select(Deadline.kind, func.count(Deadline.id), count_if(on_time))
+        .join(Case, Deadline.case_id == Case.id)
+        .where(*where)
+        .group_by(Deadline.kind)
+    )
+    return {DeadlineKind(kind): (due, int(met)) for kind, due, met in rows}
+
+
+def agency_reports_on_time(area_ids: Sequence[int], period: ReportingPeriod, today: date):
+    """Per kind of agency, reporting forms that fell due in the period: (due, on time)."""
+    on_time, where = _fallen_due(area_ids, period, today)
+    rows = db.session.execute(
+        select(Organisation.kind, func.count(Deadline.id), count_if(on_time))
+        .join(Case, Deadline.case_id == Case.id)
+        .join(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
+        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
+        .where(*where)
+        .group_by(Organisation.kind)
+    )
+    return {OrganisationKind(kind): (due, int(met)) for kind, due, met in rows}
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    opened: int
+    done: int
+    not_accepted: int
+    overdue: int  # open at the end of the period and past their due date
+
+
+def panel_actions(area_ids: Sequence[int], period: ReportingPeriod) -> ActionCounts:
+    start, end = utc_bounds(period)
+    finished_in = and_(PanelAction.status_changed_at >= start, PanelAction.status_changed_at < end)
+    still_open_at_end = or_(
+        PanelAction.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+        PanelAction.status_changed_at >= end,
+    )
+    row = db.session.execute(
+        select(
+            count_if(and_(PanelAction.created_at >= start, PanelAction.created_at < end)),
+            count_if(and_(PanelAction.status == ActionStatus.DONE, finished_in)),
+            count_if(and_(PanelAction.status == ActionStatus.NOT_ACCEPTED, finished_in)),
+            count_if(
+                and_(
+                    PanelAction.created_at < end,
+                    PanelAction.due_on < period.ends_on,
+                    still_open_at_end,
+                )
+            ),
+        )
+        .join(Case, PanelAction.case_id == Case.id)
+        .where(Case.area_id.in_(area_ids), Case.merged_into_id.is_(None))
+    ).one()
+    return ActionCounts(*(int(value) for value in row))
+
+
+def patterns_raised(area_ids: Sequence[int], period: ReportingPeriod) -> list[EmergingPattern]:
+    return list(
+        db.session.scalars(
+            select(EmergingPattern)
+            .where(
+                EmergingPattern.area_id.in_(area_ids),
+                EmergingPattern.raised_on.between(period.starts_on, period.ends_on),
+            )
+            .order_by(EmergingPattern.raised_on, EmergingPattern.id)
+        )
+    )

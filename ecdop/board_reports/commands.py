@@ -1,0 +1,74 @@
+"""Command-line access to board reports, and synthetic data at scale for trying them."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ecdop.extensions import db
+from ecdop.files import write_private_file
+
+reports_group = AppGroup("reports", help="Board reports: generate one for a fixed period.")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _areas(codes: tuple[str, ...]):
+    from ecdop.auth.queries import all_areas, area_by_code
+
+    if not codes:
+        return all_areas()
+    areas = [area_by_code(code.upper()) for code in codes]
+    unknown = [code for code, area in zip(codes, areas, strict=True) if area is None]
+    if unknown:
+        _fail(f"No review area with code {', '.join(unknown)}")
+    return areas
+
+
+@reports_group.command("generate")
+@click.option("--kind", type=click.Choice(["annual", "quarterly"]), required=True)
+@click.option("--period", "code", required=True, help="2025 for a year, 2025-Q3 for a quarter")
+@click.option("--area", "area_codes", multiple=True, help="Only this review area (repeatable)")
+@click.option("--output", "path", required=True, type=click.Path(dir_okay=False, writable=True))
+def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: str) -> None:
+    """Generate, archive and write a board report, e.g.
+    reports generate --kind quarterly --period 2026-Q2 --output q2.pdf"""
+    from ecdop.analytics.periods import PeriodError, PeriodKind, parse_period
+    from ecdop.board_reports.models import ReportOrigin
+    from ecdop.board_reports.services import generate_report, start_month
+    from ecdop.refusals import ChangeRefused
+
+    try:
+        period = parse_period(PeriodKind(kind), code, start_month())
+        report = generate_report(period, _areas(area_codes), origin=ReportOrigin.COMMAND_LINE)
+    except (PeriodError, ChangeRefused) as refused:
+        db.session.rollback()
+        _fail(str(refused))
+    write_private_file(path, report.pdf)
+    db.session.commit()
+    click.echo(f"{report.title} ({report.areas_label}): {report.pdf_bytes:,} bytes, "
+               f"SHA-256 {report.sha256}, written to {path}.")  # fmt: skip
+
+
+@click.command("seed-synthetic")
+@click.option("--cases", type=int, required=True, help="How many synthetic deaths to add")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed, the same data")
+@click.option("--area", "area_code", default="DEMO", show_default=True)
+def seed_synthetic_command(cases: int, seed: int, area_code: str) -> None:
+    """Add synthetic deaths over five years, through every stage (development only)."""
+    from ecdop.notifications.rules import uk_today
+    from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
+
+    if not current_app.config["SEED_DEMO_ALLOWED"]:
+        _fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
+    [area] = _areas((area_code,))
+    try:
+        made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today())
+    except SyntheticDataRefused as refused:
+        db.session.rollback()
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"Added {made:,} synthetic cases to {area.name}.")

@@ -1,0 +1,226 @@
+"""The report's sections on deaths: who died, where, how deprived their home area was, and
+the death rates."""
+
+from __future__ import annotations
+
+from ecdop.analytics import aggregates
+from ecdop.analytics.choices import AgeBand
+from ecdop.analytics.disclosure import SUPPRESSED, protect
+from ecdop.board_reports.tables import (
+    Facts,
+    Figure,
+    PublishedTable,
+    Scope,
+    Section,
+    Shown,
+    breakdown,
+    count_suppressed,
+    figure,
+    in_order,
+    interval_text,
+    percent,
+    published_rate,
+    rate_text,
+    shown,
+)
+from ecdop.cases.models import Case
+from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+
+# -- Deaths notified ----------------------------------------------------------------------------
+
+ETHNIC_GROUPS = (
+    ("Asian or Asian British", "asian_"),
+    ("Black, Black British, Caribbean or African", "black_"),
+    ("Mixed or multiple ethnic groups", "mixed_"),
+    ("White", "white_"),
+    ("Other ethnic group", "other_"),
+    ("Not known", "not_known"),
+)
+PLACE_GROUPS = (
+    ("Home or another private residence", (PlaceOfDeath.HOME, PlaceOfDeath.OTHER_RESIDENCE)),
+    (
+        "Hospital",
+        (
+            PlaceOfDeath.HOSPITAL_EMERGENCY,
+            PlaceOfDeath.HOSPITAL_WARD,
+            PlaceOfDeath.NEONATAL_UNIT,
+            PlaceOfDeath.PAEDIATRIC_INTENSIVE_CARE,
+        ),
+    ),
+    ("Hospice", (PlaceOfDeath.HOSPICE,)),
+    ("Public place", (PlaceOfDeath.PUBLIC_PLACE,)),
+    (
+        "Elsewhere or not known",
+        (PlaceOfDeath.IN_TRANSIT, PlaceOfDeath.ABROAD, PlaceOfDeath.OTHER, PlaceOfDeath.NOT_KNOWN),
+    ),
+)
+
+
+def _grouped(counts: dict, groups) -> list[int]:
+    return [sum(counts.get(member, 0) for member in members) for _label, members in groups]
+
+
+def _ethnic_group_counts(scope: Scope) -> list[int]:
+    counts = aggregates.deaths_by(Case.ethnicity, scope.area_ids, scope.period)
+    return [
+        sum(n for ethnicity, n in counts.items() if Ethnicity(ethnicity).value.startswith(prefix))
+        for _label, prefix in ETHNIC_GROUPS
+    ]
+
+
+def deaths_section(scope: Scope, facts: Facts) -> Section:
+    ages = aggregates.deaths_by(Case.age_band, scope.area_ids, scope.period)
+    age_labels = [band.label for band in AgeBand]
+    age_table, age_cells, total = breakdown(
+        "Deaths by age at death", "Age at death", age_labels, in_order(ages, list(AgeBand))
+    )
+    facts["deaths"], facts["deaths_by_age"] = total, dict(zip(AgeBand, age_cells, strict=True))
+    figures = [figure(age_table, "deaths by age at death", age_labels, age_cells, "Deaths")]
+    sexes = aggregates.deaths_by(Case.sex, scope.area_ids, scope.period)
+    sex_table, *_ = breakdown("Deaths by sex", "Sex", [s.label for s in Sex], in_order(sexes, Sex))
+    figures.append(Figure(sex_table))
+    ethnic_labels = [label for label, _prefix in ETHNIC_GROUPS]
+    ethnic_table, ethnic_cells, _ = breakdown(
+        "Deaths by ethnic group (ONS 2021 high-level groups)",
+        "Ethnic group",
+        ethnic_labels,
+        _ethnic_group_counts(scope),
+    )
+    figures.append(
+        figure(ethnic_table, "deaths by ethnic group", ethnic_labels, ethnic_cells, "Deaths")
+    )
+    places = aggregates.deaths_by(Case.place_of_death, scope.area_ids, scope.period)
+    place_labels = [label for label, _members in PLACE_GROUPS]
+    place_table, place_cells, _ = breakdown(
+        "Deaths by place of death", "Place of death", place_labels, _grouped(places, PLACE_GROUPS)
+    )
+    figures.append(
+        figure(place_table, "deaths by place of death", place_labels, place_cells, "Deaths")
+    )
+    expected = aggregates.deaths_by(Case.expectation, scope.area_ids, scope.period)
+    expectation_table, expectation_cells, _ = breakdown(
+        "Deaths by whether they were expected",
+        "Expected or unexpected",
+        [e.label for e in Expectation],
+        in_order(expected, Expectation),
+    )
+    facts["unexpected"] = expectation_cells[1]
+    figures.append(Figure(expectation_table))
+    paragraphs = (
+        "Deaths are counted in the period the child died in, for children who lived in the "
+        "area (transferred cases count where the child lived). Notifications found to be out "
+        "of scope are left out.",
+    )
+    return Section("deaths", "Deaths notified", paragraphs, tuple(figures))
+
+
+# -- Deprivation --------------------------------------------------------------------------------
+
+
+def deprivation_section(scope: Scope, facts: Facts) -> Section:
+    """Deciles and quintiles protected as one table (a quintile is two deciles), so that no
+    decile can be worked out by taking its partner from the quintile."""
+    counts = aggregates.deaths_by_deprivation(scope.area_ids, scope.period)
+    grid = [[counts.get(2 * q - 1, 0), counts.get(2 * q, 0)] for q in range(1, 6)]
+    grid.append([counts.get(None, 0), 0])
+    table = protect(grid, column_totals=False)
+    deciles = [cell for row in table.cells[:5] for cell in row]
+    decile_labels = [_decile_label(decile) for decile in range(1, 11)] + ["Not known"]
+    decile_cells = [*deciles, table.cells[5][0]]
+    rows = tuple(
+        (label, shown(cell), percent(cell, table.total))
+        for label, cell in zip(decile_labels, decile_cells, strict=True)
+    )
+    total_row = ("Total", shown(table.total), "100%" if table.total not in (0, SUPPRESSED) else "-")
+    decile_table = PublishedTable(
+        "Deaths by deprivation decile of the home postcode (1 = most deprived 10%)",
+        ("IMD decile", "Deaths", "Share"),
+        rows,
+        total_row,
+        suppressed=count_suppressed(*rows, total_row),
+    )
+    quintile_labels = ["1 (most deprived)", "2", "3", "4", "5 (least deprived)", "Not known"]
+    quintile_rows = tuple(
+        (label, shown(cell), percent(cell, table.total))
+        for label, cell in zip(quintile_labels, table.row_totals, strict=True)
+    )
+    quintile_table = PublishedTable(
+        "Deaths by deprivation quintile",
+        ("IMD quintile", "Deaths", "Share"),
+        quintile_rows,
+        total_row,
+        suppressed=count_suppressed(*quintile_rows),
+    )
+    facts["most_deprived_quintile"] = table.row_totals[0]
+    facts["least_deprived_quintile"] = table.row_totals[4]
+    paragraphs = (
+        "Deprivation is the Index of Multiple Deprivation (IMD) decile of the small area (LSOA) "
+        "of the child's home postcode. Postcodes not in the lookup count as not known.",
+    )
+    return Section(
+        "deprivation",
+        "Deprivation",
+        paragraphs,
+        (
+            figure(
+                quintile_table,
+                "deaths by deprivation quintile",
+                quintile_labels,
+                list(table.row_totals),
+                "Deaths",
+            ),
+            Figure(decile_table),
+        ),
+    )
+
+
+def _decile_label(decile: int) -> str:
+    return {1: "1 (most deprived)", 10: "10 (least deprived)"}.get(decile, str(decile))
+
+
+# -- Rates --------------------------------------------------------------------------------------
+
+
+def rates_section(scope: Scope, facts: Facts) -> Section:
+    population_year = scope.period.starts_on.year
+    population = aggregates.child_population(scope.area_ids, population_year)
+    years = scope.period.days / 365.25
+    deaths_by_age = facts["deaths_by_age"]
+    rows = []
+    for band in AgeBand:
+        rate = published_rate(deaths_by_age[band], population.get(band, 0), years)
+        rows.append(_rate_row(band.label, deaths_by_age[band], population.get(band, 0), rate))
+    overall = published_rate(facts["deaths"], sum(population.values()), years)
+    facts["rate"] = overall
+    total_row = _rate_row(
+        "All children (0 to 17)", facts["deaths"], sum(population.values()), overall
+    )
+    table = PublishedTable(
+        f"Deaths per 100,000 children a year, by age ({population_year} population estimates)",
+        ("Age", "Deaths", "Children living in the area", "Rate per 100,000", "95% interval"),
+        tuple(rows),
+        total_row,
+        note="* Fewer than 20 deaths: the rate is unreliable and should be read with care.",
+        suppressed=count_suppressed(*rows, total_row),
+    )
+    paragraphs = (
+        "Rates divide the deaths by the number of children living in the area, from the "
+        f"population estimates for {population_year}"
+        + (", and are scaled to a full year." if scope.period.quarter else ".")
+        + " The 95% intervals are exact Poisson intervals.",
+    )
+    if not population:
+        paragraphs += (
+            f"No population estimates are loaded for {population_year}, so rates cannot be given.",
+        )
+    return Section("rates", "Rates per 100,000 children", paragraphs, (Figure(table),))
+
+
+def _rate_row(label: str, deaths: Shown, population: int, rate) -> tuple[str, ...]:
+    return (
+        label,
+        shown(deaths),
+        f"{population:,}" if population else "-",
+        rate_text(rate) if population else "-",
+        interval_text(rate) if population else "-",
+    )

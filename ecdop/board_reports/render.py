@@ -1,0 +1,21 @@
+"""Laying out a board report: the HTML fragment archived and shown on the web, and the PDF
+(A4, numbered pages, a contents page, tagged for screen readers) rendered from reports/."""
+
+from __future__ import annotations
+
+from flask import render_template
+from weasyprint import HTML
+
+from ecdop.board_reports.content import ReportContent
+from ecdop.pdf import offline_fetcher
+
+
+def report_body(report: ReportContent) -> str:
+    return render_template("reports/_board_report_body.html", report=report)
+
+
+def report_pdf(report: ReportContent) -> bytes:
+    """The PDF, tagged (PDF/UA-1) so that its headings, tables and chart descriptions reach
+    people using screen readers; it fetches nothing but its own inline images."""
+    html = render_template("reports/board_report.html", report=report)
+    return HTML(string=html, url_fetcher=offline_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
