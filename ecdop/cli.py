@@ -98,13 +98,19 @@ def create_user_command(
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the demo area, organisations and one user per role (development only)."""
-    from ecdop.demo import DEMO_ACCOUNTS, seed_demo, seed_demo_case, seed_demo_history
+    from ecdop.demo import (
+        DEMO_ACCOUNTS,
+        seed_demo,
+        seed_demo_case,
+        seed_demo_history,
+        seed_demo_reference_data,
+    )
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
         _fail("seed-demo only runs in development (ECDOP_ENV=development)")
     created = seed_demo(current_app.config["DEMO_PASSWORD"])
     demo_case = seed_demo_case()
-    _seed_demo_reference_data()
+    seed_demo_reference_data()
     synthetic = seed_demo_history()
     db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
@@ -120,23 +126,6 @@ def seed_demo_command() -> None:
                 f"Demo cases {' and '.join(demo_case.ready_references)} are ready for "
                 "panel: schedule a panel meeting and put them on its agenda."
             )
-
-
-def _seed_demo_reference_data() -> None:
-    """The synthetic population and deprivation samples, unless reference data is there."""
-    from importlib import resources
-
-    from sqlalchemy import select
-
-    from ecdop.analytics.models import PopulationEstimate
-    from ecdop.analytics.reference_data import IMPORTERS
-
-    if db.session.scalar(select(PopulationEstimate.id).limit(1)) is not None:
-        return
-    samples = resources.files("ecdop.analytics").joinpath("samples")
-    for kind in ("populations", "deprivation"):
-        with samples.joinpath(f"{kind}.csv").open(encoding="utf-8", newline="") as lines:
-            IMPORTERS[kind](lines)
 
 
 def _explain_demo_case(demo_case) -> None:

@@ -280,3 +280,18 @@ def seed_demo_history() -> int:
     if db.session.scalar(older.limit(1)) is not None:
         return 0
     return seed_synthetic(area, cases=DEMO_HISTORY_CASES, seed=DEMO_HISTORY_SEED, today=uk_today())
+
+
+def seed_demo_reference_data() -> None:
+    """The synthetic population and deprivation samples, unless reference data is there."""
+    from importlib import resources
+
+    from ecdop.analytics.models import PopulationEstimate
+    from ecdop.analytics.reference_data import IMPORTERS
+
+    if db.session.scalar(select(PopulationEstimate.id).limit(1)) is not None:
+        return
+    samples = resources.files("ecdop.analytics").joinpath("samples")
+    for kind in ("populations", "deprivation"):
+        with samples.joinpath(f"{kind}.csv").open(encoding="utf-8", newline="") as lines:
+            IMPORTERS[kind](lines)

@@ -261,6 +261,7 @@ def patterns_section(scope: Scope, facts: Facts) -> Section:
         ("Raised", "Kind", "Pattern", "Deaths"),
         rows,
         suppressed=count_suppressed(*rows),
+        text_columns=(1, 2),
     )
     words = (
         "ecdop checks each area's early-warning rules whenever a death is notified or "

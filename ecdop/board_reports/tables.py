@@ -29,6 +29,7 @@ class PublishedTable:
     total: tuple[str, ...] | None = None
     note: str = ""
     suppressed: int = field(default=0)  # how many cells show "c"
+    text_columns: tuple[int, ...] = ()  # columns of words, not figures (left-aligned)
 
 
 def shown(value: Shown) -> str:

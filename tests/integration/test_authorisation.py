@@ -73,3 +73,22 @@ def test_each_role_reaches_exactly_its_permitted_routes(app, make_browser, role)
                 f"{role.value} reached {endpoint} ({response.status_code}) without permission"
             )
         assert response.status_code < 500, f"{endpoint} failed for {role.value}"
+
+
+def test_board_members_reach_reports_and_nothing_at_case_level(app, make_browser):
+    """The board reads aggregated, suppressed reports only: every route a board member may
+    use is the board reports' own, and none of those takes a case."""
+    with app.test_request_context():
+        board_routes = [
+            (endpoint, url)
+            for endpoint, _method, url in routes(app)
+            if declared_permission(endpoint) not in (Permission.PUBLIC, Permission.SIGNED_IN)
+            and ROLE_PERMISSIONS[Role.BOARD_MEMBER] >= {declared_permission(endpoint)}
+        ]
+    assert board_routes and all(e.startswith("board_reports.") for e, _url in board_routes)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("board_reports."):
+            assert not rule.arguments & {"case_id", "notification_id", "meeting_id"}
+    board = make_browser(EMAIL_FOR_ROLE[Role.BOARD_MEMBER])
+    for path in ("/cases", "/dashboard", "/patterns", "/actions", "/meetings", "/tasks"):
+        assert board.get(path).status_code == 403, path

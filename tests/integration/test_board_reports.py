@@ -1,0 +1,227 @@
+"""Board reports: made on schedule, on demand and from the command line; archived with their
+fingerprint; read by the board on the web and as a PDF; never showing a count of 1 to 5 or
+anything that points to a child."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from ecdop.analytics import aggregates
+from ecdop.analytics.periods import PeriodKind, parse_period
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.auth.services import create_area
+from ecdop.board_reports.content import build_report
+from ecdop.board_reports.models import BoardReport
+from ecdop.board_reports.render import report_body
+from ecdop.cases.models import Case
+from ecdop.demo import seed_demo_reference_data
+from ecdop.extensions import db
+from ecdop.jobs import run_job
+from ecdop.meetings.models import PanelAnalysis
+from ecdop.notifications.choices import CircumstancesType
+from ecdop.synthetic import seed_synthetic
+from tests.deadline_helpers import all_messages, move_to
+from tests.factories import demo_area, notify, user
+from tests.helpers import page_text
+
+TODAY = date(2026, 11, 20)
+BOARD = "board@demo.test"
+SECTIONS = (
+    "Summary", "Deaths notified", "Deprivation", "Rates per 100,000 children",
+    "Reviews completed", "Learning themes", "Five-year trend", "Timeliness", "Actions",
+    "Emerging patterns", "How the figures were made",
+)  # fmt: skip
+
+
+@pytest.fixture
+def history(app, demo):
+    """Six years of synthetic deaths in the demo area, with its populations and deprivation."""
+    seed_demo_reference_data()
+    seed_synthetic(demo_area(), cases=500, seed=11, today=TODAY)
+    db.session.commit()
+    return demo
+
+
+def reports() -> list[BoardReport]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(BoardReport).order_by(BoardReport.id)))
+
+
+def quarter() -> BoardReport:
+    return next(r for r in reports() if r.kind is PeriodKind.QUARTERLY)
+
+
+def test_the_board_reads_the_quarterly_report_on_the_web_and_as_a_pdf(app, make_browser, history):
+    assert run_job(app, "board-reports") == 2  # the quarter and the year last closed
+    assert run_job(app, "board-reports") == 0  # never twice
+    report = quarter()
+    assert (report.period_code, report.title) == (
+        "2026-Q2",
+        "Quarterly board report: July to September 2026",
+    )
+    assert report.sha256 == hashlib.sha256(report.pdf).hexdigest()
+    board = make_browser(BOARD)
+    listing = page_text(board.get("/board-reports"))
+    assert "Quarterly board report: July to September 2026" in listing
+    assert "Annual child death review report: April 2025 to March 2026" in listing
+    page = board.get(f"/board-reports/{report.id}")
+    text = page_text(page)
+    for title in SECTIONS:
+        assert title in text, title
+    assert 'class="number suppressed">c<' in page.get_data(as_text=True)
+    assert report.sha256 in text
+    download = board.get(f"/board-reports/{report.id}/pdf")
+    assert download.mimetype == "application/pdf" and download.data == report.pdf
+    assert download.headers["Cache-Control"] == "no-store"
+    assert "attachment" in download.headers["Content-Disposition"]
+    about_it = (AuditEvent.subject_type == "BoardReport", AuditEvent.subject_id == report.id)
+    actions = db.session.scalars(select(AuditEvent.action).where(*about_it)).all()
+    assert set(actions) == {AuditAction.BOARD_REPORT_GENERATED, AuditAction.BOARD_REPORT_VIEWED,
+                            AuditAction.BOARD_REPORT_DOWNLOADED}  # fmt: skip
+    told = [m.subject for m in all_messages() if m.recipient_email == BOARD]
+    assert told == [f"New report for the board: {r.title}" for r in reports()]
+
+
+def test_the_pdf_reads_well_and_is_tagged(app, history):
+    run_job(app, "board-reports")
+    reader = PdfReader(io.BytesIO(quarter().pdf))
+    assert is_tagged(reader) and len(reader.pages) >= 10
+    words = "\n".join(page.extract_text() for page in reader.pages)
+    assert f"Page 3 of {len(reader.pages)}" in words and "Contents" in words
+    for title in SECTIONS:
+        assert title in words, title
+    assert "Synthetica" not in words and "DEMO-20" not in words
+
+
+def is_tagged(reader: PdfReader) -> bool:
+    """A tagged PDF (PDF/UA) marks its structure for screen readers."""
+    return (
+        bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+        and "/StructTreeRoot" in (reader.trailer["/Root"])
+    )
+
+
+def printed_counts(html: str) -> list[int]:
+    """Every whole number in a table cell: counts, populations, days (not shares or rates)."""
+    cells = re.findall(r'<td class="number[^"]*">([^<]*)</td>', html)
+    return [int(cell.replace(",", "")) for cell in cells if re.fullmatch(r"[\d,]+", cell)]
+
+
+def test_no_printed_count_is_one_to_five_and_nothing_points_to_a_child(app, history):
+    run_job(app, "board-reports")
+    for report in reports():
+        counts = printed_counts(report.html)
+        assert counts and not [n for n in counts if 1 <= n <= 5]
+        assert "c</td>" in report.html
+        for identifying in ("Synthetica", "Madeup", "DEMO-20", "ZZ", "9ZZ", "SW1A"):
+            assert identifying not in report.html
+
+
+def test_the_aggregates_agree_with_a_plain_count(app, history):
+    period = parse_period(PeriodKind.ANNUAL, "2025", 4)
+    area_ids = [demo_area().id]
+    cases = db.session.scalars(select(Case).where(Case.date_of_death.between(
+        period.starts_on, period.ends_on))).all()  # fmt: skip
+    assert aggregates.deaths_by(Case.age_band, area_ids, period) == Counter(
+        case.age_band for case in cases
+    )
+    start, end = aggregates.utc_bounds(period)
+    analyses = db.session.scalars(select(PanelAnalysis).where(
+        PanelAnalysis.signed_off_at >= start, PanelAnalysis.signed_off_at < end)).all()  # fmt: skip
+    assert aggregates.reviews_by(PanelAnalysis.category, area_ids, period) == Counter(
+        analysis.category for analysis in analyses
+    )
+    days = sorted(aggregates.days_from_death_to_closure(area_ids, period))
+    assert days == sorted((a.signed_off_at.date() - a.case.date_of_death).days for a in analyses)
+
+
+def test_the_same_figures_give_the_same_report(app, history):
+    period = parse_period(PeriodKind.QUARTERLY, "2026-Q2", 4)
+    made_at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+    def body() -> str:
+        content = build_report(period, [demo_area()], start_month=4, today=TODAY,
+                               generated_at=made_at)  # fmt: skip
+        return report_body(content)
+
+    assert body() == body()
+
+
+def test_the_command_line_writes_a_valid_pdf(app, history, tmp_path):
+    path = tmp_path / "report.pdf"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reports", "generate", "--kind", "quarterly", "--period",
+                                 "2026-Q2", "--area", "DEMO", "--output", str(path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Quarterly board report: July to September 2026" in result.output
+    assert path.read_bytes()[:5] == b"%PDF-"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert is_tagged(PdfReader(path))
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == quarter().sha256
+    for args, message in (
+        (["--kind", "quarterly", "--period", "2026"], "Enter the quarterly period like 2025-Q3"),
+        (["--kind", "annual", "--period", "2026"], "only for periods that have ended"),
+        (["--kind", "annual", "--period", "2025", "--area", "NOPE"], "No review area with code"),
+    ):
+        result = runner.invoke(args=["reports", "generate", *args, "--output", str(path)])
+        assert result.exit_code != 0 and message in result.output
+    assert len(reports()) == 1
+
+
+def test_a_coordinator_generates_a_report_on_demand(app, make_browser, history):
+    coordinator = make_browser("coordinator@demo.test")
+    assert coordinator.get("/board-reports/new").status_code == 200
+    area_id = demo_area().id
+    missing = coordinator.submit("/board-reports/new", {"area_ids": [area_id]})
+    assert missing.status_code == 400
+    assert "Choose the report and its period" in page_text(missing)
+    elsewhere = create_area("ELSE", "Elsewhere")
+    db.session.commit()
+    forged = coordinator.submit(
+        "/board-reports/new", {"period": "quarterly:2026-Q2", "area_ids": [elsewhere.id]}
+    )
+    assert forged.status_code == 400 and reports() == []
+    made = coordinator.submit(
+        "/board-reports/new", {"period": "annual:2025", "area_ids": [area_id]}
+    )
+    assert made.status_code == 302
+    [report] = reports()
+    assert (report.period_code, report.generated_by.email) == ("2025", "coordinator@demo.test")
+    assert make_browser(BOARD).get("/board-reports/new").status_code == 403
+
+
+def test_board_members_read_only_their_areas_reports(app, make_browser, history):
+    run_job(app, "board-reports")
+    report = quarter()
+    board_member = user(BOARD)
+    board_member.areas = [create_area("ELSE", "Elsewhere")]
+    db.session.commit()
+    board = make_browser(BOARD)
+    assert board.get(f"/board-reports/{report.id}").status_code == 404
+    assert board.get(f"/board-reports/{report.id}/pdf").status_code == 404
+    assert "No reports have been made for your areas yet" in page_text(board.get("/board-reports"))
+
+
+def test_an_emerging_pattern_appears_suppressed_in_the_next_report(app, clock, history):
+    move_to(clock, date(2026, 8, 20))
+    for days_ago, nhs in ((30, "9434765919"), (10, "9434765870")):
+        notify(nhs_number=nhs, date_of_birth=date(2010, 1, 1) + timedelta(days=days_ago),
+               date_of_death=date(2026, 8, 20) - timedelta(days=days_ago),
+               circumstances_type=CircumstancesType.SUICIDE)  # fmt: skip
+    move_to(clock, TODAY)
+    run_job(app, "board-reports")
+    html = quarter().html
+    patterns = html[html.index('id="patterns"') :]
+    assert "August 2026" in patterns and "Cluster" in patterns
+    assert "2 or more deaths in the category" in patterns
+    assert re.search(r'<td>Cluster</td>.*?<td class="number suppressed">c</td>', patterns, re.S)
+    assert db.session.scalar(select(func.count(BoardReport.id))) == 2
