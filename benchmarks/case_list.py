@@ -22,6 +22,7 @@ from nhs_number import generate
 from sqlalchemy import insert, text
 
 from ecdop import create_app
+from ecdop.analytics.choices import age_band
 from ecdop.auth.models import Area, OrganisationKind, Role
 from ecdop.auth.services import create_area, create_organisation, create_user
 from ecdop.cases.models import Case
@@ -104,6 +105,7 @@ def case_rows(area: Area, count: int, rng: random.Random, start: int, used: set)
                 date_of_death=died,
                 place_of_death="home",
                 expectation="expected",
+                age_band=age_band(born, died),
                 created_at=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=index),
                 updated_at=datetime(2020, 1, 1, tzinfo=UTC),
             )

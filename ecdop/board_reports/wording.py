@@ -29,6 +29,8 @@ def deaths_sentence(facts: Facts, last_year: Facts) -> str:
     deaths = facts["deaths"]
     if deaths == SUPPRESSED:
         return f"The number of children's deaths in the period is {TOO_FEW} (1 to 5)."
+    if deaths == 0:
+        return "No child who lived in the area died in the period."
     earlier = last_year["deaths"]
     compared = (
         f", compared with {earlier:,} in the same period a year before"

@@ -225,3 +225,14 @@ def test_an_emerging_pattern_appears_suppressed_in_the_next_report(app, clock, h
     assert "2 or more deaths in the category" in patterns
     assert re.search(r'<td>Cluster</td>.*?<td class="number suppressed">c</td>', patterns, re.S)
     assert db.session.scalar(select(func.count(BoardReport.id))) == 2
+
+
+def test_an_area_with_no_deaths_gets_a_report_that_says_so(app, make_browser, demo):
+    create_area("QUIET", "Quiet area")
+    db.session.commit()
+    assert run_job(app, "board-reports") == 4  # the demo area's and the quiet area's
+    quiet = next(r for r in reports() if r.areas_label == "Quiet area" and r.period_code == "2025")
+    text = re.sub(r"<[^>]+>", " ", quiet.html)
+    assert "No child who lived in the area died in the period." in text
+    assert "No reviews were completed in the period." in text
+    assert quiet.pdf[:5] == b"%PDF-"
