@@ -247,17 +247,35 @@ def reviews_by_learning_theme(area_ids: Sequence[int], period: ReportingPeriod) 
     return {theme.title: int(count) for theme, count in zip(LEARNING_THEMES, row, strict=True)}
 
 
+@dataclass(frozen=True)
+class YearOfReviews:
+    reviews: int
+    with_modifiable_factors: int
+    median_days_to_closure: float | None
+
+
+def _median_days_to_closure(area_ids: Sequence[int], year: ReportingPeriod, count: int):
+    """The median by sorting in the database and reading the middle one or two values."""
+    if not count:
+        return None
+    days = days_between(day_of(PanelAnalysis.signed_off_at), Case.date_of_death)
+    middle = db.session.scalars(
+        _reviews(area_ids, year, days).order_by(days).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return sum(middle) / len(middle)
+
+
 def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
-    """Per year: (reviews completed, with modifiable factors, median days death to closure)."""
+    """Per year: reviews completed, how many had modifiable factors, and the median days from
+    death to closure (years bounded exactly as each period's own figures are)."""
+    bucket = case(*((signed_off_in(year), index) for index, year in enumerate(years)))
     start, _ = utc_bounds(years[0])
     _, end = utc_bounds(years[-1])
-    signed_off_day = day_of(PanelAnalysis.signed_off_at)
-    bucket = _year_bucket(signed_off_day, years)
     rows = db.session.execute(
         select(
             bucket,
-            PanelAnalysis.modifiable == ModifiableFactors.IDENTIFIED,
-            days_between(signed_off_day, Case.date_of_death),
+            func.count(PanelAnalysis.id),
+            count_if(PanelAnalysis.modifiable == ModifiableFactors.IDENTIFIED),
         )
         .select_from(PanelAnalysis)
         .join(Case, PanelAnalysis.case_id == Case.id)
@@ -267,9 +285,16 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
             PanelAnalysis.signed_off_at >= start,
             PanelAnalysis.signed_off_at < end,
         )
-    ).all()
-    return [[(modifiable, days) for index, modifiable, days in rows if index == i]
-            for i in range(len(years))]  # fmt: skip
+        .group_by(bucket)
+    )
+    counts = {index: (reviews, int(identified)) for index, reviews, identified in rows}
+    return [
+        YearOfReviews(
+            *counts.get(index, (0, 0)),
+            _median_days_to_closure(area_ids, year, counts.get(index, (0, 0))[0]),
+        )
+        for index, year in enumerate(years)
+    ]
 
 
 # -- Timeliness and actions ------------------------------------------------------------------
@@ -281,9 +306,7 @@ def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod)
 
 
 def _fallen_due(area_ids: Sequence[int], period: ReportingPeriod, today: date):
-    on_time = and_(
-        Deadline.state == DeadlineState.MET, day_of(Deadline.met_at) <= Deadline.due_on
-    )
+    on_time = and_(Deadline.state == DeadlineState.MET, day_of(Deadline.met_at) <= Deadline.due_on)
     where = [
         Case.area_id.in_(area_ids),
         Case.merged_into_id.is_(None),

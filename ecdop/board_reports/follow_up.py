@@ -38,12 +38,11 @@ def trend_section(scope: Scope, facts: Facts) -> Section:
     ]
     reviews = aggregates.reviews_by_year(scope.area_ids, years)
     shares, medians, counts = [], [], []
-    for reviewed in reviews:
-        identified = sum(1 for modifiable, _days in reviewed if modifiable)
-        part, _rest, whole = protect_pair(identified, len(reviewed))
+    for year in reviews:
+        part, _rest, whole = protect_pair(year.with_modifiable_factors, year.reviews)
         counts.append(whole)
         shares.append(percent(part, whole))
-        medians.append(_median_days([days for _modifiable, days in reviewed]))
+        medians.append(_median_days(year.reviews, year.median_days_to_closure))
     rows = tuple(
         (label, shown(d), rate_text(r) if populations.get(y.year) else "-", shown(n), s, m)
         for label, d, r, y, n, s, m in zip(
@@ -110,13 +109,13 @@ def _year_label(year) -> str:
     return f"{year.year}-{(year.year + 1) % 100:02d}"
 
 
-def _median_days(days: list[int]) -> str:
+def _median_days(reviews: int, median: float | None) -> str:
     """A median of a handful of reviews describes each of them: suppressed below 6."""
-    if not days:
+    if not reviews or median is None:
         return "-"
-    if is_small(len(days)):
+    if is_small(reviews):
         return SUPPRESSED
-    return f"{median_and_quartiles([float(d) for d in days]).median:.0f}"
+    return f"{median:.0f}"
 
 
 # -- Learning themes ----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import stat
+import statistics
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -142,6 +143,10 @@ def test_the_aggregates_agree_with_a_plain_count(app, history):
     )
     days = sorted(aggregates.days_from_death_to_closure(area_ids, period))
     assert days == sorted((a.signed_off_at.date() - a.case.date_of_death).days for a in analyses)
+    [year] = aggregates.reviews_by_year(area_ids, [period])
+    assert (year.reviews, year.median_days_to_closure) == (len(days), statistics.median(days))
+    identified = sum(a.modifiable.value == "identified" for a in analyses)
+    assert year.with_modifiable_factors == identified
 
 
 def test_the_same_figures_give_the_same_report(app, history):
