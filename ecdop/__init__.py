@@ -8,8 +8,10 @@ import secrets
 from flask import Flask, g
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import config_for
+from ecdop.forms import LARGEST_ID
 
 PROJECT_ROOT_TEMPLATES = "../templates"
 PROJECT_ROOT_STATIC = "../static"
@@ -29,9 +31,20 @@ def create_app(config: str | dict | None = None) -> Flask:
     # Before the extensions' hooks, so a route is refused before CSRF or rate limits are checked.
     _register_request_hooks(app)
     _register_extensions(app)
+    app.url_map.converters["int"] = RecordIdConverter
     _register_blueprints(app)
     _register_cli(app)
     return app
+
+
+class RecordIdConverter(IntegerConverter):
+    """``<int:…>`` in a route is a record id: one past the largest a database column can hold
+    is a page that does not exist (404), not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _configure(app: Flask, config: str | dict | None) -> None:

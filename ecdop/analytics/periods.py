@@ -36,9 +36,7 @@ class ReportingPeriod:
 
     @property
     def label(self) -> str:
-        same_year = self.starts_on.year == self.ends_on.year
-        start = f"{self.starts_on:%B}" if same_year else f"{self.starts_on:%B %Y}"
-        return f"{start} to {self.ends_on:%B %Y}"
+        return period_label(self.starts_on, self.ends_on)
 
     @property
     def days(self) -> int:
@@ -46,6 +44,12 @@ class ReportingPeriod:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+def period_label(starts_on: date, ends_on: date) -> str:
+    """ "July to September 2026", "April 2025 to March 2026"."""
+    start = f"{starts_on:%B}" if starts_on.year == ends_on.year else f"{starts_on:%B %Y}"
+    return f"{start} to {ends_on:%B %Y}"
 
 
 class PeriodError(ValueError):

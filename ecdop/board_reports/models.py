@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.analytics.periods import PeriodKind
+from ecdop.analytics.periods import PeriodKind, period_label
 from ecdop.auth.models import Area, User
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
 from ecdop.enums import LabelledEnum
@@ -67,9 +67,7 @@ class BoardReport(Base):
 
     @property
     def period_label(self) -> str:
-        same_year = self.period_starts_on.year == self.period_ends_on.year
-        start = self.period_starts_on.strftime("%B" if same_year else "%B %Y")
-        return f"{start} to {self.period_ends_on:%B %Y}"
+        return period_label(self.period_starts_on, self.period_ends_on)
 
     @property
     def file_name(self) -> str:

@@ -64,3 +64,13 @@ def test_a_record_saved_by_someone_else_meanwhile_gives_a_conflict_page(make_bro
     assert "Someone else changed this record" in page_text(response)
     db.session.expire_all()
     assert db.session.get(Case, case_id).possible_duplicate_of_id is not None
+
+
+def test_an_id_in_an_address_beyond_any_record_is_not_found(make_browser):
+    """PostgreSQL's integer columns end at 2**31 - 1; a larger id must be a 404, not an error
+    from the database."""
+    coordinator = make_browser("coordinator@demo.test")
+    for path in ("/cases/99999999999", "/cases/0", "/board-reports/2147483648",
+                 "/patterns/99999999999999999999"):  # fmt: skip
+        assert coordinator.get(path).status_code == 404, path
+    assert coordinator.get("/board-reports/2147483647").status_code == 404  # simply not there
