@@ -134,10 +134,11 @@ def _check_cluster(rule: WarningRule, today: date) -> list[EmergingPattern]:
     for cluster in clusters_in(deaths, rule.min_deaths, rule.window_days):
         case_ids = {death.case_id for death in cluster}
         pattern = _pattern_holding(rule, case_ids)
-        if pattern is None:
-            raised.append(_raise(rule, today, case_ids))
-        else:
+        if pattern is not None:
             _attach(pattern, case_ids)
+        elif (today - cluster[-1].date_of_death).days <= rule.window_days:
+            # Only a cluster still going is news; one long over is history, not a warning.
+            raised.append(_raise(rule, today, case_ids))
     _end_quiet_clusters(rule, today)
     return raised
 

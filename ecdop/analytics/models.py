@@ -84,7 +84,7 @@ class WarningRule(Base, TimestampMixin):
     @property
     def deaths_described(self) -> str:
         deaths = f"deaths in the category '{self.category.label}'"
-        return f"{deaths}, under 1 year old" if self.infants_only else deaths
+        return f"{deaths} of children under 1 year old" if self.infants_only else deaths
 
     @property
     def description(self) -> str:

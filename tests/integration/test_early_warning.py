@@ -100,6 +100,12 @@ def test_deaths_more_than_60_days_apart_are_not_a_cluster(app, demo):
     assert patterns() == [] and pattern_alerts() == []
 
 
+def test_a_cluster_long_over_is_history_not_a_warning(app, demo):
+    notify_death(days_ago=200)
+    notify_death(days_ago=150)  # notified late: the cluster ended months ago
+    assert [p for p in patterns() if p.kind is WarningRuleKind.CLUSTER] == []
+
+
 def test_only_infant_deaths_count_towards_the_sudi_cluster(app, demo):
     notify_death(days_ago=20, kind=CircumstancesType.SUDDEN_UNEXPECTED)  # aged 15
     notify_death(days_ago=10, kind=CircumstancesType.SUDDEN_UNEXPECTED, born=date(2026, 3, 1))
