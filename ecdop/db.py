@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
+from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, TypeDecorator, case, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -80,3 +80,8 @@ def enforce_sqlite_foreign_keys() -> None:
 
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def count_if(condition: ColumnElement) -> ColumnElement:
+    """How many rows of a group meet the condition (0, not NULL, for an empty group)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, String, and_, case, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -23,30 +23,15 @@ from ecdop.analytics.periods import ReportingPeriod
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
-from ecdop.deadlines.models import Deadline, DeadlineState
+from ecdop.db import count_if
+from ecdop.deadlines.models import Deadline
+from ecdop.deadlines.queries import fell_due_between, met_by_due_date
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.formatting import UK
 from ecdop.meetings.choices import DOMAINS, ActionStatus, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
 from ecdop.reporting_forms.models import ReportingRequest
-
-
-class day_of(FunctionElement):  # noqa: N801 - used like a SQL function
-    """The calendar day of a UTC timestamp, on both databases."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(day_of)
-def _day_of_default(element, compiler, **kw):
-    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
-
-
-@compiles(day_of, "sqlite")
-def _day_of_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)})"
 
 
 class days_between(FunctionElement):  # noqa: N801 - used like a SQL function
@@ -68,10 +53,6 @@ def _days_between_sqlite(element, compiler, **kw):
         f"CAST(julianday({compiler.process(later, **kw)}) - "
         f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
     )
-
-
-def count_if(condition: ColumnElement) -> ColumnElement:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 def utc_bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
@@ -258,7 +239,7 @@ def _median_days_to_closure(area_ids: Sequence[int], year: ReportingPeriod, coun
     """The median by sorting in the database and reading the middle one or two values."""
     if not count:
         return None
-    days = days_between(day_of(PanelAnalysis.signed_off_at), Case.date_of_death)
+    days = days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
     middle = db.session.scalars(
         _reviews(area_ids, year, days).order_by(days).offset((count - 1) // 2).limit(2 - count % 2)
     ).all()
@@ -301,19 +282,17 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
 
 
 def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod) -> list[int]:
-    days = days_between(day_of(PanelAnalysis.signed_off_at), Case.date_of_death)
+    days = days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
     return [int(value) for value in db.session.scalars(_reviews(area_ids, period, days))]
 
 
 def _fallen_due(area_ids: Sequence[int], period: ReportingPeriod, today: date):
-    on_time = and_(Deadline.state == DeadlineState.MET, day_of(Deadline.met_at) <= Deadline.due_on)
     where = [
         Case.area_id.in_(area_ids),
         Case.merged_into_id.is_(None),
-        Deadline.state != DeadlineState.NOT_NEEDED,
-        Deadline.due_on.between(period.starts_on, min(period.ends_on, today - timedelta(1))),
+        *fell_due_between(period.starts_on, period.ends_on, today),
     ]
-    return on_time, where
+    return met_by_due_date(), where
 
 
 def deadlines_met_on_time(area_ids: Sequence[int], period: ReportingPeriod, today: date):

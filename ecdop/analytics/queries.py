@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
 from ecdop.analytics.models import EmergingPattern, WarningRule, emerging_pattern_cases
 from ecdop.auth.models import User
@@ -45,7 +45,11 @@ def patterns_for(user: User) -> list[EmergingPattern]:
 
 
 def open_pattern_count(user: User) -> int:
-    return sum(1 for pattern in patterns_for(user) if pattern.ended_on is None)
+    return db.session.scalar(
+        select(func.count(EmergingPattern.id)).where(
+            EmergingPattern.area_id.in_(user.area_ids), EmergingPattern.ended_on.is_(None)
+        )
+    )
 
 
 def pattern_for_coordinator_or_404(user: User, pattern_id: int) -> EmergingPattern:

@@ -8,7 +8,12 @@ from datetime import date, datetime
 
 from ecdop.analytics.periods import PeriodKind, ReportingPeriod
 from ecdop.auth.models import Area
-from ecdop.board_reports.deaths import deaths_section, deprivation_section, rates_section
+from ecdop.board_reports.deaths import (
+    deaths_by_age_band,
+    deaths_section,
+    deprivation_section,
+    rates_section,
+)
 from ecdop.board_reports.follow_up import (
     actions_section,
     patterns_section,
@@ -16,8 +21,15 @@ from ecdop.board_reports.follow_up import (
     timeliness_section,
     trend_section,
 )
-from ecdop.board_reports.reviews import reviews_section
-from ecdop.board_reports.tables import Facts, Scope, Section, same_period_last_year
+from ecdop.board_reports.reviews import reviews_by_modifiable_factors, reviews_section
+from ecdop.board_reports.tables import (
+    Facts,
+    Scope,
+    Section,
+    protect_line,
+    protect_pair,
+    same_period_last_year,
+)
 from ecdop.board_reports.wording import summary_of
 
 SECTIONS = (
@@ -52,6 +64,18 @@ class ReportContent:
         return sum(f.table.suppressed for s in self.sections for f in s.figures)
 
 
+def figures_a_year_before(scope: Scope) -> Facts:
+    """What the summary compares with: the same period a year before, protected exactly as
+    that period's own report printed it."""
+    earlier = same_period_last_year(scope)
+    facts = Facts()
+    _cells, facts["deaths"] = protect_line(deaths_by_age_band(earlier))
+    identified, others = reviews_by_modifiable_factors(earlier)
+    part, _rest, whole = protect_pair(identified, identified + others)
+    facts["modifiable"] = (part, whole)
+    return facts
+
+
 def areas_label(areas: list[Area]) -> str:
     return ", ".join(area.name for area in sorted(areas, key=lambda area: area.name))
 
@@ -65,17 +89,14 @@ def build_report(
     generated_at: datetime,
 ) -> ReportContent:
     scope = Scope(tuple(areas), period, start_month, today)
-    facts, last_year = Facts(), Facts()
+    facts = Facts()
     sections = tuple(section(scope, facts) for section in SECTIONS)
-    earlier = same_period_last_year(scope)
-    deaths_section(earlier, last_year)  # for the summary's comparisons
-    reviews_section(earlier, last_year)
     return ReportContent(
         period.kind,
         period,
         areas_label(areas),
         generated_at,
-        summary_of(facts, last_year),
+        summary_of(facts, figures_a_year_before(scope)),
         sections,
         start_month,
     )

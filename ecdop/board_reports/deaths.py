@@ -14,7 +14,6 @@ from ecdop.board_reports.tables import (
     Section,
     Shown,
     breakdown,
-    count_suppressed,
     figure,
     in_order,
     interval_text,
@@ -68,11 +67,14 @@ def _ethnic_group_counts(scope: Scope) -> list[int]:
     ]
 
 
+def deaths_by_age_band(scope: Scope) -> list[int]:
+    return in_order(aggregates.deaths_by(Case.age_band, scope.area_ids, scope.period), AgeBand)
+
+
 def deaths_section(scope: Scope, facts: Facts) -> Section:
-    ages = aggregates.deaths_by(Case.age_band, scope.area_ids, scope.period)
     age_labels = [band.label for band in AgeBand]
     age_table, age_cells, total = breakdown(
-        "Deaths by age at death", "Age at death", age_labels, in_order(ages, list(AgeBand))
+        "Deaths by age at death", "Age at death", age_labels, deaths_by_age_band(scope)
     )
     facts["deaths"], facts["deaths_by_age"] = total, dict(zip(AgeBand, age_cells, strict=True))
     figures = [figure(age_table, "deaths by age at death", age_labels, age_cells, "Deaths")]
@@ -137,7 +139,6 @@ def deprivation_section(scope: Scope, facts: Facts) -> Section:
         ("IMD decile", "Deaths", "Share"),
         rows,
         total_row,
-        suppressed=count_suppressed(*rows, total_row),
     )
     quintile_labels = ["1 (most deprived)", "2", "3", "4", "5 (least deprived)", "Not known"]
     quintile_rows = tuple(
@@ -149,7 +150,6 @@ def deprivation_section(scope: Scope, facts: Facts) -> Section:
         ("IMD quintile", "Deaths", "Share"),
         quintile_rows,
         total_row,
-        suppressed=count_suppressed(*quintile_rows),
     )
     facts["most_deprived_quintile"] = table.row_totals[0]
     facts["least_deprived_quintile"] = table.row_totals[4]
@@ -201,7 +201,6 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
         tuple(rows),
         total_row,
         note="* Fewer than 20 deaths: the rate is unreliable and should be read with care.",
-        suppressed=count_suppressed(*rows, total_row),
     )
     paragraphs = (
         "Rates divide the deaths by the number of children living in the area, from the "

@@ -15,7 +15,6 @@ from ecdop.board_reports.tables import (
     PublishedTable,
     Scope,
     Section,
-    count_suppressed,
     percent,
     protect_pair,
     published_rate,
@@ -61,7 +60,6 @@ def trend_section(scope: Scope, facts: Facts) -> Section:
             "Median days from death to closure",
         ),
         rows,
-        suppressed=count_suppressed(*rows),
         note="* Fewer than 20 deaths: the rate is unreliable.",
     )
     rate_values = [r.per_100k if r is not None else SUPPRESSED for r in rates]
@@ -99,7 +97,6 @@ def _share_table(labels, shares) -> PublishedTable:
         "Share of completed reviews with modifiable factors",
         ("Year", "Share"),
         rows,
-        suppressed=count_suppressed(*rows),
     )
 
 
@@ -136,7 +133,6 @@ def themes_section(scope: Scope, facts: Facts) -> Section:
         "Learning themes in completed reviews",
         ("Theme", "Reviews", "Share of reviews"),
         tuple(rows),
-        suppressed=count_suppressed(*rows),
         note="A theme is counted where the panel named one of its factors, or its learning "
         "points or recommendations speak of it. A review can touch several themes.",
     )
@@ -213,7 +209,6 @@ def _on_time_table(caption: str, heading: str, rows_due_met) -> PublishedTable:
         rows,
         note="Items that fell due in the period, before the report was made; a due date "
         "changed by agreement counts as the date in force.",
-        suppressed=count_suppressed(*rows),
     )
 
 
@@ -229,9 +224,7 @@ def actions_section(scope: Scope, facts: Facts) -> Section:
         ("Overdue at the end of the period", shown(suppress_alone(counts.overdue))),
     )
     facts["overdue_actions"] = suppress_alone(counts.overdue)
-    table = PublishedTable(
-        "The panel's actions", ("Actions", "Number"), rows, suppressed=count_suppressed(*rows)
-    )
+    table = PublishedTable("The panel's actions", ("Actions", "Number"), rows)
     return Section(
         "actions",
         "Actions",
@@ -259,7 +252,6 @@ def patterns_section(scope: Scope, facts: Facts) -> Section:
         "Emerging patterns raised in the period",
         ("Raised", "Kind", "Pattern", "Deaths"),
         rows,
-        suppressed=count_suppressed(*rows),
         text_columns=(1, 2),
     )
     words = (

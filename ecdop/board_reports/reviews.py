@@ -16,7 +16,6 @@ from ecdop.board_reports.tables import (
     Section,
     Shown,
     breakdown,
-    count_suppressed,
     figure,
     in_order,
     percent,
@@ -42,16 +41,12 @@ def reviews_section(scope: Scope, facts: Facts) -> Section:
     )
     facts["reviews"] = total
     facts["top_category"] = _largest(labels, category_cells)
-    modifiable = aggregates.reviews_by(PanelAnalysis.modifiable, scope.area_ids, scope.period)
-    identified = modifiable.get(ModifiableFactors.IDENTIFIED, 0)
-    # Two rows, as the national measure has them: a third row for the few reviews with
-    # insufficient information would, suppressed, take the measure itself down with it.
     modifiable_labels = list(MODIFIABLE_ROWS)
     modifiable_table, modifiable_cells, modifiable_total = breakdown(
         "Reviews by whether modifiable factors were identified",
         "Modifiable factors",
         modifiable_labels,
-        [identified, sum(modifiable.values()) - identified],
+        reviews_by_modifiable_factors(scope),
         unit="Reviews",
     )
     modifiable_table = replace(
@@ -85,6 +80,15 @@ def reviews_section(scope: Scope, facts: Facts) -> Section:
     )
 
 
+def reviews_by_modifiable_factors(scope: Scope) -> list[int]:
+    """[identified, not identified or insufficient information]: two rows, as the national
+    measure has them. A third row for the few reviews with insufficient information would,
+    suppressed, take the measure itself down with it."""
+    modifiable = aggregates.reviews_by(PanelAnalysis.modifiable, scope.area_ids, scope.period)
+    identified = modifiable.get(ModifiableFactors.IDENTIFIED, 0)
+    return [identified, sum(modifiable.values()) - identified]
+
+
 MODIFIABLE_ROWS = (
     ModifiableFactors.IDENTIFIED.label,
     "No modifiable factors identified, or insufficient information",
@@ -116,5 +120,4 @@ def _domain_table(scope: Scope, total: Shown) -> PublishedTable:
         ("Domain", "Reviews", "Share of reviews"),
         tuple(rows),
         note="A review can have factors in more than one domain.",
-        suppressed=count_suppressed(*rows),
     )

@@ -28,8 +28,12 @@ class PublishedTable:
     rows: tuple[tuple[str, ...], ...]
     total: tuple[str, ...] | None = None
     note: str = ""
-    suppressed: int = field(default=0)  # how many cells show "c"
     text_columns: tuple[int, ...] = ()  # columns of words, not figures (left-aligned)
+
+    @property
+    def suppressed(self) -> int:
+        """How many cells show "c"."""
+        return sum(cell == SUPPRESSED for row in (*self.rows, self.total or ()) for cell in row)
 
 
 def shown(value: Shown) -> str:
@@ -81,7 +85,6 @@ def breakdown(
         rows,
         ("Total", shown(total), "100%" if total not in (0, SUPPRESSED) else "-"),
         note,
-        suppressed=sum(cell == SUPPRESSED for cell in cells) + (total == SUPPRESSED),
     )
     return table, cells, total
 
@@ -112,10 +115,6 @@ def proportion_interval_text(part: Shown, whole: Shown) -> str:
         return SUPPRESSED if SUPPRESSED in (part, whole) else "-"
     interval = wilson_interval(int(part), int(whole))
     return f"{100 * interval.low:.0f}% to {100 * interval.high:.0f}%"
-
-
-def count_suppressed(*rows: Sequence[str]) -> int:
-    return sum(cell == SUPPRESSED for row in rows for cell in row)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,12 @@ from datetime import date, timedelta
 
 from flask import abort
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ecdop.auth.models import Area, Organisation, Role, User, user_areas
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import Stage
-from ecdop.db import UTCDateTime
+from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.calendar import add_working_days, working_days_between
 from ecdop.deadlines.models import (
     Deadline,
@@ -325,14 +324,24 @@ class AgencyTimeliness:
         return self.on_time / self.due if self.due else None
 
 
+def met_by_due_date():
+    """Met on or before the due date in force (so an agreed extension counts)."""
+    return and_(Deadline.state == DeadlineState.MET, func.date(Deadline.met_at) <= Deadline.due_on)
+
+
+def fell_due_between(starts_on: date, ends_on: date, today: date) -> list:
+    """Deadlines still wanted that fell due in the span, and have fallen due by today."""
+    return [
+        Deadline.state != DeadlineState.NOT_NEEDED,
+        Deadline.due_on.between(starts_on, min(ends_on, today - timedelta(1))),
+    ]
+
+
 def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimeliness]:
-    """Requests that fell due in the period (and have fallen due by today), per agency: how
-    many were answered by their due date, how many late, and how many are still outstanding.
-    The due date is the one in force, so an agreed extension counts."""
-    today = uk_today()
+    """Requests that fell due in the period, per agency: how many were answered by their due
+    date, how many late, and how many are still outstanding."""
     met = Deadline.state == DeadlineState.MET
-    on_time = and_(met, func.date(Deadline.met_at) <= Deadline.due_on)
-    count_if = lambda condition: func.sum(sql_case((condition, 1), else_=0))  # noqa: E731
+    on_time = met_by_due_date()
     statement = (
         select(
             Organisation.name,
@@ -346,8 +355,7 @@ def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimelin
         .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
         .where(
             Case.area_id.in_(area_ids),
-            Deadline.state != DeadlineState.NOT_NEEDED,
-            Deadline.due_on.between(period.starts_on, min(period.ends_on, today - timedelta(1))),
+            *fell_due_between(period.starts_on, period.ends_on, uk_today()),
         )
         .group_by(Organisation.name)
         .order_by(Organisation.name)
