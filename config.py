@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
 DEFAULT_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused in production
 
 
@@ -29,6 +30,8 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Each API token's allowance: a force's system notifies a death at a time, not in bulk.
+    API_RATE_LIMIT = os.environ.get("ECDOP_API_RATE_LIMIT", "60 per minute")
     CASES_PER_PAGE = 25
     SERVICE_NAME = "ecdop"
     # Addresses in outgoing messages are built from this, never from the request's Host header.
@@ -72,6 +75,8 @@ class TestConfig(BaseConfig):
     )
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_RATE_LIMIT = "1000 per minute"
+    # The clock is frozen, so every request of the suite falls in one window.
+    API_RATE_LIMIT = "1000000 per minute"
     # Real hashing, cheaper rounds: the suite creates and signs in hundreds of users.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name, not a secret
     SEED_DEMO_ALLOWED = True
@@ -98,6 +103,9 @@ class ProductionConfig(BaseConfig):
             )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise RuntimeError("Production needs DATABASE_URL pointing at PostgreSQL")
+        # Several web processes must share one count, or each token gets its limit per process.
+        if not settings.get("RATELIMIT_STORAGE_URI", "").startswith(REDIS_SCHEMES):
+            raise RuntimeError("Production needs RATELIMIT_STORAGE_URI pointing at Redis")
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

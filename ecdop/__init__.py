@@ -88,6 +88,7 @@ def _register_templates(app: Flask) -> None:
 
 def _register_extensions(app: Flask) -> None:
     import ecdop.models  # noqa: F401 - every model, so the mappers and metadata are complete
+    from ecdop.api.authentication import SessionsOutsideTheApi, notifier_from_api_token
     from ecdop.audit.models import protect_audit_trail
     from ecdop.auth.queries import load_user
     from ecdop.db import enforce_sqlite_foreign_keys
@@ -107,10 +108,13 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user)
+    login_manager.request_loader(notifier_from_api_token)
+    app.session_interface = SessionsOutsideTheApi()
 
 
 def _register_blueprints(app: Flask) -> None:
     from ecdop.analytics.views import analytics_blueprint
+    from ecdop.api.views import api_blueprint
     from ecdop.auth.views import admin_blueprint, auth_blueprint
     from ecdop.board_reports.views import board_reports_blueprint
     from ecdop.cases.views import cases_blueprint
@@ -133,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings_blueprint,
         analytics_blueprint,
         board_reports_blueprint,
+        api_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -323,9 +323,11 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from ecdop.auth.commands import tokens_group
     from ecdop.board_reports.commands import reports_group, seed_synthetic_command
 
     for command in (
+        tokens_group,
         reports_group,
         seed_synthetic_command,
         create_area_command,

@@ -9,6 +9,13 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from ecdop.api.problems import (
+    Problem,
+    answer_http_error,
+    answer_problem,
+    answer_unexpected_error,
+    is_api_request,
+)
 from ecdop.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -48,12 +55,20 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return _render(409)
 
+    @app.errorhandler(Problem)
+    def api_refusal(problem: Problem):
+        return answer_problem(problem)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            return answer_http_error(error)
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         # The exception type and traceback only: never the request body, which may name a child.
         logger.exception("Unhandled error")
+        if is_api_request():
+            return answer_unexpected_error()
         return _render(500)

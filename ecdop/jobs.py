@@ -21,6 +21,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, text
 
 from ecdop.analytics.early_warning import watch_all_areas
+from ecdop.api.services import forget_old_idempotency_keys
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import deliver_outbox
@@ -57,6 +58,9 @@ JOBS: tuple[Job, ...] = (
     Job("board-reports", generate_due_reports,
         "Each area's quarterly and annual board reports, the day after each period closes",
         "cron", {"hour": 5, "minute": 0}, on_start=True),
+    Job("forget-idempotency-keys", forget_old_idempotency_keys,
+        "Forget the API's idempotency keys once they are a week old",
+        "cron", {"hour": 3, "minute": 15}),
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}

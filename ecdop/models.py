@@ -6,8 +6,10 @@ from ecdop.analytics.models import (
     PostcodeDeprivation,
     WarningRule,
 )
+from ecdop.api.models import IdempotentRequest
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import (
+    ApiToken,
     Area,
     Invitation,
     Organisation,
@@ -31,6 +33,8 @@ from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 __all__ = [
+    "ApiToken",
+    "IdempotentRequest",
     "BoardReport",
     "board_report_areas",
     "EmergingPattern",

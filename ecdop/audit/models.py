@@ -77,6 +77,10 @@ class AuditAction(enum.StrEnum):
     BOARD_REPORT_GENERATED = "board_report_generated"
     BOARD_REPORT_VIEWED = "board_report_viewed"
     BOARD_REPORT_DOWNLOADED = "board_report_downloaded"
+    API_TOKEN_CREATED = "api_token_created"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    API_TOKEN_USED = "api_token_used"
+    API_TOKEN_REFUSED = "api_token_refused"
 
     @property
     def label(self) -> str:

@@ -9,13 +9,18 @@ from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
 
 from ecdop.auth.models import OrganisationKind, Role
-from ecdop.auth.services import password_problem
+from ecdop.auth.services import (
+    API_TOKEN_LIFETIMES_IN_DAYS,
+    DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
+    password_problem,
+)
 from ecdop.forms import (
     GovCheckboxesField,
     GovRadioField,
     GovSelectField,
     GovStringField,
     GovSubmitField,
+    record_id,
     select_choices,
 )
 
@@ -134,3 +139,27 @@ class AcceptInvitationForm(FlaskForm):
         ],
     )
     submit = GovSubmitField("Create account")
+
+
+class ApiTokenForm(FlaskForm):
+    user_id = GovSelectField(
+        "Notifier the token acts for",
+        description="Notifications sent with the token are sent as this person, from their "
+        "organisation. Only notifiers can have tokens.",
+        coerce=record_id,
+        validate_choice=False,
+        validators=[InputRequired("Choose the notifier the token acts for")],
+    )
+    name = GovStringField(
+        "What system uses it",
+        description="For example, the force's records management system",
+        validators=[InputRequired("Enter what system uses the token"), Length(max=80)],
+    )
+    lifetime_in_days = GovRadioField(
+        "How long it lasts",
+        coerce=int,
+        choices=select_choices((days, f"{days} days") for days in API_TOKEN_LIFETIMES_IN_DAYS),
+        default=DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
+        validators=[InputRequired("Choose how long the token lasts")],
+    )
+    submit = GovSubmitField("Create token")

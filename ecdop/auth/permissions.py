@@ -39,6 +39,7 @@ class Permission(enum.StrEnum):
     CHANGE_DUE_DATES = "change_due_dates"
     VIEW_MY_TASKS = "view_my_tasks"
     MANAGE_USERS = "manage_users"
+    MANAGE_API_TOKENS = "manage_api_tokens"
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_DEADLINE_RULES = "manage_deadline_rules"  # and each area's lead
     VIEW_OUTBOX = "view_outbox"
@@ -91,6 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
         {
             Permission.MANAGE_USERS,
+            Permission.MANAGE_API_TOKENS,
             Permission.MANAGE_ORGANISATIONS,
             Permission.MANAGE_DEADLINE_RULES,
             Permission.VIEW_OUTBOX,
@@ -101,6 +103,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 # Endpoints registered by Flask itself rather than by our views.
 FRAMEWORK_ENDPOINTS: dict[str, Permission] = {"static": Permission.PUBLIC}
+
+# Blueprints whose callers prove who they are with an API token on every request.
+TOKEN_AUTHENTICATED_BLUEPRINTS = frozenset({"api"})
 
 View = TypeVar("View", bound=Callable)
 
@@ -117,6 +122,10 @@ def role_may(role: Role, permission: Permission) -> bool:
     if permission in (Permission.PUBLIC, Permission.SIGNED_IN):
         return True
     return permission in ROLE_PERMISSIONS[role]
+
+
+def roles_that_may(permission: Permission) -> list[Role]:
+    return [role for role in Role if role_may(role, permission)]
 
 
 def user_may(permission: Permission) -> bool:
@@ -139,6 +148,8 @@ def enforce_declared_permission():
     if permission is Permission.PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if request.blueprint in TOKEN_AUTHENTICATED_BLUEPRINTS:
+            abort(401)  # a system, not a person: there is no sign-in page to send it to
         return login_manager.unauthorized()
     if not role_may(current_user.role, permission):
         abort(403)

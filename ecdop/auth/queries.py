@@ -6,7 +6,8 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ecdop.auth.models import Area, Organisation, Role, User, user_areas
+from ecdop.auth.models import ApiToken, Area, Organisation, Role, User, user_areas
+from ecdop.auth.permissions import Permission, roles_that_may
 from ecdop.extensions import db
 
 
@@ -58,6 +59,10 @@ def user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 
 
+def api_token_or_404(token_id: int) -> ApiToken:
+    return db.session.get(ApiToken, token_id) or abort(404)
+
+
 def organisation_or_404(organisation_id: int) -> Organisation:
     return db.session.get(Organisation, organisation_id) or abort(404)
 
@@ -80,3 +85,23 @@ def active_coordinators_of(area_id: int) -> list[User]:
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
+
+
+def all_api_tokens() -> list[ApiToken]:
+    statement = (
+        select(ApiToken)
+        .options(selectinload(ApiToken.user).selectinload(User.organisation))
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.expires_at.desc(), ApiToken.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def notifiers() -> list[User]:
+    """Active people who may notify deaths, and so may have API tokens."""
+    statement = (
+        select(User)
+        .where(User.role.in_(roles_that_may(Permission.NOTIFY_DEATH)), User.active)
+        .options(selectinload(User.organisation))
+        .order_by(func.lower(User.email))
+    )
+    return list(db.session.scalars(statement))

@@ -5,13 +5,25 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import request
 from sqlalchemy import func, select, update
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
-from ecdop.auth.models import Area, Invitation, Organisation, OrganisationKind, Role, User
+from ecdop.auth.models import (
+    ApiToken,
+    ApiTokenState,
+    Area,
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+from ecdop.auth.permissions import Permission, role_may
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import Addressee, queue_message
 from ecdop.extensions import db
@@ -19,6 +31,12 @@ from ecdop.urls import app_path
 
 MIN_PASSWORD_LENGTH = 12
 INVITATION_LIFETIME = timedelta(days=7)
+# A token that leaks stops working on its own; a system's owner asks for a new one in time.
+API_TOKEN_LIFETIMES_IN_DAYS = (30, 90, 180, 365)
+DEFAULT_API_TOKEN_LIFETIME_IN_DAYS = 90
+API_TOKEN_PREFIX = "ecdop_"  # noqa: S105 - what every token starts with, not a secret
+# Enough of a token to tell it apart in a list, far too little to guess the rest.
+API_TOKEN_SHOWN_CHARACTERS = 10
 
 
 class AccountError(ValueError):
@@ -228,3 +246,96 @@ def accept_invitation(
     record_event(AuditAction.INVITATION_ACCEPTED, subject=invitation, actor_id=user.id)
     db.session.flush()
     return user
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    """A new token and the secret itself, which exists only until it is shown once."""
+
+    token: ApiToken
+    secret: str
+
+
+def issue_api_token(
+    user: User, *, name: str, lifetime_in_days: int, issued_by: User | None
+) -> IssuedApiToken:
+    """A token for a notifier's system to notify deaths as that notifier."""
+    if not role_may(user.role, Permission.NOTIFY_DEATH):
+        raise AccountError(
+            f"{user.email} is a {user.role.label.lower()}: only notifiers may have API tokens",
+            "user_id",
+        )
+    if not user.is_active:
+        raise AccountError(f"{user.email} is deactivated", "user_id")
+    if not 1 <= lifetime_in_days <= max(API_TOKEN_LIFETIMES_IN_DAYS):
+        raise AccountError(
+            f"A token lasts from 1 to {max(API_TOKEN_LIFETIMES_IN_DAYS)} days", "lifetime"
+        )
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        prefix=secret[:API_TOKEN_SHOWN_CHARACTERS],
+        token_hash=_token_hash(secret),
+        created_by_id=issued_by.id if issued_by else None,
+        expires_at=utc_now() + timedelta(days=lifetime_in_days),
+    )
+    db.session.add(token)
+    db.session.flush()
+    record_event(
+        AuditAction.API_TOKEN_CREATED,
+        subject=token,
+        actor_id=issued_by.id if issued_by else None,
+        details={"for": user.email, "name": token.name, "expires_at": _iso(token.expires_at)},
+    )
+    return IssuedApiToken(token=token, secret=secret)
+
+
+def revoke_api_token(token: ApiToken, *, revoked_by: User | None) -> None:
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = utc_now()
+    token.revoked_by_id = revoked_by.id if revoked_by else None
+    record_event(
+        AuditAction.API_TOKEN_REVOKED,
+        subject=token,
+        actor_id=revoked_by.id if revoked_by else None,
+        details={"for": token.user.email, "name": token.name},
+    )
+
+
+def api_token_for(secret: str) -> ApiToken | None:
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+
+
+def api_token_refusal(token: ApiToken) -> str | None:
+    """Why a known token no longer lets its system in, or None if it does."""
+    state = token.state(utc_now())
+    if state is ApiTokenState.REVOKED:
+        return "This API token has been revoked. Ask your ecdop administrator for a new one."
+    if state is ApiTokenState.EXPIRED:
+        return "This API token has expired. Ask your ecdop administrator for a new one."
+    if not token.user.is_active:
+        return "The account this API token belongs to is deactivated."
+    return None
+
+
+def record_api_token_use(token: ApiToken, *, status: int, refusal: str | None = None) -> None:
+    """Every request made with a token is on the audit trail, whatever became of it."""
+    if refusal is None:
+        token.last_used_at = utc_now()
+    details = {
+        "token": token.prefix,
+        "request": f"{request.method} {request.path}",
+        "status": status,
+    }
+    record_event(
+        AuditAction.API_TOKEN_REFUSED if refusal else AuditAction.API_TOKEN_USED,
+        subject=token,
+        actor_id=token.user_id,
+        details={**details, "refusal": refusal} if refusal else details,
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")

@@ -1,4 +1,5 @@
-"""Signing in and out, and the administrator's pages for users and organisations."""
+"""Signing in and out, and the administrator's pages for users, organisations and API
+tokens."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth import queries, services
 from ecdop.auth.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     InvitationForm,
     LoginForm,
     OrganisationForm,
@@ -19,6 +21,7 @@ from ecdop.auth.forms import (
 )
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.permissions import Permission, requires
+from ecdop.db import utc_now
 from ecdop.extensions import db, limiter
 from ecdop.forms import ConfirmForm, select_choices
 
@@ -118,6 +121,55 @@ def toggle_user(user_id: int):
             db.session.commit()
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"))
+
+
+@admin_blueprint.route("/api-tokens")
+@requires(Permission.MANAGE_API_TOKENS)
+def api_tokens():
+    return render_template(
+        "admin/api_tokens.html",
+        tokens=queries.all_api_tokens(),
+        now=utc_now(),
+        revoke=ConfirmForm(),
+    )
+
+
+@admin_blueprint.route("/api-tokens/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_API_TOKENS)
+def new_api_token():
+    form = ApiTokenForm()
+    notifiers = {user.id: user for user in queries.notifiers()}
+    form.user_id.choices = select_choices(
+        [("", "Choose a notifier")]
+        + [(u.id, f"{u.full_name}, {u.organisation.name} ({u.email})") for u in notifiers.values()]
+    )
+    if form.validate_on_submit():
+        notifier = notifiers.get(form.user_id.data)
+        if notifier is None:
+            form.user_id.errors.append("Choose the notifier the token acts for")
+        else:
+            issued = services.issue_api_token(
+                notifier,
+                name=form.name.data,
+                lifetime_in_days=form.lifetime_in_days.data,
+                issued_by=current_user,
+            )
+            db.session.commit()
+            # Shown in this response only, never in an address or a flash message, which a
+            # browser or a log might keep.
+            return render_template("admin/api_token_created.html", issued=issued)
+    return render_template("admin/api_token_form.html", form=form)
+
+
+@admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(Permission.MANAGE_API_TOKENS)
+def revoke_api_token(token_id: int):
+    token = queries.api_token_or_404(token_id)
+    if ConfirmForm().validate_on_submit():
+        services.revoke_api_token(token, revoked_by=current_user)
+        db.session.commit()
+        flash(f"The token {token.prefix}… for {token.user.email} is revoked.", "success")
+    return redirect(url_for("admin.api_tokens"))
 
 
 @admin_blueprint.route("/organisations")

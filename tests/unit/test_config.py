@@ -13,6 +13,7 @@ def production(**overrides):
         "ENV_NAME": "production",
         "SECRET_KEY": "x" * 40,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://ecdop@db.internal/ecdop",
+        "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
     }
     settings.update(overrides)
     return settings
@@ -31,6 +32,11 @@ def test_production_refuses_the_default_secret_key():
 def test_production_refuses_sqlite():
     with pytest.raises(RuntimeError, match="PostgreSQL"):
         create_app(production(SQLALCHEMY_DATABASE_URI="sqlite:///x.db"))
+
+
+def test_production_refuses_rate_limits_counted_in_each_process():
+    with pytest.raises(RuntimeError, match="Redis"):
+        create_app(production(RATELIMIT_STORAGE_URI="memory://"))
 
 
 def test_an_unknown_environment_is_named():
