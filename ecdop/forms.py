@@ -26,7 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation
+from wtforms.validators import InputRequired, StopValidation
 
 
 def select_choices(pairs) -> list[SelectChoice]:
@@ -117,6 +117,16 @@ class GovDateField(DateField):
             self.data = date(year, month, day)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+class TextRequired(InputRequired):
+    """InputRequired, and not just spaces: typed text is stripped, and blank is not an answer."""
+
+    def __call__(self, form, field) -> None:
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data:
+            field.errors[:] = []
+            raise StopValidation(self.message)
 
 
 def date_required(message: str):

@@ -108,7 +108,7 @@ def _shape_message(error: ValidationError, label: str) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if "enum" in schema or "enum" in schema.get("items", {}):
         choices = schema.get("enum") or schema["items"]["enum"]
-        many = "items" in schema
+        many = "items" in schema or len(error.absolute_path) > 1
         return f"{label} must be {'a list of' if many else 'one of'}: {', '.join(choices)}"
     match error.validator:
         case "type":

@@ -15,6 +15,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     select_choices,
 )
 from ecdop.notifications import rules
@@ -47,7 +48,7 @@ def _follows(rule: Callable) -> Callable:
 
 
 def _required(message: str) -> InputRequired:
-    return InputRequired(message)
+    return TextRequired(message)
 
 
 class NotificationForm(FlaskForm):

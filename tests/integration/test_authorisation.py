@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 
 from ecdop.auth.models import Role
-from ecdop.auth.permissions import ROLE_PERMISSIONS, Permission, declared_permission
+from ecdop.auth.permissions import (
+    ROLE_PERMISSIONS,
+    TOKEN_AUTHENTICATED_BLUEPRINTS,
+    Permission,
+    declared_permission,
+)
 from ecdop.demo import DEMO_ACCOUNTS
+from ecdop.extensions import db
+from tests.api_helpers import bearer, token_for
+from tests.factories import user
 
 EMAIL_FOR_ROLE = {}
 for email, role, _organisation in DEMO_ACCOUNTS:
@@ -25,6 +33,14 @@ def routes(app):
             url = app.url_map.bind("localhost").build(rule.endpoint, values)
         found.append((rule.endpoint, method, url))
     return found
+
+
+def by_token(endpoint: str) -> bool:
+    return endpoint.partition(".")[0] in TOKEN_AUTHENTICATED_BLUEPRINTS
+
+
+def _refused_without_a_token(response) -> bool:
+    return response.status_code == 401 and response.content_type == "application/problem+json"
 
 
 def test_every_route_declares_a_permission(app):
@@ -46,6 +62,8 @@ def test_signed_out_people_reach_only_public_routes(app, browser):
         response = browser.open(url, method=method)
         if endpoint in expected_public:
             assert not _sent_to_login(response), endpoint
+        elif by_token(endpoint):
+            assert _refused_without_a_token(response), f"{endpoint} is open without a token"
         else:
             assert _sent_to_login(response), f"{endpoint} is open to signed-out visitors"
 
@@ -66,7 +84,10 @@ def test_each_role_reaches_exactly_its_permitted_routes(app, make_browser, role)
             permission in ROLE_PERMISSIONS[role]
         )
         response = browser.open(url, method=method)
-        if allowed:
+        if by_token(endpoint) and permission is not Permission.PUBLIC:
+            # A session never opens the API, whatever the role.
+            assert _refused_without_a_token(response), f"{endpoint} opened by a session"
+        elif allowed:
             assert response.status_code != 403, f"{role.value} refused {endpoint}"
         else:
             assert response.status_code == 403, (
@@ -92,3 +113,23 @@ def test_board_members_reach_reports_and_nothing_at_case_level(app, make_browser
     board = make_browser(EMAIL_FOR_ROLE[Role.BOARD_MEMBER])
     for path in ("/cases", "/dashboard", "/patterns", "/actions", "/meetings", "/tasks"):
         assert board.get(path).status_code == 403, path
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_an_api_token_reaches_exactly_what_its_accounts_role_permits(app, browser, role):
+    """A token is issued to a notifier; if the account's role changes, the token can do only
+    what the new role may."""
+    secret = token_for("police@demo.test")
+    user("police@demo.test").role = role
+    db.session.commit()
+    for endpoint, method, url in routes(app):
+        if not by_token(endpoint):
+            continue
+        with app.test_request_context():
+            permission = declared_permission(endpoint)
+        response = browser.open(url, method=method, headers=bearer(secret), json={})
+        if permission is Permission.PUBLIC or permission in ROLE_PERMISSIONS[role]:
+            assert response.status_code not in (401, 403), f"{role.value} refused {endpoint}"
+        else:
+            assert response.status_code == 403, f"{role.value} reached {endpoint}"
+        assert response.status_code < 500, f"{endpoint} failed for {role.value}"
