@@ -88,9 +88,7 @@ def test_the_area_is_named_by_its_code_or_taken_from_the_notifier(browser, polic
 # Idempotency
 
 
-def test_the_same_key_and_body_give_the_first_answer_and_store_nothing_new(
-    browser, police_token
-):
+def test_the_same_key_and_body_give_the_first_answer_and_store_nothing_new(browser, police_token):
     key = "7f0c3a4e-2b8d-4d1e-9a55-2e3f7c9b1d20"
     first = post(browser, police_token, notification_json(), **{"Idempotency-Key": key})
     again = post(browser, police_token, notification_json(), **{"Idempotency-Key": key})
