@@ -163,3 +163,8 @@ class ApiTokenForm(FlaskForm):
         validators=[InputRequired("Choose how long the token lasts")],
     )
     submit = GovSubmitField("Create token")
+
+    def validate_user_id(self, field) -> None:
+        # The choices are the notifiers the view offers: anyone else is refused here.
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError("Choose the notifier the token acts for")
