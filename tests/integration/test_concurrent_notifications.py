@@ -14,6 +14,7 @@ from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.services import submit_notification
 from ecdop.transactions import commit_with_retry
+from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.conftest import using_postgres
 from tests.factories import demo_area, notification_details, user
 
@@ -74,3 +75,30 @@ def test_simultaneous_notifications_of_different_children_get_unique_references(
     results = notify_together(app, children)
     references = sorted(reference for reference, _match in results)
     assert references == [f"DEMO-2026-{number:04d}" for number in range(1, 9)]
+
+
+def test_a_retried_api_request_racing_the_first_notifies_once(app, demo):
+    """A force's system that times out and retries while the first request is still running:
+    both carry the same Idempotency-Key, and the death is notified once."""
+    secret = token_for("police@demo.test")
+    headers = bearer(secret, **{"Idempotency-Key": "retry-of-one-notification"})
+    start = threading.Barrier(4)
+    answers: list[tuple[int, dict]] = []
+
+    def send() -> None:
+        with app.app_context():
+            client = app.test_client()
+            start.wait(timeout=10)
+            response = client.post(NOTIFICATIONS, json=notification_json(), headers=headers)
+            answers.append((response.status_code, response.json))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(answers) == 4
+    assert {status for status, _body in answers} == {201}
+    assert len({body["notification_id"] for _status, body in answers}) == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 1
