@@ -23,6 +23,27 @@ Errors are `application/problem+json` (RFC 9457); a 422 lists a message for each
 """
 
 MATCHES = ["new", "linked", "possible_duplicate"]
+# The README's walkthrough sends this too: an invented child.
+EXAMPLE_NOTIFICATION = {
+    "given_names": "Amelia Rose",
+    "family_name": "Example",
+    "nhs_number": "943 476 5919",
+    "date_of_birth": "2026-03-01",
+    "sex": "female",
+    "ethnicity": "white_british",
+    "address": "1 Example Street\nExampletown",
+    "postcode": "SW1A 2AA",
+    "date_of_death": "2026-11-18",
+    "time_of_death": "03:15",
+    "place_of_death": "home",
+    "expectation": "unexpected",
+    "circumstances": "Found unresponsive in cot in the morning.",
+    "circumstances_type": "sudden_unexpected",
+    "agencies_involved": ["gp", "health_visitor"],
+    "notifier_name": "DS Sam Patel",
+    "notifier_role": "Detective Sergeant",
+    "notifier_phone": "01632 960001",
+}
 
 
 def _problem(description: str, headers: dict | None = None) -> dict:
@@ -116,7 +137,10 @@ def _notify_operation() -> dict:
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Notification"}}
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Notification"},
+                    "examples": {"notification": {"value": EXAMPLE_NOTIFICATION}},
+                }
             },
         },
         "responses": {

@@ -28,6 +28,7 @@ AREA_CODE = "area_code"
 # Fields of the web form that are not part of the notification itself.
 NOT_NOTIFICATION_FIELDS = {"area_id", "submit", "csrf_token"}
 AREA_CODE_PROPERTY = {
+    "title": "Review area code",
     "type": ["string", "null"],
     "maxLength": 12,
     "description": "The review area's code, like DEMO. May be left out when the token's "
@@ -101,7 +102,7 @@ def _shape_validator() -> Draft202012Validator:
 
 def _labels() -> dict[str, str]:
     properties = notification_request_schema()["properties"]
-    return {name: spec.get("title", "Review area code") for name, spec in properties.items()}
+    return {name: spec["title"] for name, spec in properties.items()}
 
 
 def _shape_message(error: ValidationError, label: str) -> str:
@@ -124,14 +125,16 @@ def _shape_message(error: ValidationError, label: str) -> str:
 
 
 def shape_problems(document: dict) -> dict[str, list[str]]:
-    """Messages by field for what does not fit the schema. Missing fields are left to the
-    form, whose messages say what to enter."""
+    """Messages by field for what does not fit the schema. Missing fields (and required ones
+    sent as null) are left to the form, whose messages say what to enter."""
     labels = _labels()
     problems: dict[str, list[str]] = {}
     for unknown in sorted(set(document) - set(labels)):
         problems[unknown] = [f"{unknown} is not a field of a notification"]
     for error in _shape_validator().iter_errors(document):
         if error.validator in ("required", "additionalProperties") or not error.absolute_path:
+            continue
+        if error.validator == "type" and error.instance is None:
             continue
         field = str(error.absolute_path[0])
         problems.setdefault(field, [_shape_message(error, labels[field])])

@@ -11,6 +11,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional, Validat
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import (
     API_TOKEN_LIFETIMES_IN_DAYS,
+    API_TOKEN_NAME_MAX,
     DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
     password_problem,
 )
@@ -20,6 +21,7 @@ from ecdop.forms import (
     GovSelectField,
     GovStringField,
     GovSubmitField,
+    TextRequired,
     record_id,
     select_choices,
 )
@@ -153,7 +155,10 @@ class ApiTokenForm(FlaskForm):
     name = GovStringField(
         "What system uses it",
         description="For example, the force's records management system",
-        validators=[InputRequired("Enter what system uses the token"), Length(max=80)],
+        validators=[
+            TextRequired("Enter what system uses the token"),
+            Length(max=API_TOKEN_NAME_MAX),
+        ],
     )
     lifetime_in_days = GovRadioField(
         "How long it lasts",

@@ -34,6 +34,7 @@ INVITATION_LIFETIME = timedelta(days=7)
 # A token that leaks stops working on its own; a system's owner asks for a new one in time.
 API_TOKEN_LIFETIMES_IN_DAYS = (30, 90, 180, 365)
 DEFAULT_API_TOKEN_LIFETIME_IN_DAYS = 90
+API_TOKEN_NAME_MAX = 80
 API_TOKEN_PREFIX = "ecdop_"  # noqa: S105 - what every token starts with, not a secret
 # Enough of a token to tell it apart in a list, far too little to guess the rest.
 API_TOKEN_SHOWN_CHARACTERS = 10
@@ -267,6 +268,11 @@ def issue_api_token(
         )
     if not user.is_active:
         raise AccountError(f"{user.email} is deactivated", "user_id")
+    if not name.strip() or len(name.strip()) > API_TOKEN_NAME_MAX:
+        raise AccountError(
+            f"Enter what system uses the token, in {API_TOKEN_NAME_MAX} characters or fewer",
+            "name",
+        )
     if not 1 <= lifetime_in_days <= max(API_TOKEN_LIFETIMES_IN_DAYS):
         raise AccountError(
             f"A token lasts from 1 to {max(API_TOKEN_LIFETIMES_IN_DAYS)} days", "lifetime"

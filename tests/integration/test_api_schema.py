@@ -72,3 +72,14 @@ def test_the_documented_notification_is_the_web_forms(app):
         schema = notification_request_schema()
     assert set(schema["properties"]) == form_fields - {"area_id", "submit"} | {"area_code"}
     assert "nhs_number" not in schema["required"] and "date_of_death" in schema["required"]
+
+
+def test_the_documented_example_is_a_notification_the_api_accepts(browser):
+    document = browser.get("/api/v1/openapi.json").json
+    body = document["paths"]["/api/v1/notifications"]["post"]["requestBody"]
+    example = body["content"]["application/json"]["examples"]["notification"]["value"]
+    secret = token_for("police@demo.test")
+
+    response = browser.post("/api/v1/notifications", json=example, headers=bearer(secret))
+
+    assert response.status_code == 201

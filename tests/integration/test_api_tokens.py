@@ -51,10 +51,13 @@ def test_the_cli_prints_a_working_token_once_as_its_last_line(app, browser):
     [
         ("coordinator@demo.test", "only notifiers may have API tokens"),
         ("nobody@demo.test", "No user with the email address nobody@demo.test"),
+        ("police@demo.test --name ", "Enter what system uses the token"),
+        (f"police@demo.test --name {'x' * 81}", "in 80 characters or fewer"),
+        ("police@demo.test --days 366", "not in the range 1<=x<=365"),
     ],
 )
-def test_the_cli_gives_tokens_only_to_notifiers(app, demo, email, message):
-    result = cli(app, "create", email)
+def test_the_cli_refuses_a_token_it_cannot_issue(app, demo, email, message):
+    result = cli(app, "create", *email.split(" "))
     assert result.exit_code != 0
     assert message in result.output
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0

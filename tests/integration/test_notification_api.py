@@ -202,6 +202,7 @@ NOT_A_DATE = "Date of birth must be a real date written like 2019-03-27"
         ("given_names", "x" * 101, "Given names must be 100 characters or fewer"),
         ("given_names", "   ", "Enter the child's given names"),
         ("nhs_number", 9434765919, "NHS number must be text"),
+        ("family_name", None, "Enter the child's family name"),
         ("agencies_involved", "gp", None),
     ],
 )  # fmt: skip

@@ -184,6 +184,11 @@ class TestBadInput:
         response = submit(police, date_of_birth=["1", "", "2026"])
         self.assert_refused(response, "date_of_birth", "Date of birth must include a month")
 
+    def test_names_of_only_spaces_are_not_names(self, police):
+        response = submit(police, given_names="   ", notifier_name="\t")
+        self.assert_refused(response, "given_names", "Enter the child's given names")
+        assert "Enter your name" in page_text(response)
+
     def test_an_empty_form_gives_every_fields_message(self, police):
         response = police.submit(NEW, {"area_id": form_data()["area_id"]})
         text = page_text(response)
