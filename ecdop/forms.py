@@ -126,7 +126,7 @@ class TextRequired(InputRequired):
         super().__call__(form, field)
         if isinstance(field.data, str) and not field.data:
             field.errors[:] = []
-            raise StopValidation(self.message)
+            raise StopValidation(self.message or field.gettext("This field is required."))
 
 
 def date_required(message: str):

@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Length, Optional, ValidationError
 
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import (
@@ -29,12 +29,12 @@ from ecdop.forms import (
 
 class LoginForm(FlaskForm):
     email = GovStringField(
-        "Email address", validators=[InputRequired("Enter your email address"), Length(max=254)]
+        "Email address", validators=[TextRequired("Enter your email address"), Length(max=254)]
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter your password"), Length(max=128)],
+        validators=[TextRequired("Enter your password"), Length(max=128)],
     )
     submit = GovSubmitField("Sign in")
 
@@ -42,12 +42,12 @@ class LoginForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     name = GovStringField(
         "Organisation name",
-        validators=[InputRequired("Enter the organisation's name"), Length(max=160)],
+        validators=[TextRequired("Enter the organisation's name"), Length(max=160)],
     )
     kind = GovRadioField(
         "Type of organisation",
         choices=select_choices(OrganisationKind.choices()),
-        validators=[InputRequired("Choose the type of organisation")],
+        validators=[TextRequired("Choose the type of organisation")],
     )
     submit = GovSubmitField("Add organisation")
 
@@ -69,12 +69,12 @@ def _acceptable_password(form, field) -> None:
 
 class UserForm(FlaskForm):
     full_name = GovStringField(
-        "Full name", validators=[InputRequired("Enter the person's full name"), Length(max=120)]
+        "Full name", validators=[TextRequired("Enter the person's full name"), Length(max=120)]
     )
     email = GovStringField(
         "Email address",
         validators=[
-            InputRequired("Enter an email address"),
+            TextRequired("Enter an email address"),
             Length(max=254),
             _email_address,
         ],
@@ -84,19 +84,19 @@ class UserForm(FlaskForm):
     role = GovRadioField(
         "Role",
         choices=select_choices(Role.choices()),
-        validators=[InputRequired("Choose a role")],
+        validators=[TextRequired("Choose a role")],
     )
     organisation_id = GovSelectField(
-        "Organisation", coerce=int, validators=[InputRequired("Choose an organisation")]
+        "Organisation", coerce=int, validators=[TextRequired("Choose an organisation")]
     )
     area_ids = GovCheckboxesField(
-        "Review areas", coerce=int, validators=[InputRequired("Choose at least one area")]
+        "Review areas", coerce=int, validators=[TextRequired("Choose at least one area")]
     )
     password = PasswordField(
         "Initial password",
         description="12 characters or more. Give it to the person by a separate, secure route.",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Enter an initial password"), _acceptable_password],
+        validators=[TextRequired("Enter an initial password"), _acceptable_password],
     )
     submit = GovSubmitField("Create user")
 
@@ -104,39 +104,39 @@ class UserForm(FlaskForm):
 class InvitationForm(FlaskForm):
     full_name = GovStringField(
         "Contact's full name",
-        validators=[InputRequired("Enter the contact's full name"), Length(max=120)],
+        validators=[TextRequired("Enter the contact's full name"), Length(max=120)],
     )
     email = GovStringField(
         "Contact's work email address",
         validators=[
-            InputRequired("Enter the contact's email address"),
+            TextRequired("Enter the contact's email address"),
             Length(max=254),
             _email_address,
         ],
     )
-    area_id = GovSelectField("Review area", coerce=int, validators=[InputRequired()])
+    area_id = GovSelectField("Review area", coerce=int, validators=[TextRequired()])
     submit = GovSubmitField("Send invitation")
 
 
 class AcceptInvitationForm(FlaskForm):
     full_name = GovStringField(
-        "Full name", validators=[InputRequired("Enter your full name"), Length(max=120)]
+        "Full name", validators=[TextRequired("Enter your full name"), Length(max=120)]
     )
     job_title = GovStringField(
-        "Job title", validators=[InputRequired("Enter your job title"), Length(max=120)]
+        "Job title", validators=[TextRequired("Enter your job title"), Length(max=120)]
     )
     phone = GovStringField("Work telephone (optional)", validators=[Optional(), Length(max=40)])
     password = PasswordField(
         "Create a password",
         description="12 characters or more.",
         widget=GovPasswordInput(),
-        validators=[InputRequired("Create a password"), _acceptable_password],
+        validators=[TextRequired("Create a password"), _acceptable_password],
     )
     confirm_password = PasswordField(
         "Type the password again",
         widget=GovPasswordInput(),
         validators=[
-            InputRequired("Type the password again"),
+            TextRequired("Type the password again"),
             EqualTo("password", message="The passwords do not match"),
         ],
     )
@@ -150,7 +150,7 @@ class ApiTokenForm(FlaskForm):
         "organisation. Only notifiers can have tokens.",
         coerce=record_id,
         validate_choice=False,
-        validators=[InputRequired("Choose the notifier the token acts for")],
+        validators=[TextRequired("Choose the notifier the token acts for")],
     )
     name = GovStringField(
         "What system uses it",
@@ -165,7 +165,7 @@ class ApiTokenForm(FlaskForm):
         coerce=int,
         choices=select_choices((days, f"{days} days") for days in API_TOKEN_LIFETIMES_IN_DAYS),
         default=DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
-        validators=[InputRequired("Choose how long the token lasts")],
+        validators=[TextRequired("Choose how long the token lasts")],
     )
     submit = GovSubmitField("Create token")
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired
 
-from ecdop.forms import GovCheckboxesField, GovSelectField, GovSubmitField
+from ecdop.forms import GovCheckboxesField, GovSelectField, GovSubmitField, TextRequired
 
 
 class GenerateReportForm(FlaskForm):
     period = GovSelectField(
         "Report and period",
         description="Only whole quarters and reporting years that have ended can be reported.",
-        validators=[InputRequired("Choose the report and its period")],
+        validators=[TextRequired("Choose the report and its period")],
     )
     area_ids = GovCheckboxesField(
         "Review areas",
         description="The report covers the deaths in all the areas you choose, together.",
         coerce=int,
-        validators=[InputRequired("Choose at least one review area")],
+        validators=[TextRequired("Choose at least one review area")],
     )
     submit = GovSubmitField("Generate report")

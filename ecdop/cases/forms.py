@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from ecdop.cases.states import Stage
 from ecdop.forms import (
@@ -13,6 +13,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     select_choices,
 )
 from ecdop.meetings.choices import CategoryOfDeath
@@ -43,9 +44,9 @@ class DuplicateDecisionForm(FlaskForm):
                 ("different", "No, a different child: remove the flag"),
             ]
         ),
-        validators=[InputRequired("Select whether this is the same child")],
+        validators=[TextRequired("Select whether this is the same child")],
     )
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=[TextRequired()])
     submit = GovSubmitField("Save decision")
 
 
@@ -57,7 +58,7 @@ class TriageForm(FlaskForm):
         choices=select_choices(
             [("yes", "Yes, in scope"), ("no", "No: out of scope, or notified in error")]
         ),
-        validators=[InputRequired("Select whether the death is in scope")],
+        validators=[TextRequired("Select whether the death is in scope")],
     )
     out_of_scope_reason = GovTextAreaField(
         "Why is it out of scope?",
@@ -67,7 +68,7 @@ class TriageForm(FlaskForm):
         "Was the death expected or unexpected?",
         description="Unexpected: not anticipated as a significant possibility 24 hours before.",
         choices=select_choices(Expectation.choices()),
-        validators=[InputRequired("Select whether the death was expected or unexpected")],
+        validators=[TextRequired("Select whether the death was expected or unexpected")],
     )
     provisional_category = GovSelectField(
         "Category of death, as far as it can be told now",
@@ -80,7 +81,7 @@ class TriageForm(FlaskForm):
         "Review area where the child lived",
         description="If the child lived in another area, the case is transferred there.",
         coerce=int,
-        validators=[InputRequired("Choose the area where the child lived")],
+        validators=[TextRequired("Choose the area where the child lived")],
     )
     version = HiddenField()
     submit = GovSubmitField("Save triage")
@@ -92,7 +93,7 @@ class MoveCaseForm(FlaskForm):
         # Every stage is accepted here so that the stage machine, not the form, explains why a
         # move is refused; only the moves open from the current stage are shown.
         choices=select_choices(Stage.choices()),
-        validators=[InputRequired("Choose where to move the case")],
+        validators=[TextRequired("Choose where to move the case")],
     )
     reason = GovTextAreaField("Reason", validators=[Optional(), Length(max=2000)])
     version = HiddenField()

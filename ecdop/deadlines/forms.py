@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import Length, NumberRange
 
 from ecdop.deadlines.rules import RuleUnit
 from ecdop.forms import (
@@ -14,6 +14,7 @@ from ecdop.forms import (
     GovSelectField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     date_required,
     select_choices,
 )
@@ -23,7 +24,7 @@ class DueDateForm(FlaskForm):
     due_on = GovDateField("New due date", validators=[date_required("Enter the new due date")])
     reason = GovTextAreaField(
         "Why is the due date changing?",
-        validators=[InputRequired("Give the reason for changing the due date"), Length(max=2000)],
+        validators=[TextRequired("Give the reason for changing the due date"), Length(max=2000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Change due date")
@@ -33,20 +34,20 @@ class DeadlineRuleForm(FlaskForm):
     amount = GovIntegerField(
         "How long",
         validators=[
-            InputRequired("Enter how long, as a whole number, like 20"),
+            TextRequired("Enter how long, as a whole number, like 20"),
             NumberRange(min=1, max=999, message="Enter a number from 1 to 999"),
         ],
     )
     unit = GovRadioField(
         "Counted in",
         choices=select_choices(RuleUnit.choices()),
-        validators=[InputRequired("Choose what the time is counted in")],
+        validators=[TextRequired("Choose what the time is counted in")],
     )
     submit = GovSubmitField("Save rule")
 
 
 class AreaLeadForm(FlaskForm):
-    lead_id = GovSelectField("Area lead", validators=[InputRequired("Choose the area lead")])
+    lead_id = GovSelectField("Area lead", validators=[TextRequired("Choose the area lead")])
     submit = GovSubmitField("Save area lead")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ecdop.forms import (
     GovCheckboxesField,
@@ -13,6 +13,7 @@ from ecdop.forms import (
     GovSelectField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     date_required,
     select_choices,
 )
@@ -37,7 +38,7 @@ class MeetingForm(FlaskForm):
     panel_type = GovRadioField(
         "Panel",
         choices=select_choices(PanelType.choices()),
-        validators=[InputRequired("Choose the panel")],
+        validators=[TextRequired("Choose the panel")],
     )
     # Any id is let through here: the service says why someone cannot sit on the panel.
     members = GovCheckboxesField("Members", coerce=str, validate_choice=False)
@@ -46,7 +47,7 @@ class MeetingForm(FlaskForm):
 
 class AddToAgendaForm(FlaskForm):
     case_id = GovSelectField(
-        "Case ready for panel", validators=[InputRequired("Choose a case to add")]
+        "Case ready for panel", validators=[TextRequired("Choose a case to add")]
     )
     submit = GovSubmitField("Add to agenda")
 
@@ -54,11 +55,11 @@ class AddToAgendaForm(FlaskForm):
 class TakeOffAgendaForm(FlaskForm):
     to_meeting = GovRadioField(
         "Where should the case go?",
-        validators=[InputRequired("Choose a later meeting, or take the case off the agenda")],
+        validators=[TextRequired("Choose a later meeting, or take the case off the agenda")],
     )
     reason = GovTextAreaField(
         "Reason",
-        validators=[InputRequired("Give the reason"), Length(max=2000)],
+        validators=[TextRequired("Give the reason"), Length(max=2000)],
     )
     submit = GovSubmitField("Confirm")
 
@@ -66,7 +67,7 @@ class TakeOffAgendaForm(FlaskForm):
 class PanelSummaryForm(FlaskForm):
     panel_summary = GovTextAreaField(
         "Panel summary",
-        validators=[InputRequired("Enter the panel summary"), Length(max=20_000)],
+        validators=[TextRequired("Enter the panel summary"), Length(max=20_000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Save summary")
@@ -75,7 +76,7 @@ class PanelSummaryForm(FlaskForm):
 class ExtractForm(FlaskForm):
     text = GovTextAreaField(
         "Extract for the panel pack",
-        validators=[InputRequired("Enter the extract"), Length(max=50_000)],
+        validators=[TextRequired("Enter the extract"), Length(max=50_000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Confirm extract")
@@ -100,7 +101,7 @@ def _domain_fields() -> dict:
         fields[f"{domain.key}_score"] = GovRadioField(
             domain.title,
             choices=select_choices((str(value), label) for value, label in DOMAIN_SCORES),
-            validators=[InputRequired(f"Score {domain.title.lower()} as 0, 1 or 2")],
+            validators=[TextRequired(f"Score {domain.title.lower()} as 0, 1 or 2")],
             validate_choice=False,  # the service refuses any other score, with the same words
         )
         fields[f"{domain.key}_factors"] = GovCheckboxesField(
@@ -116,12 +117,12 @@ class AnalysisForm(FlaskForm):
     category = GovRadioField(
         "Category of death",
         choices=select_choices(CategoryOfDeath.choices()),
-        validators=[InputRequired("Select the category of death")],
+        validators=[TextRequired("Select the category of death")],
     )
     modifiable = GovRadioField(
         "Modifiable factors",
         choices=select_choices(ModifiableFactors.choices()),
-        validators=[InputRequired("Select whether modifiable factors were identified")],
+        validators=[TextRequired("Select whether modifiable factors were identified")],
     )
     learning_points = GovTextAreaField(
         "Learning points", validators=[Optional(), Length(max=20_000)]
@@ -147,7 +148,7 @@ class ActionStatusForm(FlaskForm):
     status = GovRadioField(
         "Status",
         choices=select_choices(ActionStatus.choices()),
-        validators=[InputRequired("Choose the action's status")],
+        validators=[TextRequired("Choose the action's status")],
     )
     note = GovTextAreaField(
         "Note",

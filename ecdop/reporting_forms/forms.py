@@ -8,7 +8,7 @@ from functools import cache
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from ecdop.forms import (
     GovCheckboxesField,
@@ -17,6 +17,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     date_required,
     select_choices,
 )
@@ -124,7 +125,7 @@ class RequestReportsForm(FlaskForm):
     organisation_ids = GovCheckboxesField(
         "Agencies that knew the child",
         coerce=int,
-        validators=[InputRequired("Choose at least one agency")],
+        validators=[TextRequired("Choose at least one agency")],
     )
     supplementary_forms = GovCheckboxesField(
         "Supplementary forms (optional)",
@@ -142,7 +143,7 @@ class RequestReportsForm(FlaskForm):
 class ReturnReportForm(FlaskForm):
     question = GovTextAreaField(
         "Your question for the agency",
-        validators=[InputRequired("Enter the question for the agency"), Length(max=5000)],
+        validators=[TextRequired("Enter the question for the agency"), Length(max=5000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Return the form with this question")
@@ -152,7 +153,7 @@ class ExcuseReportForm(FlaskForm):
     reason = GovTextAreaField(
         "Why will this form not come?",
         description="For example, the agency has no record of the child.",
-        validators=[InputRequired("Say why the form will not come"), Length(max=5000)],
+        validators=[TextRequired("Say why the form will not come"), Length(max=5000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Record that it will not come")

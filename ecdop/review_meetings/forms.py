@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from ecdop.forms import (
     GovDateField,
@@ -12,6 +12,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    TextRequired,
     date_required,
     select_choices,
 )
@@ -30,12 +31,12 @@ class ReviewMeetingForm(FlaskForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=MIN_ATTENDEE_ROWS)
     summary = GovTextAreaField(
         "Summary",
-        validators=[InputRequired("Enter a summary"), Length(max=20_000)],
+        validators=[TextRequired("Enter a summary"), Length(max=20_000)],
     )
     decisions = GovTextAreaField(
         "Decisions",
         description="What was agreed, and who will do it.",
-        validators=[InputRequired("Enter the decisions"), Length(max=20_000)],
+        validators=[TextRequired("Enter the decisions"), Length(max=20_000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Save")
@@ -63,7 +64,7 @@ class JointAgencyResponseForm(ReviewMeetingForm):
     joint_home_visit = GovRadioField(
         "Was there a joint home visit?",
         choices=select_choices([("yes", "Yes"), ("no", "No")]),
-        validators=[InputRequired("Select whether there was a joint home visit")],
+        validators=[TextRequired("Select whether there was a joint home visit")],
     )
     home_visit_on = GovDateField("Date of the joint home visit", validators=[Optional()])
     information_sharing_meeting_on = GovDateField(

@@ -54,6 +54,7 @@ def test_an_admin_creates_a_user_who_can_then_sign_in(admin, make_browser):
         ({"role": "superuser"}, "role", "Not a valid choice"),
         ({"organisation_id": "99999"}, "organisation_id", "Not a valid choice"),
         ({"full_name": ""}, "full_name", "Enter the person's full name"),
+        ({"full_name": "   "}, "full_name", "Enter the person's full name"),
     ],
 )
 def test_bad_user_details_are_refused_at_the_field(admin, overrides, field, message):
