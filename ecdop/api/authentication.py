@@ -14,10 +14,10 @@ from flask.sessions import SecureCookieSessionInterface
 
 from ecdop.api import API_PREFIX
 from ecdop.auth.models import User
+from ecdop.auth.permissions import TOKEN_AUTHENTICATED_BLUEPRINTS
 from ecdop.auth.services import api_token_for, api_token_refusal
 
 logger = logging.getLogger(__name__)
-API_BLUEPRINT = "api"
 ASK_FOR_A_BEARER = "Send your API token in an 'Authorization: Bearer <token>' header."
 NOT_RECOGNISED = "This API token is not recognised. Check it was copied in full."
 
@@ -42,7 +42,7 @@ def bearer_token(header: str) -> str | None:
 
 def notifier_from_api_token(request: Request) -> User | None:
     """Flask-Login's request loader. Why a token was refused is kept for the 401's detail."""
-    if request.blueprint != API_BLUEPRINT:
+    if request.blueprint not in TOKEN_AUTHENTICATED_BLUEPRINTS:
         return None
     secret = bearer_token(request.headers.get("Authorization", ""))
     if secret is None:

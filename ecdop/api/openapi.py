@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ecdop.api.problems import PROBLEM_JSON
 from ecdop.api.schemas import notification_request_schema
+from ecdop.api.services import IDEMPOTENCY_KEYS_KEPT_FOR
 from ecdop.forms import LARGEST_ID
 
 DESCRIPTION = """\
@@ -17,7 +18,7 @@ notifier accounts; each expires, can be revoked, and every use is audited.
 
 Send an `Idempotency-Key` (a UUID, say) with each notification, and send the same request with
 the same key again whenever you are unsure it arrived: the death is notified once, and you get
-the first answer again. Keys are remembered for 7 days.
+the first answer again. Keys are remembered for {days} days.
 
 Errors are `application/problem+json` (RFC 9457); a 422 lists a message for each field.
 """
@@ -206,7 +207,11 @@ def _receipt_operation() -> dict:
 def openapi_document() -> dict:
     return {
         "openapi": "3.1.0",
-        "info": {"title": "ecdop notification API", "version": "1.0.0", "description": DESCRIPTION},
+        "info": {
+            "title": "ecdop notification API",
+            "version": "1.0.0",
+            "description": DESCRIPTION.format(days=IDEMPOTENCY_KEYS_KEPT_FOR.days),
+        },
         "security": [{"apiToken": []}],
         "paths": {
             "/api/v1/notifications": {"post": _notify_operation()},

@@ -214,3 +214,15 @@ def notification_document(notification: Notification) -> dict:
         AREA_CODE: notification.area.code,
         **{name: _as_json(getattr(notification, name)) for name in names if name != AREA_CODE},
     }
+
+
+def receipt_document(notification: Notification) -> dict:
+    """What the API's receipt shows: what was stored, and the case it joined."""
+    return {
+        "notification_id": notification.id,
+        "case_reference": notification.case.reference if notification.case else None,
+        "match": notification.match_result.value if notification.match_result else None,
+        "submitted_at": notification.submitted_at.isoformat(timespec="seconds"),
+        "organisation": notification.organisation.name,
+        "notification": notification_document(notification),
+    }

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, abort, current_app, g, request
 from flask_login import current_user
 
 from ecdop.api.openapi import openapi_document
 from ecdop.api.problems import Problem
-from ecdop.api.schemas import notification_document
+from ecdop.api.schemas import receipt_document
 from ecdop.api.services import ApiAnswer, notify_by_api
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -56,7 +56,7 @@ def _refuse_constant(name: str):
 
 def _notification_document() -> object:
     if request.mimetype != "application/json":
-        raise Problem(415, "Send the notification as JSON, with 'Content-Type: application/json'.")
+        abort(415)
     try:
         document = json.loads(request.get_data(cache=False), parse_constant=_refuse_constant)
         # Unpaired surrogates parse, but are not text and cannot be stored.
@@ -93,14 +93,7 @@ def notify():
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def notification(notification_id: int):
     stored = own_organisation_notification_or_404(current_user, notification_id)
-    receipt = {
-        "notification_id": stored.id,
-        "case_reference": stored.case.reference if stored.case else None,
-        "match": stored.match_result.value if stored.match_result else None,
-        "submitted_at": stored.submitted_at.isoformat(timespec="seconds"),
-        "organisation": stored.organisation.name,
-        "notification": notification_document(stored),
-    }
+    receipt = receipt_document(stored)
     record_event(AuditAction.NOTIFICATION_VIEWED, case_id=stored.case_id, subject=stored)
     record_api_token_use(g.api_token, status=200)
     db.session.commit()
