@@ -46,14 +46,15 @@ assets: $(STAMP)/assets
 
 # The development server with the scheduler inside it, and a local mail catcher: every e-mail
 # ecdop sends lands in instance/mail/new, one file per message.
+run: export ECDOP_ENV = development
 run: install assets
 	$(FLASK) db upgrade
-	ECDOP_ENV=development $(FLASK) seed-demo
+	$(FLASK) seed-demo
 	mkdir -p instance/mail/tmp instance/mail/new instance/mail/cur
 	@echo "ecdop is starting on http://127.0.0.1:$(PORT); mail is caught in instance/mail/new"
 	$(BIN)/aiosmtpd -n -l 127.0.0.1:$(MAIL_PORT) -c aiosmtpd.handlers.Mailbox instance/mail & \
 	  catcher=$$!; trap "kill $$catcher 2>/dev/null" EXIT; \
-	  ECDOP_ENV=development ECDOP_SMTP_PORT=$(MAIL_PORT) $(FLASK) serve --port $(PORT)
+	  ECDOP_SMTP_PORT=$(MAIL_PORT) $(FLASK) serve --port $(PORT)
 
 test: install assets
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -6,15 +6,21 @@ Settings live here; only secrets and deployment addresses come from the environm
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://")
-DEFAULT_SECRET_KEY = "dev-only-insecure-key"  # noqa: S105 - refused in production
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+# The key the development server made for itself, kept so sign-ins survive a restart.
+DEVELOPMENT_SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
+MINIMUM_SECRET_KEY_LENGTH = 32
 
 
 class BaseConfig:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # No default: a key anyone can read in the source would let anyone forge a session.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ecdop.sqlite3'}"
     )
@@ -36,6 +42,8 @@ class BaseConfig:
     SERVICE_NAME = "ecdop"
     # Addresses in outgoing messages are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # How many reverse proxies stand in front: X-Forwarded-For is believed that far, no further.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "0"))
     MAIL_FROM = os.environ.get("ECDOP_MAIL_FROM", "ecdop@localhost")
     # Outgoing mail. SMTP_SECURITY: "starttls" (port 587), "tls" (port 465) or "none".
     SMTP_HOST = os.environ.get("ECDOP_SMTP_HOST", "localhost")
@@ -50,13 +58,45 @@ class BaseConfig:
     DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")
     REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
 
+    # Strict-Transport-Security: sent only where every address is https (production).
+    HSTS_SECONDS = 0
+    PERMISSIONS_POLICY = (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+        "interest-cohort=(), browsing-topics=()"
+    )
+
+    @classmethod
+    def complete(cls, settings: dict) -> None:
+        """Fill in what this environment may derive for itself (nothing, by default)."""
+
     @classmethod
     def validate(cls, settings: dict) -> None:
         missing = [key for key in cls.REQUIRED_KEYS if not settings.get(key)]
         if missing:
-            raise RuntimeError(f"Missing required configuration: {', '.join(missing)}")
+            raise RuntimeError(
+                f"Missing required configuration: {', '.join(missing)}. To try ecdop on "
+                "this computer, set ECDOP_ENV=development (make run does)."
+            )
+        if len(settings["SECRET_KEY"]) < MINIMUM_SECRET_KEY_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY must be a random value of {MINIMUM_SECRET_KEY_LENGTH}+ characters"
+            )
         if settings.get("SMTP_SECURITY") not in ("starttls", "tls", "none"):
             raise RuntimeError("ECDOP_SMTP_SECURITY must be starttls, tls or none")
+
+
+def is_loopback_address(base_url: str) -> bool:
+    return (urlsplit(base_url).hostname or "") in LOOPBACK_HOSTS
+
+
+def development_secret_key(path: Path = DEVELOPMENT_SECRET_KEY_FILE) -> str:
+    """This computer's own random key: made once, readable by its owner only."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as key_file:
+            key_file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 class DevelopmentConfig(BaseConfig):
@@ -66,10 +106,17 @@ class DevelopmentConfig(BaseConfig):
     SMTP_PORT = int(os.environ.get("ECDOP_SMTP_PORT", "1025"))
     SMTP_SECURITY = os.environ.get("ECDOP_SMTP_SECURITY", "none")
 
+    @classmethod
+    def complete(cls, settings: dict) -> None:
+        # Only a server that nobody else can reach may make up its own key.
+        if not settings.get("SECRET_KEY") and is_loopback_address(settings["PUBLIC_BASE_URL"]):
+            settings["SECRET_KEY"] = development_secret_key()
+
 
 class TestConfig(BaseConfig):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105
+    # A new key for each run of the suite: no key written down anywhere opens anything.
+    SECRET_KEY = secrets.token_urlsafe(48)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "ECDOP_TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
     )
@@ -89,18 +136,21 @@ class TestConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
+    # __Host-: the browser sends it only to this host, over https, for every path.
+    SESSION_COOKIE_NAME = "__Host-ecdop_session"
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_PATH = "/"
     PREFERRED_URL_SCHEME = "https"
+    PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "")
     TRUSTED_PROXY_COUNT = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "1"))
+    HSTS_SECONDS = 60 * 60 * 24 * 365 * 2
     REQUIRED_KEYS = (*BaseConfig.REQUIRED_KEYS, "PUBLIC_BASE_URL")
 
     @classmethod
     def validate(cls, settings: dict) -> None:
         super().validate(settings)
-        if settings["SECRET_KEY"] == DEFAULT_SECRET_KEY or len(settings["SECRET_KEY"]) < 32:
-            raise RuntimeError(
-                "Production needs SECRET_KEY set to a random value of 32+ characters"
-            )
+        if urlsplit(settings["PUBLIC_BASE_URL"]).scheme != "https":
+            raise RuntimeError("Production needs ECDOP_PUBLIC_BASE_URL to be an https:// address")
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
             raise RuntimeError("Production needs DATABASE_URL pointing at PostgreSQL")
         # Several web processes must share one count, or each token gets its limit per process.
@@ -116,7 +166,8 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 
 
 def config_for(name: str | None) -> type[BaseConfig]:
-    name = name or os.environ.get("ECDOP_ENV", "development")
+    # Unset means production: a deployment that forgot to say gets every safeguard.
+    name = name or os.environ.get("ECDOP_ENV") or "production"
     try:
         return CONFIGS[name]
     except KeyError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -52,6 +52,7 @@ def _configure(app: Flask, config: str | dict | None) -> None:
     config_class = config_for(config if isinstance(config, str) else overrides.get("ENV_NAME"))
     app.config.from_object(config_class)
     app.config.update(overrides)
+    config_class.complete(app.config)
     config_class.validate(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Concurrent writers wait for SQLite's lock instead of failing at once.
@@ -167,6 +168,11 @@ def _protective_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("Permissions-Policy", current_app.config["PERMISSIONS_POLICY"])
+    if hsts_seconds := current_app.config["HSTS_SECONDS"]:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
+        )
     # Case data must not linger in shared browser or proxy caches.
     if response.mimetype != "text/css" and not response.mimetype.endswith("javascript"):
         response.headers["Cache-Control"] = "no-store"

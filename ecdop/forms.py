@@ -39,18 +39,35 @@ def select_choices(pairs) -> list[SelectChoice]:
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Bidirectional embeddings, overrides and isolates: they make text read differently from what
+# it holds (a name that displays reversed, a reference that looks like another).
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Zero-width characters: two names that look the same but do not match, or a word hidden from a
+# search. Kept in longer text, where joiners belong to some scripts and emoji.
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
+
+
 def strip(value):
-    """Typed text without surrounding spaces or control characters."""
+    """Typed text without surrounding spaces, control or bidirectional characters."""
     if not isinstance(value, str):
         return value
-    return CONTROL_CHARACTERS.sub("", value).strip()
+    return BIDI_CONTROLS.sub("", CONTROL_CHARACTERS.sub("", value)).strip()
+
+
+def one_line(value):
+    """A value typed on one line, such as a name: a pasted line break becomes a space, so it can
+    never start a new line in an e-mail, and zero-width characters go."""
+    if not isinstance(value, str):
+        return value
+    return strip(ZERO_WIDTH.sub("", LINE_BREAKS.sub(" ", value)))
 
 
 class GovStringField(StringField):
     widget = GovTextInput()
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("filters", [strip])
+        kwargs.setdefault("filters", [one_line])
         super().__init__(*args, **kwargs)
 
 

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from ecdop.auth.models import User
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
 
+# Long enough for any IPv6 address written out in full.
+ADDRESS_LENGTH = 45
+
 
 class AuditAction(enum.StrEnum):
     LOGIN_SUCCEEDED = "login_succeeded"
@@ -98,7 +101,7 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None]
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
     # Never names or NHS numbers: references, ids and field names only.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 

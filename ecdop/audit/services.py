@@ -3,15 +3,24 @@ back with the change it describes."""
 
 from __future__ import annotations
 
+import ipaddress
+
 from flask import has_request_context, request
 from flask_login import current_user
 
-from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.audit.models import ADDRESS_LENGTH, AuditAction, AuditEvent
 from ecdop.extensions import db
 
 
-def _request_address() -> str | None:
-    return request.remote_addr if has_request_context() else None
+def client_address() -> str | None:
+    """The client's address as the trusted proxies report it. Anything that is not an address
+    (a forged or garbled X-Forwarded-For) is kept cut down to the column, never refused."""
+    if not has_request_context() or not request.remote_addr:
+        return None
+    try:
+        return str(ipaddress.ip_address(request.remote_addr))
+    except ValueError:
+        return request.remote_addr[:ADDRESS_LENGTH]
 
 
 def _current_actor_id() -> int | None:
@@ -34,7 +43,7 @@ def record_event(
         case_id=case_id,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=getattr(subject, "id", None),
-        ip_address=_request_address(),
+        ip_address=client_address(),
         details=details or {},
     )
     db.session.add(audit_event)

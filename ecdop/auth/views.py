@@ -32,8 +32,9 @@ LOGIN_FAILED_MESSAGE = "Enter a correct email address and password"
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only our own paths: never another host, scheme or protocol-relative address."""
-    if not target:
+    """Only our own paths: never another host, scheme or protocol-relative address, and never
+    a character that could not stand in a Location header."""
+    if not target or not target.isprintable() or any(c.isspace() for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from config import DEFAULT_SECRET_KEY, ProductionConfig, config_for
+from config import ProductionConfig, config_for, development_secret_key
 from ecdop import create_app
 
 
@@ -14,6 +16,7 @@ def production(**overrides):
         "SECRET_KEY": "x" * 40,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://ecdop@db.internal/ecdop",
         "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
+        "PUBLIC_BASE_URL": "https://ecdop.example.nhs.uk",
     }
     settings.update(overrides)
     return settings
@@ -24,9 +27,61 @@ def test_production_starts_with_a_real_secret_and_postgresql():
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_production_refuses_the_default_secret_key():
+@pytest.mark.parametrize("key", ["", "short-and-guessable"])
+def test_production_refuses_a_missing_or_short_secret_key(key):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(production(SECRET_KEY=DEFAULT_SECRET_KEY))
+        create_app(production(SECRET_KEY=key))
+
+
+def test_without_ecdop_env_a_missing_secret_key_is_refused(monkeypatch):
+    monkeypatch.delenv("ECDOP_ENV", raising=False)
+    assert config_for(None) is ProductionConfig
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": "", "PUBLIC_BASE_URL": "https://ecdop.example.nhs.uk"})
+
+
+def test_development_on_a_public_address_needs_a_real_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(
+            {"ENV_NAME": "development", "SECRET_KEY": "",
+             "PUBLIC_BASE_URL": "https://ecdop.example.org"}
+        )  # fmt: skip
+
+
+def test_development_on_this_computer_makes_its_own_key_once(tmp_path):
+    path = tmp_path / "instance" / "secret_key"
+    first = development_secret_key(path)
+    assert len(first) >= 32 and development_secret_key(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert development_secret_key(tmp_path / "elsewhere") != first
+
+
+def test_the_test_key_is_made_for_each_run_not_written_down():
+    import config
+
+    assert len(config.TestConfig.SECRET_KEY) >= 32
+    assert config.TestConfig.SECRET_KEY not in Path(config.__file__).read_text()
+
+
+def test_production_refuses_a_plain_http_public_address():
+    with pytest.raises(RuntimeError, match="https"):
+        create_app(production(PUBLIC_BASE_URL="http://ecdop.example.nhs.uk"))
+
+
+def test_production_sends_hsts_and_a_permissions_policy():
+    app = create_app(production())
+    with app.test_request_context("/"):
+        response = app.process_response(app.response_class("a page"))
+    assert "max-age=63072000" in response.headers["Strict-Transport-Security"]
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+def test_production_session_cookie_is_host_prefixed_and_strict():
+    app = create_app(production())
+    assert app.config["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
+    assert app.config["SESSION_COOKIE_PATH"] == "/" and not app.config.get("SESSION_COOKIE_DOMAIN")
 
 
 def test_production_refuses_sqlite():
@@ -52,4 +107,6 @@ def test_the_factory_does_no_io(tmp_path):
 
 def test_production_requires_its_keys():
     with pytest.raises(RuntimeError, match="Missing required configuration"):
-        ProductionConfig.validate({"SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": ""})
+        ProductionConfig.validate(
+            {"SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": "", "PUBLIC_BASE_URL": ""}
+        )
