@@ -91,12 +91,13 @@ def _register_extensions(app: Flask) -> None:
     import ecdop.models  # noqa: F401 - every model, so the mappers and metadata are complete
     from ecdop.api.authentication import SessionsOutsideTheApi, notifier_from_api_token
     from ecdop.audit.models import protect_audit_trail
-    from ecdop.auth.queries import load_user
+    from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
     from ecdop.db import enforce_sqlite_foreign_keys
     from ecdop.extensions import csrf, db, limiter, login_manager, migrate
 
     enforce_sqlite_foreign_keys()
     protect_audit_trail()
+    end_sessions_when_access_changes()
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
@@ -108,7 +109,7 @@ def _register_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(load_user)
+    login_manager.user_loader(user_of_current_session)
     login_manager.request_loader(notifier_from_api_token)
     app.session_interface = SessionsOutsideTheApi()
 
@@ -116,7 +117,9 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from ecdop.analytics.views import analytics_blueprint
     from ecdop.api.views import api_blueprint
-    from ecdop.auth.views import admin_blueprint, auth_blueprint
+    from ecdop.auth.account_views import account_blueprint
+    from ecdop.auth.admin_views import admin_blueprint
+    from ecdop.auth.views import auth_blueprint
     from ecdop.board_reports.views import board_reports_blueprint
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
@@ -129,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         home_blueprint,
         auth_blueprint,
+        account_blueprint,
         admin_blueprint,
         notifications_blueprint,
         cases_blueprint,

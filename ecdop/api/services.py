@@ -60,7 +60,9 @@ def notify_by_api(document: object, *, token: ApiToken, idempotency_key: str | N
             raise Problem(
                 422, _invalid_detail(invalid), code="validation_failed", errors=invalid.errors
             ) from None
-        notification, outcome = submit_notification(details, notifier=token.user, area=area)
+        notification, outcome = submit_notification(
+            details, notifier=token.user, area=area, api_token_id=token.id
+        )
         answer = ApiAnswer(
             201,
             {

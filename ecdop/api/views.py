@@ -6,7 +6,6 @@ import json
 import re
 
 from flask import Blueprint, Response, abort, current_app, g, request
-from flask_login import current_user
 
 from ecdop.api.openapi import openapi_document
 from ecdop.api.problems import Problem
@@ -17,7 +16,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.services import record_api_token_use
 from ecdop.extensions import csrf, db, limiter
-from ecdop.notifications.queries import own_organisation_notification_or_404
+from ecdop.notifications.queries import notification_sent_with_token_or_404
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 # Callers prove who they are with a token on every request: no cookie, so no CSRF to guard.
@@ -92,7 +91,7 @@ def notify():
 @api_blueprint.route("/notifications/<int:notification_id>")
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def notification(notification_id: int):
-    stored = own_organisation_notification_or_404(current_user, notification_id)
+    stored = notification_sent_with_token_or_404(g.api_token.id, notification_id)
     receipt = receipt_document(stored)
     record_event(AuditAction.NOTIFICATION_VIEWED, case_id=stored.case_id, subject=stored)
     record_api_token_use(g.api_token, status=200)

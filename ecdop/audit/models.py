@@ -84,6 +84,18 @@ class AuditAction(enum.StrEnum):
     API_TOKEN_REVOKED = "api_token_revoked"
     API_TOKEN_USED = "api_token_used"
     API_TOKEN_REFUSED = "api_token_refused"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested"
+    PASSWORD_RESET = "password_reset"
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    RECOVERY_CODES_REISSUED = "recovery_codes_reissued"
+    ACCOUNT_LOCKED = "account_locked"
+    SESSIONS_ENDED = "sessions_ended"
+    SESSION_ENDED = "session_ended"
+    ACCESS_REFUSED = "access_refused"
 
     @property
     def label(self) -> str:

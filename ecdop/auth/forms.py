@@ -9,11 +9,11 @@ from wtforms import PasswordField
 from wtforms.validators import EqualTo, Length, Optional, ValidationError
 
 from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 from ecdop.auth.services import (
     API_TOKEN_LIFETIMES_IN_DAYS,
     API_TOKEN_NAME_MAX,
     DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
-    password_problem,
 )
 from ecdop.forms import (
     GovCheckboxesField,
@@ -62,9 +62,43 @@ def _email_address(form, field) -> None:
         ) from None
 
 
+PASSWORD_ADVICE = (
+    f"{MIN_PASSWORD_LENGTH} characters or more. Use three or four unrelated words: not your "
+    "name, your email address or a password you use anywhere else."
+)
+
+
+def _account_details(form) -> tuple[str, str]:
+    """Whose password this is: the account the view names, or the details typed alongside."""
+    if account := getattr(form, "account", None):
+        return account.full_name, account.email
+    name = form.full_name.data if "full_name" in form else ""
+    email = form.email.data if "email" in form else getattr(form, "account_email", "")
+    return name or "", email or ""
+
+
 def _acceptable_password(form, field) -> None:
-    if problem := password_problem(field.data or ""):
+    full_name, email = _account_details(form)
+    if problem := password_problem(field.data or "", full_name=full_name, email=email):
         raise ValidationError(problem)
+
+
+def _new_password_fields(label: str = "Create a password"):
+    password = PasswordField(
+        label,
+        description=PASSWORD_ADVICE,
+        widget=GovPasswordInput(),
+        validators=[TextRequired(label), Length(max=MAX_PASSWORD_LENGTH), _acceptable_password],
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        widget=GovPasswordInput(),
+        validators=[
+            TextRequired("Type the password again"),
+            EqualTo("password", message="The passwords do not match"),
+        ],
+    )
+    return password, confirm
 
 
 class UserForm(FlaskForm):
@@ -94,7 +128,9 @@ class UserForm(FlaskForm):
     )
     password = PasswordField(
         "Initial password",
-        description="12 characters or more. Give it to the person by a separate, secure route.",
+        description="12 characters or more, and hard to guess. Give it to the person by a "
+        "separate, secure route: it works for their first sign-in only, when they choose "
+        "their own.",
         widget=GovPasswordInput(),
         validators=[TextRequired("Enter an initial password"), _acceptable_password],
     )
@@ -126,20 +162,7 @@ class AcceptInvitationForm(FlaskForm):
         "Job title", validators=[TextRequired("Enter your job title"), Length(max=120)]
     )
     phone = GovStringField("Work telephone (optional)", validators=[Optional(), Length(max=40)])
-    password = PasswordField(
-        "Create a password",
-        description="12 characters or more.",
-        widget=GovPasswordInput(),
-        validators=[TextRequired("Create a password"), _acceptable_password],
-    )
-    confirm_password = PasswordField(
-        "Type the password again",
-        widget=GovPasswordInput(),
-        validators=[
-            TextRequired("Type the password again"),
-            EqualTo("password", message="The passwords do not match"),
-        ],
-    )
+    password, confirm_password = _new_password_fields()
     submit = GovSubmitField("Create account")
 
 
@@ -173,3 +196,60 @@ class ApiTokenForm(FlaskForm):
         # The choices are the notifiers the view offers: anyone else is refused here.
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Choose the notifier the token acts for")
+
+
+class ChoosePasswordForm(FlaskForm):
+    """The first sign-in's own password, and a reset's."""
+
+    password, confirm_password = _new_password_fields("Choose a new password")
+    submit = GovSubmitField("Save password")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[TextRequired("Enter your current password"), Length(max=128)],
+    )
+    password, confirm_password = _new_password_fields("New password")
+    submit = GovSubmitField("Change password")
+
+
+CODE_HINT = "The 6-digit code your authenticator app shows now."
+
+
+class SecondFactorForm(FlaskForm):
+    code = GovStringField(
+        "Security code",
+        description=CODE_HINT + " If you do not have the app, enter one of your recovery codes.",
+        validators=[TextRequired("Enter the code from your authenticator app"), Length(max=20)],
+    )
+    submit = GovSubmitField("Continue")
+
+
+class EnrolmentForm(FlaskForm):
+    code = GovStringField(
+        "Security code from the app",
+        description=CODE_HINT,
+        validators=[TextRequired("Enter the 6-digit code from your authenticator app"),
+                    Length(max=20)],
+    )  # fmt: skip
+    submit = GovSubmitField("Confirm and continue")
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = GovStringField(
+        "Email address",
+        validators=[TextRequired("Enter your email address"), Length(max=254), _email_address],
+    )
+    submit = GovSubmitField("Send me a link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm_password = _new_password_fields("Choose a new password")
+    code = GovStringField(
+        "Security code",
+        description=CODE_HINT + " If you do not have the app, enter one of your recovery codes.",
+        validators=[Optional(), Length(max=20)],
+    )
+    submit = GovSubmitField("Save password")

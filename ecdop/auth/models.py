@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from ecdop.auth import passwords
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.enums import LabelledEnum
 
@@ -87,6 +86,18 @@ class User(UserMixin, Base, TimestampMixin):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # A password someone else chose (an administrator) is good for the first sign-in only.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords and codes in the current window, whatever address they came from.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    first_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The authenticator app's shared secret (base32), once the person has confirmed it works.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code of that step or earlier is a replay.
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     areas: Mapped[list[Area]] = relationship(secondary=user_areas, order_by=Area.code)
@@ -95,12 +106,16 @@ class User(UserMixin, Base, TimestampMixin):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on load
         return self.active and self.organisation.active
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
     def set_password(self, password: str) -> None:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = passwords.hash_password(password)
+        self.password_changed_at = utc_now()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return passwords.verify_password(self.password_hash, password)
 
     @property
     def area_ids(self) -> set[int]:
@@ -177,3 +192,79 @@ class ApiToken(Base):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.prefix}>"
+
+
+class SessionEnd(LabelledEnum):
+    """Why a session ended: shown to the person, and kept on the record."""
+
+    SIGNED_OUT = "signed_out", "Signed out"
+    IDLE = "idle", "Inactive for too long"
+    EXPIRED = "expired", "Reached its time limit"
+    SIGN_IN_FINISHED = "sign_in_finished", "Sign-in finished"
+    SIGN_IN_ABANDONED = "sign_in_abandoned", "Sign-in not finished"
+    ENDED_BY_PERSON = "ended_by_person", "Ended by the account's owner"
+    ENDED_BY_ADMIN = "ended_by_admin", "Ended by an administrator"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    ACCESS_CHANGED = "access_changed", "Role or areas changed"
+
+
+class UserSession(Base):
+    """A signed-in browser, held on the server so that it can be ended from here.
+
+    The cookie carries a random token; only its hash is stored. A session is *signed in* once
+    every step of sign-in is done; before that it only lets the person finish signing in.
+    """
+
+    __tablename__ = "user_sessions"
+    __table_args__ = (Index("ix_user_sessions_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[SessionEnd | None] = mapped_column(string_enum(SessionEnd))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    # Part-way through sign-in: the code was right, a password change or enrolment may follow.
+    second_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The secret being set up during enrolment, before the person has proved they hold it.
+    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of user {self.user_id}>"
+
+
+class RecoveryCode(Base):
+    """A single-use code for signing in without the authenticator app; stored hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PasswordReset(Base):
+    """A forgotten-password link: single use, short-lived, and only its hash is kept."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -12,16 +12,18 @@ import enum
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ecdop.auth.models import Role
+from ecdop.auth.sessions import pending_sign_in
 from ecdop.extensions import login_manager
 
 
 class Permission(enum.StrEnum):
     PUBLIC = "public"  # no sign-in: the login page, static files
-    SIGNED_IN = "signed_in"  # any signed-in user: home, sign out
+    SIGNED_IN = "signed_in"  # any signed-in user: home, sign out, their own account
+    SIGNING_IN = "signing_in"  # part-way through sign-in: the password given, a step to go
     NOTIFY_DEATH = "notify_death"
     VIEW_OWN_NOTIFICATIONS = "view_own_notifications"
     VIEW_AREA_CASES = "view_area_cases"
@@ -119,7 +121,7 @@ def requires(permission: Permission) -> Callable[[View], View]:
 
 
 def role_may(role: Role, permission: Permission) -> bool:
-    if permission in (Permission.PUBLIC, Permission.SIGNED_IN):
+    if permission in (Permission.PUBLIC, Permission.SIGNED_IN, Permission.SIGNING_IN):
         return True
     return permission in ROLE_PERMISSIONS[role]
 
@@ -145,8 +147,14 @@ def enforce_declared_permission():
     permission = declared_permission(request.endpoint)
     if permission is None:
         abort(403)
+    if request.endpoint != "static":
+        # Who is signed in is settled first, before the view writes anything: a session that
+        # has just timed out is ended on its own connection.
+        _ = current_user.is_authenticated
     if permission is Permission.PUBLIC:
         return None
+    if permission is Permission.SIGNING_IN:
+        return None if pending_sign_in() is not None else redirect(url_for("auth.login"))
     if not current_user.is_authenticated:
         if request.blueprint in TOKEN_AUTHENTICATED_BLUEPRINTS:
             abort(401)  # a system, not a person: there is no sign-in page to send it to

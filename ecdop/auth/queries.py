@@ -11,13 +11,6 @@ from ecdop.auth.permissions import Permission, roles_that_may
 from ecdop.extensions import db
 
 
-def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
-
-
 def all_users() -> list[User]:
     statement = (
         select(User)

@@ -23,13 +23,13 @@ from ecdop.auth.models import (
     Role,
     User,
 )
+from ecdop.auth.passwords import password_problem
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import Addressee, queue_message
 from ecdop.extensions import db
 from ecdop.urls import app_path
 
-MIN_PASSWORD_LENGTH = 12
 INVITATION_LIFETIME = timedelta(days=7)
 # A token that leaks stops working on its own; a system's owner asks for a new one in time.
 API_TOKEN_LIFETIMES_IN_DAYS = (30, 90, 180, 365)
@@ -50,25 +50,6 @@ class AccountError(ValueError):
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def password_problem(password: str) -> str | None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
-    if len(password) > 128:
-        return "Password must be 128 characters or fewer"
-    return None
-
-
-def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None: callers give one message for any failure."""
-    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.check_password(password) or not user.is_active:
-        record_event(AuditAction.LOGIN_FAILED, details={"email": normalise_email(email)[:254]})
-        return None
-    user.last_login_at = utc_now()
-    record_event(AuditAction.LOGIN_SUCCEEDED, subject=user, actor_id=user.id)
-    return user
 
 
 def create_area(code: str, name: str) -> Area:
@@ -104,11 +85,13 @@ def create_user(
     password: str,
     job_title: str = "",
     phone: str = "",
+    chosen_by_the_person: bool = False,
 ) -> User:
+    """A new account. A password an administrator gave must be replaced at first sign-in."""
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("A user with this email address already exists", "email")
-    if problem := password_problem(password):
+    if problem := password_problem(password, full_name=full_name, email=email):
         raise AccountError(problem, "password")
     areas = list(areas)
     if not areas:
@@ -121,6 +104,7 @@ def create_user(
         role=role,
         organisation=organisation,
         areas=areas,
+        must_change_password=not chosen_by_the_person,
     )
     user.set_password(password)
     db.session.add(user)
@@ -242,6 +226,7 @@ def accept_invitation(
         organisation=invitation.organisation,
         areas=[invitation.area],
         password=password,
+        chosen_by_the_person=True,
     )
     invitation.user_id = user.id
     record_event(AuditAction.INVITATION_ACCEPTED, subject=invitation, actor_id=user.id)
@@ -293,6 +278,17 @@ def issue_api_token(
         subject=token,
         actor_id=issued_by.id if issued_by else None,
         details={"for": user.email, "name": token.name, "expires_at": _iso(token.expires_at)},
+    )
+    # The person a token acts as hears of it: a token made in their name without their
+    # knowledge would be a way in to what they notified.
+    queue_message(
+        dedupe_key=f"api-token-issued:{token.id}",
+        recipient=user,
+        subject="An ecdop API token has been issued in your name",
+        template="email/api_token_issued.txt",
+        action_path=app_path("home.index"),
+        token=token,
+        issued_by=issued_by,
     )
     return IssuedApiToken(token=token, secret=secret)
 

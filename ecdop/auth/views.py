@@ -1,34 +1,38 @@
-"""Signing in and out, and the administrator's pages for users, organisations and API
-tokens."""
+"""Signing in (the password, then the second factor, a first sign-in's own password and
+authenticator), signing out, forgotten passwords, and agencies' invitations."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event
-from ecdop.auth import queries, services
+from ecdop.auth import password_resets, queries, second_factor, services, sessions, sign_in
 from ecdop.auth.forms import (
     AcceptInvitationForm,
-    ApiTokenForm,
+    ChoosePasswordForm,
+    EnrolmentForm,
+    ForgottenPasswordForm,
     InvitationForm,
     LoginForm,
-    OrganisationForm,
-    UserForm,
+    ResetPasswordForm,
+    SecondFactorForm,
 )
-from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.models import SessionEnd, User
 from ecdop.auth.permissions import Permission, requires
-from ecdop.db import utc_now
 from ecdop.extensions import db, limiter
 from ecdop.forms import ConfirmForm, select_choices
 
 auth_blueprint = Blueprint("auth", __name__)
-admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 LOGIN_FAILED_MESSAGE = "Enter a correct email address and password"
+WRONG_CODE_MESSAGE = (
+    "The security code is not right. Enter the code your app shows now, or a recovery code"
+)
+LOCKED_MESSAGE = (
+    "Too many wrong attempts. Sign in again in 15 minutes; we have emailed you about it."
+)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -44,173 +48,188 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _limited():
+    return limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+
+
+def _page(template: str, form, **context):
+    return render_template(template, form=form, **context), 400 if form.errors else 200
+
+
+def _carry_on_signing_in(user: User):
+    """The next step of sign-in, or the person's first page once every step is done."""
+    if step := sign_in.next_step(user):
+        return redirect(url_for(step))
+    return redirect(_safe_next(sessions.finish_sign_in(user)) or url_for("home.index"))
+
+
 @auth_blueprint.route("/login", methods=["GET", "POST"])
 @requires(Permission.PUBLIC)
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@_limited()
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        db.session.commit()
+        user = sign_in.check_password(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            sessions.start_sign_in(user, _safe_next(request.args.get("next")))
+            response = _carry_on_signing_in(user)
+            db.session.commit()
+            return response
+        db.session.commit()
         form.email.errors.append(LOGIN_FAILED_MESSAGE)
     return render_template("auth/login.html", form=form)
+
+
+def _step_or_carry_on(endpoint: str) -> tuple[User, object | None]:
+    """The person signing in, and a redirect if this page is not their next step."""
+    user = sessions.pending_sign_in().user
+    if sign_in.next_step(user) != endpoint:
+        response = _carry_on_signing_in(user)
+        db.session.commit()
+        return user, response
+    return user, None
+
+
+@auth_blueprint.route("/sign-in/code", methods=["GET", "POST"])
+@requires(Permission.SIGNING_IN)
+@_limited()
+def second_factor_step():
+    user, elsewhere = _step_or_carry_on("auth.second_factor_step")
+    if elsewhere:
+        return elsewhere
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if sign_in.check_second_factor(user, form.code.data):
+            sessions.pass_second_factor()
+            response = _carry_on_signing_in(user)
+            db.session.commit()
+            return response
+        db.session.commit()
+        if sign_in.is_locked(user):
+            flash(LOCKED_MESSAGE, "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors.append(WRONG_CODE_MESSAGE)
+    return _page("auth/second_factor.html", form)
+
+
+@auth_blueprint.route("/sign-in/new-password", methods=["GET", "POST"])
+@requires(Permission.SIGNING_IN)
+@_limited()
+def choose_password():
+    user, elsewhere = _step_or_carry_on("auth.choose_password")
+    if elsewhere:
+        return elsewhere
+    form = ChoosePasswordForm()
+    form.account = user
+    if form.validate_on_submit():
+        try:
+            sign_in.choose_password(
+                user,
+                form.password.data,
+                reason=SessionEnd.PASSWORD_CHANGED,
+                keep=sessions.pending_sign_in(),
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            response = _carry_on_signing_in(user)
+            db.session.commit()
+            return response
+    return _page("auth/choose_password.html", form)
+
+
+@auth_blueprint.route("/sign-in/authenticator", methods=["GET", "POST"])
+@requires(Permission.SIGNING_IN)
+@_limited()
+def set_up_authenticator():
+    user, elsewhere = _step_or_carry_on("auth.set_up_authenticator")
+    if elsewhere:
+        return elsewhere
+    pending = sessions.pending_sign_in()
+    if pending.pending_totp_secret is None:
+        pending.pending_totp_secret = second_factor.new_secret()
+        db.session.commit()
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        codes = sign_in.confirm_enrolment(user, pending.pending_totp_secret, form.code.data)
+        if codes is not None:
+            sessions.pass_second_factor()
+            next_path = sessions.finish_sign_in(user)
+            db.session.commit()
+            # Shown in this answer only: the codes are kept hashed from now on.
+            return render_template(
+                "auth/recovery_codes.html",
+                codes=codes.codes,
+                continue_to=_safe_next(next_path) or url_for("home.index"),
+            )
+        db.session.commit()
+        form.code.errors.append(
+            "The security code is not right. Check the app was set up with this QR code or "
+            "key, then enter the code it shows now"
+        )
+    uri = second_factor.provisioning_uri(pending.pending_totp_secret, user.email)
+    return _page(
+        "auth/set_up_authenticator.html",
+        form,
+        qr_code=second_factor.qr_code_svg(uri),
+        secret=second_factor.grouped_secret(pending.pending_totp_secret),
+    )
 
 
 @auth_blueprint.route("/logout", methods=["POST"])
 @requires(Permission.SIGNED_IN)
 def logout():
     if ConfirmForm().validate_on_submit():
-        record_event(AuditAction.LOGGED_OUT)
+        sessions.sign_out()
         db.session.commit()
-        logout_user()
         flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
 
 
-@admin_blueprint.route("/users")
-@requires(Permission.MANAGE_USERS)
-def users():
-    return render_template("admin/users.html", users=queries.all_users(), toggle=ConfirmForm())
+@auth_blueprint.route("/forgotten-password", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@_limited()
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        password_resets.send_reset_link(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        return render_template("auth/reset_link_sent.html", email=form.email.data)
+    return _page("auth/forgotten_password.html", form)
 
 
-@admin_blueprint.route("/users/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_USERS)
-def new_user():
-    form = UserForm()
-    form.organisation_id.choices = select_choices(
-        (o.id, o.name) for o in queries.active_organisations()
-    )
-    form.area_ids.choices = select_choices(
-        (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
-    )
+@auth_blueprint.route("/reset-password/<token>", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+@_limited()
+def reset_password(token: str):
+    reset = password_resets.reset_for_token(token[:100])
+    if reset is None:
+        return render_template(
+            "auth/link_unusable.html",
+            problem="This link is not valid. Check you copied all of it from the email.",
+        ), 404
+    if problem := password_resets.reset_problem(reset):
+        return render_template("auth/link_unusable.html", problem=problem), 410
+    form = ResetPasswordForm()
+    form.account = reset.user
+    asks_for_code = sign_in.needs_second_factor(reset.user) and reset.user.has_second_factor
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                email=form.email.data,
-                full_name=form.full_name.data,
-                job_title=form.job_title.data or "",
-                phone=form.phone.data or "",
-                role=Role(form.role.data),
-                organisation=queries.organisation_or_404(form.organisation_id.data),
-                areas=[a for a in queries.all_areas() if a.id in form.area_ids.data],
-                password=form.password.data,
+            password_resets.reset_password(
+                reset, new_password=form.password.data, code=form.code.data or ""
             )
         except services.AccountError as error:
-            db.session.rollback()
-            getattr(form, error.field or "email").errors.append(str(error))
+            db.session.commit()  # a wrong code counts towards the lockout
+            form[error.field or "password"].errors.append(str(error))
         else:
             db.session.commit()
-            flash(f"User {user.email} created.", "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form)
-
-
-@admin_blueprint.route("/users/<int:user_id>/active", methods=["POST"])
-@requires(Permission.MANAGE_USERS)
-def toggle_user(user_id: int):
-    user = queries.user_or_404(user_id)
-    if ConfirmForm().validate_on_submit():
-        if user.id == current_user.id:
-            flash("You cannot deactivate your own account.", "error")
-        else:
-            services.set_user_active(user, not user.active)
-            db.session.commit()
-            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
-    return redirect(url_for("admin.users"))
-
-
-@admin_blueprint.route("/api-tokens")
-@requires(Permission.MANAGE_API_TOKENS)
-def api_tokens():
-    return render_template(
-        "admin/api_tokens.html",
-        tokens=queries.all_api_tokens(),
-        now=utc_now(),
-        revoke=ConfirmForm(),
-    )
-
-
-@admin_blueprint.route("/api-tokens/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_API_TOKENS)
-def new_api_token():
-    form = ApiTokenForm()
-    notifiers = {user.id: user for user in queries.notifiers()}
-    form.user_id.choices = select_choices(
-        [("", "Choose a notifier")]
-        + [(u.id, f"{u.full_name}, {u.organisation.name} ({u.email})") for u in notifiers.values()]
-    )
-    if form.validate_on_submit():
-        issued = services.issue_api_token(
-            notifiers[form.user_id.data],
-            name=form.name.data,
-            lifetime_in_days=form.lifetime_in_days.data,
-            issued_by=current_user,
-        )
-        db.session.commit()
-        # Shown in this response only, never in an address or a flash message, which a browser
-        # or a log might keep.
-        return render_template("admin/api_token_created.html", issued=issued)
-    return render_template("admin/api_token_form.html", form=form)
-
-
-@admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
-@requires(Permission.MANAGE_API_TOKENS)
-def revoke_api_token(token_id: int):
-    token = queries.api_token_or_404(token_id)
-    if ConfirmForm().validate_on_submit():
-        services.revoke_api_token(token, revoked_by=current_user)
-        db.session.commit()
-        flash(f"The token {token.prefix}… for {token.user.email} is revoked.", "success")
-    return redirect(url_for("admin.api_tokens"))
-
-
-@admin_blueprint.route("/organisations")
-@requires(Permission.MANAGE_ORGANISATIONS)
-def organisations():
-    return render_template(
-        "admin/organisations.html",
-        organisations=queries.all_organisations(),
-        toggle=ConfirmForm(),
-    )
-
-
-@admin_blueprint.route("/organisations/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_ORGANISATIONS)
-def new_organisation():
-    form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(
-                form.name.data, OrganisationKind(form.kind.data)
-            )
-        except services.AccountError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(f"{organisation.name} added.", "success")
-            return redirect(url_for("admin.organisations"))
-    return render_template("admin/organisation_form.html", form=form)
-
-
-@admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["POST"])
-@requires(Permission.MANAGE_ORGANISATIONS)
-def toggle_organisation(organisation_id: int):
-    organisation = queries.organisation_or_404(organisation_id)
-    if ConfirmForm().validate_on_submit():
-        if organisation.id == current_user.organisation_id and organisation.active:
-            flash("You cannot deactivate your own organisation.", "error")
-        else:
-            services.set_organisation_active(organisation, not organisation.active)
-            db.session.commit()
-            state = "active" if organisation.active else "deactivated"
-            flash(f"{organisation.name} is now {state}.", "success")
-    return redirect(url_for("admin.organisations"))
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.login"))
+    return _page("auth/reset_password.html", form, asks_for_code=asks_for_code)
 
 
 @auth_blueprint.route("/agencies/<int:organisation_id>/invite", methods=["GET", "POST"])
@@ -270,9 +289,10 @@ def accept_invitation(token: str):
             db.session.rollback()
             form[error.field or "full_name"].errors.append(str(error))
         else:
+            # The person chose their password; the second factor is still to set up.
+            sessions.start_sign_in(user, None)
+            response = _carry_on_signing_in(user)
             db.session.commit()
-            login_user(user)
-            flash("Your account is ready. These are your requests for information.", "success")
-            return redirect(url_for("home.index"))
+            return response
     page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
     return page, 400 if form.errors else 200

@@ -37,6 +37,8 @@ class Notification(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The token a system sent it with: that token, and no other, reads it back through the API.
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
     match_result: Mapped[MatchResult | None] = mapped_column(string_enum(MatchResult))
 
     # About the child

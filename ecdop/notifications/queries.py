@@ -22,6 +22,15 @@ def organisation_notifications(user: User, limit: int = 100) -> list[Notificatio
     return list(db.session.scalars(statement))
 
 
+def notification_sent_with_token_or_404(token_id: int, notification_id: int) -> Notification:
+    """Through the API a token reads back only what it sent: not what the organisation's
+    people sent on the web, nor what another system sent with another token."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.api_token_id != token_id:
+        abort(404)
+    return notification
+
+
 def own_organisation_notification_or_404(user: User, notification_id: int) -> Notification:
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.organisation_id != user.organisation_id:

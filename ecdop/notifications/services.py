@@ -50,13 +50,14 @@ class NotificationDetails:
 
 
 def submit_notification(
-    details: NotificationDetails, *, notifier: User, area: Area
+    details: NotificationDetails, *, notifier: User, area: Area, api_token_id: int | None = None
 ) -> tuple[Notification, MatchOutcome]:
     notification = Notification(
         **asdict(details),
         submitted_by=notifier,
         organisation_id=notifier.organisation_id,
         area=area,
+        api_token_id=api_token_id,
     )
     db.session.add(notification)
     db.session.flush()

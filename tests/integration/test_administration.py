@@ -134,11 +134,13 @@ class TestCli:
                 "--area",
                 "DEMO",
             ],
-            input="prompted-password\nprompted-password\n",
+            input="walnut-copper-sunrise\nwalnut-copper-sunrise\n",
         )
         assert result.exit_code == 0, result.output
         db.session.expire_all()
-        assert user("prompted@demo.test").check_password("prompted-password")
+        assert user("prompted@demo.test").check_password("walnut-copper-sunrise")
+        # The administrator chose it: it works for the first sign-in only.
+        assert user("prompted@demo.test").must_change_password
 
     @pytest.mark.parametrize(
         ("args", "message"),

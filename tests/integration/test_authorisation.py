@@ -13,6 +13,7 @@ from ecdop.auth.permissions import (
 )
 from ecdop.demo import DEMO_ACCOUNTS
 from ecdop.extensions import db
+from tests.accounts import INITIAL_PASSWORD
 from tests.api_helpers import bearer, token_for
 from tests.factories import user
 
@@ -80,9 +81,9 @@ def test_each_role_reaches_exactly_its_permitted_routes(app, make_browser, role)
             continue  # signing out would end the walk
         with app.test_request_context():
             permission = declared_permission(endpoint)
-        allowed = permission in (Permission.PUBLIC, Permission.SIGNED_IN) or (
-            permission in ROLE_PERMISSIONS[role]
-        )
+        # A signed-in browser on a sign-in step is sent on its way, never refused.
+        everyone = (Permission.PUBLIC, Permission.SIGNED_IN, Permission.SIGNING_IN)
+        allowed = permission in everyone or permission in ROLE_PERMISSIONS[role]
         response = browser.open(url, method=method)
         if by_token(endpoint) and permission is not Permission.PUBLIC:
             # A session never opens the API, whatever the role.
@@ -94,6 +95,29 @@ def test_each_role_reaches_exactly_its_permitted_routes(app, make_browser, role)
                 f"{role.value} reached {endpoint} ({response.status_code}) without permission"
             )
         assert response.status_code < 500, f"{endpoint} failed for {role.value}"
+
+
+def test_a_half_finished_sign_in_reaches_only_the_sign_in_steps(app, make_browser, demo):
+    """The password is right but the second factor is still to come: nothing but public pages
+    and the sign-in steps opens."""
+    from tests.accounts import real_account
+
+    real_account("pat.quinn@council.example", role=Role.COORDINATOR)
+    browser = make_browser()
+    response = browser.submit(
+        "/login", {"email": "pat.quinn@council.example", "password": INITIAL_PASSWORD}
+    )
+    assert response.headers["Location"] == "/sign-in/new-password"
+    with app.test_request_context():
+        steps = {
+            e for e, _m, _u in routes(app)
+            if declared_permission(e) in (Permission.PUBLIC, Permission.SIGNING_IN)
+        }  # fmt: skip
+    for endpoint, method, url in routes(app):
+        if endpoint in steps or by_token(endpoint):
+            continue
+        response = browser.open(url, method=method)
+        assert _sent_to_login(response), f"{endpoint} opened before sign-in was finished"
 
 
 def test_board_members_reach_reports_and_nothing_at_case_level(app, make_browser):

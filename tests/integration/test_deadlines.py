@@ -178,11 +178,11 @@ class TestChangingADueDate:
 
         case = triaged_case()
         other = create_area("OTH", "Other area")
-        create_user(email="other@coordinator.test", full_name="Other", role=user(
+        create_user(email="other.coordinator@demo.test", full_name="Other", role=user(
             "coordinator@demo.test").role, organisation=user("coordinator@demo.test").organisation,
             areas=[other], password="correct-horse-battery")  # fmt: skip
         db.session.commit()
-        browser = make_browser("other@coordinator.test")
+        browser = make_browser("other.coordinator@demo.test")
         assert browser.get(f"/deadlines/{deadline(case, K.CDRM).id}/due-date").status_code == 404
 
 

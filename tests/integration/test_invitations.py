@@ -53,6 +53,14 @@ def users_named(email) -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.email == email))
 
 
+def set_up_authenticator(browser) -> None:
+    from tests.accounts import AUTHENTICATOR_KEY, code_now
+
+    page = browser.get("/sign-in/authenticator").get_data(as_text=True)
+    secret = "".join(AUTHENTICATOR_KEY.search(page).group(1).split())
+    assert browser.submit("/sign-in/authenticator", {"code": code_now(secret)}).status_code == 200
+
+
 def test_the_contact_creates_an_agency_reporter_account_once(coordinator, browser):
     assert invite(coordinator).status_code == 302
     message = db.session.scalar(select(OutboxMessage))
@@ -61,9 +69,13 @@ def test_the_contact_creates_an_agency_reporter_account_once(coordinator, browse
     assert db.session.scalar(select(Invitation.token_hash)) not in path  # only a hash is kept
 
     response = accept(browser, path)
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/sign-in/authenticator"
     user = db.session.scalar(select(User).where(User.email == "sw@council.test"))
     assert user.role is Role.AGENCY_REPORTER and user.organisation.name == "Demo Council"
+    assert not user.must_change_password  # the contact chose it
+    # The second factor comes before any request for information.
+    assert browser.get("/requests").headers["Location"].startswith("/login")
+    set_up_authenticator(browser)
     assert page_text(browser.get("/requests")).startswith("Requests for information")
 
     again = Browser(browser.client.application.test_client(), "").get(path)

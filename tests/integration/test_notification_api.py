@@ -332,6 +332,33 @@ def test_only_the_submitting_organisation_sees_a_receipt(browser, police_token):
     assert browser.get(location).status_code == 401
 
 
+def test_a_token_reads_only_the_notifications_sent_with_it(browser, police_token):
+    """Not the web form's notifications of the same notifier, nor another system's: an
+    administrator who issues a token cannot read through it what the notifier sent before."""
+    from tests.factories import notify
+
+    location = post(browser, police_token, notification_json()).headers["Location"]
+    web_notification, _outcome = notify("police@demo.test")
+    other_token = token_for("police@demo.test")
+    assert browser.get(location, headers=bearer(police_token)).status_code == 200
+    assert browser.get(location, headers=bearer(other_token)).status_code == 404
+    web_receipt = f"{NOTIFICATIONS}/{web_notification.id}"
+    assert browser.get(web_receipt, headers=bearer(police_token)).status_code == 404
+    assert browser.get(web_receipt, headers=bearer(other_token)).status_code == 404
+
+
+def test_the_notifier_is_emailed_when_a_token_is_issued_in_their_name(demo, smtp_sink):
+    from ecdop.deadlines.outbox import deliver_outbox
+
+    token_for("police@demo.test")
+    deliver_outbox()
+    db.session.commit()
+    [message] = smtp_sink.messages
+    assert message["To"] == "police@demo.test"
+    assert message["Subject"] == "An ecdop API token has been issued in your name"
+    assert '"Test system"' in message.get_content()
+
+
 def test_a_signed_in_browser_does_not_open_the_api(make_browser):
     browser = make_browser("police@demo.test")
     response = browser.post(NOTIFICATIONS, json=notification_json())

@@ -198,12 +198,12 @@ def test_a_coordinator_of_another_area_cannot_see_the_meeting(make_browser, demo
     from tests.factories import organisation
 
     elsewhere = create_area("ELSE", "Elsewhere")
-    create_user(email="other@else.test", full_name="Other Coordinator", job_title="", phone="",
+    create_user(email="other@demo.test", full_name="Other Coordinator", job_title="", phone="",
                 role=Role.COORDINATOR, organisation=organisation("Demo Council"),
                 areas=[elsewhere], password="correct-horse-battery")  # fmt: skip
     db.session.commit()
     meeting = panel_meeting()
-    other = make_browser("other@else.test")
+    other = make_browser("other@demo.test")
     assert other.get(f"/meetings/{meeting.id}").status_code == 404
     assert other.get(f"/meetings/{meeting.id}/pack.pdf").status_code == 404
 

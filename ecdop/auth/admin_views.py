@@ -1,0 +1,199 @@
+"""The administrator's pages: users (with their sessions and second factor), organisations and
+API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ecdop.auth import queries, services, sessions, sign_in
+from ecdop.auth.forms import ApiTokenForm, OrganisationForm, UserForm
+from ecdop.auth.models import OrganisationKind, Role, SessionEnd
+from ecdop.auth.permissions import Permission, requires
+from ecdop.db import utc_now
+from ecdop.extensions import db
+from ecdop.forms import ConfirmForm, select_choices
+
+admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@admin_blueprint.route("/users")
+@requires(Permission.MANAGE_USERS)
+def users():
+    return render_template("admin/users.html", users=queries.all_users(), toggle=ConfirmForm())
+
+
+@admin_blueprint.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def new_user():
+    form = UserForm()
+    form.organisation_id.choices = select_choices(
+        (o.id, o.name) for o in queries.active_organisations()
+    )
+    form.area_ids.choices = select_choices(
+        (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
+    )
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data or "",
+                phone=form.phone.data or "",
+                role=Role(form.role.data),
+                organisation=queries.organisation_or_404(form.organisation_id.data),
+                areas=[a for a in queries.all_areas() if a.id in form.area_ids.data],
+                password=form.password.data,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"User {user.email} created.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form)
+
+
+@admin_blueprint.route("/users/<int:user_id>/active", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def toggle_user(user_id: int):
+    user = queries.user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash("You cannot deactivate your own account.", "error")
+        else:
+            services.set_user_active(user, not user.active)
+            db.session.commit()
+            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@admin_blueprint.route("/users/<int:user_id>")
+@requires(Permission.MANAGE_USERS)
+def user(user_id: int):
+    account = queries.user_or_404(user_id)
+    return render_template(
+        "admin/user.html",
+        account=account,
+        live_sessions=sessions.live_sessions_of(account),
+        demo_account=sign_in.is_demo_account(account),
+        confirm=ConfirmForm(),
+    )
+
+
+@admin_blueprint.route("/users/<int:user_id>/reset-second-factor", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def reset_second_factor(user_id: int):
+    account = queries.user_or_404(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        sign_in.reset_second_factor(account, reset_by=current_user)
+        db.session.commit()
+        flash(
+            f"{account.email} must set up their authenticator app again at their next "
+            "sign-in. We have emailed them.",
+            "success",
+        )
+        return redirect(url_for("admin.user", user_id=account.id))
+    return render_template("admin/confirm_reset_second_factor.html", account=account, form=form)
+
+
+@admin_blueprint.route("/users/<int:user_id>/end-sessions", methods=["POST"])
+@requires(Permission.MANAGE_USERS)
+def end_sessions(user_id: int):
+    account = queries.user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        ended = sessions.end_sessions_of(account, SessionEnd.ENDED_BY_ADMIN)
+        db.session.commit()
+        flash(f"{account.email} is signed out everywhere ({ended} sessions ended).", "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@admin_blueprint.route("/api-tokens")
+@requires(Permission.MANAGE_API_TOKENS)
+def api_tokens():
+    return render_template(
+        "admin/api_tokens.html",
+        tokens=queries.all_api_tokens(),
+        now=utc_now(),
+        revoke=ConfirmForm(),
+    )
+
+
+@admin_blueprint.route("/api-tokens/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_API_TOKENS)
+def new_api_token():
+    form = ApiTokenForm()
+    notifiers = {user.id: user for user in queries.notifiers()}
+    form.user_id.choices = select_choices(
+        [("", "Choose a notifier")]
+        + [(u.id, f"{u.full_name}, {u.organisation.name} ({u.email})") for u in notifiers.values()]
+    )
+    if form.validate_on_submit():
+        issued = services.issue_api_token(
+            notifiers[form.user_id.data],
+            name=form.name.data,
+            lifetime_in_days=form.lifetime_in_days.data,
+            issued_by=current_user,
+        )
+        db.session.commit()
+        # Shown in this response only, never in an address or a flash message, which a browser
+        # or a log might keep.
+        return render_template("admin/api_token_created.html", issued=issued)
+    return render_template("admin/api_token_form.html", form=form)
+
+
+@admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@requires(Permission.MANAGE_API_TOKENS)
+def revoke_api_token(token_id: int):
+    token = queries.api_token_or_404(token_id)
+    if ConfirmForm().validate_on_submit():
+        services.revoke_api_token(token, revoked_by=current_user)
+        db.session.commit()
+        flash(f"The token {token.prefix}… for {token.user.email} is revoked.", "success")
+    return redirect(url_for("admin.api_tokens"))
+
+
+@admin_blueprint.route("/organisations")
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisations():
+    return render_template(
+        "admin/organisations.html",
+        organisations=queries.all_organisations(),
+        toggle=ConfirmForm(),
+    )
+
+
+@admin_blueprint.route("/organisations/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.create_organisation(
+                form.name.data, OrganisationKind(form.kind.data)
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{organisation.name} added.", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form)
+
+
+@admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def toggle_organisation(organisation_id: int):
+    organisation = queries.organisation_or_404(organisation_id)
+    if ConfirmForm().validate_on_submit():
+        if organisation.id == current_user.organisation_id and organisation.active:
+            flash("You cannot deactivate your own organisation.", "error")
+        else:
+            services.set_organisation_active(organisation, not organisation.active)
+            db.session.commit()
+            state = "active" if organisation.active else "deactivated"
+            flash(f"{organisation.name} is now {state}.", "success")
+    return redirect(url_for("admin.organisations"))

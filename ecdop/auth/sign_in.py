@@ -1,0 +1,192 @@
+"""Signing in: the password, the second factor, the lockout that stops guessing, and the
+changes a person makes to their own credentials.
+
+Every failure looks the same from outside: one message, and the same cost in time whether or
+not the address has an account.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth import passwords, second_factor, sessions
+from ecdop.auth.models import SessionEnd, User, UserSession
+from ecdop.auth.services import AccountError, normalise_email
+from ecdop.db import utc_now
+from ecdop.deadlines.outbox import queue_message
+from ecdop.extensions import db
+from ecdop.urls import app_path
+
+LOCKOUT_THRESHOLD = 5
+LOCKOUT_WINDOW = timedelta(minutes=15)
+LOCKOUT_DURATION = timedelta(minutes=15)
+# Only the demo's own accounts, on the reserved .test domain that no real mailbox can have,
+# and only where demo data may exist at all (never in production).
+DEMO_ACCOUNT_DOMAIN = "@demo.test"
+
+
+def is_demo_account(user: User) -> bool:
+    return bool(current_app.config["SEED_DEMO_ALLOWED"]) and user.email.endswith(
+        DEMO_ACCOUNT_DOMAIN
+    )
+
+
+def needs_second_factor(user: User) -> bool:
+    return not is_demo_account(user)
+
+
+def next_step(user: User) -> str | None:
+    """The endpoint of the next thing the person must do to finish signing in, or None."""
+    if is_demo_account(user):
+        return None
+    if user.has_second_factor and not sessions.pending_sign_in().second_factor_passed:
+        return "auth.second_factor_step"
+    if user.must_change_password:
+        return "auth.choose_password"
+    if not user.has_second_factor:
+        return "auth.set_up_authenticator"
+    return None
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utc_now()
+
+
+def check_password(email: str, password: str) -> User | None:
+    """The account these credentials open, or None; the caller gives one message for all."""
+    address = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == address).with_for_update())
+    if user is None:
+        passwords.spend_one_verification(password)
+        record_event(AuditAction.LOGIN_FAILED, details={"email": address[:254]})
+        return None
+    correct = user.check_password(password)
+    if not user.is_active or is_locked(user):
+        why = "locked" if is_locked(user) else "deactivated"
+        record_event(AuditAction.LOGIN_FAILED, subject=user, details={"refused": why})
+        return None
+    if not correct:
+        record_event(AuditAction.LOGIN_FAILED, subject=user, details={"refused": "password"})
+        count_failure(user)
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.set_password(password)
+    return user
+
+
+def count_failure(user: User) -> None:
+    """A wrong password or code: the fifth in 15 minutes, from anywhere, locks the account."""
+    now = utc_now()
+    if user.first_failed_sign_in_at is None or now - user.first_failed_sign_in_at >= LOCKOUT_WINDOW:
+        user.failed_sign_ins = 0
+        user.first_failed_sign_in_at = now
+    user.failed_sign_ins += 1
+    if user.failed_sign_ins >= LOCKOUT_THRESHOLD:
+        _lock(user)
+
+
+def _lock(user: User) -> None:
+    user.locked_until = utc_now() + LOCKOUT_DURATION
+    user.failed_sign_ins = 0
+    user.first_failed_sign_in_at = None
+    sessions.end_sessions_of(user, SessionEnd.ACCOUNT_LOCKED, keep=None, only_pending=True)
+    record_event(AuditAction.ACCOUNT_LOCKED, subject=user, actor_id=user.id)
+    queue_message(
+        dedupe_key=f"account-locked:{user.id}:{user.locked_until.isoformat()}",
+        recipient=user,
+        subject="Your ecdop account is locked for 15 minutes",
+        template="email/account_locked.txt",
+        action_path=app_path("auth.forgotten_password"),
+        minutes=int(LOCKOUT_DURATION.total_seconds() // 60),
+    )
+
+
+def clear_failures(user: User) -> None:
+    user.failed_sign_ins = 0
+    user.first_failed_sign_in_at = None
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """An authenticator code, or else one of the person's recovery codes; each works once."""
+    if is_locked(user):
+        record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, details={"refused": "locked"})
+        return False
+    if second_factor.accept_authenticator_code(user, code):
+        return True
+    if second_factor.looks_like_recovery_code(code) and second_factor.accept_recovery_code(
+        user, code
+    ):
+        record_event(
+            AuditAction.RECOVERY_CODE_USED,
+            subject=user,
+            actor_id=user.id,
+            details={"left": second_factor.recovery_codes_left(user)},
+        )
+        return True
+    record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, actor_id=user.id)
+    count_failure(user)
+    return False
+
+
+def new_password_problem(user: User, new_password: str) -> str | None:
+    if problem := passwords.password_problem(
+        new_password, full_name=user.full_name, email=user.email
+    ):
+        return problem
+    if user.check_password(new_password):
+        return "Your new password must be different from the old one"
+    return None
+
+
+def choose_password(
+    user: User, new_password: str, *, reason: SessionEnd, keep: UserSession | None
+) -> None:
+    """The person's own new password. Every other session of theirs ends."""
+    if problem := new_password_problem(user, new_password):
+        raise AccountError(problem, "password")
+    user.set_password(new_password)
+    user.must_change_password = False
+    record_event(AuditAction.PASSWORD_CHANGED, subject=user, actor_id=user.id)
+    sessions.end_sessions_of(user, reason, keep=keep)
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """From the account page: the current password first, as proof it is still the person."""
+    if not user.check_password(current_password):
+        count_failure(user)
+        raise AccountError("Your current password is not right", "current_password")
+    choose_password(
+        user, new_password, reason=SessionEnd.PASSWORD_CHANGED, keep=sessions.current_session()
+    )
+
+
+def confirm_enrolment(user: User, secret: str, code: str) -> second_factor.RecoveryCodes | None:
+    """The person proved their app holds the secret: it is theirs, with ten recovery codes."""
+    step = second_factor.matching_step(secret, code, after_step=None)
+    if step is None:
+        record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, details={"during": "setup"})
+        return None
+    second_factor.enrol(user, secret, step=step)
+    record_event(AuditAction.SECOND_FACTOR_ENROLLED, subject=user, actor_id=user.id)
+    return second_factor.issue_recovery_codes(user)
+
+
+def reset_second_factor(user: User, *, reset_by: User) -> None:
+    """An administrator's reset (a lost phone): the person must enrol again at next sign-in,
+    and is told, in case it was not their request."""
+    second_factor.forget(user)
+    sessions.end_sessions_of(user, SessionEnd.SECOND_FACTOR_RESET)
+    record_event(AuditAction.SECOND_FACTOR_RESET, subject=user, actor_id=reset_by.id)
+    queue_message(
+        dedupe_key=f"second-factor-reset:{user.id}:{utc_now().isoformat()}",
+        recipient=user,
+        subject="Your ecdop sign-in app has been reset",
+        template="email/second_factor_reset.txt",
+        action_path=app_path("auth.login"),
+        reset_by=reset_by,
+    )
