@@ -3,7 +3,6 @@ is kept. Using it still takes the second factor, and ends every session of the a
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth import sign_in
 from ecdop.auth.models import PasswordReset, SessionEnd, User
+from ecdop.auth.passwords import secret_digest
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message
@@ -22,10 +22,6 @@ from ecdop.urls import app_path
 RESET_LIFETIME = timedelta(minutes=30)
 # However often the form is sent, one account gets at most one e-mail in this time.
 RESEND_AFTER = timedelta(minutes=2)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def send_reset_link(email: str) -> None:
@@ -39,7 +35,7 @@ def send_reset_link(email: str) -> None:
     _withdraw_open_links(user)
     token = secrets.token_urlsafe(32)
     reset = PasswordReset(
-        user_id=user.id, token_hash=_token_hash(token), expires_at=utc_now() + RESET_LIFETIME
+        user_id=user.id, token_hash=secret_digest(token), expires_at=utc_now() + RESET_LIFETIME
     )
     db.session.add(reset)
     db.session.flush()
@@ -75,7 +71,7 @@ def _withdraw_open_links(user: User) -> None:
 
 def reset_for_token(token: str) -> PasswordReset | None:
     return db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == _token_hash(token))
+        select(PasswordReset).where(PasswordReset.token_hash == secret_digest(token))
     )
 
 

@@ -7,6 +7,7 @@ replaces them with one made with the current parameters.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 from argon2 import PasswordHasher
@@ -24,6 +25,12 @@ OWN_DETAIL_MIN_LENGTH = 4
 ARGON2_PREFIX = "$argon2"
 # Words anyone guessing a password here would try first.
 SERVICE_WORDS = ("ecdop", "cdop", "child", "death", "overview", "panel", "review")
+
+
+def secret_digest(secret: str) -> str:
+    """What is stored of a long random secret (a session token, a link's token): SHA-256 is
+    enough where the secret itself has 256 bits to guess, unlike a person's password."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @functools.cache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from ecdop.auth.models import (
     Role,
     User,
 )
-from ecdop.auth.passwords import password_problem
+from ecdop.auth.passwords import password_problem, secret_digest
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import Addressee, queue_message
@@ -131,10 +130,6 @@ def set_organisation_active(organisation: Organisation, active: bool) -> None:
     record_event(action, subject=organisation)
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def invite_agency_contact(
     *, organisation: Organisation, full_name: str, email: str, area: Area, invited_by: User
 ) -> Invitation:
@@ -150,7 +145,7 @@ def invite_agency_contact(
     _withdraw_open_invitations(email)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        token_hash=_token_hash(token),
+        token_hash=secret_digest(token),
         email=email,
         full_name=full_name.strip(),
         organisation=organisation,
@@ -187,7 +182,8 @@ def _withdraw_open_invitations(email: str) -> None:
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    statement = select(Invitation).where(Invitation.token_hash == secret_digest(token))
+    return db.session.scalar(statement)
 
 
 def invitation_problem(invitation: Invitation) -> str | None:
@@ -267,7 +263,7 @@ def issue_api_token(
         user=user,
         name=name.strip(),
         prefix=secret[:API_TOKEN_SHOWN_CHARACTERS],
-        token_hash=_token_hash(secret),
+        token_hash=secret_digest(secret),
         created_by_id=issued_by.id if issued_by else None,
         expires_at=utc_now() + timedelta(days=lifetime_in_days),
     )
@@ -307,7 +303,7 @@ def revoke_api_token(token: ApiToken, *, revoked_by: User | None) -> None:
 
 
 def api_token_for(secret: str) -> ApiToken | None:
-    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(secret)))
+    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_digest(secret)))
 
 
 def api_token_refusal(token: ApiToken) -> str | None:

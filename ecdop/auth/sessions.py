@@ -8,7 +8,6 @@ browser still holds.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import client_address, record_event
 from ecdop.auth.models import Organisation, SessionEnd, User, UserSession
+from ecdop.auth.passwords import secret_digest
 from ecdop.db import utc_now
 from ecdop.extensions import db
 
@@ -33,10 +33,6 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 USER_AGENT_LENGTH = 200
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def idle_timeout() -> timedelta:
     return timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
 
@@ -48,7 +44,7 @@ def absolute_lifetime() -> timedelta:
 def _new_record(user: User, *, signed_in: bool) -> tuple[UserSession, str]:
     token = secrets.token_urlsafe(32)
     record = UserSession(
-        token_hash=_token_hash(token),
+        token_hash=secret_digest(token),
         user=user,
         signed_in=signed_in,
         user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_LENGTH],
@@ -115,7 +111,7 @@ def _live_record(token: str | None, *, signed_in: bool) -> UserSession | None:
         return None
     record = db.session.scalar(
         select(UserSession).where(
-            UserSession.token_hash == _token_hash(token),
+            UserSession.token_hash == secret_digest(token),
             UserSession.signed_in.is_(signed_in),
             UserSession.ended_at.is_(None),
         )

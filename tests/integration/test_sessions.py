@@ -142,7 +142,11 @@ def test_one_person_cannot_end_anothers_session(make_browser):
     panel = make_browser("panel@demo.test")
     make_browser("coordinator@demo.test")
     theirs = db.session.scalar(
-        select(UserSession.id).where(UserSession.user_id == user("coordinator@demo.test").id)
+        select(UserSession.id).where(
+            UserSession.user_id == user("coordinator@demo.test").id,
+            UserSession.signed_in,
+            UserSession.ended_at.is_(None),
+        )
     )
     panel.submit(f"/account/sessions/{theirs}/end", {}, form_page="/account/sessions")
     assert db.session.get(UserSession, theirs).ended_at is None
