@@ -117,7 +117,7 @@ def fill(count: int, seed: int):
     rng = random.Random(seed)
     areas = [create_area("BENCH", "Benchmark area")]
     areas += [create_area(f"OTHER{n}", f"Other area {n}") for n in range(9)]
-    council = create_organisation("Benchmark Council", OrganisationKind.OTHER)
+    council = create_organisation("Benchmark Council", OrganisationKind.OTHER, areas=areas)
     coordinator = create_user(
         email="bench@demo.test",
         full_name="Bench",

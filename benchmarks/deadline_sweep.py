@@ -43,7 +43,7 @@ CASE_KINDS = [kind for kind in DeadlineKind if kind is not DeadlineKind.REPORTIN
 def fill(cases: int, seed: int) -> None:
     rng = random.Random(seed)
     area = create_area("BENCH", "Benchmark area")
-    council = create_organisation("Benchmark Council", OrganisationKind.OTHER)
+    council = create_organisation("Benchmark Council", OrganisationKind.OTHER, areas=[area])
     for number in range(2):
         create_user(email=f"coordinator{number}@bench.test", full_name=f"Coordinator {number}",
                     role=Role.COORDINATOR, organisation=council, areas=[area],

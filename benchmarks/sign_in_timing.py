@@ -47,7 +47,9 @@ def app_for(url: str):
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         flask_migrate.upgrade()
         area = create_area("BENCH", "Benchmark area")
-        council = create_organisation("Benchmark Council", OrganisationKind.CHILDRENS_SOCIAL_CARE)
+        council = create_organisation(
+            "Benchmark Council", OrganisationKind.CHILDRENS_SOCIAL_CARE, areas=[area]
+        )
         create_user(
             email=KNOWN, full_name="Pat Quinn", role=Role.COORDINATOR, organisation=council,
             areas=[area], password="lantern-orchard-pebble-42",

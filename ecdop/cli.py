@@ -51,14 +51,29 @@ def create_area_command(code: str, name: str) -> None:
 @click.command("create-organisation")
 @click.argument("name")
 @click.option("--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True)
-def create_organisation_command(name: str, kind: str) -> None:
-    """Add an organisation (police force, NHS trust, GP practice, school…)."""
+@click.option(
+    "--area", "area_codes", multiple=True, required=True, help="Area it works with; repeatable"
+)
+def create_organisation_command(name: str, kind: str, area_codes: tuple[str, ...]) -> None:
+    """Add an organisation (police force, NHS trust, GP practice, school…) and the review areas
+    it works with."""
+    areas = _areas_named(area_codes)
     try:
-        auth_services.create_organisation(name, OrganisationKind(kind))
+        auth_services.create_organisation(name, OrganisationKind(kind), areas=areas)
     except auth_services.AccountError as error:
         _fail(str(error))
     db.session.commit()
     click.echo(f"Created organisation {name}")
+
+
+def _areas_named(area_codes: tuple[str, ...]) -> list:
+    areas = []
+    for code in area_codes:
+        area = auth_queries.area_by_code(code)
+        if area is None:
+            _fail(f"No area with code {code!r}; add it with create-area")
+        areas.append(area)
+    return areas
 
 
 @click.command("create-user")
@@ -74,12 +89,7 @@ def create_user_command(
     organisation = auth_queries.organisation_by_name(organisation_name)
     if organisation is None:
         _fail(f"No organisation called {organisation_name!r}; add it with create-organisation")
-    areas = []
-    for code in area_codes:
-        area = auth_queries.area_by_code(code)
-        if area is None:
-            _fail(f"No area with code {code!r}; add it with create-area")
-        areas.append(area)
+    areas = _areas_named(area_codes)
     try:
         user = auth_services.create_user(
             email=email,

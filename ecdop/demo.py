@@ -74,7 +74,7 @@ def seed_demo(password: str) -> bool:
         created = True
     for name, kind in DEMO_ORGANISATIONS:
         if queries.organisation_by_name(name) is None:
-            services.create_organisation(name, kind)
+            services.create_organisation(name, kind, areas=[area])
             created = True
     existing = {user.email for user in queries.all_users()}
     for email, role, organisation_name in DEMO_ACCOUNTS:

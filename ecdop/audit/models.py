@@ -52,6 +52,7 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_CREATED = "organisation_created"
     ORGANISATION_DEACTIVATED = "organisation_deactivated"
     ORGANISATION_REACTIVATED = "organisation_reactivated"
+    ORGANISATION_AREAS_CHANGED = "organisation_areas_changed"
     AREA_CREATED = "area_created"
     NATIONAL_DATABASE_TOLD = "national_database_told"
     DEADLINE_DUE_DATE_CHANGED = "deadline_due_date_changed"

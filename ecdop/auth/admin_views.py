@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop.auth import queries, services, sessions, sign_in
-from ecdop.auth.forms import ApiTokenForm, OrganisationForm, UserForm
+from ecdop.auth.forms import ApiTokenForm, OrganisationAreasForm, OrganisationForm, UserForm
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
@@ -165,14 +165,23 @@ def organisations():
     )
 
 
+def _area_choices(form) -> dict:
+    areas = {area.id: area for area in queries.all_areas()}
+    form.area_ids.choices = select_choices((a.id, f"{a.code}: {a.name}") for a in areas.values())
+    return areas
+
+
 @admin_blueprint.route("/organisations/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATIONS)
 def new_organisation():
     form = OrganisationForm()
+    areas = _area_choices(form)
     if form.validate_on_submit():
         try:
             organisation = services.create_organisation(
-                form.name.data, OrganisationKind(form.kind.data)
+                form.name.data,
+                OrganisationKind(form.kind.data),
+                areas=[areas[area_id] for area_id in form.area_ids.data],
             )
         except services.AccountError as error:
             db.session.rollback()
@@ -181,7 +190,30 @@ def new_organisation():
             db.session.commit()
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("admin.organisations"))
-    return render_template("admin/organisation_form.html", form=form)
+    page = render_template("admin/organisation_form.html", form=form)
+    return page, 400 if form.errors else 200
+
+
+@admin_blueprint.route("/organisations/<int:organisation_id>/areas", methods=["GET", "POST"])
+@requires(Permission.MANAGE_ORGANISATIONS)
+def organisation_areas(organisation_id: int):
+    organisation = queries.organisation_or_404(organisation_id)
+    form = OrganisationAreasForm(data={"area_ids": sorted(organisation.area_ids)})
+    areas = _area_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.set_organisation_areas(
+                organisation, [areas[area_id] for area_id in form.area_ids.data]
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            form.area_ids.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"The areas {organisation.name} works with are saved.", "success")
+            return redirect(url_for("admin.organisations"))
+    page = render_template("admin/organisation_areas.html", form=form, organisation=organisation)
+    return page, 400 if form.errors else 200
 
 
 @admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["POST"])

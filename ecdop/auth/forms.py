@@ -49,7 +49,23 @@ class OrganisationForm(FlaskForm):
         choices=select_choices(OrganisationKind.choices()),
         validators=[TextRequired("Choose the type of organisation")],
     )
+    area_ids = GovCheckboxesField(
+        "Review areas it works with",
+        description="Its people act only in these areas, and only their coordinators can ask "
+        "it for information.",
+        coerce=int,
+        validators=[TextRequired("Choose at least one area the organisation works with")],
+    )
     submit = GovSubmitField("Add organisation")
+
+
+class OrganisationAreasForm(FlaskForm):
+    area_ids = GovCheckboxesField(
+        "Review areas it works with",
+        coerce=int,
+        validators=[TextRequired("Choose at least one area the organisation works with")],
+    )
+    submit = GovSubmitField("Save areas")
 
 
 def _email_address(form, field) -> None:

@@ -42,6 +42,16 @@ user_areas = Table(
 )
 
 
+# The review areas an organisation works with: its people act only there, requests for
+# information reach it only from there, and coordinators invite its contacts only for them.
+organisation_areas = Table(
+    "organisation_areas",
+    Base.metadata,
+    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Area(Base, TimestampMixin):
     """A child death review area; every case belongs to exactly one."""
 
@@ -68,6 +78,14 @@ class Organisation(Base, TimestampMixin):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+    areas: Mapped[list[Area]] = relationship(secondary=organisation_areas, order_by=Area.code)
+
+    @property
+    def area_ids(self) -> set[int]:
+        return {area.id for area in self.areas}
+
+    def works_in(self, area: Area) -> bool:
+        return area.id in self.area_ids
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id}>"

@@ -6,7 +6,15 @@ from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ecdop.auth.models import ApiToken, Area, Organisation, Role, User, user_areas
+from ecdop.auth.models import (
+    ApiToken,
+    Area,
+    Organisation,
+    Role,
+    User,
+    organisation_areas,
+    user_areas,
+)
 from ecdop.auth.permissions import Permission, roles_that_may
 from ecdop.extensions import db
 
@@ -21,12 +29,29 @@ def all_users() -> list[User]:
 
 
 def all_organisations() -> list[Organisation]:
-    return list(db.session.scalars(select(Organisation).order_by(func.lower(Organisation.name))))
+    statement = (
+        select(Organisation)
+        .options(selectinload(Organisation.areas))
+        .order_by(func.lower(Organisation.name))
+    )
+    return list(db.session.scalars(statement))
 
 
 def active_organisations() -> list[Organisation]:
     statement = (
         select(Organisation).where(Organisation.active).order_by(func.lower(Organisation.name))
+    )
+    return list(db.session.scalars(statement))
+
+
+def organisations_working_in(area_id: int) -> list[Organisation]:
+    """Active organisations that work with the area: the only ones its coordinators may ask
+    for information or invite contacts from."""
+    statement = (
+        select(Organisation)
+        .join(organisation_areas, organisation_areas.c.organisation_id == Organisation.id)
+        .where(Organisation.active, organisation_areas.c.area_id == area_id)
+        .order_by(func.lower(Organisation.name))
     )
     return list(db.session.scalars(statement))
 

@@ -62,16 +62,46 @@ def create_area(code: str, name: str) -> Area:
     return area
 
 
-def create_organisation(name: str, kind: OrganisationKind) -> Organisation:
+def create_organisation(
+    name: str, kind: OrganisationKind, areas: Iterable[Area] = ()
+) -> Organisation:
     name = name.strip()
     taken = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
     if db.session.scalar(taken) is not None:
         raise AccountError("An organisation with this name already exists", "name")
-    organisation = Organisation(name=name, kind=kind)
+    organisation = Organisation(name=name, kind=kind, areas=list(areas))
     db.session.add(organisation)
     db.session.flush()
-    record_event(AuditAction.ORGANISATION_CREATED, subject=organisation)
+    record_event(
+        AuditAction.ORGANISATION_CREATED,
+        subject=organisation,
+        details={"areas": [area.code for area in organisation.areas]},
+    )
     return organisation
+
+
+def set_organisation_areas(organisation: Organisation, areas: Iterable[Area]) -> None:
+    """The areas an organisation works with. An area its people still act in stays: move or
+    deactivate them first, so nobody keeps an area their organisation has left."""
+    areas = list(areas)
+    kept = {area.id for area in areas}
+    still_used = sorted(
+        {area.code for user in organisation.users if user.active for area in user.areas
+         if area.id not in kept}
+    )  # fmt: skip
+    if still_used:
+        raise AccountError(
+            f"People of {organisation.name} still work in {', '.join(still_used)}: change "
+            "their areas or deactivate them first",
+            "area_ids",
+        )
+    before = sorted(area.code for area in organisation.areas)
+    organisation.areas = areas
+    record_event(
+        AuditAction.ORGANISATION_AREAS_CHANGED,
+        subject=organisation,
+        details={"from": before, "to": sorted(area.code for area in areas)},
+    )
 
 
 def create_user(
@@ -95,6 +125,12 @@ def create_user(
     areas = list(areas)
     if not areas:
         raise AccountError("Choose at least one area", "area_ids")
+    if outside := [area.code for area in areas if not organisation.works_in(area)]:
+        raise AccountError(
+            f"{organisation.name} does not work with {', '.join(outside)}. Add the area to the "
+            "organisation first, or choose another",
+            "area_ids",
+        )
     user = User(
         email=email,
         full_name=full_name.strip(),
@@ -138,6 +174,11 @@ def invite_agency_contact(
     A newer invitation to the same address withdraws the older ones, so only one link works.
     """
     email = normalise_email(email)
+    if area.id not in invited_by.area_ids or not organisation.works_in(area):
+        # Need-to-know: a contact invited for another area would read that area's children.
+        raise AccountError(
+            f"{organisation.name} does not work with {area.name}, or you do not", "area_id"
+        )
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("Someone with this email address already has an account", "email")
     if not organisation.active:

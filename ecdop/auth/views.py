@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from ecdop.auth import password_resets, queries, second_factor, services, sessions, sign_in
@@ -236,8 +245,12 @@ def reset_password(token: str):
 @requires(Permission.INVITE_AGENCY_CONTACTS)
 def invite_agency_contact(organisation_id: int):
     organisation = queries.organisation_or_404(organisation_id)
+    # Only for the areas both the coordinator and the organisation work in; an organisation of
+    # none of them is not theirs to see.
+    areas = {area.id: area for area in current_user.areas if organisation.works_in(area)}
+    if not areas:
+        abort(404)
     form = InvitationForm()
-    areas = {area.id: area for area in current_user.areas}
     form.area_id.choices = select_choices((a.id, f"{a.name} ({a.code})") for a in areas.values())
     if form.validate_on_submit():
         try:

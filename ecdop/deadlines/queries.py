@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ecdop.auth.models import Area, Organisation, Role, User, user_areas
+from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import Stage
 from ecdop.db import UTCDateTime, count_if
@@ -129,13 +130,16 @@ def action_path_for(
     action_id: int | None,
     agency_id: int | None,
 ) -> str:
-    """Where the user acts on a deadline: their agency's form, the panel action (its owner and
-    the coordinators both update it), else the case."""
+    """Where the user acts on a deadline, and can open: their agency's form, the panel action
+    (its owner and the coordinators both update it), the case for a coordinator; for anyone
+    else (an area lead who is not a coordinator) their own task list, which says whom to ask."""
     if request_id is not None and agency_id == user.organisation_id:
         return app_path("reporting_forms.respond", request_id=request_id)
-    if action_id is not None:
+    if action_id is not None and role_may(user.role, Permission.UPDATE_PANEL_ACTIONS):
         return app_path("meetings.action", action_id=action_id)
-    return app_path("cases.show", case_id=case_id)
+    if role_may(user.role, Permission.VIEW_AREA_CASES):
+        return app_path("cases.show", case_id=case_id)
+    return app_path("deadlines.tasks")
 
 
 def due_status(due_on: date, today: date | None = None) -> str:
@@ -174,8 +178,11 @@ def tasks_for(user: User) -> list[Task]:
     case_level = and_(Deadline.reporting_request_id.is_(None), Deadline.panel_action_id.is_(None))
     conditions = []
     if user.role is Role.AGENCY_REPORTER:
-        conditions.append(ReportingRequest.organisation_id == user.organisation_id)
-        conditions.append(PanelAction.organisation_id == user.organisation_id)
+        in_own_areas = Case.area_id.in_(user.area_ids)
+        conditions.append(
+            and_(ReportingRequest.organisation_id == user.organisation_id, in_own_areas)
+        )
+        conditions.append(and_(PanelAction.organisation_id == user.organisation_id, in_own_areas))
     if user.role is Role.COORDINATOR:
         in_areas = Case.area_id.in_(user.area_ids)
         conditions.append(and_(in_areas, or_(case_level, Deadline.due_on <= cutoff)))

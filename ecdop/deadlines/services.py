@@ -218,7 +218,7 @@ def _move_request_due_date(deadline: Deadline, due_on: date) -> None:
     request.due_on = due_on
     db.session.flush()
     queue_message_to_each(
-        agency_reporters_of(request.organisation_id),
+        agency_reporters_of(request.organisation_id, deadline.case.area_id),
         event_key=f"request:{request.id}:v{request.version_id}:due",
         subject=f"New due date for case {deadline.case.reference}",
         template="email/due_date_changed.txt",

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import and_, bindparam, func, select, update
 
 from ecdop.auth.models import Area, Organisation, Role, User
+from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.deadlines.calendar import add_working_days, is_working_day
@@ -40,14 +41,14 @@ DIGEST_OVERDUE_LIMIT = 500
 class Recipients:
     """Who hears about what, looked up once per sweep."""
 
-    agencies: dict[int, list[User]] = field(default_factory=dict)
+    agencies: dict[tuple[int, int], list[User]] = field(default_factory=dict)
     coordinators: dict[int, list[User]] = field(default_factory=dict)
     leads: dict[int, list[User]] = field(default_factory=dict)
 
-    def agency_reporters(self, organisation_id: int) -> list[User]:
-        if organisation_id not in self.agencies:
-            self.agencies[organisation_id] = agency_reporters_of(organisation_id)
-        return self.agencies[organisation_id]
+    def agency_reporters(self, organisation_id: int, area_id: int) -> list[User]:
+        if (organisation_id, area_id) not in self.agencies:
+            self.agencies[organisation_id, area_id] = agency_reporters_of(organisation_id, area_id)
+        return self.agencies[organisation_id, area_id]
 
     def coordinators_of(self, area_id: int) -> list[User]:
         if area_id not in self.coordinators:
@@ -138,13 +139,14 @@ def _reminders(
     deadline: DueDeadline, step: ReminderStep, recipients: Recipients, today: date
 ) -> list[dict]:
     if deadline.organisation_id is not None:
-        responsible = recipients.agency_reporters(deadline.organisation_id)
+        responsible = recipients.agency_reporters(deadline.organisation_id, deadline.area_id)
         escalate_to = recipients.coordinators_of(deadline.area_id)
     else:
         responsible = recipients.coordinators_of(deadline.area_id)
         escalate_to = recipients.lead_of(deadline.area_id)
     people = escalate_to if step.escalation else responsible
-    return [_reminder(deadline, step, person, today) for person in people]
+    coordinators = recipients.coordinators_of(deadline.area_id)
+    return [_reminder(deadline, step, person, today, coordinators) for person in people]
 
 
 SUBJECTS = {
@@ -163,8 +165,16 @@ def _subject_kind(step: ReminderStep) -> str:
     return "before"
 
 
-def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: date) -> dict:
+def _reminder(
+    deadline: DueDeadline, step: ReminderStep, person: User, today: date, coordinators: list[User]
+) -> dict:
     kind = _subject_kind(step)
+    # An area lead who is not a coordinator cannot open the case: say who can act on it.
+    follow_up_with = (
+        []
+        if role_may(person.role, Permission.VIEW_AREA_CASES)
+        else [c.full_name for c in coordinators]
+    )
     action_path = action_path_for(
         person, case_id=deadline.case_id, request_id=deadline.request_id,
         action_id=deadline.action_id, agency_id=deadline.organisation_id,
@@ -179,6 +189,7 @@ def _reminder(deadline: DueDeadline, step: ReminderStep, person: User, today: da
         deadline=deadline,
         step=step,
         status=due_status(deadline.due_on, today),
+        follow_up_with=follow_up_with,
     )  # fmt: skip
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ecdop.auth.models import Organisation
+from ecdop.auth.queries import organisations_working_in
 from ecdop.extensions import db
 from ecdop.forms import record_id
 from ecdop.meetings.choices import DOMAINS, CategoryOfDeath, ModifiableFactors
@@ -13,9 +12,9 @@ from ecdop.meetings.models import PanelAnalysis
 from ecdop.meetings.services import ActionRow, AnalysisValues
 
 
-def organisation_choices() -> list[tuple[str, str]]:
-    statement = select(Organisation).where(Organisation.active).order_by(Organisation.name)
-    return [(str(org.id), org.name) for org in db.session.scalars(statement)]
+def organisation_choices(area_id: int) -> list[tuple[str, str]]:
+    """Who may own an action: organisations of the case's area, whose people can see it."""
+    return [(str(org.id), org.name) for org in organisations_working_in(area_id)]
 
 
 def analysis_form_data(analysis: PanelAnalysis | None) -> dict:

@@ -221,7 +221,9 @@ def _visible_actions(user: User) -> Select:
     statement = select(PanelAction).join(Case, PanelAction.case_id == Case.id)
     if user.role is Role.COORDINATOR:
         return statement.where(Case.area_id.in_(user.area_ids))
-    return statement.where(PanelAction.organisation_id == user.organisation_id)
+    return statement.where(
+        PanelAction.organisation_id == user.organisation_id, Case.area_id.in_(user.area_ids)
+    )
 
 
 def actions_for(user: User, *, unfinished_only: bool = True) -> list[PanelAction]:

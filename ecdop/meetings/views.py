@@ -287,7 +287,7 @@ def reviews(meeting_id: int):
 def analysis(item_id: int):
     item = queries.agenda_item_for_review_or_404(current_user, item_id)
     current = queries.current_analysis(item.case)
-    organisations = organisation_choices()
+    organisations = organisation_choices(item.case.area_id)
     form = AnalysisForm(data=analysis_form_data(current))
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]

@@ -7,7 +7,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ecdop.auth.models import Organisation, Role, User
+from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
@@ -15,12 +15,16 @@ from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
 
-def agency_reporters_of(organisation_id: int) -> list[User]:
+def agency_reporters_of(organisation_id: int, area_id: int) -> list[User]:
+    """The organisation's reporters who work in the area: a request about a child of one area
+    reaches no one of the same organisation who works only elsewhere."""
     statement = (
         select(User)
         .join(Organisation)
+        .join(user_areas, user_areas.c.user_id == User.id)
         .where(
             User.organisation_id == organisation_id,
+            user_areas.c.area_id == area_id,
             User.role == Role.AGENCY_REPORTER,
             User.active,
             Organisation.active,
@@ -30,22 +34,25 @@ def agency_reporters_of(organisation_id: int) -> list[User]:
     return list(db.session.scalars(statement))
 
 
-def organisations_with_agency_reporters() -> set[int]:
+def organisations_with_agency_reporters(area_id: int) -> set[int]:
     statement = (
         select(User.organisation_id)
-        .where(User.role == Role.AGENCY_REPORTER, User.active)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(User.role == Role.AGENCY_REPORTER, User.active, user_areas.c.area_id == area_id)
         .distinct()
     )
     return set(db.session.scalars(statement))
 
 
 def _addressed_to(user: User):
-    """Requests to the user's organisation, for live cases (not withdrawn or merged away)."""
+    """Requests to the user's organisation about children of the user's own areas, for live
+    cases (not withdrawn or merged away)."""
     return (
         select(ReportingRequest)
         .join(Case, ReportingRequest.case_id == Case.id)
         .where(
             ReportingRequest.organisation_id == user.organisation_id,
+            Case.area_id.in_(user.area_ids),
             Case.stage != Stage.WITHDRAWN,
             Case.merged_into_id.is_(None),
         )

@@ -66,6 +66,10 @@ def request_reports(
     form_types = [CORE_FORM, *supplementary_forms]
     if unknown := set(form_types) - set(form_definitions()):
         raise ChangeRefused(f"Unknown form: {', '.join(sorted(unknown))}", "supplementary_forms")
+    if outside := [o.name for o in organisations if not o.works_in(case.area)]:
+        raise ChangeRefused(
+            f"{', '.join(outside)} does not work with {case.area.name}", "organisation_ids"
+        )
     _refuse_repeats(case, organisations, form_types)
     created = []
     for organisation in organisations:
@@ -119,7 +123,7 @@ def _request_details(request: ReportingRequest, organisation: Organisation) -> d
 
 def _tell_agency(organisation: Organisation, requests: list[ReportingRequest]) -> None:
     queue_message_to_each(
-        agency_reporters_of(organisation.id),
+        agency_reporters_of(organisation.id, requests[0].case.area_id),
         event_key=f"requests:{requests[0].id}",
         subject=f"Request for information: case {requests[0].case.reference}",
         template="email/reports_requested.txt",
@@ -207,7 +211,7 @@ def return_report(
     db.session.flush()
     refresh_deadlines(request.case)
     queue_message_to_each(
-        agency_reporters_of(request.organisation_id),
+        agency_reporters_of(request.organisation_id, request.case.area_id),
         event_key=f"return:{request.id}:v{request.version_id}",
         subject=f"A question about your report for case {request.case.reference}",
         template="email/report_returned.txt",

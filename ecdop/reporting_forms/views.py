@@ -10,7 +10,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
-from ecdop.auth.queries import active_organisations
+from ecdop.auth.queries import organisations_working_in
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
@@ -131,7 +131,7 @@ def _render_response(request, definition, form, status: int = 200, conflict: boo
 @requires(Permission.REQUEST_REPORTS)
 def request_reports(case_id: int):
     case = case_for_coordinator_or_404(current_user, case_id)
-    organisations = active_organisations()
+    organisations = organisations_working_in(case.area_id)
     # The area's rule for agency reports (20 working days unless changed) sets the default.
     default_due_on = rules_for_area(case.area_id)[DeadlineKind.REPORTING_REQUEST].due_on(uk_today())
     form = RequestReportsForm(data={"due_on": default_due_on})
@@ -164,13 +164,13 @@ def request_reports(case_id: int):
         "reporting_forms/request.html",
         case=case,
         form=form,
-        without_reporters=_without_reporters(organisations),
+        without_reporters=_without_reporters(organisations, case.area_id),
     )
     return page, status
 
 
-def _without_reporters(organisations: list[Organisation]) -> list[Organisation]:
-    answered = queries.organisations_with_agency_reporters()
+def _without_reporters(organisations: list[Organisation], area_id: int) -> list[Organisation]:
+    answered = queries.organisations_with_agency_reporters(area_id)
     return [organisation for organisation in organisations if organisation.id not in answered]
 
 

@@ -85,10 +85,18 @@ def test_an_admin_cannot_deactivate_themselves(admin):
 
 
 def test_an_admin_adds_and_deactivates_an_organisation(admin, make_browser):
-    response = admin.submit("/admin/organisations/new", {"name": "Demo Academy", "kind": "school"})
+    from tests.factories import demo_area
+
+    response = admin.submit(
+        "/admin/organisations/new",
+        {"name": "Demo Academy", "kind": "school", "area_ids": [str(demo_area().id)]},
+    )
     assert response.status_code == 302
     assert "Demo Academy" in page_text(admin.get("/admin/organisations"))
-    duplicate = admin.submit("/admin/organisations/new", {"name": "demo academy", "kind": "school"})
+    duplicate = admin.submit(
+        "/admin/organisations/new",
+        {"name": "demo academy", "kind": "school", "area_ids": [str(demo_area().id)]},
+    )
     assert "already exists" in page_text(duplicate)
     surgery = db.session.scalar(select(Organisation).where(Organisation.name == "Demo Surgery"))
     admin.submit(f"/admin/organisations/{surgery.id}/active", {}, form_page="/admin/organisations")
@@ -179,8 +187,13 @@ class TestCli:
 
     def test_areas_and_organisations_from_the_cli(self, app, database):
         assert self.run(app, "create-area", "ncl", "North Central London").exit_code == 0
-        result = self.run(app, "create-organisation", "NCL Police", "--kind", "police")
+        result = self.run(
+            app, "create-organisation", "NCL Police", "--kind", "police", "--area", "NCL"
+        )
         assert result.exit_code == 0
+        from tests.factories import organisation
+
+        assert [area.code for area in organisation("NCL Police").areas] == ["NCL"]
         assert "already exists" in self.run(app, "create-area", "NCL", "Again").output
 
     def test_seed_demo_is_repeatable_and_prints_the_accounts(self, app, database):

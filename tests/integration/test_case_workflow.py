@@ -82,7 +82,9 @@ class TestTriage:
         from ecdop.auth.services import create_area, create_organisation, create_user
 
         other = create_area("NORTH", "North review area")
-        council = create_organisation("North Council", OrganisationKind.CHILDRENS_SOCIAL_CARE)
+        council = create_organisation(
+            "North Council", OrganisationKind.CHILDRENS_SOCIAL_CARE, areas=[other]
+        )
         create_user(
             email="north@demo.test",
             full_name="Nia North",

@@ -116,7 +116,9 @@ class TestSearch:
 
 def test_a_coordinator_cannot_see_another_areas_cases(coordinator):
     other_area = auth_services.create_area("NORTH", "North review area")
-    trust = auth_services.create_organisation("North Police", OrganisationKind.POLICE)
+    trust = auth_services.create_organisation(
+        "North Police", OrganisationKind.POLICE, areas=[other_area]
+    )
     auth_services.create_user(
         email="north-police@demo.test",
         full_name="N P",

@@ -178,8 +178,10 @@ class TestChangingADueDate:
 
         case = triaged_case()
         other = create_area("OTH", "Other area")
+        council = user("coordinator@demo.test").organisation
+        council.areas.append(other)
         create_user(email="other.coordinator@demo.test", full_name="Other", role=user(
-            "coordinator@demo.test").role, organisation=user("coordinator@demo.test").organisation,
+            "coordinator@demo.test").role, organisation=council,
             areas=[other], password="correct-horse-battery")  # fmt: skip
         db.session.commit()
         browser = make_browser("other.coordinator@demo.test")

@@ -198,8 +198,10 @@ def test_a_coordinator_of_another_area_cannot_see_the_meeting(make_browser, demo
     from tests.factories import organisation
 
     elsewhere = create_area("ELSE", "Elsewhere")
+    council = organisation("Demo Council")
+    council.areas.append(elsewhere)
     create_user(email="other@demo.test", full_name="Other Coordinator", job_title="", phone="",
-                role=Role.COORDINATOR, organisation=organisation("Demo Council"),
+                role=Role.COORDINATOR, organisation=council,
                 areas=[elsewhere], password="correct-horse-battery")  # fmt: skip
     db.session.commit()
     meeting = panel_meeting()
