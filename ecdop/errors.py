@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -16,6 +17,8 @@ from ecdop.api.problems import (
     answer_unexpected_error,
     is_api_request,
 )
+from ecdop.audit.services import keep_refusal_on_record
+from ecdop.auth.permissions import Permission, declared_permission
 from ecdop.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,25 @@ MESSAGES = {
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
 }
+
+
+# A refused attempt on a record: forbidden, or kept from view as if it did not exist.
+REFUSALS = (403, 404)
+
+
+def _on_a_protected_route() -> bool:
+    if request.endpoint is None or request.endpoint == "static":
+        return False  # no route matched: a mistyped address or a scanner, not a record
+    return declared_permission(request.endpoint) is not Permission.PUBLIC
+
+
+def _audit_refusal(status: int) -> None:
+    try:
+        keep_refusal_on_record(status)
+    except SQLAlchemyError:
+        # The page still says no; the log says the trail missed it (never the request's data).
+        db.session.rollback()
+        logger.exception("Could not audit a refused request")
 
 
 def _render(status: int, detail: str | None = None):
@@ -63,6 +85,8 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if is_api_request():
             return answer_http_error(error)
+        if error.code in REFUSALS and _on_a_protected_route():
+            _audit_refusal(error.code)
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -29,6 +29,32 @@ def _current_actor_id() -> int | None:
     return None
 
 
+def keep_refusal_on_record(status: int) -> None:
+    """A refused attempt on a protected route (403, or 404 for a record kept from the person)
+    goes on the trail, whatever became of the request: its own work is rolled back first, and
+    the refusal committed on its own. The route and path only, never the query string."""
+    db.session.rollback()
+    rule = request.url_rule.rule if request.url_rule is not None else None
+    record_event(
+        AuditAction.ACCESS_REFUSED,
+        details={"status": status, "method": request.method, "route": rule,
+                 "path": request.path[:300]},
+    )  # fmt: skip
+    db.session.commit()
+
+
+def record_case_reads(
+    action: AuditAction, case_ids, *, subject=None, details: dict | None = None
+) -> None:
+    """One read for each case a page showed, so that each case's own trail names who saw it;
+    one event without a case when the page showed none."""
+    case_ids = list(case_ids)
+    for case_id in case_ids:
+        record_event(action, case_id=case_id, subject=subject, details=details)
+    if not case_ids:
+        record_event(action, subject=subject, details=details)
+
+
 def record_event(
     action: AuditAction,
     *,

@@ -34,6 +34,8 @@ cases_blueprint = Blueprint("cases", __name__)
 @cases_blueprint.route("/dashboard")
 @requires(Permission.VIEW_AREA_CASES)
 def dashboard():
+    record_event(AuditAction.DASHBOARD_VIEWED)
+    db.session.commit()
     return render_template(
         "cases/dashboard.html",
         counts=queries.count_by_stage(current_user),
@@ -67,16 +69,26 @@ def index():
     valid = form.validate()
     query = (form.query.data or "") if searching and valid else ""
     page = form.page.data if valid and form.page.data else 1
+    stage = _stage_or_none(form.stage.data)
     results = queries.case_list(
         current_user,
-        stage=_stage_or_none(form.stage.data),
+        stage=stage,
         query=query,
         page=page,
         per_page=current_app.config["CASES_PER_PAGE"],
     )
     if query:
         record_event(AuditAction.CASE_LIST_SEARCHED, details={"results": results.total})
-        db.session.commit()
+    else:
+        record_event(
+            AuditAction.CASE_LIST_VIEWED,
+            details={
+                "page": page,
+                "stage": stage.value if stage else "all",
+                "results": results.total,
+            },
+        )
+    db.session.commit()
     return render_template("cases/index.html", form=form, results=results, searching=bool(query))
 
 

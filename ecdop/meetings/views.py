@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event
+from ecdop.audit.services import record_case_reads, record_event
 from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
@@ -108,6 +108,10 @@ def _render_meeting(meeting, add_form: AddToAgendaForm, status: int = 200):
         (str(case.id), f"{case.reference}") for case in queries.cases_ready_for(meeting)
     ]
     pack = pack_for(meeting)
+    record_case_reads(
+        AuditAction.PANEL_MEETING_VIEWED, (item.case_id for item in agenda), subject=meeting
+    )
+    db.session.commit()
     page = render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -253,10 +257,9 @@ def pack(meeting_id: int):
     pack = pack_for(meeting)
     pdf = pack_pdf(pack)
     # Each case's own audit trail shows who took its papers away.
-    for case in pack.cases:
-        record_event(AuditAction.PANEL_PACK_DOWNLOADED, case_id=case.case_id, subject=meeting)
-    if not pack.cases:
-        record_event(AuditAction.PANEL_PACK_DOWNLOADED, subject=meeting)
+    record_case_reads(
+        AuditAction.PANEL_PACK_DOWNLOADED, (c.case_id for c in pack.cases), subject=meeting
+    )
     db.session.commit()
     return Response(
         pdf,
@@ -279,6 +282,10 @@ def reviews(meeting_id: int):
         (item, case, queries.current_analysis(item.case))
         for item, case in zip(agenda, pack.cases, strict=True)
     ]
+    record_case_reads(
+        AuditAction.PANEL_REVIEWS_VIEWED, (item.case_id for item in agenda), subject=meeting
+    )
+    db.session.commit()
     return render_template("meetings/reviews.html", meeting=meeting, rows=rows)
 
 
@@ -307,6 +314,8 @@ def analysis(item_id: int):
     form.offer_spare_rows()
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
+    record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
+    db.session.commit()
     page = render_template(
         "meetings/analysis.html",
         item=item,

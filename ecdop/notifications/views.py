@@ -29,6 +29,8 @@ def _prefill_notifier(form: NotificationForm) -> None:
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def index():
     notifications = queries.organisation_notifications(current_user)
+    record_event(AuditAction.NOTIFICATIONS_LISTED, details={"shown": len(notifications)})
+    db.session.commit()
     return render_template("notifications/index.html", notifications=notifications)
 
 
