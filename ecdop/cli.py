@@ -333,10 +333,12 @@ def serve_command(host: str, port: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from ecdop.audit.commands import audit_group
     from ecdop.auth.commands import tokens_group
     from ecdop.board_reports.commands import reports_group, seed_synthetic_command
 
     for command in (
+        audit_group,
         tokens_group,
         reports_group,
         seed_synthetic_command,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ecdop.auth.models import User
@@ -122,8 +122,23 @@ class AuditEvent(Base):
     ip_address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
     # Never names or NHS numbers: references, ids and field names only.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The event's place in the hash chain, and SHA-256 over it and the event before: set once,
+    # at commit (audit/chain.py), so that any later change to the trail shows.
+    chain_position: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+
+class AuditChainHead(Base):
+    """The chain's latest position and hash: one row, locked by each commit that seals events,
+    so that seals follow one another and the end of the trail cannot be cut off unseen."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 def _refuse_changes_to_audit_events(session: Session, flush_context, instances) -> None:
@@ -136,6 +151,10 @@ def _refuse_changes_to_audit_events(session: Session, flush_context, instances) 
 
 
 def protect_audit_trail() -> None:
-    """Refuse ORM changes to audit events in every session (called by create_app)."""
+    """Refuse ORM changes to audit events in every session, and seal each commit's events
+    into the hash chain (called by create_app)."""
+    from ecdop.audit.chain import seal_at_every_commit
+
     if not event.contains(Session, "before_flush", _refuse_changes_to_audit_events):
         event.listen(Session, "before_flush", _refuse_changes_to_audit_events)
+    seal_at_every_commit()

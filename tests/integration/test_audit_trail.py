@@ -9,6 +9,7 @@ from sqlalchemy.exc import DatabaseError
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import record_event
 from ecdop.extensions import db
+from tests.conftest import using_postgres
 
 
 @pytest.fixture
@@ -117,3 +118,120 @@ def test_the_notifiers_list_is_audited(make_browser):
     make_browser("police@demo.test").get("/notifications/")
     [listed] = _events(AuditAction.NOTIFICATIONS_LISTED)
     assert listed.details == {"shown": 1}
+
+
+class TestHashChain:
+    def run_verify(self, app):
+        return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+    def test_every_event_is_sealed_at_commit_and_the_demo_verifies(self, app, make_browser):
+        make_browser("coordinator@demo.test").get("/cases")
+        rows = db.session.execute(
+            select(AuditEvent.chain_position, AuditEvent.chain_hash).order_by(AuditEvent.id)
+        ).all()
+        assert rows and [p for p, _h in rows] == list(range(1, len(rows) + 1))
+        assert all(h and len(h) == 64 for _p, h in rows)
+        result = self.run_verify(app)
+        assert result.exit_code == 0, result.output
+        assert f"intact: {len(rows):,} events" in result.output
+
+    def test_an_event_altered_in_the_database_is_named(self, app, make_browser):
+        make_browser("coordinator@demo.test").get("/cases")
+        target = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()[3]
+        _bypassing_the_guard(
+            "UPDATE audit_events SET ip_address = '203.0.113.66' WHERE id = :id", id=target.id
+        )
+        result = self.run_verify(app)
+        assert result.exit_code == 1
+        assert f"does not match at audit event {target.id}" in result.output
+        assert "3 events before it are intact" in result.output
+
+    def test_a_removed_event_is_found(self, app, make_browser):
+        make_browser("coordinator@demo.test").get("/cases")
+        ids = db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)).all()
+        _bypassing_the_guard("DELETE FROM audit_events WHERE id = :id", id=ids[2])
+        result = self.run_verify(app)
+        assert result.exit_code == 1 and f"audit event {ids[3]}" in result.output
+        assert "events were removed before it" in result.output
+
+    def test_cutting_off_the_end_of_the_trail_is_found(self, app, make_browser):
+        make_browser("coordinator@demo.test").get("/cases")
+        last = db.session.scalar(select(db.func.max(AuditEvent.id)))
+        _bypassing_the_guard("DELETE FROM audit_events WHERE id = :id", id=last)
+        result = self.run_verify(app)
+        assert result.exit_code == 1 and "removed from the end" in result.output
+
+    def test_two_sessions_committing_in_turn_keep_one_chain(self, app, demo):
+        """Each continues the chain from the other's head, whatever order they wrote in."""
+        from sqlalchemy.orm import Session
+
+        first, second = Session(db.engine), Session(db.engine)
+        first.add(AuditEvent(action=AuditAction.AREA_CREATED, details={"n": 1}))
+        first.flush()
+        second.add(AuditEvent(action=AuditAction.AREA_CREATED, details={"n": 2}))
+        first.commit()
+        second.commit()
+        first.close()
+        second.close()
+        assert self.run_verify(app).exit_code == 0
+
+
+def _bypassing_the_guard(sql: str, **values) -> None:
+    """What someone with the database owner's rights could do, triggers and all."""
+    with db.engine.begin() as connection:
+        if using_postgres():
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            connection.execute(text(sql), values)
+        else:
+            connection.execute(text("DROP TRIGGER audit_events_no_update"))
+            connection.execute(text("DROP TRIGGER audit_events_no_delete"))
+            connection.execute(text(sql), values)
+
+
+@pytest.mark.skipif(not using_postgres(), reason="needs PostgreSQL: set ECDOP_TEST_DATABASE_URL")
+def test_truncate_of_the_trail_is_refused_on_postgresql(audit_event):
+    with pytest.raises(DatabaseError, match="TRUNCATE is refused"):
+        db.session.execute(text("TRUNCATE audit_events CASCADE"))
+    db.session.rollback()
+    assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) == 1
+
+
+def _readme_role_sql() -> str:
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("<!-- least-privilege-role -->", 1)[1]
+    return block.split("```sql", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.skipif(not using_postgres(), reason="needs PostgreSQL: set ECDOP_TEST_DATABASE_URL")
+def test_the_readmes_least_privilege_role_can_seal_but_not_rewrite_or_truncate(app, audit_event):
+    """The README's role, made as it says: the app works with it, history does not bend."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import ProgrammingError
+
+    with db.engine.begin() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = 'ecdop_app'")):
+            connection.execute(text("DROP OWNED BY ecdop_app"))
+            connection.execute(text("DROP ROLE ecdop_app"))
+        connection.execute(text(_readme_role_sql()))
+    url = db.engine.url.set(username="ecdop_app", password=None)
+    engine = create_engine(url)
+    try:
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as session:
+            session.add(AuditEvent(action=AuditAction.AREA_CREATED, details={"as": "app"}))
+            session.commit()  # inserted and sealed by the app's role
+        for statement in ("TRUNCATE audit_events", "DELETE FROM audit_events",
+                          "UPDATE audit_events SET ip_address = NULL",
+                          "ALTER TABLE audit_events DISABLE TRIGGER ALL"):  # fmt: skip
+            with engine.begin() as connection, pytest.raises(ProgrammingError):
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP OWNED BY ecdop_app"))
+            connection.execute(text("DROP ROLE ecdop_app"))
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "2 events" in result.output
