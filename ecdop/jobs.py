@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 
 from ecdop.analytics.early_warning import watch_all_areas
 from ecdop.api.services import forget_old_idempotency_keys
+from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import deliver_outbox
@@ -61,6 +62,9 @@ JOBS: tuple[Job, ...] = (
     Job("forget-idempotency-keys", forget_old_idempotency_keys,
         "Forget the API's idempotency keys once they are a week old",
         "cron", {"hour": 3, "minute": 15}),
+    Job("forget-ended-sessions", forget_ended_sessions,
+        "Delete the records of sessions that ended more than 90 days ago",
+        "cron", {"hour": 3, "minute": 30}),
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}

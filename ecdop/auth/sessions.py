@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ecdop.audit.models import AuditAction
+from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import client_address, record_event
 from ecdop.auth.models import Organisation, SessionEnd, User, UserSession
 from ecdop.auth.passwords import secret_digest
@@ -148,16 +148,34 @@ def keep_alive_now() -> None:
 
 
 def _end_outside_the_request(record: UserSession, reason: SessionEnd) -> None:
-    _write_outside_the_request(record, ended_at=utc_now(), end_reason=reason)
+    _write_outside_the_request(
+        record,
+        ended_at=utc_now(),
+        end_reason=reason,
+        audit=AuditEvent(
+            action=AuditAction.SESSION_ENDED,
+            actor_id=record.user_id,
+            subject_type="User",
+            subject_id=record.user_id,
+            ip_address=client_address(),
+            details={"reason": reason.value},
+        ),
+    )
 
 
-def _write_outside_the_request(record: UserSession, **values) -> None:
+def _write_outside_the_request(
+    record: UserSession, *, audit: AuditEvent | None = None, **values
+) -> None:
     """Timeouts and last-seen times are facts about the session, not about what the request
-    does: they are kept even when the request's own transaction is rolled back."""
-    with db.engine.begin() as connection:
-        connection.execute(
+    does: they are kept (and a timeout audited) even when the request's own work is rolled
+    back. Its own ORM session, so the audit event is sealed into the chain as usual."""
+    with Session(db.engine) as own:
+        own.execute(
             update(UserSession.__table__).where(UserSession.id == record.id).values(**values)
         )
+        if audit is not None:
+            own.add(audit)
+        own.commit()
     db.session.expire(record)
 
 
@@ -173,6 +191,21 @@ def sign_out() -> None:
         record_event(AuditAction.LOGGED_OUT)
     logout_user()
     session.clear()
+
+
+# Ended sessions are kept this long for the person's and the auditors' questions, then go.
+ENDED_SESSIONS_KEPT_FOR = timedelta(days=90)
+
+
+def forget_ended_sessions() -> int:
+    """The daily job: delete session records ended (or abandoned) long ago; how many. The
+    audit trail keeps the sign-ins and sign-outs themselves."""
+    cutoff = utc_now() - ENDED_SESSIONS_KEPT_FOR
+    statement = delete(UserSession).where(
+        (UserSession.ended_at < cutoff)
+        | (UserSession.ended_at.is_(None) & (UserSession.last_seen_at < cutoff))
+    )
+    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
 
 
 def live_sessions_of(user: User) -> list[UserSession]:

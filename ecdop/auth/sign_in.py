@@ -92,8 +92,7 @@ def count_failure(user: User) -> None:
 
 def _lock(user: User) -> None:
     user.locked_until = utc_now() + LOCKOUT_DURATION
-    user.failed_sign_ins = 0
-    user.first_failed_sign_in_at = None
+    clear_failures(user)
     sessions.end_sessions_of(user, SessionEnd.ACCOUNT_LOCKED, keep=None, only_pending=True)
     record_event(AuditAction.ACCOUNT_LOCKED, subject=user, actor_id=user.id)
     queue_message(
@@ -109,6 +108,13 @@ def _lock(user: User) -> None:
 def clear_failures(user: User) -> None:
     user.failed_sign_ins = 0
     user.first_failed_sign_in_at = None
+
+
+def finish(user: User) -> str | None:
+    """Every step done: the count of failures starts again, and the session begins. Where the
+    person was going, if anywhere."""
+    clear_failures(user)
+    return sessions.finish_sign_in(user)
 
 
 def check_second_factor(user: User, code: str) -> bool:

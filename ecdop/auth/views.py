@@ -69,7 +69,7 @@ def _carry_on_signing_in(user: User):
     """The next step of sign-in, or the person's first page once every step is done."""
     if step := sign_in.next_step(user):
         return redirect(url_for(step))
-    return redirect(_safe_next(sessions.finish_sign_in(user)) or url_for("home.index"))
+    return redirect(_safe_next(sign_in.finish(user)) or url_for("home.index"))
 
 
 @auth_blueprint.route("/login", methods=["GET", "POST"])
@@ -166,7 +166,7 @@ def set_up_authenticator():
         codes = sign_in.confirm_enrolment(user, pending.pending_totp_secret, form.code.data)
         if codes is not None:
             sessions.pass_second_factor()
-            next_path = sessions.finish_sign_in(user)
+            next_path = sign_in.finish(user)
             db.session.commit()
             # Shown in this answer only: the codes are kept hashed from now on.
             return render_template(

@@ -170,3 +170,33 @@ def test_a_demo_account_resets_without_a_code(make_browser, demo, smtp_sink):
     done = browser.submit(path, {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert done.headers["Location"] == "/login"
     assert browser.login("gp@demo.test", NEW_PASSWORD).status_code == 302
+
+
+def test_a_hash_made_the_old_way_or_with_old_parameters_is_replaced_at_sign_in(
+    app, make_browser, demo, monkeypatch
+):
+    from werkzeug.security import generate_password_hash
+
+    account = user("coordinator@demo.test")
+    account.password_hash = generate_password_hash("correct-horse-battery", method="scrypt")
+    db.session.commit()
+    make_browser("coordinator@demo.test")
+    first = user("coordinator@demo.test").password_hash
+    assert first.startswith("$argon2id$") and "m=8,t=1,p=1" in first
+    monkeypatch.setitem(app.config, "PASSWORD_HASHING", {"time_cost": 2, "memory_cost": 16,
+                                                         "parallelism": 1})  # fmt: skip
+    make_browser("coordinator@demo.test")
+    assert "m=16,t=2,p=1" in user("coordinator@demo.test").password_hash
+    # A wrong password changes nothing.
+    wrong_password_from(make_browser, "192.0.2.7", "coordinator@demo.test")
+    assert "m=16,t=2,p=1" in user("coordinator@demo.test").password_hash
+
+
+def test_a_finished_sign_in_starts_the_count_of_failures_again(make_browser, demo):
+    for n in range(4):
+        wrong_password_from(make_browser, f"198.51.100.{n}", "coordinator@demo.test")
+    make_browser("coordinator@demo.test")
+    assert user("coordinator@demo.test").failed_sign_ins == 0
+    for n in range(4):
+        wrong_password_from(make_browser, f"198.51.100.{n}", "coordinator@demo.test")
+    assert user("coordinator@demo.test").locked_until is None

@@ -198,3 +198,30 @@ def test_the_session_id_and_csrf_token_are_new_at_every_sign_in(make_browser):
     assert cookie_of(browser) != first_cookie
     tokens = db.session.scalars(select(UserSession.token_hash).where(UserSession.signed_in)).all()
     assert len(set(tokens)) == len(tokens) == 2
+
+
+def test_a_timeout_is_audited(make_browser, clock):
+    from ecdop.audit.models import AuditEvent as Event
+
+    coordinator = make_browser("coordinator@demo.test")
+    clock.shift(timedelta(minutes=31))
+    coordinator.get("/cases")
+    [ended] = db.session.scalars(
+        select(Event).where(Event.action == AuditAction.SESSION_ENDED)
+    ).all()
+    assert ended.details == {"reason": "idle"}
+    assert ended.actor_id == user("coordinator@demo.test").id and ended.chain_hash
+
+
+def test_records_of_long_ended_sessions_are_forgotten(app, make_browser, clock):
+    from ecdop.jobs import run_job
+
+    make_browser("coordinator@demo.test").submit("/logout", {}, form_page="/dashboard")
+    idle = make_browser("coordinator@demo.test")
+    clock.shift(timedelta(minutes=31))
+    idle.get("/cases")  # ended for being idle
+    clock.shift(timedelta(days=91))
+    make_browser("coordinator@demo.test").submit("/logout", {}, form_page="/dashboard")
+    assert run_job(app, "forget-ended-sessions") == 4  # the two sign-ins of 91 days ago
+    remaining = db.session.scalars(select(UserSession.end_reason).order_by(UserSession.id)).all()
+    assert remaining == [SessionEnd.SIGN_IN_FINISHED, SessionEnd.SIGNED_OUT]
