@@ -47,6 +47,8 @@ assets: $(STAMP)/assets
 # The development server with the scheduler inside it, and a local mail catcher: every e-mail
 # ecdop sends lands in instance/mail/new, one file per message.
 run: export ECDOP_ENV = development
+# The served port, also for the links in the e-mails ecdop writes (seed-demo's too).
+run: export PORT
 run: install assets
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

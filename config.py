@@ -16,6 +16,11 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The key the development server made for itself, kept so sign-ins survive a restart.
 DEVELOPMENT_SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
 MINIMUM_SECRET_KEY_LENGTH = 32
+# The environment variable that sets a required key, where the two names differ.
+ENVIRONMENT_NAMES = {
+    "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
+    "PUBLIC_BASE_URL": "ECDOP_PUBLIC_BASE_URL",
+}
 
 
 class BaseConfig:
@@ -78,7 +83,8 @@ class BaseConfig:
 
     @classmethod
     def validate(cls, settings: dict) -> None:
-        missing = [key for key in cls.REQUIRED_KEYS if not settings.get(key)]
+        missing = [ENVIRONMENT_NAMES.get(key, key) for key in cls.REQUIRED_KEYS
+                   if not settings.get(key)]  # fmt: skip
         if missing:
             raise RuntimeError(
                 f"Missing required configuration: {', '.join(missing)}. To try ecdop on "
@@ -112,9 +118,13 @@ class DevelopmentConfig(BaseConfig):
     SMTP_HOST = os.environ.get("ECDOP_SMTP_HOST", "127.0.0.1")
     SMTP_PORT = int(os.environ.get("ECDOP_SMTP_PORT", "1025"))
     SMTP_SECURITY = os.environ.get("ECDOP_SMTP_SECURITY", "none")
+    # Unset, the address follows the port being served (PORT), so links in caught mail open.
+    PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "")
 
     @classmethod
     def complete(cls, settings: dict) -> None:
+        if not settings.get("PUBLIC_BASE_URL"):
+            settings["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
         # Only a server that nobody else can reach may make up its own key.
         if not settings.get("SECRET_KEY") and is_loopback_address(settings["PUBLIC_BASE_URL"]):
             settings["SECRET_KEY"] = development_secret_key()

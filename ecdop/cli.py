@@ -310,7 +310,7 @@ def import_deprivation_command(path: str) -> None:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="PORT")
 def serve_command(host: str, port: int) -> None:
     """The development server with the scheduler running inside it (what `make run` starts)."""
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -5,20 +5,23 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, g
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ecdop.auth.permissions import Permission, user_may
 from ecdop.formatting import nhs_number_display, uk_date, uk_datetime
 from ecdop.notifications.receipts import receipt_sections
 
 
+def with_line_breaks(value) -> Markup:
+    """Text as typed, each line its own line. Not ``white-space: pre-wrap``: the GOV.UK macros
+    indent their HTML, and pre-wrap would show that indent before every line but the first."""
+    return Markup("<br>").join(escape(line) for line in str(value).splitlines() or [""])
+
+
 def summary_rows(rows: list[tuple[str, str]]) -> list[dict]:
     """Rows for govukSummaryList; line breaks typed by people are kept."""
     return [
-        {
-            "key": {"text": label},
-            "value": {"html": Markup('<span class="ecdop-prewrap">{}</span>').format(value)},
-        }
+        {"key": {"text": label}, "value": {"html": with_line_breaks(value)}}
         for label, value in rows
     ]
 

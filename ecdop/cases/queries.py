@@ -21,6 +21,8 @@ from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+-\d{4}(-\d{1,6})?$")
+# The end of a reference, as people quote it: "0168", "168", "2026-0168".
+REFERENCE_END_SHAPE = re.compile(r"^(?:(\d{4})-)?(\d{1,6})$")
 NHS_NUMBER_SHAPE = re.compile(r"^\d{10}$")
 
 
@@ -57,11 +59,20 @@ def visible_cases(user: User) -> Select:
     return select(Case).where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None))
 
 
+def _reference_end(year: str | None, sequence: str) -> str:
+    """References number each year's cases from 0001: "168" is the end "-0168"."""
+    number = f"-{int(sequence):04d}"
+    return f"-{year}{number}" if year else number
+
+
 def _search_condition(query: str):
     compact = re.sub(r"[\s-]", "", query)
     if NHS_NUMBER_SHAPE.match(compact):
         return Case.nhs_number == compact
     upper = query.strip().upper()
+    # Numbers alone are the end of a reference (area codes have letters).
+    if end := REFERENCE_END_SHAPE.match(upper):
+        return Case.reference.endswith(_reference_end(*end.groups()), autoescape=True)
     if REFERENCE_SHAPE.match(upper):
         return Case.reference.startswith(upper, autoescape=True)
     # Every word must start a given name or the family name: prefix matches use the indexes.

@@ -82,6 +82,16 @@ class TestSearch:
         notify()
         assert "DEMO-2026-0001" in self.search(coordinator, "demo-2026-0001")
 
+    @pytest.mark.parametrize("part", ["0002", "2", "2026-0002", "2026-2", "demo-2026-0002"])
+    def test_by_part_of_a_reference(self, coordinator, part):
+        notify()
+        notify(
+            nhs_number=OTHER_VALID_NHS_NUMBER, family_name="Other", given_names="Bo",
+            date_of_birth=date(2020, 1, 1),
+        )  # fmt: skip
+        text = self.search(coordinator, part)
+        assert "1 case matching your search" in text and "DEMO-2026-0002" in text, part
+
     def test_no_match(self, coordinator):
         notify()
         assert "0 cases matching your search" in self.search(coordinator, "Nobody")

@@ -93,3 +93,14 @@ def test_a_name_typed_with_a_line_break_stays_on_one_line_in_the_email(make_brow
         select(OutboxMessage).where(OutboxMessage.recipient_email == "jo@surgery.example")
     )
     assert "Dear Jo Subject: Urgent," in message.body.splitlines()
+
+
+def test_multi_line_values_keep_their_lines_without_an_indent(make_browser):
+    """An address typed on two lines reads as two lines, the second not pushed right."""
+    from tests.factories import notify
+
+    notification, _outcome = notify()
+    html = make_browser("police@demo.test").get(f"/notifications/{notification.id}")
+    html = html.get_data(as_text=True)
+    assert "1 Example Street<br>Exampletown" in html
+    assert "\n      Exampletown" not in html

@@ -110,3 +110,16 @@ def test_production_requires_its_keys():
         ProductionConfig.validate(
             {"SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": "", "PUBLIC_BASE_URL": ""}
         )
+
+
+def test_in_development_the_public_address_follows_the_port_served(monkeypatch, tmp_path):
+    """So the links in the mail that `make run PORT=5077` catches open."""
+    monkeypatch.delenv("ECDOP_PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "5077")
+    app = create_app(
+        {"ENV_NAME": "development", "SECRET_KEY": "k" * 40,
+         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/dev.sqlite3"}
+    )  # fmt: skip
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5077"
+    with pytest.raises(RuntimeError, match="ECDOP_PUBLIC_BASE_URL"):
+        create_app(production(PUBLIC_BASE_URL=""))
