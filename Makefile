@@ -48,7 +48,7 @@ assets: $(STAMP)/assets
 # ecdop sends lands in instance/mail/new, one file per message.
 run: export ECDOP_ENV = development
 # The served port, also for the links in the e-mails ecdop writes (seed-demo's too).
-run: export PORT
+run: export PORT := $(PORT)
 run: install assets
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
