@@ -89,7 +89,9 @@ def index():
             },
         )
     db.session.commit()
-    return render_template("cases/index.html", form=form, results=results, searching=bool(query))
+    return render_template(
+        "cases/index.html", form=form, results=results, searching=bool(query), stage=stage
+    )
 
 
 @cases_blueprint.route("/cases/<int:case_id>")

@@ -102,7 +102,11 @@ def test_the_meeting_reviews_and_analysis_pages_are_audited_per_case(make_browse
     item = on_agenda(meeting, case)
     make_browser("coordinator@demo.test").get(f"/meetings/{meeting.id}")
     chair = make_browser("chair@demo.test")
-    chair.get(f"/meetings/{meeting.id}/reviews")
+    reviews = chair.get(f"/meetings/{meeting.id}/reviews").get_data(as_text=True)
+    # The page says which meeting's reviews it shows (issue 16's page titles).
+    assert "<title>Analyses and sign-off: General panel meeting, 20 November 2026 – ecdop" in (
+        reviews
+    )
     chair.get(f"/agenda-items/{item.id}/analysis")
     for action in (AuditAction.PANEL_MEETING_VIEWED, AuditAction.PANEL_REVIEWS_VIEWED):
         [event] = _events(action)

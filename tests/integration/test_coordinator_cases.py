@@ -230,3 +230,34 @@ def test_agency_reporters_and_panel_see_no_cases(make_browser):
     for email in ("gp@demo.test", "panel@demo.test", "board@demo.test", "admin@demo.test"):
         assert make_browser(email).get(f"/cases/{outcome.case.id}").status_code == 403
     assert user("gp@demo.test") is not None
+
+
+def _title(response) -> str:
+    import re
+
+    return re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S).group(1)
+
+
+def test_every_case_list_title_says_what_it_shows(coordinator, app):
+    for n in range(3):
+        notify(nhs_number=None, date_of_birth=date(2020, 1, 1 + n), family_name=f"Child{n}")
+    assert _title(coordinator.get("/cases")) == "All cases – ecdop"
+    assert _title(coordinator.get("/cases?stage=notified")) == "Notified cases – ecdop"
+    assert _title(coordinator.submit("/cases", {"query": "Child1"})) == "Search results – ecdop"
+    app.config["CASES_PER_PAGE"] = 2
+    try:
+        assert _title(coordinator.get("/cases?page=2")) == "All cases, page 2 of 2 – ecdop"
+    finally:
+        app.config["CASES_PER_PAGE"] = 25
+
+
+def test_the_receipt_title_says_whether_the_death_was_already_notified(make_browser):
+    first, _outcome = notify()
+    second, _outcome = notify("health@demo.test")
+    police, health = make_browser("police@demo.test"), make_browser("health@demo.test")
+    assert _title(police.get(f"/notifications/{first.id}")) == (
+        "Notification received: case DEMO-2026-0001 – ecdop"
+    )
+    assert _title(health.get(f"/notifications/{second.id}")) == (
+        "Already notified: case DEMO-2026-0001 – ecdop"
+    )

@@ -179,6 +179,10 @@ def test_only_the_areas_coordinators_see_a_pattern_and_its_cases(make_browser, d
     coordinator = make_browser(COORDINATOR)
     response = coordinator.get(f"/patterns/{pattern.id}")
     assert response.status_code == 200
+    # Each pattern's page has its own title, which says which pattern it is.
+    assert "<title>Emerging pattern raised 20 November 2026, Demo review area – ecdop</title>" in (
+        response.get_data(as_text=True)
+    )
     text = page_text(response)
     assert "DEMO-2026-0001" in text and "DEMO-2026-0002" in text
     assert "Testchild" not in text
