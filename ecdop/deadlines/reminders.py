@@ -2,7 +2,8 @@
 
 5 and 1 working days before the due date; the first working day it is overdue, then weekly;
 and after 10 working days overdue, one escalation. Each step has a key that, with the due date
-and the recipient, makes the outbox key of its message: a step can be queued only once.
+and the recipient, makes the outbox key of its message: a step can be queued only once. After a
+gap in sweeping, only the latest step that fell due is sent (see ``steps_to_send``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ def steps_between(due_on: date, after: date, through: date) -> tuple[ReminderSte
         if step.on > after:
             steps.append(step)
     return tuple(steps)
+
+
+def steps_to_send(due_on: date, after: date, through: date) -> tuple[ReminderStep, ...]:
+    """What to send for the steps that fell due after ``after``: only the latest. After
+    downtime, an "Overdue" and seven identical "Still overdue" messages in one second tell
+    nobody more than the last of them. An escalation goes to other people, so one that fell
+    due in the gap still goes, once."""
+    steps = steps_between(due_on, after, through)
+    if not steps:
+        return ()
+    missed_escalations = tuple(step for step in steps[:-1] if step.escalation)
+    return (*missed_escalations, steps[-1])
 
 
 @lru_cache(maxsize=8192)

@@ -1,8 +1,8 @@
 """The reminder sweep and the coordinators' daily digest: jobs the scheduler runs.
 
 The sweep reads only open deadlines whose next reminder has come round (an index serves it),
-queues every reminder step that has fallen due since the deadline was last swept (so after
-downtime it catches up), and moves each deadline's bookkeeping on, all in the job's one
+queues the latest reminder step that has fallen due since the deadline was last swept (after
+downtime, one message rather than a flood), and moves each deadline's bookkeeping on, all in the job's one
 transaction. Each message's outbox key is the deadline, its due date, the step and the
 recipient: a sweep killed part-way and run again, or run twice, queues nothing twice.
 """
@@ -22,7 +22,7 @@ from ecdop.deadlines.calendar import add_working_days, is_working_day
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.outbox import insert_messages, message_row
 from ecdop.deadlines.queries import action_path_for, due_status, overdue_deadlines, tasks_for
-from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_between
+from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_send
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.models import PanelAction
@@ -102,7 +102,7 @@ def sweep_deadlines(today: date | None = None) -> int:
         messages = [
             message
             for deadline in batch
-            for step in steps_between(deadline.due_on, deadline.reminded_through, today)
+            for step in steps_to_send(deadline.due_on, deadline.reminded_through, today)
             for message in _reminders(deadline, step, recipients, today)
         ]
         queued += insert_messages(messages)

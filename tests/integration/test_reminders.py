@@ -66,18 +66,38 @@ def test_a_met_deadline_stops_reminding(app, clock, demo):
     assert reminder_keys(request_deadline(request)) == [("before-5", GP)]
 
 
-def test_after_downtime_the_next_sweep_sends_what_fell_due_once(app, clock, demo):
+def test_after_downtime_a_deadline_gets_only_the_latest_step_that_fell_due_once(
+    app, clock, demo
+):
     case = triaged_case()
     [request] = requested_reports(case, "Demo Surgery")
-    sweep_on(app, clock, date(2026, 12, 10))
-    # The scheduler is down from 10 to 22 December: three steps fall due meanwhile.
+    sweep_on(app, clock, date(2026, 12, 11))
+    # The scheduler is down from 11 to 22 December: "1 day before" and "overdue" fall due
+    # meanwhile; only the latest is news.
     sweep_on(app, clock, date(2026, 12, 22))
     sweep_on(app, clock, date(2026, 12, 22))
     assert reminder_keys(request_deadline(request)) == [
         ("before-5", GP),
-        ("before-1", GP),
         ("overdue", GP),
     ]
+
+
+def test_a_long_gap_sends_one_still_overdue_and_the_missed_escalation_not_a_flood(
+    app, clock, demo
+):
+    case = triaged_case()
+    [request] = requested_reports(case, "Demo Surgery")  # due Friday 18 December 2026
+    # Nothing swept for ten weeks: the overdue step, the escalation and eight weekly
+    # reminders all fell due. The agency hears once, the coordinators are escalated to once.
+    sweep_on(app, clock, date(2027, 3, 1))
+    sweep_on(app, clock, date(2027, 3, 1))
+    assert reminder_keys(request_deadline(request)) == [
+        ("escalation", COORDINATOR),
+        ("overdue-week-10", GP),
+    ]
+    sweep_on(app, clock, date(2027, 3, 8))
+    assert reminder_keys(request_deadline(request))[-1] == ("overdue-week-11", GP)
+    assert len(reminder_keys(request_deadline(request))) == 3
 
 
 def test_no_message_names_the_child(app, clock, demo):
@@ -129,7 +149,7 @@ class TestKilledPartWay:
         assert again == 0
         for request in requests:
             steps = [step for step, _email in reminder_keys(request_deadline(request))]
-            assert steps == ["before-5", "before-1", "overdue"], request
+            assert steps == ["overdue"], request
         assert first == len([m for m in all_messages() if m.dedupe_key.startswith("deadline:")])
 
     def test_delivery_killed_midway_sends_each_message_exactly_once(
