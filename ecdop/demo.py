@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
 
-from ecdop.analytics.early_warning import add_recommended_rules, watch_for_patterns
+from ecdop.analytics.early_warning import add_recommended_rules, replay_history
 from ecdop.analytics.queries import warning_rules_of
 from ecdop.auth import queries, services
 from ecdop.auth.models import OrganisationKind, Role, User
@@ -281,10 +281,8 @@ def seed_demo_history() -> int:
         return 0
     today = uk_today()
     made = seed_synthetic(area, cases=DEMO_HISTORY_CASES, seed=DEMO_HISTORY_SEED, today=today)
-    # The early-warning rules as they would have run each week of the last year and a half,
-    # so that patterns from that history show on Emerging patterns and in the reports.
-    for weeks_ago in range(78, 0, -1):
-        watch_for_patterns(area.id, today - timedelta(weeks=weeks_ago))
+    # The early-warning rules over the last year and a half of that history.
+    replay_history(area.id, today, weeks=78)
     return made
 
 

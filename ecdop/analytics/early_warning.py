@@ -87,8 +87,11 @@ def deaths_matching(rule: WarningRule, since: date, until: date) -> list[Death]:
     ]
 
 
-def watch_for_patterns(area_id: int, today: date | None = None) -> list[EmergingPattern]:
-    """Check every active rule of the area; return the patterns newly raised."""
+def watch_for_patterns(
+    area_id: int, today: date | None = None, *, announce: bool = True
+) -> list[EmergingPattern]:
+    """Check every active rule of the area; return the patterns newly raised, each announced
+    to the area's coordinators unless ``announce`` is false."""
     today = today or uk_today()
     rules = db.session.scalars(
         select(WarningRule).where(WarningRule.area_id == area_id, WarningRule.active)
@@ -97,7 +100,27 @@ def watch_for_patterns(area_id: int, today: date | None = None) -> list[Emerging
     for rule in rules:
         check = _check_cluster if rule.kind is WarningRuleKind.CLUSTER else _check_exceedance
         raised.extend(check(rule, today))
+    if announce:
+        for pattern in raised:
+            _alert_coordinators(pattern)
     return raised
+
+
+def replay_history(area_id: int, today: date, weeks: int) -> list[EmergingPattern]:
+    """The rules as they would have run each week of a history loaded at once, so that its
+    patterns show on Emerging patterns and in the reports. Only the patterns still going
+    today are announced: the others are history, not warnings."""
+    for weeks_ago in range(weeks, 0, -1):
+        watch_for_patterns(area_id, today - timedelta(weeks=weeks_ago), announce=False)
+    watch_for_patterns(area_id, today, announce=False)
+    going = db.session.scalars(
+        select(EmergingPattern)
+        .where(EmergingPattern.area_id == area_id, EmergingPattern.ended_on.is_(None))
+        .order_by(EmergingPattern.id)
+    ).all()
+    for pattern in going:
+        _alert_coordinators(pattern)
+    return list(going)
 
 
 def watch_all_areas(today: date | None = None) -> int:
@@ -233,7 +256,6 @@ def _raise(rule: WarningRule, today: date, case_ids: set[int]) -> EmergingPatter
     )
     db.session.add(pattern)
     db.session.flush()
-    _alert_coordinators(pattern)
     return pattern
 
 

@@ -1,10 +1,11 @@
 """The reminder sweep and the coordinators' daily digest: jobs the scheduler runs.
 
 The sweep reads only open deadlines whose next reminder has come round (an index serves it),
-queues the latest reminder step that has fallen due since the deadline was last swept (after
-downtime, one message rather than a flood), and moves each deadline's bookkeeping on, all in the job's one
-transaction. Each message's outbox key is the deadline, its due date, the step and the
-recipient: a sweep killed part-way and run again, or run twice, queues nothing twice.
+queues the latest reminder step that has fallen due since the deadline was last swept
+(after downtime, one message rather than a flood), and moves each deadline's bookkeeping on,
+all in the job's one transaction. Each message's outbox key is the deadline, its due date, the
+step and the recipient: a sweep killed part-way and run again, or run twice, queues nothing
+twice.
 """
 
 from __future__ import annotations

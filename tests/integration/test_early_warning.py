@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ecdop.analytics.choices import WarningRuleKind
-from ecdop.analytics.early_warning import Death, clusters_in, watch_for_patterns
+from ecdop.analytics.early_warning import Death, clusters_in, replay_history, watch_for_patterns
 from ecdop.analytics.models import EmergingPattern, WarningRule
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.services import create_area
@@ -230,3 +230,24 @@ def test_a_rule_not_in_use_raises_nothing(app, demo):
     notify_death(days_ago=20)
     notify_death(days_ago=10)
     assert watch_for_patterns(demo_area().id) == [] and patterns() == []
+
+
+def test_replaying_history_announces_only_patterns_still_going(app, demo):
+    # Deaths recorded before the rules look at them, as a first start with a history has.
+    rules = db.session.scalars(select(WarningRule)).all()
+    for rule in rules:
+        rule.active = False
+    for days_ago in (320, 300, 20, 5):
+        notify_death(days_ago=days_ago)
+    for rule in rules:
+        rule.active = True
+    db.session.flush()
+
+    replay_history(demo_area().id, TODAY, weeks=52)
+
+    raised = patterns()
+    ended = [pattern for pattern in raised if pattern.ended_on is not None]
+    going = [pattern for pattern in raised if pattern.ended_on is None]
+    assert ended and going  # last year's cluster is history; this month's is going on
+    announced = {int(message.dedupe_key.split(":")[1]) for message in pattern_alerts()}
+    assert announced == {pattern.id for pattern in going}

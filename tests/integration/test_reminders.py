@@ -66,9 +66,7 @@ def test_a_met_deadline_stops_reminding(app, clock, demo):
     assert reminder_keys(request_deadline(request)) == [("before-5", GP)]
 
 
-def test_after_downtime_a_deadline_gets_only_the_latest_step_that_fell_due_once(
-    app, clock, demo
-):
+def test_after_downtime_a_deadline_gets_only_the_latest_step_that_fell_due_once(app, clock, demo):
     case = triaged_case()
     [request] = requested_reports(case, "Demo Surgery")
     sweep_on(app, clock, date(2026, 12, 11))
@@ -82,9 +80,7 @@ def test_after_downtime_a_deadline_gets_only_the_latest_step_that_fell_due_once(
     ]
 
 
-def test_a_long_gap_sends_one_still_overdue_and_the_missed_escalation_not_a_flood(
-    app, clock, demo
-):
+def test_a_long_gap_sends_one_still_overdue_and_the_missed_escalation_not_a_flood(app, clock, demo):
     case = triaged_case()
     [request] = requested_reports(case, "Demo Surgery")  # due Friday 18 December 2026
     # Nothing swept for ten weeks: the overdue step, the escalation and eight weekly
