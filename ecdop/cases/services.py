@@ -23,7 +23,6 @@ from ecdop.cases.queries import (
 from ecdop.cases.states import (
     Stage,
     TransitionNotAllowed,
-    refuse_if_closed,
     transition_between,
 )
 from ecdop.db import utc_now
@@ -352,9 +351,9 @@ def transfer_case(case: Case, area: Area) -> None:
 
 
 def record_national_database_told(case: Case, *, actor: User, expected_version: int | None) -> None:
-    """The coordinator has told the National Child Mortality Database of the death."""
+    """The coordinator has told the National Child Mortality Database of the death. This can
+    be recorded after the case is closed: it is a fact about the past, not an edit."""
     check_version(case, expected_version, "confirm")
-    refuse_if_closed(case, "confirm")
     if case.national_database_told_at is not None:
         raise ChangeRefused("The national database has already been told of this death")
     if case.stage is Stage.WITHDRAWN or case.merged_into_id is not None:

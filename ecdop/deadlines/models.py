@@ -73,6 +73,8 @@ class Deadline(Base, TimestampMixin):
         string_enum(DeadlineState), default=DeadlineState.OPEN
     )
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why a deadline was let go, where that is not plain from the case (it was closed first).
+    let_go_reason: Mapped[str | None] = mapped_column(String(300))
     # Every reminder step dated on or before this day has been queued (or was not due).
     reminded_through: Mapped[date] = mapped_column(Date)
     next_reminder_on: Mapped[date] = mapped_column(Date)

@@ -38,6 +38,10 @@ from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
 
 REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
+# Closing settles what is still open: nobody can act on a closed case, so an open deadline on
+# one would sit overdue in someone's tasks for ever. (Telling the national database can still
+# be recorded afterwards, and meets its deadline then.)
+CLOSED_BEFORE_MET = "The case was closed before this was done"
 
 
 def _always(case: Case, facts: CaseFacts) -> bool:
@@ -69,6 +73,7 @@ def refresh_deadlines(case: Case) -> None:
     """Bring the case's deadlines in line with what is recorded about it."""
     today = uk_today()
     live = case.stage is not Stage.WITHDRAWN and case.merged_into_id is None
+    closed = case.stage is Stage.CLOSED
     requests = case_requests(case)
     facts = case_facts(case, requests)
     rules = rules_for_area(case.area_id)
@@ -85,10 +90,11 @@ def refresh_deadlines(case: Case) -> None:
             deadline = _open(case, obligation.kind, uk_calendar_date(starts), due_on, today)
         elif not deadline.due_on_set_by_hand and deadline.due_on != due_on:
             _reschedule(deadline, due_on, today)
-        _settle(deadline, obligation.fulfilled(case, facts), today)
+        _settle(deadline, obligation.fulfilled(case, facts), today, closed)
     by_request = {deadline.reporting_request_id: deadline for deadline in existing}
     for request in requests:
-        _refresh_request_deadline(case, request, by_request.get(request.id), live, today)
+        deadline = by_request.get(request.id)
+        _refresh_request_deadline(case, request, deadline, live, closed, today)
     by_action = {deadline.panel_action_id: deadline for deadline in existing}
     for action in actions_of_case(case):
         _refresh_action_deadline(case, action, by_action.get(action.id), today)
@@ -96,7 +102,12 @@ def refresh_deadlines(case: Case) -> None:
 
 
 def _refresh_request_deadline(
-    case: Case, request: ReportingRequest, deadline: Deadline | None, live: bool, today: date
+    case: Case,
+    request: ReportingRequest,
+    deadline: Deadline | None,
+    live: bool,
+    closed: bool,
+    today: date,
 ) -> None:
     if deadline is None:
         starts = uk_calendar_date(request.created_at or utc_now())
@@ -107,7 +118,7 @@ def _refresh_request_deadline(
     if not live or request.status is RequestStatus.EXCUSED:
         _let_go(deadline)
     else:
-        _settle(deadline, request.status is RequestStatus.SUBMITTED, today)
+        _settle(deadline, request.status is RequestStatus.SUBMITTED, today, closed)
 
 
 def _refresh_action_deadline(
@@ -157,20 +168,25 @@ def _start_reminders(deadline: Deadline, today: date) -> None:
     deadline.next_reminder_on = next_step_after(deadline.due_on, through)
 
 
-def _settle(deadline: Deadline, fulfilled: bool, today: date) -> None:
+def _settle(deadline: Deadline, fulfilled: bool, today: date, closed: bool = False) -> None:
     if fulfilled:
         if deadline.state is not DeadlineState.MET:
             deadline.state = DeadlineState.MET
             deadline.met_at = utc_now()
+            deadline.let_go_reason = None
+    elif closed:
+        _let_go(deadline, CLOSED_BEFORE_MET)
     elif deadline.state is not DeadlineState.OPEN:
         deadline.state = DeadlineState.OPEN
         deadline.met_at = None
+        deadline.let_go_reason = None
         _start_reminders(deadline, today)
 
 
-def _let_go(deadline: Deadline | None) -> None:
+def _let_go(deadline: Deadline | None, reason: str | None = None) -> None:
     if deadline is not None and deadline.state is DeadlineState.OPEN:
         deadline.state = DeadlineState.NOT_NEEDED
+        deadline.let_go_reason = reason
 
 
 def change_due_date(

@@ -255,3 +255,38 @@ def test_an_analysis_waits_for_the_meeting(demo, make_browser):
     assert response.status_code == 400
     assert "The panel meets on 10 December 2026" in page_text(response)
     assert analyses() == 0
+
+
+def test_closing_settles_every_open_deadline_and_the_national_database_can_still_be_told(
+    scheduled, make_browser
+):
+    case, item = scheduled
+    coordinator = make_browser("coordinator@demo.test")
+    record(coordinator, item, analysis_form())  # no actions: nothing is followed up after
+    sign_off(item)
+    still_open = db.session.scalars(
+        select(Deadline).where(Deadline.case_id == case.id, Deadline.state == DeadlineState.OPEN)
+    ).all()
+    assert still_open == []
+    national = db.session.scalar(
+        select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.kind == DeadlineKind.NATIONAL_DATABASE
+        )
+    )
+    assert national.state is DeadlineState.NOT_NEEDED
+    assert "closed before" in national.let_go_reason
+    # Nobody is set a task they cannot do: not the coordinator, not the area lead.
+    for email in ("coordinator@demo.test", "chair@demo.test"):
+        assert case.reference not in page_text(make_browser(email).get("/tasks"))
+    page = page_text(coordinator.get(f"/cases/{case.id}"))
+    assert "closed before" in page
+    response = coordinator.submit(
+        f"/cases/{case.id}/national-database",
+        {"version": str(case.version_id)},
+        form_page=f"/cases/{case.id}",
+    )
+    assert response.status_code == 302
+    db.session.refresh(national)
+    assert national.state is DeadlineState.MET
+    db.session.refresh(case)
+    assert case.stage is Stage.CLOSED and case.national_database_told_at is not None
