@@ -13,11 +13,12 @@ STAMP := .make
 $(STAMP):
 	mkdir -p $(STAMP) instance
 
-# System packages: what WeasyPrint renders PDFs with, Chromium for browser tests, and poppler
-# and tesseract to turn panel packs into page images and read them back in the tests. Installed
+# System packages: what WeasyPrint renders PDFs with, Chromium for browser tests, poppler
+# and tesseract to turn panel packs into page images and read them back in the tests, and the
+# British English word list the panel papers' identifier check consults. Installed
 # only when missing (needs root/sudo).
-$(STAMP)/system-deps: | $(STAMP)
-	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils tesseract-ocr; do \
+$(STAMP)/system-deps: Makefile | $(STAMP)
+	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils tesseract-ocr wbritish; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \

@@ -65,6 +65,9 @@ class BaseConfig:
     SMTP_PASSWORD = os.environ.get("ECDOP_SMTP_PASSWORD", "")
     SMTP_TIMEOUT = 10
     SEED_DEMO_ALLOWED = False
+    # Ordinary English words (Debian's wbritish): a part of a child's name that is also one
+    # ("Rose", "Hill") is looked for only where it is written as a name.
+    WORD_LIST = os.environ.get("ECDOP_WORD_LIST", "/usr/share/dict/british-english")
     # Reports cover reporting years starting in April (as national returns do) or January.
     REPORTING_YEAR_START_MONTH = 1 if os.environ.get("ECDOP_REPORTING_YEAR") == "calendar" else 4
     DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")

@@ -72,6 +72,7 @@ class AuditAction(enum.StrEnum):
     CASE_TAKEN_OFF_AGENDA = "case_taken_off_agenda"
     PANEL_SUMMARY_WRITTEN = "panel_summary_written"
     REPORT_EXTRACT_CONFIRMED = "report_extract_confirmed"
+    WORD_CONFIRMED_NOT_IDENTIFYING = "word_confirmed_not_identifying"
     PANEL_PACK_DOWNLOADED = "panel_pack_downloaded"
     PANEL_ANALYSIS_RECORDED = "panel_analysis_recorded"
     PANEL_ANALYSIS_AMENDED = "panel_analysis_amended"

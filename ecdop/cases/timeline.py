@@ -55,6 +55,8 @@ DESCRIPTIONS = {
     A.CASE_TAKEN_OFF_AGENDA: "Taken off the panel agenda",
     A.PANEL_SUMMARY_WRITTEN: "Panel summary written",
     A.REPORT_EXTRACT_CONFIRMED: "An agency report's extract confirmed for the panel pack",
+    A.WORD_CONFIRMED_NOT_IDENTIFYING: "A word the identifier check found confirmed as not "
+    "identifying in the panel papers",
     A.PANEL_ANALYSIS_RECORDED: "Panel analysis recorded",
     A.PANEL_ANALYSIS_AMENDED: "Panel analysis amended",
     A.PANEL_ANALYSIS_SUPERSEDED: "Panel analysis kept as history: the case was reopened",

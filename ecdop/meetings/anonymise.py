@@ -5,15 +5,25 @@ birth, address and postcode), so they are matched exactly, wherever and however 
 written. Patterns catch the same kinds of detail about anyone else: NHS numbers, postcodes,
 e-mail addresses and phone numbers. What remains (a sibling's first name in free text, say)
 is why a coordinator reads and confirms every extract before it reaches a pack.
+
+A part of a name that is also an ordinary word (Rose, Hill, May) is a name only where it is
+written as one: with a capital. In lower case it is the word, and left alone; at the start of
+a sentence it could be either, so it is found but not replaced, for the coordinator to judge.
+Lines that ecdop wrote itself (a form's headings and questions) are never searched, and a word
+the coordinator has confirmed is not an identifier in a text stays in that text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
+from flask import current_app
 
 from ecdop.cases.models import Case
 
@@ -37,12 +47,19 @@ FOUND_WORDS = {
     EMAIL: "an e-mail address",
     PHONE: "a phone number",
 }
+# An NHS number or the child's own dates identify whatever the text around them says: a
+# coordinator cannot confirm them away. A name, an address, a phone number may be a ward's,
+# a hospital's or a switchboard's.
+NEVER_CONFIRMABLE = frozenset({NHS_NUMBER, DATE_OF_BIRTH, DATE_OF_DEATH})
 
 NHS_NUMBER_PATTERN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 POSTCODE_PATTERN = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_PATTERN = re.compile(r"(?<![\d\w])(?:\+44\s?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)")
 MONTHS = "January February March April May June July August September October November December"
+# What may stand between the end of a sentence (or a line) and the next word.
+SENTENCE_GAP = " \t\"'\u201c\u2018([*\u2022-\u2013"
+CONTEXT_CHARACTERS = 30
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,53 @@ class Identifiers:
 
     phrases: tuple[tuple[str, str], ...]  # (phrase, placeholder), longest first
     dates: tuple[tuple[date, str], ...]
+    # Single-word phrases that are also ordinary lower-case words ("rose", "hill").
+    ordinary: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place in a text where something identifying is, or may be, written."""
+
+    start: int
+    end: int
+    written: str
+    placeholder: str
+    certain: bool  # replaced by the automatic redaction; otherwise left for a person to judge
+    line: int
+    context: tuple[str, str]  # what is written just before and after it on its line
+
+    @property
+    def word(self) -> str:
+        """What a coordinator's confirmation is kept under: case and spacing aside."""
+        return normalised(self.written)
+
+    @property
+    def what(self) -> str:
+        return FOUND_WORDS[self.placeholder]
+
+    @property
+    def confirmable(self) -> bool:
+        return self.placeholder not in NEVER_CONFIRMABLE
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@cache
+def _ordinary_words(path: str) -> frozenset[str]:
+    """The word list's entries written wholly in lower case: "rose" is there, "Mary" is not."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").split()
+    except OSError:
+        current_app.logger.warning("No word list at ECDOP_WORD_LIST: every name part is strict")
+        return frozenset()
+    return frozenset(word for word in lines if word.isalpha() and word.islower())
+
+
+def ordinary_words() -> frozenset[str]:
+    return _ordinary_words(current_app.config["WORD_LIST"])
 
 
 def identifiers_of(case: Case) -> Identifiers:
@@ -59,6 +123,8 @@ def identifiers_of(case: Case) -> Identifiers:
         for name in (record.given_names, record.family_name):
             for part in _name_parts(name):
                 phrases.setdefault(part.lower(), NAME)
+        for part in _name_parts(f"{record.given_names} {record.family_name}"):
+            phrases.setdefault(part.lower(), NAME)
         if record.nhs_number:
             phrases.setdefault(record.nhs_number, NHS_NUMBER)
     for notification in case.notifications:
@@ -69,11 +135,13 @@ def identifiers_of(case: Case) -> Identifiers:
     births = {record.date_of_birth for record in (case, *case.notifications)}
     deaths = {record.date_of_death for record in (case, *case.notifications)}
     dates = [(day, DATE_OF_BIRTH) for day in births] + [(day, DATE_OF_DEATH) for day in deaths]
-    return Identifiers(tuple(ordered), tuple(dates))
+    ordinary = frozenset(phrases) & ordinary_words()
+    return Identifiers(tuple(ordered), tuple(dates), ordinary)
 
 
 def _name_parts(name: str) -> set[str]:
-    """The whole name, each word, and each part of a hyphenated word."""
+    """The whole name, each word, and each part of a hyphenated word. A single letter is an
+    initial, and as a word ("a", "I") would be found everywhere."""
     words = name.split()
     parts = {name.strip(), *words, *(piece for word in words for piece in word.split("-"))}
     return {part for part in parts if len(part) >= 2}
@@ -109,29 +177,99 @@ def _date_patterns(day: date) -> list[re.Pattern]:
     ]
 
 
-def redact(text: str, identifiers: Identifiers) -> tuple[str, list[str]]:
-    """The text with identifying details replaced by placeholders, and the placeholders used."""
-    found: list[str] = []
-
-    def replace(pattern: re.Pattern, placeholder: str, text: str) -> str:
-        text, count = pattern.subn(placeholder, text)
-        if count and placeholder not in found:
-            found.append(placeholder)
-        return text
-
+def _searches(identifiers: Identifiers) -> Iterator[tuple[re.Pattern, str, bool]]:
+    """(pattern, placeholder, is an ordinary word) in the order they claim text: an e-mail
+    address whole before the name in it, a date before its numbers, a long phrase before its
+    words."""
+    yield EMAIL_PATTERN, EMAIL, False
     for day, placeholder in identifiers.dates:
         for pattern in _date_patterns(day):
-            text = replace(pattern, placeholder, text)
+            yield pattern, placeholder, False
     for phrase, placeholder in identifiers.phrases:
-        text = replace(_phrase_pattern(phrase), placeholder, text)
-    for pattern, placeholder in (
-        (EMAIL_PATTERN, EMAIL),
-        (NHS_NUMBER_PATTERN, NHS_NUMBER),
-        (PHONE_PATTERN, PHONE),
-        (POSTCODE_PATTERN, POSTCODE),
-    ):
-        text = replace(pattern, placeholder, text)
-    return text, found
+        yield _phrase_pattern(phrase), placeholder, phrase in identifiers.ordinary
+    yield NHS_NUMBER_PATTERN, NHS_NUMBER, False
+    yield PHONE_PATTERN, PHONE, False
+    yield POSTCODE_PATTERN, POSTCODE, False
+
+
+def find_identifiers(
+    text: str,
+    identifiers: Identifiers,
+    *,
+    written_by_ecdop: frozenset[str] = frozenset(),
+    not_identifiers: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Every place in the text that identifies the child or may, in the order written.
+
+    ``written_by_ecdop``: lines (normalised) that ecdop wrote, never searched.
+    ``not_identifiers``: words (normalised) a coordinator confirmed are not identifiers here.
+    """
+    taken: list[tuple[int, int]] = []
+    findings: list[Finding] = []
+    for pattern, placeholder, ordinary in _searches(identifiers):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < other_end and other_start < end for other_start, other_end in taken):
+                continue
+            certain = _is_certain(text, match, ordinary)
+            if certain is None:
+                continue
+            taken.append((start, end))
+            if _line_at(text, start) in written_by_ecdop or normalised(match[0]) in not_identifiers:
+                continue
+            findings.append(_finding(text, match, placeholder, certain))
+    return sorted(findings, key=lambda finding: finding.start)
+
+
+def _is_certain(text: str, match: re.Match, ordinary: bool) -> bool | None:
+    """True: an identifier. False: may be one (a person judges). None: an ordinary word."""
+    if not ordinary:
+        return True
+    if match[0].islower():
+        return None
+    return not _starts_sentence(text, match.start())
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[:start].rstrip(SENTENCE_GAP)
+    return not before or before[-1] in ".!?:\n"
+
+
+def _line_at(text: str, start: int) -> str:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return normalised(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
+def _finding(text: str, match: re.Match, placeholder: str, certain: bool) -> Finding:
+    start, end = match.span()
+    before = text[max(0, start - CONTEXT_CHARACTERS) : start].split("\n")[-1]
+    after = text[end : end + CONTEXT_CHARACTERS].split("\n")[0]
+    lead = "…" if len(before) == CONTEXT_CHARACTERS else ""
+    tail = "…" if len(after) == CONTEXT_CHARACTERS else ""
+    line = text.count("\n", 0, start) + 1
+    return Finding(start, end, match[0], placeholder, certain, line,
+                   (f"{lead}{before}".lstrip(), f"{after}{tail}".rstrip()))  # fmt: skip
+
+
+def redact(
+    text: str,
+    identifiers: Identifiers,
+    *,
+    written_by_ecdop: frozenset[str] = frozenset(),
+    not_identifiers: frozenset[str] = frozenset(),
+) -> tuple[str, list[str]]:
+    """The text with identifying details replaced by placeholders, and the placeholders used.
+    What only may identify (a capitalised ordinary word starting a sentence) is left for the
+    coordinator's check."""
+    findings = find_identifiers(
+        text, identifiers, written_by_ecdop=written_by_ecdop, not_identifiers=not_identifiers
+    )
+    used: list[str] = []
+    for finding in reversed([finding for finding in findings if finding.certain]):
+        text = text[: finding.start] + finding.placeholder + text[finding.end :]
+        used.insert(0, finding.placeholder)
+    return text, list(dict.fromkeys(used))
 
 
 def identifying_details_in(text: str, identifiers: Identifiers) -> list[str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from ecdop.meetings.anonymise import identifiers_of, redact, relative_to_death
+from ecdop.meetings.anonymise import identifiers_of, normalised, redact, relative_to_death
 from ecdop.reporting_forms.definitions import (
     AnswerKind,
     Question,
@@ -30,9 +31,25 @@ def draft_extract(request: ReportingRequest) -> str:
     return "\n\n".join(blocks)
 
 
+NOT_KNOWN_ANSWER = "Not known"
+
+
+@cache
+def lines_ecdop_writes(form_type: str) -> frozenset[str]:
+    """The form's headings, questions and offered answers as the draft writes them, each a
+    line of its own: ecdop's words, which the identifier check never searches."""
+    lines = {normalised(NOT_KNOWN_ANSWER)}
+    for section in definition_for(form_type).sections:
+        lines.add(normalised(section.title.upper()))
+        for question in section.questions:
+            lines.add(normalised(question.label))
+            lines.update(normalised(label) for _value, label in question.offered_choices)
+    return frozenset(lines)
+
+
 def _answer_text(question: Question, request: ReportingRequest, date_of_death: date) -> str:
     if question.key in request.not_known:
-        return "Not known"
+        return NOT_KNOWN_ANSWER
     value = request.answers.get(question.key)
     if not value:
         return ""

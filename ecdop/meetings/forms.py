@@ -64,11 +64,19 @@ class TakeOffAgendaForm(FlaskForm):
     submit = GovSubmitField("Confirm")
 
 
+def _not_identifiers_field() -> GovCheckboxesField:
+    # Offered only for the words the check found; what is ticked is checked against them again.
+    return GovCheckboxesField(
+        "Words that are not identifiers in this text", choices=[], validate_choice=False
+    )
+
+
 class PanelSummaryForm(FlaskForm):
     panel_summary = GovTextAreaField(
         "Panel summary",
         validators=[TextRequired("Enter the panel summary"), Length(max=20_000)],
     )
+    not_identifiers = _not_identifiers_field()
     version = HiddenField()
     submit = GovSubmitField("Save summary")
 
@@ -78,6 +86,7 @@ class ExtractForm(FlaskForm):
         "Extract for the panel pack",
         validators=[TextRequired("Enter the extract"), Length(max=50_000)],
     )
+    not_identifiers = _not_identifiers_field()
     version = HiddenField()
     submit = GovSubmitField("Confirm extract")
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    String,
     Table,
     Text,
     UniqueConstraint,
@@ -117,6 +118,23 @@ class ReportExtract(Base, TimestampMixin):
     @property
     def confirmed(self) -> bool:
         return self.confirmed_at is not None and self.is_current
+
+
+class WordNotIdentifying(Base):
+    """A coordinator's confirmation that a word the identifier check found is not an
+    identifier in one of the case's panel texts (a ward called Rose, a hospital in Lincoln):
+    that text keeps the word, in the pack too."""
+
+    __tablename__ = "words_not_identifying"
+    __table_args__ = (UniqueConstraint("case_id", "text_key", "word"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # Which text: "panel-summary", or "extract:<request id>".
+    text_key: Mapped[str] = mapped_column(String(40))
+    word: Mapped[str] = mapped_column(String(200))
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 def _score_range(column: str) -> CheckConstraint:

@@ -17,8 +17,15 @@ from ecdop.cases.models import Case
 from ecdop.db import utc_now
 from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
+from ecdop.meetings.extracts import lines_ecdop_writes
 from ecdop.meetings.models import AgendaItem, PanelMeeting
-from ecdop.meetings.queries import agenda_of, reports_for_pack
+from ecdop.meetings.queries import (
+    PANEL_SUMMARY_TEXT,
+    agenda_of,
+    extract_text_key,
+    reports_for_pack,
+    words_not_identifying,
+)
 from ecdop.pdf import render_pdf
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
@@ -76,7 +83,11 @@ def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
         sex=case.sex.label,
         expectation=case.expectation.label,
         place_of_death=case.place_of_death.label,
-        summary=_clean(item.panel_summary, identifiers),
+        summary=_clean(
+            item.panel_summary,
+            identifiers,
+            not_identifiers=words_not_identifying(case.id, PANEL_SUMMARY_TEXT),
+        ),
         extracts=extracts,
         reports_not_confirmed=unconfirmed,
         jar_summary=_meeting_summary(JointAgencyResponse, case, identifiers),
@@ -84,8 +95,18 @@ def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
     )
 
 
-def _clean(text: str, identifiers: Identifiers) -> str:
-    return redact(text, identifiers)[0]
+def _clean(
+    text: str,
+    identifiers: Identifiers,
+    *,
+    not_identifiers: frozenset[str] = frozenset(),
+    written_by_ecdop: frozenset[str] = frozenset(),
+) -> str:
+    """The text redacted once more on its way into the pack, keeping the words a coordinator
+    confirmed are not identifiers in it, and ecdop's own headings and questions."""
+    return redact(
+        text, identifiers, not_identifiers=not_identifiers, written_by_ecdop=written_by_ecdop
+    )[0]
 
 
 def _confirmed_extracts(
@@ -99,7 +120,13 @@ def _confirmed_extracts(
             continue
         # The kind of agency, not its name: a named school or surgery can point to a child.
         title = f"{definition_for(request.form_type).title}: {request.organisation.kind.label}"
-        extracts.append(PackExtract(title, _clean(extract.text, identifiers)))
+        text = _clean(
+            extract.text,
+            identifiers,
+            not_identifiers=words_not_identifying(case.id, extract_text_key(request)),
+            written_by_ecdop=lines_ecdop_writes(request.form_type),
+        )
+        extracts.append(PackExtract(title, text))
     return tuple(extracts), unconfirmed
 
 

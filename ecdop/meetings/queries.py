@@ -19,6 +19,7 @@ from ecdop.meetings.models import (
     PanelAnalysis,
     PanelMeeting,
     ReportExtract,
+    WordNotIdentifying,
     panel_meeting_members,
 )
 from ecdop.notifications.rules import uk_today
@@ -257,3 +258,18 @@ def actions_of_case(case: Case) -> list[PanelAction]:
         .options(selectinload(PanelAction.organisation))
     )
     return list(db.session.scalars(statement))
+
+
+PANEL_SUMMARY_TEXT = "panel-summary"
+
+
+def extract_text_key(request: ReportingRequest) -> str:
+    return f"extract:{request.id}"
+
+
+def words_not_identifying(case_id: int, text_key: str) -> frozenset[str]:
+    """The words a coordinator confirmed are not identifiers in this text of the case."""
+    statement = select(WordNotIdentifying.word).where(
+        WordNotIdentifying.case_id == case_id, WordNotIdentifying.text_key == text_key
+    )
+    return frozenset(db.session.scalars(statement))

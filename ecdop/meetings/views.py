@@ -47,6 +47,18 @@ def _show_refusal(form, refused: Exception, default_field: str) -> None:
     getattr(form, field).errors.append(_refusal_message(refused))
 
 
+def _offer_words_to_confirm(form, refused: Exception) -> list:
+    """After the identifier check refused a text: where each finding is, and a tick box for
+    each word the coordinator may confirm is not an identifier here."""
+    if not isinstance(refused, services.IdentifiersFound):
+        return []
+    form.not_identifiers.choices = [
+        (word, f"\u201c{written}\u201d is not an identifier in this text")
+        for word, written in refused.words_to_confirm
+    ]
+    return refused.findings
+
+
 @meetings_blueprint.route("/meetings")
 @requires(Permission.VIEW_PANEL_PACKS)
 def index():
@@ -194,14 +206,20 @@ def papers(item_id: int):
     item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
     form = PanelSummaryForm(data={"panel_summary": item.panel_summary,
                                   "version": item.version_id})  # fmt: skip
+    findings = []
     if form.validate_on_submit():
         try:
             services.write_panel_summary(
-                item, form.panel_summary.data, expected_version=submitted_version(form)
+                item,
+                form.panel_summary.data,
+                actor=current_user,
+                expected_version=submitted_version(form),
+                not_identifiers=form.not_identifiers.data or [],
             )
             db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "panel_summary")
+            findings = _offer_words_to_confirm(form, refused)
             form.version.data = item.version_id
         else:
             flash("Panel summary saved.", "success")
@@ -213,6 +231,7 @@ def papers(item_id: int):
         "meetings/papers.html",
         item=item,
         form=form,
+        findings=findings,
         reports=queries.reports_for_pack(item.case),
     )
     return page, status
@@ -228,14 +247,20 @@ def extract(item_id: int, request_id: int):
     current = queries.extract_of(report)
     text = current.text if current is not None and current.is_current else draft_extract(report)
     form = ExtractForm(data={"text": text, "version": current.version_id if current else ""})
+    findings = []
     if form.validate_on_submit():
         try:
             services.confirm_extract(
-                report, form.text.data, actor=current_user, expected_version=submitted_version(form)
+                report,
+                form.text.data,
+                actor=current_user,
+                expected_version=submitted_version(form),
+                not_identifiers=form.not_identifiers.data or [],
             )
             db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "text")
+            findings = _offer_words_to_confirm(form, refused)
             current = queries.extract_of(report)
             form.version.data = current.version_id if current else ""
         else:
@@ -245,7 +270,12 @@ def extract(item_id: int, request_id: int):
     db.session.commit()
     status = 400 if form.is_submitted() else 200
     page = render_template(
-        "meetings/extract.html", item=item, report=report, extract=current, form=form
+        "meetings/extract.html",
+        item=item,
+        report=report,
+        extract=current,
+        form=form,
+        findings=findings,
     )
     return page, status
 

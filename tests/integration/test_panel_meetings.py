@@ -142,7 +142,7 @@ def test_a_summary_naming_the_child_is_refused_and_not_saved(make_browser):
         {"panel_summary": "Amelia was found by her mother.", "version": item.version_id},
     )
     assert response.status_code == 400
-    assert "identifying details (a name)" in page_text(response)
+    assert "may identify the child: “Amelia” (a name) in line 1" in page_text(response)
     db.session.refresh(item)
     assert item.panel_summary == ""
 

@@ -85,6 +85,7 @@ def planted_pack(demo):
     meeting = panel_meeting()
     item = on_agenda(meeting, case)
     write_panel_summary(item, "A child with asthma died at home. Reviews had lapsed.",
+                        actor=user("coordinator@demo.test"),
                         expected_version=item.version_id)  # fmt: skip
     # The coordinator confirms the draft exactly as ecdop proposed it.
     confirm_extract(request, draft_extract(request), actor=user("coordinator@demo.test"),
@@ -156,6 +157,6 @@ def test_the_printed_pages_show_no_identifier(planted_pack, tmp_path):
 def test_an_extract_still_naming_the_child_is_refused(planted_pack):
     case, _pack = planted_pack
     [request] = case_requests(case)
-    with pytest.raises(ChangeRefused, match="identifying details"):
+    with pytest.raises(ChangeRefused, match="may identify the child: “Quillon” \\(a name\\)"):
         confirm_extract(request, "Quillon's asthma was poorly controlled.",
                         actor=user("coordinator@demo.test"), expected_version=1)  # fmt: skip
