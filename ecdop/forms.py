@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
+from flask import g
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -17,6 +19,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
+    Field,
+    FieldList,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -63,7 +68,16 @@ def one_line(value):
     return strip(ZERO_WIDTH.sub("", LINE_BREAKS.sub(" ", value)))
 
 
-class GovStringField(StringField):
+class DrawnInPageOrder:
+    """A field that notes when the page draws it, so that the error summary lists problems in
+    the order a person meets them on the page, not the order the form declares its fields."""
+
+    def __call__(self, **kwargs):
+        g.setdefault("fields_drawn", []).append(self.id)
+        return super().__call__(**kwargs)
+
+
+class GovStringField(DrawnInPageOrder, StringField):
     widget = GovTextInput()
 
     def __init__(self, *args, **kwargs):
@@ -71,7 +85,7 @@ class GovStringField(StringField):
         super().__init__(*args, **kwargs)
 
 
-class GovTextAreaField(TextAreaField):
+class GovTextAreaField(DrawnInPageOrder, TextAreaField):
     widget = GovTextArea()
 
     def __init__(self, *args, **kwargs):
@@ -79,7 +93,7 @@ class GovTextAreaField(TextAreaField):
         super().__init__(*args, **kwargs)
 
 
-class GovIntegerField(IntegerField):
+class GovIntegerField(DrawnInPageOrder, IntegerField):
     widget = GovTextInput()
 
     def process_formdata(self, valuelist):
@@ -91,15 +105,15 @@ class GovIntegerField(IntegerField):
                 raise ValueError(f"{self.label.text} must be a whole number, like 20") from None
 
 
-class GovSelectField(SelectField):
+class GovSelectField(DrawnInPageOrder, SelectField):
     widget = GovSelect()
 
 
-class GovRadioField(RadioField):
+class GovRadioField(DrawnInPageOrder, RadioField):
     widget = GovRadioInput()
 
 
-class GovCheckboxesField(SelectMultipleField):
+class GovCheckboxesField(DrawnInPageOrder, SelectMultipleField):
     widget = GovCheckboxesInput()
 
 
@@ -110,7 +124,7 @@ class GovSubmitField(SubmitField):
 DATE_PARTS = ("day", "month", "year")
 
 
-class GovDateField(DateField):
+class GovDateField(DrawnInPageOrder, DateField):
     """A date typed as day, month and year, with the GOV.UK Design System's messages."""
 
     widget = GovDateInput()
@@ -134,6 +148,36 @@ class GovDateField(DateField):
             self.data = date(year, month, day)
         except ValueError:
             raise ValueError(f"{self.label.text} must be a real date") from None
+
+
+def error_summary(form) -> dict:
+    """The GOV.UK error summary's parameters: each field's first problem, in page order, each
+    linking to the field's first input (a date's day box), so the link moves focus there."""
+    problems = list(_problems(form))
+    drawn = g.get("fields_drawn", [])
+    position = {field_id: index for index, field_id in reversed(list(enumerate(drawn)))}
+    problems.sort(key=lambda problem: position.get(problem[0], len(drawn)))
+    return {
+        "titleText": "There is a problem",
+        "errorList": [{"text": text, "href": f"#{target}"} for _id, text, target in problems],
+    }
+
+
+def _problems(form) -> Iterator[tuple[str, str, str]]:
+    """(field id, first message, id of its first input) for each field with a problem."""
+    for field in form:
+        yield from _field_problems(field)
+
+
+def _field_problems(field: Field) -> Iterator[tuple[str, str, str]]:
+    if isinstance(field, FieldList):
+        for entry in field:
+            yield from _field_problems(entry)
+    elif isinstance(field, FormField):
+        yield from _problems(field.form)
+    elif field.errors:
+        first_input = f"{field.name}-day" if isinstance(field, DateField) else field.id
+        yield field.id, field.errors[0], first_input
 
 
 class TextRequired(InputRequired):

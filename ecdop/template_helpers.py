@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 
 from ecdop.auth.permissions import Permission, user_may
 from ecdop.formatting import nhs_number_display, uk_date, uk_datetime
+from ecdop.forms import error_summary
 from ecdop.notifications.receipts import receipt_sections
 
 
@@ -41,6 +42,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(nhs_number_display)
     app.add_template_global(user_may)
     app.add_template_global(summary_rows)
+    app.add_template_global(error_summary)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", "")})

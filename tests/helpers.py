@@ -53,3 +53,32 @@ def page_text(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+ERROR_SUMMARY = re.compile(r'<div class="govuk-error-summary".*?</ul>', re.S)
+ELEMENT_WITH_ID = r'<(\w+)\b[^>]*\bid="{}"'
+
+
+def error_summary_targets(response) -> list[str]:
+    """The ids the error summary's links point at, in the order it lists them."""
+    html = response.get_data(as_text=True)
+    summary = ERROR_SUMMARY.search(html)
+    assert summary, "the page has no error summary"
+    return re.findall(r'href="#([^"]+)"', summary.group(0))
+
+
+def assert_error_summary_follows_the_page(response) -> list[str]:
+    """Each link of the error summary moves focus to a field's first input (a date's day box),
+    and the links come in the order the page shows the fields. Returns the ids."""
+    html = response.get_data(as_text=True)
+    targets = error_summary_targets(response)
+    positions = []
+    for target in targets:
+        element = re.search(ELEMENT_WITH_ID.format(re.escape(target)), html)
+        assert element, f"the error summary links to #{target}, which is not on the page"
+        assert element.group(1) in ("input", "select", "textarea"), (
+            f"#{target} is a <{element.group(1)}>: the link cannot move focus into the field"
+        )
+        positions.append(element.start())
+    assert positions == sorted(positions), f"the summary's order is not the page's: {targets}"
+    return targets

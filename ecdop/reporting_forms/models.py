@@ -11,6 +11,7 @@ from ecdop.auth.models import Organisation, User
 from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
 from ecdop.enums import LabelledEnum
+from ecdop.reporting_forms.definitions import definition_for
 
 
 class RequestStatus(LabelledEnum):
@@ -73,6 +74,11 @@ class ReportingRequest(Base, TimestampMixin):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def form_title(self) -> str:
+        """The form's name, as agencies and coordinators know it ("Reporting Form")."""
+        return definition_for(self.form_type).title
 
     def __repr__(self) -> str:
         return f"<ReportingRequest {self.id} {self.form_type}>"

@@ -39,7 +39,9 @@ def prepare_papers(coordinator: Page, reference: str) -> None:
     )
     coordinator.get_by_role("button", name="Save summary").click()
     for agency in ("Demo Surgery", "Demo Primary School"):
-        coordinator.get_by_role("link", name=f"Review the extract from {agency}").click()
+        coordinator.get_by_role(
+            "link", name=f"Review the extract of the Reporting Form from {agency}"
+        ).click()
         extract = coordinator.get_by_label("Extract for the panel pack")
         expect(extract).not_to_contain_text("Ashdown")
         coordinator.get_by_role("button", name="Confirm extract").click()
