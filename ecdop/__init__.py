@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
     from ecdop.review_meetings.views import review_meetings_blueprint
+    from ecdop.site_pages.views import site_pages_blueprint
 
     for blueprint in (
         home_blueprint,
@@ -143,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
         analytics_blueprint,
         board_reports_blueprint,
         api_blueprint,
+        site_pages_blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -27,10 +27,12 @@ from ecdop.meetings.models import (
     PanelAnalysis,
     PanelMeeting,
     ReportExtract,
+    WordNotIdentifying,
 )
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.site_pages.models import SitePageText
 
 __all__ = [
     "ApiToken",
@@ -62,10 +64,12 @@ __all__ = [
     "PopulationEstimate",
     "PostcodeDeprivation",
     "ReportExtract",
+    "SitePageText",
     "ReportingRequest",
     "RequestStatus",
     "Role",
     "StageChange",
     "User",
+    "WordNotIdentifying",
     "user_areas",
 ]

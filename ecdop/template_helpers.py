@@ -11,6 +11,7 @@ from ecdop.auth.permissions import Permission, user_may
 from ecdop.formatting import nhs_number_display, uk_date, uk_datetime
 from ecdop.forms import error_summary
 from ecdop.notifications.receipts import receipt_sections
+from ecdop.site_pages.pages import SITE_PAGES
 
 
 def with_line_breaks(value) -> Markup:
@@ -45,4 +46,5 @@ def register(app: Flask) -> None:
     app.add_template_global(error_summary)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)
+    app.add_template_global(SITE_PAGES, name="site_pages")
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", "")})

@@ -73,6 +73,7 @@ class AuditAction(enum.StrEnum):
     PANEL_SUMMARY_WRITTEN = "panel_summary_written"
     REPORT_EXTRACT_CONFIRMED = "report_extract_confirmed"
     WORD_CONFIRMED_NOT_IDENTIFYING = "word_confirmed_not_identifying"
+    SITE_PAGE_CHANGED = "site_page_changed"
     PANEL_PACK_DOWNLOADED = "panel_pack_downloaded"
     PANEL_ANALYSIS_RECORDED = "panel_analysis_recorded"
     PANEL_ANALYSIS_AMENDED = "panel_analysis_amended"

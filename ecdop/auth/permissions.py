@@ -51,6 +51,7 @@ class Permission(enum.StrEnum):
     MANAGE_WARNING_RULES = "manage_warning_rules"
     VIEW_BOARD_REPORTS = "view_board_reports"  # aggregated and suppressed: no case level
     GENERATE_BOARD_REPORTS = "generate_board_reports"
+    MANAGE_SITE_PAGES = "manage_site_pages"  # the accessibility statement, privacy notice…
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -99,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_DEADLINE_RULES,
             Permission.VIEW_OUTBOX,
             Permission.MANAGE_WARNING_RULES,
+            Permission.MANAGE_SITE_PAGES,
         }
     ),
 }

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import Length
+
+from ecdop.forms import GovSubmitField, GovTextAreaField, TextRequired
+
+
+class SitePageForm(FlaskForm):
+    body = GovTextAreaField(
+        "Text of the page",
+        validators=[TextRequired("Enter the page's text"), Length(max=50_000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Save the page")
