@@ -13,6 +13,7 @@ from ecdop.auth.models import User
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import CaseFacts, Stage
 from ecdop.extensions import db
+from ecdop.formatting import nhs_number_display, uk_date
 from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
@@ -260,3 +261,26 @@ def _ready_to_move(user: User) -> list[Case]:
     )
     statement = visible_cases(user).where(or_(gathered, reviewed)).order_by(Case.created_at)
     return list(db.session.scalars(statement))
+
+
+def merge_comparison(case: Case, other: Case) -> list[tuple[str, str, str]]:
+    """(what, this case, the other) for the merge confirmation: what a coordinator compares
+    to decide two notifications are one child."""
+
+    def notified_by(record: Case) -> str:
+        return "; ".join(
+            f"{notification.organisation.name}, {uk_date(notification.submitted_at)}"
+            for notification in case_notifications(record)
+        )
+
+    facts = (
+        ("Stage", lambda record: record.stage.label),
+        ("Name", lambda record: f"{record.given_names} {record.family_name}"),
+        ("NHS number", lambda record: nhs_number_display(record.nhs_number)),
+        ("Date of birth", lambda record: uk_date(record.date_of_birth)),
+        ("Date of death", lambda record: uk_date(record.date_of_death)),
+        ("Sex", lambda record: record.sex.label),
+        ("Postcode", lambda record: record.postcode),
+        ("Notified by", notified_by),
+    )
+    return [(label, value(case), value(other)) for label, value in facts]

@@ -173,7 +173,7 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
     )
 
 
-def confirm_same_child(case: Case, expected_version: int) -> Case:
+def confirm_same_child(case: Case, expected_version: int | None) -> Case:
     """Merge a flagged case into the case it may duplicate, keeping every notification and
     all history; the flagged case's reference then leads to the surviving case."""
     check_version(case, expected_version, "decision")
@@ -193,8 +193,9 @@ def confirm_same_child(case: Case, expected_version: int) -> Case:
         survivor.nhs_number = case.nhs_number
     _repoint_flags(case, survivor)
     details = {"merged": case.reference, "into": survivor.reference}
-    record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=case.id, details=details)
-    record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, details=details)
+    # Once, on the surviving case: its timeline holds the merged case's history too.
+    record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, subject=case,
+                 details=details)  # fmt: skip
     db.session.flush()
     refresh_deadlines(case)
     return survivor

@@ -71,6 +71,7 @@ class TimelineEntry:
     description: str
     actor: str
     reason: str = ""
+    brought_from: str | None = None  # the reference of the merged case it happened to
 
 
 def _readable(details: dict) -> dict:
@@ -103,8 +104,13 @@ def _actor(event: AuditEvent) -> str:
 
 
 def timeline_entries(
-    events: list[AuditEvent], stage_changes: dict[int, StageChange]
+    events: list[AuditEvent],
+    stage_changes: dict[int, StageChange],
+    brought_from: dict[int, str] | None = None,
 ) -> list[TimelineEntry]:
+    """The entries, oldest first. ``brought_from`` names, by case id, the cases merged into
+    this one: what happened to them says so."""
+    brought_from = brought_from or {}
     entries = []
     for event in events:
         if event.action in READS:
@@ -118,6 +124,7 @@ def timeline_entries(
                 describe(event),
                 _actor(event),
                 change.reason if change else event.details.get("reason", ""),
+                brought_from.get(event.case_id),
             )
         )
     return entries

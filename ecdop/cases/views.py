@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,7 +31,7 @@ from ecdop.forms import ConfirmForm, select_choices, submitted_version
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
@@ -147,7 +156,10 @@ def _offered_moves(case) -> list[Transition]:
 
 def _timeline(case, merged) -> list:
     case_ids = [case.id, *(other.id for other in merged)]
-    return timeline_entries(case_history(case_ids), queries.stage_changes_of(case_ids))
+    brought_from = {other.id: other.reference for other in merged}
+    return timeline_entries(
+        case_history(case_ids), queries.stage_changes_of(case_ids), brought_from
+    )
 
 
 @cases_blueprint.route("/cases/<int:case_id>/duplicate", methods=["POST"])
@@ -159,20 +171,50 @@ def decide_duplicate(case_id: int):
         return _render_case(case, decision_form=form, status=400)
     try:
         version = int(form.version.data)
+        check_version(case, version, "decision")
         if form.decision.data == "same":
-            survivor = services.confirm_same_child(case, version)
-            message, target = f"{case.reference} merged into {survivor.reference}.", survivor
-        else:
-            services.reject_duplicate(case, version)
-            message, target = "Possible duplicate flag removed.", case
+            # Merging cannot be undone: it is confirmed on a page showing both cases.
+            return redirect(url_for("cases.confirm_merge", case_id=case.id))
+        services.reject_duplicate(case, version)
     except (ChangeRefused, ValueError) as refused:
         db.session.rollback()
         form.decision.errors.append(str(refused))
         form.version.data = case.version_id
         return _render_case(case, decision_form=form, status=409)
     db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("cases.show", case_id=target.id))
+    flash("Possible duplicate flag removed.", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@cases_blueprint.route("/cases/<int:case_id>/merge", methods=["GET", "POST"])
+@requires(Permission.DECIDE_DUPLICATES)
+def confirm_merge(case_id: int):
+    """Both cases side by side, and the button that merges them."""
+    case = queries.case_for_coordinator_or_404(current_user, case_id)
+    survivor = case.possible_duplicate_of
+    if survivor is None or case.merged_into_id is not None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_same_child(case, _int_or_none(request.form.get("version")))
+        except ChangeRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for("cases.show", case_id=case.id))
+        db.session.commit()
+        flash(f"{case.reference} merged into {survivor.reference}.", "success")
+        return redirect(url_for("cases.show", case_id=survivor.id))
+    for shown in (case, survivor):
+        record_event(AuditAction.CASE_VIEWED, case_id=shown.id, subject=shown)
+    db.session.commit()
+    return render_template(
+        "cases/confirm_merge.html",
+        case=case,
+        survivor=survivor,
+        rows=queries.merge_comparison(case, survivor),
+        form=form,
+    )
 
 
 @cases_blueprint.route("/cases/<int:case_id>/timeline")

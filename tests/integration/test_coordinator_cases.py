@@ -160,9 +160,33 @@ class TestPossibleDuplicates:
             form_page="/cases",
         )
 
+    def merge(self, coordinator, case, version=None):
+        """Same child, then the confirmation page's button."""
+        asked = self.decide(coordinator, case, "same", version)
+        assert asked.status_code == 302
+        assert asked.headers["Location"] == f"/cases/{case.id}/merge"
+        return coordinator.submit(
+            f"/cases/{case.id}/merge", {"version": str(case.version_id)},
+            form_page=f"/cases/{case.id}/merge",
+        )  # fmt: skip
+
+    def test_same_child_asks_for_confirmation_showing_both_cases(self, coordinator):
+        first, second = flagged_pair()
+        asked = self.decide(coordinator, second, "same")
+        assert asked.headers["Location"] == f"/cases/{second.id}/merge"
+        db.session.refresh(second)
+        assert second.merged_into_id is None  # nothing merged on one click
+        page = coordinator.get(f"/cases/{second.id}/merge")
+        assert page.status_code == 200
+        text = page_text(page)
+        assert f"Merge {second.reference} into {first.reference}?" in text
+        assert f"{second.reference} {first.reference}" in text  # side by side
+        assert "Date of birth 1 March 2026 1 March 2026" in text
+        assert "This cannot be undone" in text
+
     def test_same_child_merges_keeping_every_notification_and_the_history(self, coordinator):
         first, second = flagged_pair()
-        response = self.decide(coordinator, second, "same")
+        response = self.merge(coordinator, second)
         assert response.status_code == 302
         assert response.headers["Location"] == f"/cases/{first.id}"
         db.session.refresh(first)
@@ -172,10 +196,13 @@ class TestPossibleDuplicates:
         page = page_text(coordinator.get(f"/cases/{first.id}"))
         assert "Notifications (2)" in page
         assert f"Merged into this case: {second.reference}" in page
-        assert f"Same child: {second.reference} merged into {first.reference}" in page
         timeline = page_text(coordinator.get(f"/cases/{first.id}/timeline"))
-        # the merged case's history came along
-        assert f"Flagged as a possible duplicate of {first.reference}" in timeline
+        # The merge is recorded once, and what came from the merged case says so.
+        assert timeline.count(f"Same child: {second.reference} merged into {first.reference}") == 1
+        assert (
+            f"Flagged as a possible duplicate of {first.reference} "
+            f"(from {second.reference}, merged into this case)" in timeline
+        )
         listing = page_text(coordinator.get("/cases"))
         assert "1 case" in listing and second.reference not in listing
         assert coordinator.get(f"/cases/{second.id}").headers["Location"] == f"/cases/{first.id}"
@@ -184,7 +211,7 @@ class TestPossibleDuplicates:
         _n, first = notify("police@demo.test", nhs_number=None)
         _n, second = notify("health@demo.test")
         assert second.case.possible_duplicate_of_id == first.case.id
-        self.decide(coordinator, second.case, "same")
+        self.merge(coordinator, second.case)
         db.session.refresh(first.case)
         assert first.case.nhs_number == "9434765919"
         # A later notification with that NHS number now joins the surviving case.
@@ -209,6 +236,7 @@ class TestPossibleDuplicates:
         self.decide(coordinator, second, "different")
         response = self.decide(coordinator, second, "same", version=stale_version)
         assert response.status_code == 409
+        assert coordinator.get(f"/cases/{second.id}/merge").status_code == 404
         assert "Someone else changed this while you were working on it" in page_text(response)
         db.session.refresh(second)
         assert second.merged_into_id is None
