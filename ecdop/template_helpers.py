@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(nhs_number_display)
     app.add_template_global(user_may)
     app.add_template_global(summary_rows)
+    app.add_template_global(with_line_breaks)
     app.add_template_global(error_summary)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)

@@ -54,7 +54,7 @@ class AgencyReportForm(FlaskForm):
 
     version = HiddenField()
     save_draft = GovSubmitField("Save as draft")
-    submit = GovSubmitField("Submit to the CDOP")
+    submit = GovSubmitField("Continue to check your answers")
 
 
 @cache

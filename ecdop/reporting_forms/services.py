@@ -180,6 +180,32 @@ def save_report(
     db.session.flush()
 
 
+def save_answers_to_check(
+    request: ReportingRequest,
+    *,
+    answers: dict[str, str],
+    not_known: list[str],
+    expected_version: int | None,
+    actor: User,
+) -> None:
+    """Keep complete answers as a draft for the agency's last look (GOV.UK's "Check your
+    answers") before they submit: what they check is what is sent."""
+    _refuse_closed_request(request)
+    if problems := missing_answers(definition_for(request.form_type), answers, not_known):
+        raise AnswersMissing(problems)
+    save_report(request, answers=answers, not_known=not_known,
+                expected_version=expected_version, actor=actor, submit=False)  # fmt: skip
+
+
+def submit_checked_report(
+    request: ReportingRequest, *, expected_version: int | None, actor: User
+) -> None:
+    """Submit the saved answers the agency has just checked; a change made by someone else
+    since they looked (a newer version) is refused."""
+    save_report(request, answers=dict(request.answers), not_known=list(request.not_known),
+                expected_version=expected_version, actor=actor, submit=True)  # fmt: skip
+
+
 def _tell_coordinators_of_submission(request: ReportingRequest) -> None:
     queue_message_to_each(
         active_coordinators_of(request.case.area_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import request as flask_request
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +16,7 @@ from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.forms import select_choices, submitted_version
+from ecdop.forms import ConfirmForm, select_choices, submitted_version
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms import queries, services
@@ -73,17 +74,12 @@ def respond(request_id: int):
 
 def _save_response(request, definition, form):
     answers, not_known = answers_from(form, definition)
-    submitting = bool(form.submit.data)
-    version = submitted_version(form)
+    checking = bool(form.submit.data)
+    save = services.save_answers_to_check if checking else services.save_report
+    extra = {} if checking else {"submit": False}
     try:
-        services.save_report(
-            request,
-            answers=answers,
-            not_known=not_known,
-            expected_version=version,
-            actor=current_user,
-            submit=submitting,
-        )
+        save(request, answers=answers, not_known=not_known,
+             expected_version=submitted_version(form), actor=current_user, **extra)  # fmt: skip
         db.session.commit()
     except services.AnswersMissing as missing:
         db.session.rollback()
@@ -93,11 +89,52 @@ def _save_response(request, definition, form):
     except (ChangeRefused, StaleDataError) as refused:
         db.session.rollback()
         return _response_refused(request, definition, form, refused)
-    if submitting:
-        flash(f"{definition.title} for case {request.case.reference} submitted.", "success")
-        return redirect(url_for("reporting_forms.index"))
+    if checking:
+        return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
     flash("Draft saved. Only your organisation can see it until you submit it.", "success")
     return redirect(url_for("reporting_forms.respond", request_id=request.id))
+
+
+@reporting_forms_blueprint.route("/requests/<int:request_id>/check", methods=["GET", "POST"])
+@requires(Permission.RESPOND_TO_REQUESTS)
+def check_answers(request_id: int):
+    """GOV.UK's "Check your answers": every answer, each with a way back to change it, and
+    the button that submits them."""
+    request = queries.request_for_agency_or_404(current_user, request_id)
+    definition = definition_for(request.form_type)
+    if request.status not in OPEN_STATUSES:
+        return redirect(url_for("reporting_forms.respond", request_id=request.id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_checked_report(
+                request, expected_version=_version_posted(), actor=current_user
+            )
+            db.session.commit()
+        except services.AnswersMissing:
+            db.session.rollback()
+            flash("Some answers are missing: answer them, then check again.", "error")
+            return redirect(url_for("reporting_forms.respond", request_id=request.id))
+        except (ChangeRefused, StaleDataError) as refused:
+            db.session.rollback()
+            flash(str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE,
+                  "error")  # fmt: skip
+            return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
+        flash(f"{definition.title} for case {request.case.reference} submitted.", "success")
+        return redirect(url_for("reporting_forms.index"))
+    record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
+    db.session.commit()
+    return render_template(
+        "reporting_forms/check_answers.html",
+        reporting_request=request,
+        definition=definition,
+        form=form,
+    )
+
+
+def _version_posted() -> int | None:
+    value = flask_request.form.get("version", "")
+    return int(value) if value.isdigit() else None
 
 
 def _response_refused(request, definition, form, refused):

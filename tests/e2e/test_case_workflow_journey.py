@@ -82,6 +82,8 @@ def test_from_triage_to_ready_for_panel(open_session, live_server):
     gp.get_by_role("button", name="Save as draft").click()
     expect(gp.locator(".govuk-notification-banner")).to_contain_text("Draft saved")
     answer_core_form(gp)
+    gp.get_by_role("button", name="Continue to check your answers").click()
+    expect(gp.locator("h1")).to_have_text("Check your answers before submitting the form")
     gp.get_by_role("button", name="Submit to the CDOP").click()
     expect(gp.locator(".govuk-notification-banner")).to_contain_text("submitted")
     assert gp.goto(school_form_url).status == 404  # the school's request, not the surgery's

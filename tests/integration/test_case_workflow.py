@@ -225,6 +225,16 @@ class TestAgencySide:
                 data[key] = value
         return data
 
+    def submit_checked(self, gp, request, data):
+        """Continue to the check page, then submit from it, as the agency does."""
+        checking = gp.submit(f"/requests/{request.id}", {**data, "submit": "Continue"})
+        if checking.status_code != 302:
+            return checking
+        assert checking.headers["Location"] == f"/requests/{request.id}/check"
+        db.session.refresh(request)
+        assert request.status is not RequestStatus.SUBMITTED  # nothing sent before the check
+        return gp.submit(f"/requests/{request.id}/check", {"version": str(request.version_id)})
+
     def test_draft_then_submit_then_read_only(self, gp, coordinator):
         case = triaged_case()
         (request,) = requested_reports(case, "Demo Surgery")
@@ -236,7 +246,7 @@ class TestAgencySide:
         assert request.answers == {"involvement_summary": "Registered patient"}
 
         draft["version"] = str(request.version_id)  # as the page after saving carries it
-        response = gp.submit(f"/requests/{request.id}", {**draft, "submit": "Submit"})
+        response = self.submit_checked(gp, request, draft)
         assert response.status_code == 400
         text = page_text(response)
         assert 'Answer "Date of your agency\'s first contact with the child"' in text
@@ -246,11 +256,13 @@ class TestAgencySide:
         full = self.form_data(request, **CORE_ANSWERS)
         full.pop("first_contact_on")
         full["first_contact_on_not_known"] = "y"
-        response = gp.submit(f"/requests/{request.id}", {**full, "submit": "Submit"})
+        full["version"] = str(request.version_id)
+        response = self.submit_checked(gp, request, full)
         assert response.status_code == 302
         db.session.refresh(request)
         assert request.status is RequestStatus.SUBMITTED
         assert request.not_known == ["first_contact_on"]
+        assert response.headers["Location"] == "/requests"
         assert "first_contact_on" not in request.answers
 
         coordinator_view = page_text(coordinator.get(f"/reports/{request.id}"))
@@ -262,11 +274,34 @@ class TestAgencySide:
             coordinator_view
         )
 
-        again = gp.submit(f"/requests/{request.id}", {**full, "submit": "Submit"})
+        again = gp.submit(f"/requests/{request.id}", {**full, "submit": "Continue"})
         assert again.status_code == 409
         assert "already been submitted" in page_text(again)
         assert "Registered patient since birth." in page_text(gp.get(f"/requests/{request.id}"))
         assert count(AuditEvent, AuditEvent.action == AuditAction.REPORT_SUBMITTED) == 1
+
+    def test_check_your_answers_lists_each_answer_to_change_and_submits_what_was_checked(self, gp):
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        full = self.form_data(request, **CORE_ANSWERS)
+        assert (
+            gp.submit(f"/requests/{request.id}", {**full, "submit": "Continue"}).status_code == 302
+        )
+        check = gp.get(f"/requests/{request.id}/check")
+        html, text = check.get_data(as_text=True), page_text(check)
+        assert "Check your answers before submitting the form" in text
+        assert "Registered patient since birth." in text
+        assert f'href="/requests/{request.id}#involvement_summary"' in html
+        assert f'href="/requests/{request.id}#first_contact_on-day"' in html
+        db.session.refresh(request)
+        seen_version = request.version_id
+        # A colleague changes an answer after the check page was opened: that is not what
+        # was checked, so it is not sent.
+        changed = self.form_data(request, **{**CORE_ANSWERS, "learning": "Changed meanwhile"})
+        gp.submit(f"/requests/{request.id}", {**changed, "save_draft": "Save"})
+        stale = gp.submit(f"/requests/{request.id}/check", {"version": str(seen_version)})
+        assert stale.headers["Location"] == f"/requests/{request.id}/check"
+        db.session.refresh(request)
+        assert request.status is RequestStatus.DRAFT
 
     def test_answer_and_not_known_together_is_refused(self, gp):
         (request,) = requested_reports(triaged_case(), "Demo Surgery")
@@ -313,7 +348,7 @@ class TestAgencySide:
         page = page_text(gp.get(f"/requests/{request.id}"))
         assert "When was the last home visit?" in page
         resubmit = self.form_data(request, **CORE_ANSWERS)
-        response = gp.submit(f"/requests/{request.id}", {**resubmit, "submit": "Submit"})
+        response = self.submit_checked(gp, request, resubmit)
         assert response.status_code == 302
         db.session.refresh(request)
         assert request.status is RequestStatus.SUBMITTED
