@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from flask import g
@@ -217,6 +218,21 @@ def submitted_version(form) -> int | None:
     """The record version the person's form was based on, or None if missing or not a number."""
     value = str(form.version.data or "")
     return int(value) if value.isdigit() else None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation page asks before a change that cannot be taken back (rendered by
+    templates/confirm.html): the question, what the person is acting on, what will follow."""
+
+    question: str
+    button: str
+    cancel_url: str
+    rows: tuple[tuple[str, str], ...] = ()
+    consequences: tuple[str, ...] = ()
+    irreversible: bool = True  # says "This cannot be undone"
+    destructive: bool = True  # a warning (red) button
+    hidden: tuple[tuple[str, str], ...] = ()  # e.g. the version of the record shown
 
 
 class ConfirmForm(FlaskForm):

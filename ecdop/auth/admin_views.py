@@ -3,7 +3,7 @@ API tokens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.auth import queries, services, sessions, sign_in
@@ -12,7 +12,7 @@ from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm, select_choices
+from ecdop.forms import Confirmation, ConfirmForm, select_choices
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,7 +20,7 @@ admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @admin_blueprint.route("/users")
 @requires(Permission.MANAGE_USERS)
 def users():
-    return render_template("admin/users.html", users=queries.all_users(), toggle=ConfirmForm())
+    return render_template("admin/users.html", users=queries.all_users())
 
 
 @admin_blueprint.route("/users/new", methods=["GET", "POST"])
@@ -55,10 +55,12 @@ def new_user():
     return render_template("admin/user_form.html", form=form)
 
 
-@admin_blueprint.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_blueprint.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def toggle_user(user_id: int):
     user = queries.user_or_404(user_id)
+    if request.method == "GET":
+        return _confirm_user_toggle(user)
     if ConfirmForm().validate_on_submit():
         if user.id == current_user.id:
             flash("You cannot deactivate your own account.", "error")
@@ -67,6 +69,39 @@ def toggle_user(user_id: int):
             db.session.commit()
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"))
+
+
+def _confirm_user_toggle(user):
+    if user.active:
+        confirmation = Confirmation(
+            question=f"Deactivate {user.full_name}?",
+            button="Deactivate the account",
+            cancel_url=url_for("admin.users"),
+            rows=(
+                ("Email address", user.email),
+                ("Organisation", user.organisation.name),
+                ("Role", user.role.label),
+            ),  # fmt: skip
+            consequences=(
+                "Every session of theirs ends at once, and they cannot sign in.",
+                "What they did stays on the record; you can reactivate the account later.",
+            ),
+            irreversible=False,
+        )
+    else:
+        confirmation = Confirmation(
+            question=f"Reactivate {user.full_name}?",
+            button="Reactivate the account",
+            cancel_url=url_for("admin.users"),
+            rows=(
+                ("Email address", user.email),
+                ("Organisation", user.organisation.name),
+                ("Role", user.role.label),
+            ),  # fmt: skip
+            irreversible=False,
+            destructive=False,
+        )
+    return render_template("confirm.html", confirmation=confirmation)
 
 
 @admin_blueprint.route("/users/<int:user_id>")
@@ -117,7 +152,6 @@ def api_tokens():
         "admin/api_tokens.html",
         tokens=queries.all_api_tokens(),
         now=utc_now(),
-        revoke=ConfirmForm(),
     )
 
 
@@ -144,10 +178,26 @@ def new_api_token():
     return render_template("admin/api_token_form.html", form=form)
 
 
-@admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 @requires(Permission.MANAGE_API_TOKENS)
 def revoke_api_token(token_id: int):
     token = queries.api_token_or_404(token_id)
+    if request.method == "GET":
+        confirmation = Confirmation(
+            question=f"Revoke the token {token.prefix}…?",
+            button="Revoke the token",
+            cancel_url=url_for("admin.api_tokens"),
+            rows=(
+                ("Token", f"{token.prefix}…"),
+                ("Name", token.name),
+                ("Notifies as", token.user.email),
+            ),  # fmt: skip
+            consequences=(
+                "The system using it can no longer notify deaths or read its receipts.",
+                "To connect it again, create a new token.",
+            ),
+        )
+        return render_template("confirm.html", confirmation=confirmation)
     if ConfirmForm().validate_on_submit():
         services.revoke_api_token(token, revoked_by=current_user)
         db.session.commit()
@@ -161,7 +211,6 @@ def organisations():
     return render_template(
         "admin/organisations.html",
         organisations=queries.all_organisations(),
-        toggle=ConfirmForm(),
     )
 
 
@@ -216,10 +265,12 @@ def organisation_areas(organisation_id: int):
     return page, 400 if form.errors else 200
 
 
-@admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["POST"])
+@admin_blueprint.route("/organisations/<int:organisation_id>/active", methods=["GET", "POST"])
 @requires(Permission.MANAGE_ORGANISATIONS)
 def toggle_organisation(organisation_id: int):
     organisation = queries.organisation_or_404(organisation_id)
+    if request.method == "GET":
+        return _confirm_organisation_toggle(organisation)
     if ConfirmForm().validate_on_submit():
         if organisation.id == current_user.organisation_id and organisation.active:
             flash("You cannot deactivate your own organisation.", "error")
@@ -229,3 +280,27 @@ def toggle_organisation(organisation_id: int):
             state = "active" if organisation.active else "deactivated"
             flash(f"{organisation.name} is now {state}.", "success")
     return redirect(url_for("admin.organisations"))
+
+
+def _confirm_organisation_toggle(organisation):
+    deactivating = organisation.active
+    verb = "Deactivate" if deactivating else "Reactivate"
+    consequences = (
+        (
+            "Everyone in it is signed out and cannot sign in.",
+            "No new requests or actions can be addressed to it; what it did stays on the "
+            "record, and you can reactivate it later.",
+        )
+        if deactivating
+        else ()
+    )
+    confirmation = Confirmation(
+        question=f"{verb} {organisation.name}?",
+        button=f"{verb} the organisation",
+        cancel_url=url_for("admin.organisations"),
+        rows=(("Kind", organisation.kind.label),),
+        consequences=consequences,
+        irreversible=False,
+        destructive=deactivating,
+    )
+    return render_template("confirm.html", confirmation=confirmation)

@@ -13,7 +13,7 @@ from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm, record_id, submitted_version
+from ecdop.forms import Confirmation, ConfirmForm, record_id, submitted_version
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
 from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
@@ -358,12 +358,14 @@ def analysis(item_id: int):
     return page, status
 
 
-@meetings_blueprint.route("/analyses/<int:analysis_id>/sign-off", methods=["POST"])
+@meetings_blueprint.route("/analyses/<int:analysis_id>/sign-off", methods=["GET", "POST"])
 @requires(Permission.RECORD_PANEL_ANALYSIS)
 def sign_off(analysis_id: int):
     analysis = queries.analysis_for_review_or_404(current_user, analysis_id)
     form = SignOffForm()
     item = queries.current_agenda_item(analysis.case)
+    if request.method == "GET":
+        return _confirm_sign_off(analysis, item)
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -377,6 +379,35 @@ def sign_off(analysis_id: int):
         return redirect(url_for("meetings.reviews", meeting_id=analysis.meeting_id))
     flash(f"Review of case {analysis.case.reference} signed off: the case is closed.", "success")
     return redirect(url_for("meetings.reviews", meeting_id=analysis.meeting_id))
+
+
+def _confirm_sign_off(analysis, item):
+    record_event(AuditAction.CASE_VIEWED, case_id=analysis.case_id, subject=analysis)
+    db.session.commit()
+    back = (
+        url_for("meetings.analysis", item_id=item.id)
+        if item is not None
+        else url_for("meetings.reviews", meeting_id=analysis.meeting_id)
+    )
+    confirmation = Confirmation(
+        question=f"Sign off the review of case {analysis.case.reference}?",
+        button="Sign off the review",
+        cancel_url=back,
+        rows=(
+            ("Case", analysis.case.reference),
+            ("Category of death", analysis.category.label),
+            ("Modifiable factors", analysis.modifiable.label),
+            ("Panel actions", str(len(analysis.actions))),
+        ),
+        consequences=(
+            "The case is closed and becomes read-only; reopening it needs a reason.",
+            "Its panel actions go to the tracker and are followed up until done.",
+            "The review joins the national return.",
+        ),
+        irreversible=False,
+        hidden=(("version", str(analysis.version_id)),),
+    )
+    return render_template("confirm.html", confirmation=confirmation)
 
 
 @meetings_blueprint.route("/actions")

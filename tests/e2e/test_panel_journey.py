@@ -109,6 +109,8 @@ def test_from_meeting_to_closed_case(open_session, live_server, app, tmp_path):
     chair.get_by_role("button", name="Save analysis").click()
     expect(chair.locator(".govuk-notification-banner")).to_contain_text("saved")
     chair.get_by_role("link", name=f"View the analysis of case {first}").click()
+    chair.get_by_role("button", name="Sign off the review").click()  # a link styled as one
+    expect(chair.locator("h1")).to_contain_text("Sign off the review of case")
     chair.get_by_role("button", name="Sign off the review").click()
     expect(chair.locator(".govuk-notification-banner")).to_contain_text("the case is closed")
 
