@@ -19,7 +19,7 @@ from ecdop.auth.models import (
     user_areas,
 )
 from ecdop.board_reports.models import BoardReport, board_report_areas
-from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
+from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule, OutboxMessage, OutboxStatus
 from ecdop.meetings.models import (
     AgendaItem,
@@ -47,6 +47,7 @@ __all__ = [
     "AuditEvent",
     "Case",
     "CaseReferenceCounter",
+    "CaseSearch",
     "ChildDeathReviewMeeting",
     "Deadline",
     "DeadlineRule",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -134,3 +134,20 @@ class StageChange(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     changed_by: Mapped[User | None] = relationship()
+
+
+# A search's results last as long as an idle session would: long enough to page and go Back.
+SEARCH_LIFETIME = timedelta(minutes=30)
+
+
+class CaseSearch(Base):
+    """A coordinator's search of the case list, kept for a short while under a random id, so
+    its results have an address (Back and paging work) that holds no name or NHS number."""
+
+    __tablename__ = "case_searches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    query: Mapped[str] = mapped_column(String(100))
+    stage: Mapped[Stage | None] = mapped_column(string_enum(Stage))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

@@ -10,8 +10,9 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
-from ecdop.cases.models import Case, StageChange
+from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
 from ecdop.cases.states import CaseFacts, Stage
+from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.formatting import nhs_number_display, uk_date
 from ecdop.meetings.queries import current_agenda_item, current_analysis
@@ -284,3 +285,13 @@ def merge_comparison(case: Case, other: Case) -> list[tuple[str, str, str]]:
         ("Notified by", notified_by),
     )
     return [(label, value(case), value(other)) for label, value in facts]
+
+
+def search_of(user: User, search_id: str | None) -> CaseSearch | None:
+    """The person's own search, while it lasts; anyone else's, or an old one, is none."""
+    if not search_id or len(search_id) > 32:
+        return None
+    search = db.session.get(CaseSearch, search_id)
+    if search is None or search.user_id != user.id:
+        return None
+    return search if search.created_at >= utc_now() - SEARCH_LIFETIME else None

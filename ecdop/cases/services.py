@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ecdop.analytics.choices import age_band
 from ecdop.analytics.early_warning import watch_for_patterns
@@ -13,7 +14,13 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.auth.permissions import role_may
 from ecdop.auth.queries import active_coordinators_of
-from ecdop.cases.models import Case, CaseReferenceCounter, StageChange
+from ecdop.cases.models import (
+    SEARCH_LIFETIME,
+    Case,
+    CaseReferenceCounter,
+    CaseSearch,
+    StageChange,
+)
 from ecdop.cases.queries import (
     case_facts,
     case_with_nhs_number,
@@ -363,3 +370,14 @@ def record_national_database_told(case: Case, *, actor: User, expected_version: 
     record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case)
     db.session.flush()
     refresh_deadlines(case)
+
+
+def remember_search(user: User, query: str, stage: Stage | None) -> CaseSearch:
+    """Keep the search under a random id; searches past their time are forgotten here, so the
+    table holds only the last half hour's."""
+    forgotten = utc_now() - SEARCH_LIFETIME
+    db.session.execute(delete(CaseSearch).where(CaseSearch.created_at < forgotten))
+    search = CaseSearch(id=secrets.token_urlsafe(16), user_id=user.id, query=query, stage=stage)
+    db.session.add(search)
+    db.session.flush()
+    return search

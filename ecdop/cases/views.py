@@ -68,39 +68,60 @@ def _stage_or_none(value: str | None) -> Stage | None:
 @cases_blueprint.route("/cases", methods=["GET", "POST"])
 @requires(Permission.VIEW_AREA_CASES)
 def index():
-    # GET carries only the stage and page; a search (names, NHS numbers) arrives by POST.
-    searching = request.method == "POST"
-    if searching:
-        form = CaseSearchForm()
-    else:
-        form = CaseSearchForm(formdata=request.args, meta={"csrf": False})
-        form.query.data = ""
+    # A search (names, NHS numbers) is posted, kept under a random id, and its results shown
+    # at /cases?search=<id>: Back and paging work, and no name is ever in an address.
+    if request.method == "POST":
+        return _search_posted()
+    form = CaseSearchForm(formdata=request.args, meta={"csrf": False})
     valid = form.validate()
-    query = (form.query.data or "") if searching and valid else ""
+    asked_for = request.args.get("search")
+    search = queries.search_of(current_user, asked_for)
+    form.query.data = search.query if search else ""
+    stage = search.stage if search else _stage_or_none(form.stage.data)
     page = form.page.data if valid and form.page.data else 1
+    return _case_list(form, search, stage, page, search_ended=bool(asked_for) and not search)
+
+
+def _search_posted():
+    form = CaseSearchForm()
+    if not form.validate():
+        status = 400
+        return _case_list(form, None, None, 1, status=status)
     stage = _stage_or_none(form.stage.data)
+    if not form.query.data:
+        return redirect(url_for("cases.index", stage=stage.value if stage else None), 303)
+    search = services.remember_search(current_user, form.query.data, stage)
+    db.session.commit()
+    return redirect(url_for("cases.index", search=search.id), 303)
+
+
+def _case_list(form, search, stage, page: int, *, search_ended=False, status: int = 200):
     results = queries.case_list(
         current_user,
         stage=stage,
-        query=query,
+        query=search.query if search else "",
         page=page,
         per_page=current_app.config["CASES_PER_PAGE"],
     )
-    if query:
-        record_event(AuditAction.CASE_LIST_SEARCHED, details={"results": results.total})
+    if search:
+        record_event(AuditAction.CASE_LIST_SEARCHED,
+                     details={"results": results.total, "page": page})  # fmt: skip
     else:
-        record_event(
-            AuditAction.CASE_LIST_VIEWED,
-            details={
-                "page": page,
-                "stage": stage.value if stage else "all",
-                "results": results.total,
-            },
-        )
+        details = {"page": page, "stage": stage.value if stage else "all",
+                   "results": results.total}  # fmt: skip
+        record_event(AuditAction.CASE_LIST_VIEWED, details=details)
     db.session.commit()
-    return render_template(
-        "cases/index.html", form=form, results=results, searching=bool(query), stage=stage
+    form.stage.data = stage.value if stage else ""
+    page_html = render_template(
+        "cases/index.html",
+        form=form,
+        results=results,
+        search=search,
+        searching=search is not None,
+        search_ended=search_ended,
+        stage=stage,
     )
+    return page_html, status
 
 
 @cases_blueprint.route("/cases/<int:case_id>")

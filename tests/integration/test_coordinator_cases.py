@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.cases.models import Case
+from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.notifications.choices import Sex
 from tests.conftest import DEMO_PASSWORD
@@ -61,7 +63,39 @@ def test_the_case_page_shows_its_history(coordinator):
 
 class TestSearch:
     def search(self, coordinator, query, **extra):
-        return page_text(coordinator.submit("/cases", {"query": query, **extra}))
+        posted = coordinator.submit("/cases", {"query": query, **extra})
+        assert posted.status_code == 303, "a search is posted, then redirected to its results"
+        return page_text(coordinator.get(posted.headers["Location"]))
+
+    def test_results_have_an_address_without_the_words_so_back_and_paging_work(
+        self, coordinator, clock, make_browser
+    ):
+        notify()
+        posted = coordinator.submit("/cases", {"query": "Testchild"})
+        location = posted.headers["Location"]
+        assert re.fullmatch(r"/cases\?search=[\w-]{20,}", location), location
+        # Back to the results is a plain GET of that address: no form to resend.
+        for _ in range(2):
+            page = coordinator.get(location)
+            assert page.status_code == 200
+            assert "1 case matching your search" in page_text(page)
+        # The address is this person's only, and short-lived.
+        demo_coordinator = user("coordinator@demo.test")
+        auth_services.create_user(
+            email="second-coordinator@demo.test", full_name="S C", role=Role.COORDINATOR,
+            organisation=demo_coordinator.organisation, areas=list(demo_coordinator.areas),
+            password=DEMO_PASSWORD,
+        )  # fmt: skip
+        db.session.commit()
+        colleague = make_browser("second-coordinator@demo.test").get(location)
+        assert "That search has ended" in page_text(colleague)
+        assert "matching your search" not in page_text(colleague)
+        assert 'value="Testchild"' not in colleague.get_data(as_text=True)
+        clock.move_to(utc_now() + timedelta(minutes=20))
+        coordinator.get("/cases")  # still working: the session stays
+        clock.move_to(utc_now() + timedelta(minutes=15))
+        ended = page_text(coordinator.get(location))
+        assert "That search has ended" in ended and "matching your search" not in ended
 
     def test_by_family_name_prefix_any_case(self, coordinator):
         notify()
@@ -98,7 +132,9 @@ class TestSearch:
 
     def test_search_words_never_go_in_the_address(self, coordinator):
         notify()
-        html = coordinator.submit("/cases", {"query": "Testchild"}).get_data(as_text=True)
+        posted = coordinator.submit("/cases", {"query": "Testchild"})
+        assert "Testchild" not in posted.headers["Location"]
+        html = coordinator.get(posted.headers["Location"]).get_data(as_text=True)
         assert "Testchild" not in "".join(
             part for part in html.split('"') if part.startswith("/cases?")
         )
@@ -142,7 +178,8 @@ def test_a_coordinator_cannot_see_another_areas_cases(coordinator):
     assert outcome.case.reference == "NORTH-2026-0001"
     assert coordinator.get(f"/cases/{outcome.case.id}").status_code == 404
     assert "NORTH-2026-0001" not in page_text(coordinator.get("/cases"))
-    assert "0 cases" in page_text(coordinator.submit("/cases", {"query": "943 476 5919"}))
+    searched = coordinator.submit("/cases", {"query": "943 476 5919"})
+    assert "0 cases" in page_text(coordinator.get(searched.headers["Location"]))
 
 
 class TestPossibleDuplicates:
@@ -271,7 +308,8 @@ def test_every_case_list_title_says_what_it_shows(coordinator, app):
         notify(nhs_number=None, date_of_birth=date(2020, 1, 1 + n), family_name=f"Child{n}")
     assert _title(coordinator.get("/cases")) == "All cases – ecdop"
     assert _title(coordinator.get("/cases?stage=notified")) == "Notified cases – ecdop"
-    assert _title(coordinator.submit("/cases", {"query": "Child1"})) == "Search results – ecdop"
+    searched = coordinator.submit("/cases", {"query": "Child1"})
+    assert _title(coordinator.get(searched.headers["Location"])) == "Search results – ecdop"
     app.config["CASES_PER_PAGE"] = 2
     try:
         assert _title(coordinator.get("/cases?page=2")) == "All cases, page 2 of 2 – ecdop"
