@@ -43,5 +43,14 @@ _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def page_html(body: str) -> Markup:
-    """The page's text (Markdown: ## headings, paragraphs, - lists, [links](…)) as HTML."""
-    return Markup(_MARKDOWN.render(body))  # noqa: S704 - markdown-it escapes everything typed
+    """The page's text (Markdown: ## headings, paragraphs, - lists, [links](…)) as HTML. A
+    table scrolls inside itself on a narrow screen. (Raw HTML typed is shown as text, so the
+    only tables are Markdown's.)"""
+    html = _MARKDOWN.render(body)
+    html = html.replace("<table>", SCROLLING_TABLE).replace("</table>", "</table></div>")
+    return Markup(html)  # noqa: S704 - markdown-it escapes everything typed
+
+
+SCROLLING_TABLE = (
+    '<div class="ecdop-table-scroll" tabindex="0" role="region" aria-label="Table"><table>'
+)

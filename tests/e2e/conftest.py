@@ -46,8 +46,10 @@ def open_session(chromium, live_server):
     """A fresh browser profile signed in as ``email``."""
     contexts = []
 
-    def sign_in(email: str, password: str):
-        context = chromium.new_context(base_url=live_server, accept_downloads=True)
+    def sign_in(email: str, password: str, **context_options):
+        context = chromium.new_context(
+            base_url=live_server, accept_downloads=True, **context_options
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto("/login")

@@ -1,0 +1,264 @@
+"""Every page of every role's journey, and each form in its error state, checked in Chromium:
+axe-core finds no violation of WCAG 2.2 AA or best practice; no page is wider than a 375 px
+screen or than 320 CSS px (a 1280 px screen at 400% zoom), where only a table may scroll; and
+no two different pages share a title.
+
+axe-core comes from npm at set-up (node_modules, never committed)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from ecdop.analytics.models import EmergingPattern
+from ecdop.analytics.periods import PeriodKind, last_closed
+from ecdop.board_reports.models import ReportOrigin
+from ecdop.board_reports.services import generate_report
+from ecdop.cases.models import Case
+from ecdop.deadlines.models import Deadline
+from ecdop.demo import seed_demo_case, seed_demo_reference_data
+from ecdop.extensions import db
+from ecdop.notifications.choices import CircumstancesType
+from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.reporting_forms.services import save_answers_to_check
+from tests.conftest import DEMO_PASSWORD
+from tests.factories import (
+    CORE_ANSWERS,
+    demo_area,
+    notify,
+    on_agenda,
+    organisation,
+    panel_meeting,
+    submitted,
+    user,
+)
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+NARROW_WIDTHS = (375, 320)
+
+
+@dataclass(frozen=True)
+class Visit:
+    path: str
+    press: str | None = None  # a button to press first, to see the form in its error state
+
+
+@dataclass
+class Findings:
+    problems: list[str]
+    titles: dict[str, set[str]]
+
+    def add(self, where: str, problem: str) -> None:
+        self.problems.append(f"{where}: {problem}")
+
+
+def check(page: Page, where: str, findings: Findings) -> None:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    for violation in result["violations"]:
+        targets = [node["target"] for node in violation["nodes"][:3]]
+        findings.add(where, f"axe {violation['id']} ({violation['impact']}) at {targets}")
+    title = page.title()
+    findings.titles[title.removeprefix("Error: ")].add(urlsplit(page.url).path)
+    size = page.viewport_size
+    for width in NARROW_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        wider = page.evaluate("document.documentElement.scrollWidth")
+        if wider > width:
+            culprits = page.evaluate(WIDE_ELEMENTS, width)
+            findings.add(where, f"{wider} px wide at {width} px: {culprits}")
+    page.set_viewport_size(size)
+
+
+# The outermost elements that reach past the screen's right edge, outside any table's scroller.
+WIDE_ELEMENTS = """width => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest('.ecdop-table-scroll'))
+  .filter(e => !e.parentElement || e.parentElement.getBoundingClientRect().right <= width + 1)
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className)"""
+
+
+def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
+    for visit in visits:
+        response = page.goto(visit.path)
+        where = f"{who} {visit.path}"
+        if response is None or response.status >= 400:
+            findings.add(where, f"answered {response.status if response else 'nothing'}")
+            continue
+        if visit.press:
+            button = page.get_by_role("button", name=visit.press, exact=True)
+            if not button.count():
+                findings.add(where, f"has no button {visit.press!r}")
+                continue
+            button.first.click()
+            where += f" after pressing {visit.press!r}"
+        check(page, where, findings)
+
+
+@pytest.fixture
+def journeys(app, demo, live_server):
+    """Records at every stage the pages need, made as the services make them."""
+    seed_demo_reference_data()
+    demo_case = seed_demo_case()
+    db.session.commit()
+    first = db.session.scalar(select(Case).where(Case.reference == demo_case.reference))
+    gp_request = db.session.scalar(
+        select(ReportingRequest).where(
+            ReportingRequest.case_id == first.id,
+            ReportingRequest.organisation_id == organisation("Demo Surgery").id,
+        )
+    )
+    school_request = db.session.scalar(
+        select(ReportingRequest).where(
+            ReportingRequest.case_id == first.id, ReportingRequest.id != gp_request.id
+        )
+    )
+    submitted(school_request, reporter="school@demo.test")
+    ready = [
+        db.session.scalar(select(Case).where(Case.reference == reference))
+        for reference in demo_case.ready_references
+    ]
+    meeting = panel_meeting()
+    items = [on_agenda(meeting, case) for case in ready]
+    notification, police_outcome = notify(
+        nhs_number=None, date_of_birth=first.date_of_birth, date_of_death=first.date_of_death,
+        sex=first.sex,
+    )  # fmt: skip
+    for days in (40, 10):  # two suicides within 60 days: an emerging pattern
+        notify(nhs_number=None, circumstances_type=CircumstancesType.SUICIDE,
+               given_names=f"Child{days}", date_of_birth=first.date_of_birth.replace(year=2012),
+               date_of_death=first.date_of_death.replace(day=1 + days % 28))  # fmt: skip
+    late = db.session.scalar(select(Case).where(Case.reference == demo_case.late_reference))
+    late_request = db.session.scalar(
+        select(ReportingRequest).where(ReportingRequest.case_id == late.id)
+    )
+    save_answers_to_check(late_request, answers=CORE_ANSWERS, not_known=[],
+                          expected_version=late_request.version_id,
+                          actor=user("gp@demo.test"))  # fmt: skip
+    ready_report = db.session.scalar(
+        select(ReportingRequest).where(ReportingRequest.case_id == ready[0].id)
+    )
+    pattern = db.session.scalar(select(EmergingPattern))
+    quarter = last_closed(PeriodKind.QUARTERLY, first.date_of_death, start_month=4)
+    report = generate_report(quarter, [demo_area()], origin=ReportOrigin.ON_DEMAND,
+                             actor=user("coordinator@demo.test"))  # fmt: skip
+    db.session.commit()
+    return {
+        "case": first, "gp_request": gp_request, "school_request": school_request,
+        "ready": ready, "meeting": meeting, "items": items, "flagged": police_outcome.case,
+        "notification": notification, "report": report, "late_request": late_request,
+        "ready_report": ready_report, "pattern": pattern,
+    }  # fmt: skip
+
+
+def test_every_page_of_every_role(open_session, journeys, app, chromium, live_server):
+    findings = Findings([], defaultdict(set))
+    j = journeys
+    case, item = j["case"], j["items"][0]
+    deadline = db.session.scalar(select(Deadline).where(Deadline.case_id == case.id))
+
+    public = chromium.new_context(base_url=live_server, bypass_csp=True).new_page()
+    walk(public, [Visit("/login"), Visit("/login", "Sign in"), Visit("/forgotten-password"),
+                  Visit("/accessibility"), Visit("/privacy"), Visit("/cookies"), Visit("/help")],
+         "signed out", findings)  # fmt: skip
+
+    journeys_by_role = {
+        "police@demo.test": [
+            Visit("/notifications/new"),
+            Visit("/notifications/new", "Send notification"),
+            Visit("/notifications/"),
+            Visit(f"/notifications/{j['notification'].id}"),
+            Visit("/account"),
+            Visit("/account/password"),
+            Visit("/account/password", "Change password"),
+            Visit("/account/sessions"),
+        ],
+        "coordinator@demo.test": [
+            Visit("/dashboard"),
+            Visit("/cases"),
+            Visit("/cases?stage=notified"),
+            Visit(f"/cases/{case.id}"),
+            Visit(f"/cases/{case.id}/timeline"),
+            Visit(f"/cases/{j['flagged'].id}"),
+            Visit(f"/cases/{j['flagged'].id}/merge"),
+            Visit(f"/cases/{j['flagged'].id}/triage"),
+            Visit(f"/cases/{j['flagged'].id}/triage", "Save triage"),
+            Visit(f"/cases/{case.id}/reports/new"),
+            Visit(f"/cases/{case.id}/reports/new", "Send requests"),
+            Visit(f"/cases/{case.id}/joint-agency-response"),
+            Visit(f"/cases/{case.id}/joint-agency-response", "Save"),
+            Visit(f"/cases/{case.id}/child-death-review-meeting"),
+            Visit(f"/cases/{case.id}/child-death-review-meeting", "Save"),
+            Visit(f"/reports/{j['school_request'].id}"),
+            Visit(f"/deadlines/{deadline.id}/due-date"),
+            Visit(f"/deadlines/{deadline.id}/due-date", "Change due date"),
+            Visit("/tasks"),
+            Visit("/agency-timeliness"),
+            Visit("/meetings"),
+            Visit("/meetings/new"),
+            Visit("/meetings/new", "Schedule meeting"),
+            Visit(f"/meetings/{j['meeting'].id}"),
+            Visit(f"/agenda-items/{item.id}/papers"),
+            Visit(f"/agenda-items/{item.id}/extracts/{j['ready_report'].id}"),
+            Visit(f"/agenda-items/{item.id}/take-off"),
+            Visit(f"/agenda-items/{item.id}/take-off", "Confirm"),
+            Visit("/actions"),
+            Visit("/patterns"),
+            Visit(f"/patterns/{j['pattern'].id}"),
+            Visit("/board-reports"),
+            Visit(f"/board-reports/{j['report'].id}"),
+            Visit("/board-reports/new"),
+        ],
+        "gp@demo.test": [
+            Visit("/requests"),
+            Visit(f"/requests/{j['gp_request'].id}"),
+            Visit(f"/requests/{j['gp_request'].id}", "Continue to check your answers"),
+            Visit(f"/requests/{j['late_request'].id}/check"),
+            Visit("/tasks"),
+            Visit("/actions"),
+        ],
+        "panel@demo.test": [Visit("/meetings")],
+        "chair@demo.test": [
+            Visit(f"/meetings/{j['meeting'].id}/reviews"),
+            Visit(f"/agenda-items/{item.id}/analysis"),
+            Visit(f"/agenda-items/{item.id}/analysis", "Save analysis"),
+        ],
+        "board@demo.test": [Visit("/board-reports"), Visit(f"/board-reports/{j['report'].id}")],
+        "admin@demo.test": [
+            Visit("/admin/users"),
+            Visit("/admin/users/new"),
+            Visit("/admin/users/new", "Create user"),
+            Visit(f"/admin/users/{user('gp@demo.test').id}"),
+            Visit(f"/admin/users/{user('gp@demo.test').id}/active"),
+            Visit("/admin/organisations"),
+            Visit("/admin/organisations/new"),
+            Visit("/admin/organisations/new", "Add organisation"),
+            Visit("/admin/api-tokens"),
+            Visit("/admin/api-tokens/new"),
+            Visit("/admin/api-tokens/new", "Create token"),
+            Visit("/admin/areas"),
+            Visit(f"/admin/areas/{demo_area().id}"),
+            Visit(f"/admin/areas/{demo_area().id}/deadlines/cdrm"),
+            Visit(f"/admin/areas/{demo_area().id}/warning-rules"),
+            Visit("/admin/outbox"),
+            Visit("/admin/pages"),
+            Visit("/admin/pages/privacy"),
+            Visit("/admin/pages/privacy", "Save the page"),
+        ],
+    }
+    for email, visits in journeys_by_role.items():
+        page = open_session(email, DEMO_PASSWORD, bypass_csp=True)
+        walk(page, visits, email, findings)
+
+    for title, paths in findings.titles.items():
+        if len(paths) > 1 and not all(p.startswith("/cases/") for p in paths):
+            findings.add(f"title {title!r}", f"shared by different pages: {sorted(paths)}")
+    assert findings.problems == [], "\n".join(findings.problems)
