@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 UK = ZoneInfo("Europe/London")
@@ -31,3 +31,12 @@ def nhs_number_display(value: str | None) -> str:
     if not value:
         return "Not given"
     return f"{value[:3]} {value[3:6]} {value[6:]}"
+
+
+def clock_time(value: time) -> str:
+    """A time as GOV.UK writes it: 10am, 2:30pm, midday."""
+    if value == time(12, 0):
+        return "midday"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from flask import g
 from flask_wtf import FlaskForm
@@ -33,6 +33,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, StopValidation
+
+from ecdop.formatting import clock_time
 
 
 def select_choices(pairs) -> list[SelectChoice]:
@@ -181,6 +183,39 @@ def _field_problems(field: Field) -> Iterator[tuple[str, str, str]]:
         yield field.id, field.errors[0], first_input
 
 
+TIME_OF_DAY = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+
+
+def time_of_day(text: str) -> time | None:
+    """A time as people type it: 14:30, 9.15, 10am, 2:30pm; None if it is not one."""
+    match = TIME_OF_DAY.match(text.strip())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    if match[2] is None and not half:
+        return None  # "10" alone: morning or evening?
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    return time(hour, minute) if hour <= 23 and minute <= 59 else None
+
+
+class GovTimeField(GovStringField):
+    """A time of day typed in one box; the field's data is a ``time``."""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = strip(valuelist[0]) if valuelist else ""
+        self.data = time_of_day(self.raw_text) if self.raw_text else None
+        if self.raw_text and self.data is None:
+            raise ValueError(f"{self.label.text} must be a time, like 10am, 2:30pm or 14:30")
+
+    def _value(self):
+        if getattr(self, "raw_text", None) is not None:
+            return self.raw_text
+        return clock_time(self.data) if self.data else ""
+
+
 class TextRequired(InputRequired):
     """InputRequired, and not just spaces: typed text is stripped, and blank is not an answer."""
 
@@ -191,9 +226,9 @@ class TextRequired(InputRequired):
             raise StopValidation(self.message or field.gettext("This field is required."))
 
 
-def date_required(message: str):
-    """Like InputRequired for a day/month/year date, but a partly typed date keeps its own,
-    more precise message (such as "must include a month")."""
+def value_required(message: str):
+    """Like InputRequired for a field that parses what was typed (a date, a time), but what
+    was typed and not understood keeps its own, more precise message."""
 
     def validate(form, field) -> None:
         if field.errors:
@@ -202,6 +237,11 @@ def date_required(message: str):
             raise StopValidation(message)
 
     return validate
+
+
+def date_required(message: str):
+    """value_required for a day/month/year date ("must include a month" stays)."""
+    return value_required(message)
 
 
 # PostgreSQL's integer: a posted id beyond it can name no record, and must not reach a query.

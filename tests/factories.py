@@ -221,6 +221,8 @@ def panel_meeting(*members: str, held_on: date = date(2026, 11, 20), panel_type=
     meeting = schedule_meeting(
         demo_area(),
         held_on=held_on,
+        starts_at=time(10, 0),
+        venue="Committee Room 2, Demo Council House",
         panel_type=panel_type or PanelType.GENERAL,
         members=[user(email) for email in members or ("panel@demo.test", "chair@demo.test")],
         actor=user("coordinator@demo.test"),

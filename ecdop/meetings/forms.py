@@ -13,9 +13,11 @@ from ecdop.forms import (
     GovSelectField,
     GovSubmitField,
     GovTextAreaField,
+    GovTimeField,
     TextRequired,
     date_required,
     select_choices,
+    value_required,
 )
 from ecdop.meetings.choices import (
     DOMAIN_SCORES,
@@ -34,6 +36,16 @@ class MeetingForm(FlaskForm):
     area_id = GovSelectField("Review area", validators=[DataRequired("Choose the review area")])
     held_on = GovDateField(
         "Date of the meeting", validators=[date_required("Enter the date of the meeting")]
+    )
+    starts_at = GovTimeField(
+        "Start time", validators=[value_required("Enter the time the meeting starts")]
+    )
+    venue = GovTextAreaField(
+        "Where",
+        validators=[
+            TextRequired("Enter where the meeting is, or the link to the video call"),
+            Length(max=300, message="Where must be 300 characters or fewer"),
+        ],
     )
     panel_type = GovRadioField(
         "Panel",

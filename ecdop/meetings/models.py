@@ -3,7 +3,7 @@ analysis of each death, and the actions it sets."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.formatting import clock_time
 from ecdop.meetings.choices import ActionStatus, CategoryOfDeath, ModifiableFactors, PanelType
 from ecdop.reporting_forms.models import ReportingRequest
 
@@ -42,6 +44,9 @@ class PanelMeeting(Base, TimestampMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     held_on: Mapped[date] = mapped_column(Date)
+    # When and where members go: a room and address, or a link to the video call.
+    starts_at: Mapped[time | None] = mapped_column(Time)
+    venue: Mapped[str] = mapped_column(String(300), default="")
     panel_type: Mapped[PanelType] = mapped_column(string_enum(PanelType))
     scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -52,6 +57,12 @@ class PanelMeeting(Base, TimestampMixin):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def when(self) -> str:
+        """ "15 January 2027 at 10am", or the date alone for meetings made without a time."""
+        day = f"{self.held_on.day} {self.held_on:%B %Y}"
+        return f"{day} at {clock_time(self.starts_at)}" if self.starts_at else day
 
     def __repr__(self) -> str:
         return f"<PanelMeeting {self.id}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import delete, func, select
 
@@ -52,10 +52,19 @@ from ecdop.reporting_forms.models import ReportingRequest
 
 
 def schedule_meeting(
-    area: Area, *, held_on: date, panel_type: PanelType, members: list[User], actor: User
+    area: Area,
+    *,
+    held_on: date,
+    starts_at: time,
+    venue: str,
+    panel_type: PanelType,
+    members: list[User],
+    actor: User,
 ) -> PanelMeeting:
     if held_on < uk_today():
         raise ChangeRefused("The meeting date must be today or in the future", "held_on")
+    if not venue.strip():
+        raise ChangeRefused("Enter where the meeting is, or the link to the video call", "venue")
     if not members:
         raise ChangeRefused("Choose the panel members who will sit on this meeting", "members")
     if any(m.role not in PANEL_ROLES or area.id not in m.area_ids for m in members):
@@ -63,12 +72,14 @@ def schedule_meeting(
     if not any(member.role is Role.PANEL_CHAIR for member in members):
         raise ChangeRefused("Choose at least one panel chair", "members")
     meeting = PanelMeeting(
-        area=area, held_on=held_on, panel_type=panel_type, scheduled_by_id=actor.id
-    )
+        area=area, held_on=held_on, starts_at=starts_at, venue=venue.strip(),
+        panel_type=panel_type, scheduled_by_id=actor.id,
+    )  # fmt: skip
     meeting.members = list(members)
     db.session.add(meeting)
     db.session.flush()
-    details = {"held_on": held_on.isoformat(), "panel_type": panel_type.value,
+    details = {"held_on": held_on.isoformat(), "starts_at": starts_at.isoformat(),
+               "panel_type": panel_type.value,
                "members": [member.id for member in members]}  # fmt: skip
     record_event(AuditAction.PANEL_MEETING_SCHEDULED, subject=meeting, details=details)
     return meeting

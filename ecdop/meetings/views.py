@@ -3,7 +3,7 @@ and sign-off, and the action tracker."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +28,8 @@ from ecdop.meetings.forms import (
     SignOffForm,
     TakeOffAgendaForm,
 )
-from ecdop.meetings.pack import pack_case, pack_for, pack_pdf
+from ecdop.meetings.pack import pack_case, pack_for
+from ecdop.notifications.rules import uk_today
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 
 meetings_blueprint = Blueprint("meetings", __name__)
@@ -62,7 +63,11 @@ def _offer_words_to_confirm(form, refused: Exception) -> list:
 @meetings_blueprint.route("/meetings")
 @requires(Permission.VIEW_PANEL_PACKS)
 def index():
-    return render_template("meetings/index.html", meetings=queries.meetings_for(current_user))
+    meetings = queries.meetings_for(current_user)  # latest first
+    today = uk_today()
+    coming = [meeting for meeting in reversed(meetings) if meeting.held_on >= today]
+    past = [meeting for meeting in meetings if meeting.held_on < today]
+    return render_template("meetings/index.html", coming=coming, past=past)
 
 
 @meetings_blueprint.route("/meetings/new", methods=["GET", "POST"])
@@ -86,6 +91,8 @@ def new():
             meeting = services.schedule_meeting(
                 area,
                 held_on=form.held_on.data,
+                starts_at=form.starts_at.data,
+                venue=form.venue.data,
                 panel_type=PanelType(form.panel_type.data),
                 members=chosen,
                 actor=current_user,
@@ -278,27 +285,6 @@ def extract(item_id: int, request_id: int):
         findings=findings,
     )
     return page, status
-
-
-@meetings_blueprint.route("/meetings/<int:meeting_id>/pack.pdf")
-@requires(Permission.VIEW_PANEL_PACKS)
-def pack(meeting_id: int):
-    meeting = queries.meeting_pack_or_404(current_user, meeting_id)
-    pack = pack_for(meeting)
-    pdf = pack_pdf(pack)
-    # Each case's own audit trail shows who took its papers away.
-    record_case_reads(
-        AuditAction.PANEL_PACK_DOWNLOADED, (c.case_id for c in pack.cases), subject=meeting
-    )
-    db.session.commit()
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="panel-pack-{meeting.id}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
 
 
 @meetings_blueprint.route("/meetings/<int:meeting_id>/reviews")

@@ -25,6 +25,8 @@ def schedule_meeting(coordinator: Page) -> None:
     coordinator.get_by_role("link", name="Panel meetings").click()
     coordinator.get_by_role("link", name="Schedule a meeting").click()
     fill_date(coordinator, "Date of the meeting", "20", "11", "2026")  # today
+    coordinator.get_by_label("Start time").fill("2pm")
+    coordinator.get_by_label("Where").fill("Committee Room 2, Demo Council House")
     coordinator.get_by_label("General panel").check()
     coordinator.get_by_label("Dr Rowan Hughes (Panel member)").check()
     coordinator.get_by_label("Dr Morgan Ellis (Panel chair)").check()
@@ -94,7 +96,7 @@ def test_from_meeting_to_closed_case(open_session, live_server, app, tmp_path):
     for domain, score in (("Factors intrinsic to the child", "1"), ("Physical environment", "2"),
                           ("Social environment, including family and parenting capacity", "2"),
                           ("Service provision", "2")):  # fmt: skip
-        chair.get_by_role("group", name=f"Score: {domain}").locator(
+        chair.get_by_role("group", name=re.compile(f"^Score for {re.escape(domain)}")).locator(
             f"input[value='{score}']"
         ).check()
     chair.get_by_label("Parental smoking").check()

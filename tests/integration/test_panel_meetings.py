@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
@@ -31,11 +31,15 @@ def test_coordinator_schedules_a_meeting_with_panel_members(make_browser):
     members = [str(user("panel@demo.test").id), str(user("chair@demo.test").id)]
     response = coordinator.submit(
         "/meetings/new",
-        {"held_on": ["10", "12", "2026"], "panel_type": "general", "members": members},
-    )
+        {"held_on": ["10", "12", "2026"], "starts_at": "2pm", "venue": "https://meet.example/cdop",
+         "panel_type": "general", "members": members},
+    )  # fmt: skip
     assert response.status_code == 302
     meeting = db.session.scalar(select(PanelMeeting))
-    assert meeting.held_on == date(2026, 12, 10)
+    assert meeting.held_on == date(2026, 12, 10) and meeting.starts_at == time(14, 0)
+    assert meeting.venue == "https://meet.example/cdop"
+    page = page_text(coordinator.get(f"/meetings/{meeting.id}"))
+    assert "When 10 December 2026 at 2pm" in page and "Where https://meet.example/cdop" in page
     assert {m.email for m in meeting.members} == {"panel@demo.test", "chair@demo.test"}
     assert events(AuditAction.PANEL_MEETING_SCHEDULED)
 
@@ -46,6 +50,14 @@ def test_a_meeting_needs_a_chair_a_date_and_no_outsiders(make_browser):
     cases = [
         ({"held_on": ["", "", ""], "panel_type": "general", "members": [panel]},
          "Enter the date of the meeting"),
+        ({"held_on": ["10", "12", "2026"], "starts_at": "", "panel_type": "general",
+          "members": [panel]}, "Enter the time the meeting starts"),
+        ({"held_on": ["10", "12", "2026"], "starts_at": "25:00", "panel_type": "general",
+          "members": [panel]}, "Start time must be a time, like 10am, 2:30pm or 14:30"),
+        ({"held_on": ["10", "12", "2026"], "starts_at": "10", "panel_type": "general",
+          "members": [panel]}, "Start time must be a time"),
+        ({"held_on": ["10", "12", "2026"], "venue": "  ", "panel_type": "general",
+          "members": [panel]}, "Enter where the meeting is, or the link to the video call"),
         ({"held_on": ["1", "1", "2026"], "panel_type": "general", "members": [panel]},
          "must be today or in the future"),
         ({"held_on": ["10", "12", "2026"], "panel_type": "general", "members": [panel]},
@@ -54,6 +66,7 @@ def test_a_meeting_needs_a_chair_a_date_and_no_outsiders(make_browser):
           "members": [str(user("gp@demo.test").id)]}, "Members must be panel members or chairs"),
     ]  # fmt: skip
     for data, message in cases:
+        data = {"starts_at": "10am", "venue": "Committee Room 2", **data}
         response = coordinator.submit("/meetings/new", data)
         assert response.status_code == 400
         assert message in page_text(response)
@@ -213,8 +226,8 @@ def test_a_coordinator_of_another_area_cannot_see_the_meeting(make_browser, demo
 def test_ids_no_record_could_have_are_refused_not_queried(make_browser):
     response = make_browser("coordinator@demo.test").submit(
         "/meetings/new",
-        {"held_on": ["10", "12", "2026"], "panel_type": "general",
-         "members": ["99999999999999999999", "-1", "x"]},
+        {"held_on": ["10", "12", "2026"], "starts_at": "10am", "venue": "Room 2",
+         "panel_type": "general", "members": ["99999999999999999999", "-1", "x"]},
     )  # fmt: skip
     assert response.status_code == 400
     assert "Choose the panel members" in page_text(response)
@@ -234,3 +247,50 @@ def test_a_case_that_left_the_agenda_cannot_be_moved_on_it(make_browser):
     assert response.status_code == 302
     page = page_text(coordinator.get(response.headers["Location"]))
     assert "This case has left this meeting's agenda" in page
+
+
+def test_meetings_coming_up_come_soonest_first_and_past_ones_latest_first(make_browser, clock):
+    for day in (date(2027, 1, 14), date(2026, 11, 20), date(2026, 12, 1)):
+        panel_meeting(held_on=day)
+    clock.move_to(datetime(2026, 12, 5, 10, tzinfo=UTC))
+    page = page_text(make_browser("coordinator@demo.test").get("/meetings"))
+    coming = page.index("Coming up, soonest first")
+    past = page.index("Past meetings, latest first")
+    assert page.index("1 December 2026", past) > past and page.index("20 November 2026") > past
+    assert coming < page.index("14 January 2027 at 10am") < past
+    assert page.index("1 December 2026", past) < page.index("20 November 2026", past)
+
+
+def test_members_read_the_agenda_in_ecdop(make_browser):
+    first, second = ready_cases()
+    meeting = panel_meeting()
+    on_agenda(meeting, first)
+    on_agenda(meeting, second)
+    panel = make_browser("panel@demo.test")
+    response = panel.get(f"/meetings/{meeting.id}/papers")
+    assert response.status_code == 200
+    page = page_text(response)
+    assert "When 20 November 2026 at 10am" in page
+    assert "Where Committee Room 2, Demo Council House" in page
+    assert page.index(first.reference) < page.index(second.reference)
+    assert "Testchild" not in page and "Amelia" not in page  # anonymised, as the pack is
+    assert {e.case_id for e in events(AuditAction.PANEL_MEETING_VIEWED)} == {first.id, second.id}
+    assert make_browser("school@demo.test").get(f"/meetings/{meeting.id}/papers").status_code == 403
+
+
+def test_the_coordinator_is_shown_what_is_missing_before_the_pack_goes_out(make_browser):
+    [case] = ready_cases(1)
+    meeting = panel_meeting()
+    item = on_agenda(meeting, case)
+    coordinator = make_browser("coordinator@demo.test")
+    check = coordinator.get(f"/meetings/{meeting.id}/pack.pdf")
+    assert check.headers["Content-Type"].startswith("text/html")
+    text = page_text(check)
+    assert f"Case {case.reference} : no panel summary, 1 agency extract not confirmed" in text
+    assert not events(AuditAction.PANEL_PACK_DOWNLOADED)
+    anyway = coordinator.get(f"/meetings/{meeting.id}/pack.pdf?anyway=1")
+    assert anyway.headers["Content-Type"] == "application/pdf"
+    # Members are not asked: they cannot fix the papers.
+    member = make_browser("panel@demo.test").get(f"/meetings/{meeting.id}/pack.pdf")
+    assert member.headers["Content-Type"] == "application/pdf"
+    assert item.id
