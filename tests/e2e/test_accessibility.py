@@ -206,6 +206,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/meetings/new"),
             Visit("/meetings/new", "Schedule meeting"),
             Visit(f"/meetings/{j['meeting'].id}"),
+            Visit(f"/meetings/{j['meeting'].id}/pack.pdf"),  # what is missing, first
             Visit(f"/agenda-items/{item.id}/papers"),
             Visit(f"/agenda-items/{item.id}/extracts/{j['ready_report'].id}"),
             Visit(f"/agenda-items/{item.id}/take-off"),
@@ -225,7 +226,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/tasks"),
             Visit("/actions"),
         ],
-        "panel@demo.test": [Visit("/meetings")],
+        "panel@demo.test": [Visit("/meetings"), Visit(f"/meetings/{j['meeting'].id}/papers")],
         "chair@demo.test": [
             Visit(f"/meetings/{j['meeting'].id}/reviews"),
             Visit(f"/agenda-items/{item.id}/analysis"),
