@@ -101,7 +101,11 @@ def on_panel_agenda(facts: CaseFacts) -> list[str]:
 
 
 def off_panel_agenda(facts: CaseFacts) -> list[str]:
-    return ["Take the case off the panel meeting's agenda"] if facts.on_panel_agenda else []
+    if facts.on_panel_agenda:
+        return [
+            "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"
+        ]
+    return []
 
 
 def analysis_recorded(facts: CaseFacts) -> list[str]:

@@ -327,3 +327,24 @@ def test_the_receipt_title_says_whether_the_death_was_already_notified(make_brow
     assert _title(health.get(f"/notifications/{second.id}")) == (
         "Already notified: case DEMO-2026-0001 – ecdop"
     )
+
+
+def test_triage_is_not_offered_while_a_duplicate_decision_is_pending(coordinator):
+    _first, second = flagged_pair()
+    page = page_text(coordinator.get(f"/cases/{second.id}"))
+    assert "Is this the same child?" in page and "Triage this case" not in page
+    coordinator.submit(
+        f"/cases/{second.id}/duplicate",
+        {"decision": "different", "version": str(second.version_id)},
+        form_page=f"/cases/{second.id}",
+    )
+    assert "Triage this case" in page_text(coordinator.get(f"/cases/{second.id}"))
+
+
+def test_case_references_on_the_dashboard_and_my_tasks_open_the_case(make_browser, clock):
+    _n, outcome = notify()
+    clock.move_to(utc_now() + timedelta(days=5))  # the national database is now overdue
+    coordinator = make_browser("coordinator@demo.test")
+    for path in ("/dashboard", "/tasks"):
+        html = coordinator.get(path).get_data(as_text=True)
+        assert f'href="/cases/{outcome.case.id}">{outcome.case.reference}</a>' in html, path

@@ -53,7 +53,8 @@ BLOCKERS = {
         ({"on_panel_agenda": False}, "Add the case to a panel meeting's agenda"),
     ],
     (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL): [
-        ({"on_panel_agenda": True}, "Take the case off the panel meeting's agenda"),
+        ({"on_panel_agenda": True},
+         "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"),
     ],
     (Stage.SCHEDULED_FOR_PANEL, Stage.PANEL_REVIEWED): [
         ({"analysis_recorded": False}, "Record the panel's analysis"),
