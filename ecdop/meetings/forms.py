@@ -28,7 +28,8 @@ from ecdop.meetings.choices import (
     PanelType,
 )
 
-SPARE_ACTION_ROWS = 3
+# One empty row to fill; "Add another action" brings more (GOV.UK's add-another pattern).
+SPARE_ACTION_ROWS = 1
 
 
 class MeetingForm(FlaskForm):
@@ -156,6 +157,7 @@ class AnalysisForm(FlaskForm):
     submit = GovSubmitField("Save analysis")
 
     def offer_spare_rows(self) -> None:
+        """At least one empty row after the filled ones (rows the person added stay)."""
         filled = sum(1 for row in self.actions if not row.form.is_blank())
         while len(self.actions) < filled + SPARE_ACTION_ROWS:
             self.actions.append_entry()

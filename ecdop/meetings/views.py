@@ -32,6 +32,7 @@ from ecdop.meetings.pack import pack_case, pack_for
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 
+ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
 meetings_blueprint = Blueprint("meetings", __name__)
 
 OFF_THE_AGENDA = "off"
@@ -314,7 +315,12 @@ def analysis(item_id: int):
     form = AnalysisForm(data=analysis_form_data(current))
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
-    if form.validate_on_submit():
+    adding_a_row = form.is_submitted() and ADD_ACTION in request.form
+    if adding_a_row:
+        # GOV.UK's "add another", without JavaScript: the page again, as typed, one row longer.
+        # (CSRFProtect has checked the post; nothing is validated or saved.)
+        form.actions.append_entry()
+    elif form.validate_on_submit():
         try:
             values = analysis_values(form)
             services.record_analysis(
@@ -326,7 +332,7 @@ def analysis(item_id: int):
         else:
             flash(f"Analysis of case {item.case.reference} saved.", "success")
             return redirect(url_for("meetings.reviews", meeting_id=item.meeting_id))
-    status = 400 if form.is_submitted() else 200
+    status = 400 if form.is_submitted() and not adding_a_row else 200
     form.offer_spare_rows()
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]

@@ -290,3 +290,24 @@ def test_closing_settles_every_open_deadline_and_the_national_database_can_still
     assert national.state is DeadlineState.MET
     db.session.refresh(case)
     assert case.stage is Stage.CLOSED and case.national_database_told_at is not None
+
+
+def test_more_actions_are_added_without_saving_and_without_javascript(scheduled, make_browser):
+    case, item = scheduled
+    chair = make_browser("chair@demo.test")
+    surgery = organisation("Demo Surgery").id
+    data = analysis_form()
+    for row in range(4):
+        data = with_action(data, surgery, f"Action number {row + 1}", (10, 3, 2027), row=row)
+        added = chair.submit(f"/agenda-items/{item.id}/analysis", {**data, "add_action": "1"})
+        assert added.status_code == 200
+        html = added.get_data(as_text=True)
+        assert f'name="actions-{row + 1}-description"' in html  # a new empty row
+        assert f"Action number {row + 1}" in html  # what was typed is kept
+        assert analyses() == 0  # nothing saved yet
+    # Each due date has visible Day, Month and Year labels.
+    assert html.count('class="govuk-label govuk-date-input__label"') == 3 * 5
+    saved = record(chair, item, data)
+    assert saved.status_code == 302
+    actions = db.session.scalars(select(PanelAction).order_by(PanelAction.id)).all()
+    assert [a.description for a in actions] == [f"Action number {n}" for n in range(1, 5)]
