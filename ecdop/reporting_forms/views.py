@@ -172,8 +172,9 @@ def request_reports(case_id: int):
     # The area's rule for agency reports (20 working days unless changed) sets the default.
     default_due_on = rules_for_area(case.area_id)[DeadlineKind.REPORTING_REQUEST].due_on(uk_today())
     form = RequestReportsForm(data={"due_on": default_due_on})
+    unanswered = _without_reporters(organisations, case.area_id)
     form.organisation_ids.choices = select_choices(
-        (organisation.id, f"{organisation.name} ({organisation.kind.label})")
+        (organisation.id, _agency_choice(organisation, organisation in unanswered))
         for organisation in organisations
     )
     form.supplementary_forms.choices = select_choices(
@@ -194,16 +195,36 @@ def request_reports(case_id: int):
             db.session.rollback()
             getattr(form, refused.field or "organisation_ids").errors.append(str(refused))
         else:
-            flash(f"{len(sent)} requests sent to {len(chosen)} agencies.", "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+            return _after_requests_sent(case, sent, chosen, unanswered)
     status = 400 if form.errors else 200
-    page = render_template(
-        "reporting_forms/request.html",
-        case=case,
-        form=form,
-        without_reporters=_without_reporters(organisations, case.area_id),
-    )
+    page = render_template("reporting_forms/request.html", case=case, form=form)
     return page, status
+
+
+def _agency_choice(organisation: Organisation, unanswered: bool) -> str:
+    label = f"{organisation.name} ({organisation.kind.label})"
+    return (
+        f"{label}: nobody there uses ecdop yet, so you will invite a contact"
+        if unanswered
+        else label
+    )
+
+
+def _after_requests_sent(case, sent, chosen, unanswered):
+    """Back to the case; first, for each chosen agency with nobody in ecdop, the page to invite
+    a contact there, one after the other, so that no request waits for nobody."""
+    to_invite = [organisation for organisation in chosen if organisation in unanswered]
+    flash(f"{len(sent)} requests sent to {len(chosen)} agencies.", "success")
+    destination = url_for("cases.show", case_id=case.id)
+    for organisation in reversed(to_invite):
+        destination = url_for(
+            "auth.invite_agency_contact", organisation_id=organisation.id, next=destination
+        )
+    if to_invite:
+        names = ", ".join(organisation.name for organisation in to_invite)
+        flash(f"Nobody at {names} uses ecdop yet: invite a contact, so the request reaches "
+              "someone.", "info")  # fmt: skip
+    return redirect(destination)
 
 
 def _without_reporters(organisations: list[Organisation], area_id: int) -> list[Organisation]:

@@ -135,10 +135,22 @@ def test_someone_who_already_has_an_account_is_not_invited(coordinator):
     assert db.session.scalar(select(func.count()).select_from(Invitation)) == 0
 
 
-def test_the_request_page_offers_to_invite_agencies_with_nobody(coordinator):
-    from tests.factories import triaged_case
+def test_agencies_with_nobody_are_marked_beside_their_box_and_lead_on_to_an_invitation(
+    coordinator,
+):
+    from tests.factories import organisation, triaged_case
 
     case = triaged_case()
     text = page_text(coordinator.get(f"/cases/{case.id}/reports/new"))
-    assert "Demo Council: invite a contact" in text
-    assert "Demo Surgery: invite" not in text  # gp@demo.test answers for the surgery
+    assert "Demo Council (Children's social care): nobody there uses ecdop yet" in text
+    assert "Demo Surgery (GP practice): nobody" not in text  # gp@demo.test answers for it
+    council, surgery = organisation("Demo Council"), organisation("Demo Surgery")
+    sent = coordinator.submit(
+        f"/cases/{case.id}/reports/new",
+        {"organisation_ids": [str(council.id), str(surgery.id)],
+         "due_on": ["18", "12", "2026"]},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    assert sent.headers["Location"].startswith(f"/agencies/{council.id}/invite?next=")
+    invite_page = page_text(coordinator.get(sent.headers["Location"]))
+    assert "Nobody at Demo Council uses ecdop yet: invite a contact" in invite_page
