@@ -52,6 +52,7 @@ class AuditAction(enum.StrEnum):
     AGENCY_CONTACT_INVITED = "agency_contact_invited"
     INVITATION_ACCEPTED = "invitation_accepted"
     USER_CREATED = "user_created"
+    USER_CHANGED = "user_changed"
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     ORGANISATION_CREATED = "organisation_created"

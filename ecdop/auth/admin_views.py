@@ -7,7 +7,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.auth import queries, services, sessions, sign_in
-from ecdop.auth.forms import ApiTokenForm, OrganisationAreasForm, OrganisationForm, UserForm
+from ecdop.auth.forms import (
+    ApiTokenForm,
+    OrganisationAreasForm,
+    OrganisationForm,
+    UserDetailsForm,
+    UserForm,
+)
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
@@ -53,6 +59,44 @@ def new_user():
             flash(f"User {user.email} created.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form)
+
+
+@admin_blueprint.route("/users/<int:user_id>/change", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def change_user(user_id: int):
+    account = queries.user_or_404(user_id)
+    form = UserDetailsForm(data={
+        "full_name": account.full_name, "job_title": account.job_title, "phone": account.phone,
+        "role": account.role.value, "organisation_id": account.organisation_id,
+        "area_ids": sorted(account.area_ids),
+    })  # fmt: skip
+    form.organisation_id.choices = select_choices(
+        (o.id, o.name) for o in queries.active_organisations()
+    )
+    form.area_ids.choices = select_choices(
+        (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
+    )
+    if form.validate_on_submit():
+        try:
+            changed = services.change_user(
+                account,
+                full_name=form.full_name.data,
+                job_title=form.job_title.data or "",
+                phone=form.phone.data or "",
+                role=Role(form.role.data),
+                organisation=queries.organisation_or_404(form.organisation_id.data),
+                areas=[a for a in queries.all_areas() if a.id in form.area_ids.data],
+                actor=current_user,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "full_name").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{account.full_name}: {'saved' if changed else 'nothing changed'}.", "success")
+            return redirect(url_for("admin.user", user_id=account.id))
+    page = render_template("admin/user_change.html", form=form, account=account)
+    return page, 400 if form.errors else 200
 
 
 @admin_blueprint.route("/users/<int:user_id>/active", methods=["GET", "POST"])

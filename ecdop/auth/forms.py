@@ -117,17 +117,11 @@ def _new_password_fields(label: str = "Create a password"):
     return password, confirm
 
 
-class UserForm(FlaskForm):
+class UserDetailsForm(FlaskForm):
+    """Who a person is and what they may do: what an administrator can change later."""
+
     full_name = GovStringField(
         "Full name", validators=[TextRequired("Enter the person's full name"), Length(max=120)]
-    )
-    email = GovStringField(
-        "Email address",
-        validators=[
-            TextRequired("Enter an email address"),
-            Length(max=254),
-            _email_address,
-        ],
     )
     job_title = GovStringField("Job title (optional)", validators=[Optional(), Length(max=120)])
     phone = GovStringField("Telephone (optional)", validators=[Optional(), Length(max=40)])
@@ -141,6 +135,18 @@ class UserForm(FlaskForm):
     )
     area_ids = GovCheckboxesField(
         "Review areas", coerce=int, validators=[TextRequired("Choose at least one area")]
+    )
+    submit = GovSubmitField("Save changes")
+
+
+class UserForm(UserDetailsForm):
+    email = GovStringField(
+        "Email address",
+        validators=[
+            TextRequired("Enter an email address"),
+            Length(max=254),
+            _email_address,
+        ],
     )
     password = PasswordField(
         "Initial password",

@@ -104,6 +104,56 @@ def set_organisation_areas(organisation: Organisation, areas: Iterable[Area]) ->
     )
 
 
+def change_user(
+    user: User,
+    *,
+    full_name: str,
+    job_title: str,
+    phone: str,
+    role: Role,
+    organisation: Organisation,
+    areas: Iterable[Area],
+    actor: User,
+) -> list[str]:
+    """An administrator's change to who a person is and what they may do; returns what
+    changed. A change of role, organisation or areas ends the person's sessions (the
+    ``before_flush`` hook in ``sessions``), so they work under the new access at once."""
+    areas = list(areas)
+    if user.id == actor.id and role is not user.role:
+        raise AccountError("You cannot change your own role: ask another administrator", "role")
+    if not areas:
+        raise AccountError("Choose at least one area", "area_ids")
+    if outside := [area.code for area in areas if not organisation.works_in(area)]:
+        raise AccountError(
+            f"{organisation.name} does not work with {', '.join(outside)}. Add the area to the "
+            "organisation first, or choose another",
+            "area_ids",
+        )
+    before = _details_of(user)
+    user.full_name, user.job_title, user.phone = full_name.strip(), job_title.strip(), phone.strip()
+    user.role, user.organisation, user.areas = role, organisation, areas
+    after = _details_of(user)
+    changed = [key for key in after if after[key] != before[key]]
+    if changed:
+        details = {key: {"from": before[key], "to": after[key]} for key in changed
+                   if key not in ("phone",)}  # fmt: skip
+        record_event(AuditAction.USER_CHANGED, subject=user,
+                     details={"changed": changed, **details})  # fmt: skip
+    db.session.flush()
+    return changed
+
+
+def _details_of(user: User) -> dict:
+    return {
+        "full_name": user.full_name,
+        "job_title": user.job_title,
+        "phone": user.phone,
+        "role": user.role.value,
+        "organisation": user.organisation.name,
+        "areas": sorted(area.code for area in user.areas),
+    }
+
+
 def create_user(
     *,
     email: str,

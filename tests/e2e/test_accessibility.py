@@ -239,6 +239,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/admin/users/new", "Create user"),
             Visit(f"/admin/users/{user('gp@demo.test').id}"),
             Visit(f"/admin/users/{user('gp@demo.test').id}/active"),
+            Visit(f"/admin/users/{user('gp@demo.test').id}/change"),
             Visit("/admin/organisations"),
             Visit("/admin/organisations/new"),
             Visit("/admin/organisations/new", "Add organisation"),

@@ -203,3 +203,59 @@ class TestCli:
         for email in ("police@demo.test", "coordinator@demo.test", "board@demo.test"):
             assert email in second.output
         assert db.session.scalar(select(db.func.count()).select_from(User)) == 9
+
+
+def change_form(account, **overrides) -> dict:
+    data = {
+        "full_name": account.full_name, "job_title": account.job_title, "phone": account.phone,
+        "role": account.role.value, "organisation_id": str(account.organisation_id),
+        "area_ids": [str(area_id) for area_id in account.area_ids],
+    }  # fmt: skip
+    return data | overrides
+
+
+def test_an_admin_changes_a_persons_details_and_a_new_role_signs_them_out(admin, make_browser):
+    from ecdop.audit.models import AuditAction, AuditEvent
+
+    gp_browser = make_browser("gp@demo.test")
+    assert gp_browser.get("/requests").status_code == 200
+    gp = user("gp@demo.test")
+    path = f"/admin/users/{gp.id}/change"
+    response = admin.submit(path, change_form(gp, full_name="Dr Lee Harper",
+                                              job_title="Named GP for safeguarding"))  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(gp)
+    assert (gp.full_name, gp.job_title) == ("Dr Lee Harper", "Named GP for safeguarding")
+    assert gp_browser.get("/requests").status_code == 200  # a new name signs nobody out
+    response = admin.submit(path, change_form(gp, role="notifier"))
+    assert response.status_code == 302
+    db.session.refresh(gp)
+    assert gp.role is Role.NOTIFIER
+    assert gp_browser.get("/requests").status_code == 302  # signed out: sign in again
+    changes = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.USER_CHANGED)
+    ).all()
+    assert [event.details["changed"] for event in changes] == [
+        ["full_name", "job_title"], ["role"],
+    ]  # fmt: skip
+    assert changes[1].details["role"] == {"from": "agency_reporter", "to": "notifier"}
+
+
+def test_bad_changes_are_refused_at_the_field_and_nothing_is_saved(admin):
+    gp = user("gp@demo.test")
+    path = f"/admin/users/{gp.id}/change"
+    blank = admin.submit(path, change_form(gp, full_name=" "))
+    assert blank.status_code == 400 and "Enter the person's full name" in page_text(blank)
+    from ecdop.auth.services import create_area
+
+    north = create_area("NORTH", "North review area")
+    db.session.commit()
+    outside = admin.submit(path, change_form(gp, area_ids=[str(north.id)]))
+    assert outside.status_code == 400
+    assert "Demo Surgery does not work with NORTH" in page_text(outside)
+    me = user("admin@demo.test")
+    own = admin.submit(f"/admin/users/{me.id}/change", change_form(me, role="coordinator"))
+    assert own.status_code == 400 and "You cannot change your own role" in page_text(own)
+    db.session.refresh(gp)
+    db.session.refresh(me)
+    assert gp.area_ids == {demo_area().id} and me.role is Role.ADMIN
