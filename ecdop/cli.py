@@ -301,6 +301,13 @@ def import_populations_command(path: str) -> None:
     _import_reference_data("populations", path)
 
 
+@click.command("import-live-births")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_live_births_command(path: str) -> None:
+    """Import live births by area and year: CSV with area_code,year,live_births."""
+    _import_reference_data("live-births", path)
+
+
 @click.command("import-deprivation")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_deprivation_command(path: str) -> None:
@@ -351,6 +358,7 @@ def register_commands(app: Flask) -> None:
         refresh_deadlines_command,
         export_national_command,
         import_populations_command,
+        import_live_births_command,
         import_deprivation_command,
         serve_command,
     ):

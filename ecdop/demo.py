@@ -287,7 +287,8 @@ def seed_demo_history() -> int:
 
 
 def seed_demo_reference_data() -> None:
-    """The synthetic population and deprivation samples, unless reference data is there."""
+    """The synthetic population, live-birth and deprivation samples, unless reference data is
+    there."""
     from importlib import resources
 
     from ecdop.analytics.models import PopulationEstimate
@@ -296,6 +297,6 @@ def seed_demo_reference_data() -> None:
     if db.session.scalar(select(PopulationEstimate.id).limit(1)) is not None:
         return
     samples = resources.files("ecdop.analytics").joinpath("samples")
-    for kind in ("populations", "deprivation"):
+    for kind in ("populations", "live-births", "deprivation"):
         with samples.joinpath(f"{kind}.csv").open(encoding="utf-8", newline="") as lines:
             IMPORTERS[kind](lines)

@@ -18,7 +18,12 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 from ecdop.analytics.choices import AgeBand
-from ecdop.analytics.models import EmergingPattern, PopulationEstimate, PostcodeDeprivation
+from ecdop.analytics.models import (
+    EmergingPattern,
+    LiveBirths,
+    PopulationEstimate,
+    PostcodeDeprivation,
+)
 from ecdop.analytics.periods import ReportingPeriod
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
@@ -128,6 +133,19 @@ def child_population(area_ids: Sequence[int], year: int) -> dict[AgeBand, int]:
         .group_by(PopulationEstimate.age_band)
     )
     return {band: int(population) for band, population in rows}
+
+
+def live_births(area_ids: Sequence[int], year: int) -> int | None:
+    """Live births in the areas in ``year``; None unless every area's figure is loaded (a
+    rate over some of the areas' births would be wrong)."""
+    rows = db.session.execute(
+        select(LiveBirths.area_id, LiveBirths.births).where(
+            LiveBirths.area_id.in_(area_ids), LiveBirths.year == year
+        )
+    ).all()
+    if len(rows) < len(set(area_ids)):
+        return None
+    return sum(births for _area, births in rows)
 
 
 def populations_by_year(area_ids: Sequence[int], years: Sequence[int]) -> dict[int, int]:

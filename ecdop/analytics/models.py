@@ -43,6 +43,22 @@ class PopulationEstimate(Base, TimestampMixin):
     population: Mapped[int] = mapped_column(Integer)
 
 
+class LiveBirths(Base, TimestampMixin):
+    """Live births in an area in a year (ONS births registrations): the denominator of the
+    rates of deaths under 28 days and under one year, as the national reports give them."""
+
+    __tablename__ = "live_births"
+    __table_args__ = (
+        UniqueConstraint("area_id", "year"),
+        CheckConstraint("births >= 0", name="births_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    births: Mapped[int] = mapped_column(Integer)
+
+
 class PostcodeDeprivation(Base):
     """A postcode's LSOA and that LSOA's Index of Multiple Deprivation decile (1 = most
     deprived), joined to cases on the normalised postcode."""

@@ -1,6 +1,7 @@
-"""Importing the statistics' reference data from CSV: child population estimates, and the
-postcode → LSOA → IMD decile lookup. A file with any bad row is refused whole, with every
-problem listed by line, and nothing is stored; a good file replaces what it covers."""
+"""Importing the statistics' reference data from CSV: child population estimates, live
+births, and the postcode → LSOA → IMD decile lookup. A file with any bad row is refused whole,
+with every problem listed by line, and nothing is stored; a good file replaces what it
+covers."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, insert, select
 
 from ecdop.analytics.choices import AgeBand
-from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
+from ecdop.analytics.models import LiveBirths, PopulationEstimate, PostcodeDeprivation
 from ecdop.auth.models import Area
 from ecdop.extensions import db
 from ecdop.notifications.rules import RuleBroken, clean_postcode
 
 POPULATION_COLUMNS = ("area_code", "year", "age_band", "population")
 DEPRIVATION_COLUMNS = ("postcode", "lsoa_code", "imd_decile")
+LIVE_BIRTHS_COLUMNS = ("area_code", "year", "live_births")
 LSOA_SHAPE = re.compile(r"^E01\d{6}$")
 BATCH = 5000
 
@@ -84,6 +86,35 @@ def import_populations(lines: Iterable[str]) -> Imported:
     return Imported(len(records))
 
 
+def import_live_births(lines: Iterable[str]) -> Imported:
+    """Live births by area and year; a good file replaces the years it gives."""
+    areas = {area.code: area.id for area in db.session.scalars(select(Area))}
+    records, problems, seen = [], [], set()
+    for number, row in _rows(lines, LIVE_BIRTHS_COLUMNS):
+        area_id = areas.get((row["area_code"] or "").strip().upper())
+        year = _whole_number(row["year"], 1990, 2100)
+        births = _whole_number(row["live_births"], 0, 5_000_000)
+        if area_id is None:
+            problems.append(f"Line {number}: no review area has the code {row['area_code']!r}")
+        if year is None:
+            problems.append(f"Line {number}: the year must be a year, like 2025")
+        if births is None:
+            problems.append(f"Line {number}: the live births must be a whole number")
+        if (area_id, year) in seen:
+            problems.append(f"Line {number}: this area and year are already given")
+        seen.add((area_id, year))
+        records.append({"area_id": area_id, "year": year, "births": births})
+    if problems:
+        raise ImportRefused(problems)
+    for area_id, year in seen:
+        db.session.execute(
+            delete(LiveBirths).where(LiveBirths.area_id == area_id, LiveBirths.year == year)
+        )
+    db.session.add_all(LiveBirths(**record) for record in records)
+    db.session.flush()
+    return Imported(len(records))
+
+
 def import_deprivation(lines: Iterable[str]) -> Imported:
     """The whole lookup is replaced: it is published as one file per IMD edition."""
     records, problems, seen = [], [], set()
@@ -112,4 +143,8 @@ def import_deprivation(lines: Iterable[str]) -> Imported:
     return Imported(len(records))
 
 
-IMPORTERS = {"populations": import_populations, "deprivation": import_deprivation}
+IMPORTERS = {
+    "populations": import_populations,
+    "live-births": import_live_births,
+    "deprivation": import_deprivation,
+}

@@ -51,11 +51,12 @@ class Rate:
         return self.deaths < UNRELIABLE_BELOW
 
 
-def rate_per_100k(deaths: int, population: int) -> Rate | None:
-    """Deaths per 100,000 children, with the exact Poisson interval scaled to the rate."""
+def rate_per_100k(deaths: int, population: int, per: int = PER) -> Rate | None:
+    """Deaths per 100,000 children (or per ``per`` of any denominator, such as 1,000 live
+    births), with the exact Poisson interval scaled to the rate."""
     if population <= 0:
         return None
-    scale = PER / population
+    scale = per / population
     counted = poisson_interval(deaths)
     return Rate(
         deaths, population, deaths * scale, Interval(counted.low * scale, counted.high * scale)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ecdop.analytics.disclosure import SUPPRESSED
 
@@ -27,7 +28,11 @@ STYLE = {
     "svg.hashsalt": "ecdop-board-report",
     "svg.fonttype": "none",  # text stays text: smaller, sharper and searchable in the PDF
     "font.family": "DejaVu Sans",
-    "font.size": 9,
+    # 10 pt as drawn: tick labels stay at 9 pt or more however the page scales the chart.
+    "font.size": 10,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -55,14 +60,23 @@ def _shown(value: int | float | str) -> str:
     )
 
 
+def _heading(title: str) -> str:
+    """The chart's own title, as a sentence: "Deaths by age at death"."""
+    return title[:1].upper() + title[1:]
+
+
 def bar_chart(
     title: str, labels: Sequence[str], values: Sequence[int | float | str], unit: str
 ) -> Chart:
     """Horizontal bars, one per label, largest category order kept as given."""
     numbers = [0 if value == SUPPRESSED else value for value in values]
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 0.5 + 0.32 * len(labels)))
+        figure = Figure(figsize=(6.3, 0.8 + 0.32 * len(labels)))
         axes = figure.add_subplot()
+        axes.set_title(_heading(title))
+        if all(isinstance(number, int) for number in numbers):
+            # A count has no half deaths: whole-number ticks only.
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         positions = range(len(labels))
         axes.barh(positions, numbers, color=BAR_COLOUR)
         axes.set_yticks(positions, labels)
@@ -92,8 +106,9 @@ def trend_chart(
     """A line over the years; a suppressed or missing year is a gap, not a guess."""
     points = [None if value in (SUPPRESSED, None) else value for value in values]
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 2.4))
+        figure = Figure(figsize=(6.3, 2.7))
         axes = figure.add_subplot()
+        axes.set_title(_heading(title))
         positions = list(range(len(periods)))
         axes.plot(
             positions,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ecdop.analytics import aggregates
 from ecdop.analytics.choices import AgeBand
 from ecdop.analytics.disclosure import SUPPRESSED, protect
+from ecdop.analytics.statistics import rate_per_100k
 from ecdop.board_reports.tables import (
     Facts,
     Figure,
@@ -181,6 +182,12 @@ def _decile_label(decile: int) -> str:
 # -- Rates --------------------------------------------------------------------------------------
 
 
+# Deaths of babies are given per 1,000 live births, as the national reports give them; a rate
+# per 100,000 children of their age would mislead.
+UNDER_ONE = (AgeBand.NEONATAL, AgeBand.POST_NEONATAL)
+PER_LIVE_BIRTHS = 1_000
+
+
 def rates_section(scope: Scope, facts: Facts) -> Section:
     population_year = scope.period.starts_on.year
     population = aggregates.child_population(scope.area_ids, population_year)
@@ -188,6 +195,9 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
     deaths_by_age = facts["deaths_by_age"]
     rows = []
     for band in AgeBand:
+        if band in UNDER_ONE:
+            rows.append(_per_live_births_row(band.label, deaths_by_age[band], population.get(band)))
+            continue
         rate = published_rate(deaths_by_age[band], population.get(band, 0), years)
         rows.append(_rate_row(band.label, deaths_by_age[band], population.get(band, 0), rate))
     overall = published_rate(facts["deaths"], sum(population.values()), years)
@@ -196,7 +206,8 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
         "All children (0 to 17)", facts["deaths"], sum(population.values()), overall
     )
     table = PublishedTable(
-        f"Deaths per 100,000 children a year, by age ({population_year} population estimates)",
+        f"Deaths per 100,000 children a year, by age, from the mid-{population_year} "
+        "population estimates",
         ("Age", "Deaths", "Children living in the area", "Rate per 100,000", "95% interval"),
         tuple(rows),
         total_row,
@@ -206,13 +217,62 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
         "Rates divide the deaths by the number of children living in the area, from the "
         f"population estimates for {population_year}"
         + (", and are scaled to a full year." if scope.period.quarter else ".")
-        + " The 95% intervals are exact Poisson intervals.",
+        + " The 95% intervals are exact Poisson intervals. Deaths under one year are given "
+        "per 1,000 live births, as national reports give them.",
     )
     if not population:
         paragraphs += (
             f"No population estimates are loaded for {population_year}, so rates cannot be given.",
         )
-    return Section("rates", "Rates per 100,000 children", paragraphs, (Figure(table),))
+    babies, births_paragraph = _babies_table(scope, deaths_by_age, years)
+    return Section(
+        "rates",
+        "Rates of death",
+        paragraphs + births_paragraph,
+        (Figure(table), Figure(babies)),
+    )
+
+
+def _per_live_births_row(label: str, deaths: Shown, population: int | None) -> tuple[str, ...]:
+    children = f"{population:,}" if population else "-"
+    return (label, shown(deaths), children, "per 1,000 live births: below", "-")
+
+
+def _babies_table(scope: Scope, deaths_by_age, years: float):
+    births_year = scope.period.starts_on.year
+    births = aggregates.live_births(scope.area_ids, births_year)
+    neonatal = deaths_by_age[AgeBand.NEONATAL]
+    parts = [deaths_by_age[band] for band in UNDER_ONE]
+    # Shown only when both its parts are: a total would give away a hidden part.
+    under_one = SUPPRESSED if SUPPRESSED in parts else sum(parts)
+    rows = tuple(
+        _live_births_row(label, deaths, births, years)
+        for label, deaths in (("Under 28 days", neonatal), ("Under 1 year", under_one))
+    )
+    table = PublishedTable(
+        f"Deaths of babies per 1,000 live births a year, from the live births of {births_year}",
+        ("Age at death", "Deaths", "Live births", "Rate per 1,000 live births", "95% interval"),
+        rows,
+        note="* Fewer than 20 deaths: the rate is unreliable and should be read with care.",
+    )
+    if births is None:
+        missing = (
+            f"Live births for {births_year} are not loaded for every area of this report, so "
+            "rates per 1,000 live births are not available.",
+        )
+        return table, missing
+    return table, ()
+
+
+def _live_births_row(label: str, deaths: Shown, births: int | None, years: float):
+    if births is None:
+        return (label, shown(deaths), "not available", "not available", "not available")
+    rate = (
+        None
+        if deaths == SUPPRESSED or births <= 0
+        else rate_per_100k(int(deaths), round(births * years), per=PER_LIVE_BIRTHS)
+    )
+    return (label, shown(deaths), f"{births:,}", rate_text(rate), interval_text(rate))
 
 
 def _rate_row(label: str, deaths: Shown, population: int, rate) -> tuple[str, ...]:

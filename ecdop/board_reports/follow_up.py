@@ -190,11 +190,24 @@ def timeliness_section(scope: Scope, facts: Facts) -> Section:
     )
 
 
+ON_TIME_HEADINGS = ("Fell due in the period", "Met by their due date", "Share on time")
+ON_TIME_NOTE = (
+    "Items that fell due in the period, before the report was made; a due date changed by "
+    "agreement counts as the date in force."
+)
+
+
 def _on_time_table(caption: str, heading: str, rows_due_met) -> PublishedTable:
     """Rows of (fell due, on time); on time and late are protected as a two-column table
-    with the numbers due as its row totals."""
+    with the numbers due as its row totals. A kind with nothing due in the period is named
+    in the note, not shown as a row of noughts beside work that was done."""
+    none_due = [label for label, (due, _met) in rows_due_met if not due]
+    rows_due_met = [(label, counts) for label, counts in rows_due_met if counts[0]]
+    note = ON_TIME_NOTE
+    if none_due:
+        note += f" Nothing fell due in the period for: {', '.join(none_due)}."
     if not rows_due_met:
-        return PublishedTable(caption, (heading, "Fell due", "On time", "Share on time"), ())
+        return PublishedTable(caption, (heading, *ON_TIME_HEADINGS), (), note=note)
     grid = [[met, due - met] for _label, (due, met) in rows_due_met]
     table = protect(grid)
     rows = tuple(
@@ -203,13 +216,7 @@ def _on_time_table(caption: str, heading: str, rows_due_met) -> PublishedTable:
             rows_due_met, table.cells, table.row_totals, strict=True
         )
     )
-    return PublishedTable(
-        caption,
-        (heading, "Fell due", "On time", "Share on time"),
-        rows,
-        note="Items that fell due in the period, before the report was made; a due date "
-        "changed by agreement counts as the date in force.",
-    )
+    return PublishedTable(caption, (heading, *ON_TIME_HEADINGS), rows, note=note)
 
 
 # -- Actions and emerging patterns ------------------------------------------------------------
@@ -219,7 +226,7 @@ def actions_section(scope: Scope, facts: Facts) -> Section:
     counts = aggregates.panel_actions(scope.area_ids, scope.period)
     rows = (
         ("Set by the panel in the period", shown(suppress_alone(counts.opened))),
-        ("Done in the period", shown(suppress_alone(counts.done))),
+        ("Done in the period, whenever they fell due", shown(suppress_alone(counts.done))),
         ("Not accepted in the period", shown(suppress_alone(counts.not_accepted))),
         ("Overdue at the end of the period", shown(suppress_alone(counts.overdue))),
     )

@@ -101,13 +101,13 @@ def rate_text(rate: Rate | None) -> str:
     if rate is None:
         return SUPPRESSED
     flag = "*" if rate.unreliable else ""
-    return f"{rate.per_100k:.1f}{flag}"
+    return f"{rate.per_100k:,.1f}{flag}"
 
 
 def interval_text(rate: Rate | None) -> str:
     if rate is None:
         return SUPPRESSED
-    return f"{rate.interval.low:.1f} to {rate.interval.high:.1f}"
+    return f"{rate.interval.low:,.1f} to {rate.interval.high:,.1f}"
 
 
 def proportion_interval_text(part: Shown, whole: Shown) -> str:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
 from ecdop.analytics import aggregates
@@ -37,7 +38,7 @@ from tests.helpers import page_text
 TODAY = date(2026, 11, 20)
 BOARD = "board@demo.test"
 SECTIONS = (
-    "Summary", "Deaths notified", "Deprivation", "Rates per 100,000 children",
+    "Summary", "Deaths notified", "Deprivation", "Rates of death",
     "Reviews completed", "Learning themes", "Five-year trend", "Timeliness", "Actions",
     "Emerging patterns", "How the figures were made",
 )  # fmt: skip
@@ -241,3 +242,72 @@ def test_an_area_with_no_deaths_gets_a_report_that_says_so(app, make_browser, de
     assert "No child who lived in the area died in the period." in text
     assert "No reviews were completed in the period." in text
     assert quiet.pdf[:5] == b"%PDF-"
+
+
+def chart_svgs(html: str) -> list[str]:
+    import base64
+
+    uris = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    return [base64.b64decode(uri).decode() for uri in uris]
+
+
+def test_the_board_reads_periods_and_numbers_as_people_write_them(app, history):
+    run_job(app, "board-reports")
+    for report in reports():
+        html = report.html
+        assert "(2025)" not in html and "-Q" not in html
+        # Figures in tables carry thousands separators; years in labels do not count.
+        cells = re.findall(r'<td class="number[^"]*">([^<]*)</td>', html)
+        assert cells and not [cell for cell in cells if re.search(r"\d{4}", cell)], cells
+    quarter_html = quarter().html
+    assert "<td>July to September 2026</td>" in quarter_html
+    annual = next(r for r in reports() if r.kind is PeriodKind.ANNUAL)
+    assert "<td>April 2025 to March 2026</td>" in annual.html
+
+
+def test_every_chart_has_a_title_legible_ticks_and_whole_number_counts(app, history):
+    run_job(app, "board-reports")
+    svgs = chart_svgs(quarter().html)
+    assert svgs
+    column_pt = (210 - 2 * 18) / 25.4 * 72  # the A4 page's text width, which a chart fills
+    for svg in svgs:
+        width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+        sizes = [float(size) for size in re.findall(r"font-size: ?([\d.]+)px", svg)]
+        assert sizes and min(sizes) * column_pt / width_pt >= 9
+        texts = re.findall(r">([^<]+)</text>", svg)
+        assert any(text[0].isupper() and len(text.split()) >= 2 for text in texts), texts
+    deaths_chart = next(svg for svg in svgs if "Deaths by age at death" in svg)
+    ticks = [t for t in re.findall(r">([^<]+)</text>", deaths_chart) if re.fullmatch(r"[\d.]+", t)]
+    assert ticks and all("." not in tick for tick in ticks)
+
+
+def test_babies_deaths_are_rates_per_thousand_live_births_or_not_available(app, history):
+    from ecdop.analytics.models import LiveBirths
+
+    run_job(app, "board-reports")
+    text = re.sub(r"<[^>]+>", " ", quarter().html)
+    text = " ".join(text.split())
+    assert "Deaths of babies per 1,000 live births a year" in text
+    assert re.search(r"Under 28 days (\d+|c) 23,920 (\d+\.\d\*?|c)", text), text[:3000]
+    assert "0 to 27 days" in text and "per 1,000 live births: below" in text
+    db.session.execute(sa_delete(LiveBirths))
+    db.session.commit()
+    from ecdop.analytics.periods import parse_period
+    from ecdop.board_reports.models import ReportOrigin
+    from ecdop.board_reports.services import generate_report
+
+    period = parse_period(PeriodKind.QUARTERLY, "2026-Q2", 4)
+    report = generate_report(period, [demo_area()], origin=ReportOrigin.ON_DEMAND, today=TODAY)
+    plain = " ".join(re.sub(r"<[^>]+>", " ", report.html).split())
+    assert "Under 28 days" in plain and "not available not available" in plain
+    assert "rates per 1,000 live births are not available" in plain
+
+
+def test_timeliness_names_kinds_with_nothing_due_instead_of_noughts(app, history):
+    run_job(app, "board-reports")
+    html = quarter().html
+    section = html[html.index('id="timeliness"') : html.index('id="actions"')]
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th><td class=\"number\">0</td>", section)
+    assert rows == []
+    assert re.findall(r'<tr><th scope="row">[^<]+</th><td class="number">[1-9c]', section)
+    assert "Fell due in the period" in section and "Met by their due date" in section
