@@ -235,7 +235,7 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
 
 def _per_live_births_row(label: str, deaths: Shown, population: int | None) -> tuple[str, ...]:
     children = f"{population:,}" if population else "-"
-    return (label, shown(deaths), children, "per 1,000 live births: below", "-")
+    return (label, shown(deaths), children, "see below, per 1,000 live births", "-")
 
 
 def _babies_table(scope: Scope, deaths_by_age, years: float):

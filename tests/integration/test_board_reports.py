@@ -289,7 +289,7 @@ def test_babies_deaths_are_rates_per_thousand_live_births_or_not_available(app, 
     text = " ".join(text.split())
     assert "Deaths of babies per 1,000 live births a year" in text
     assert re.search(r"Under 28 days (\d+|c) 23,920 (\d+\.\d\*?|c)", text), text[:3000]
-    assert "0 to 27 days" in text and "per 1,000 live births: below" in text
+    assert "0 to 27 days" in text and "see below, per 1,000 live births" in text
     db.session.execute(sa_delete(LiveBirths))
     db.session.commit()
     from ecdop.analytics.periods import parse_period
