@@ -153,7 +153,10 @@ def _explain_demo_case(demo_case) -> None:
         ("overdue", add_working_days(due, 1)),
         ("escalated", add_working_days(due, 10)),
     ):
-        click.echo(f"  ({label}) flask --app ecdop run-job sweep-deadlines --on {day.isoformat()}")
+        click.echo(
+            f"  ({label}) .venv/bin/flask --app ecdop run-job sweep-deadlines "
+            f"--on {day.isoformat()}"
+        )
 
 
 @click.command("scheduler")

@@ -340,8 +340,26 @@ def _insert_reviews(deaths, case_ids, meetings, people, chance, today: date) -> 
     for analysis, analysis_id in zip(analyses, analysis_ids, strict=True):
         if analysis["modifiable"] is ModifiableFactors.IDENTIFIED and people.agencies:
             actions.append(_action_row(analysis, analysis_id, people, chance, today))
+    action_ids: list[int] = []
     for chunk in _chunks(actions):
-        db.session.execute(insert(PanelAction), chunk)
+        action_ids += db.session.scalars(
+            insert(PanelAction).returning(PanelAction.id, sort_by_parameter_order=True), chunk
+        ).all()
+    _insert_action_deadlines(actions, action_ids, today)
+
+
+def _insert_action_deadlines(actions: list[dict], action_ids: list[int], today: date) -> None:
+    """Each action's deadline, as the panel's analysis opens one: so an action still open and
+    overdue is in its agency's My tasks, and is chased, as a real one would be."""
+    deadlines = []
+    for action, action_id in zip(actions, action_ids, strict=True):
+        done_on = action["status_changed_at"].date() if action["status_changed_at"] else None
+        row = _deadline_row(action["case_id"], DeadlineKind.PANEL_ACTION, action["due_on"],
+                            done_on, today)  # fmt: skip
+        row.update(panel_action_id=action_id, starts_on=action["created_at"].date())
+        deadlines.append(row)
+    for chunk in _chunks(deadlines):
+        db.session.execute(insert(Deadline), chunk)
 
 
 def _action_row(analysis: dict, analysis_id: int, people, chance, today: date) -> dict:

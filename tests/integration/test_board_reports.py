@@ -311,3 +311,29 @@ def test_timeliness_names_kinds_with_nothing_due_instead_of_noughts(app, history
     assert rows == []
     assert re.findall(r'<tr><th scope="row">[^<]+</th><td class="number">[1-9c]', section)
     assert "Fell due in the period" in section and "Met by their due date" in section
+
+
+def test_the_synthetic_historys_overdue_actions_are_in_their_agencys_tasks(app, history):
+    from ecdop.deadlines.models import Deadline, DeadlineState
+    from ecdop.meetings.choices import ActionStatus
+    from ecdop.meetings.models import PanelAction
+
+    open_actions = db.session.scalars(
+        select(PanelAction).where(PanelAction.status == ActionStatus.OPEN)
+    ).all()
+    assert open_actions
+    deadlines = {
+        d.panel_action_id: d
+        for d in db.session.scalars(select(Deadline).where(Deadline.panel_action_id.is_not(None)))
+    }
+    assert all(deadlines[a.id].state is DeadlineState.OPEN for a in open_actions)
+    overdue = [a for a in open_actions if a.due_on < TODAY]
+    assert overdue
+    owner = overdue[0].organisation
+    reporter = next(u for u in owner.users if u.role.value == "agency_reporter")
+    from tests.conftest import DEMO_PASSWORD
+    from tests.helpers import Browser
+
+    browser = Browser(app.test_client(), DEMO_PASSWORD)
+    browser.login(reporter.email)
+    assert f"Panel action for {owner.name}" in page_text(browser.get("/tasks"))
