@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 
-from flask import g
+from flask import g, request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -252,6 +252,12 @@ def record_id(value) -> int | None:
     """A posted record id, or None if it cannot be one (empty, not a number, out of range)."""
     text = str(value or "").strip()
     return int(text) if text.isdigit() and 0 < int(text) <= LARGEST_ID else None
+
+
+def posted_version() -> int | None:
+    """The record version a confirmation page posted (its hidden ``version``), if a number."""
+    value = str(request.form.get("version", ""))
+    return int(value) if value.isdigit() else None
 
 
 def submitted_version(form) -> int | None:

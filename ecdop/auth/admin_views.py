@@ -29,16 +29,20 @@ def users():
     return render_template("admin/users.html", users=queries.all_users())
 
 
-@admin_blueprint.route("/users/new", methods=["GET", "POST"])
-@requires(Permission.MANAGE_USERS)
-def new_user():
-    form = UserForm()
+def _offer_organisations_and_areas(form: UserDetailsForm) -> UserDetailsForm:
     form.organisation_id.choices = select_choices(
         (o.id, o.name) for o in queries.active_organisations()
     )
     form.area_ids.choices = select_choices(
         (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
     )
+    return form
+
+
+@admin_blueprint.route("/users/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_USERS)
+def new_user():
+    form = _offer_organisations_and_areas(UserForm())
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -70,12 +74,7 @@ def change_user(user_id: int):
         "role": account.role.value, "organisation_id": account.organisation_id,
         "area_ids": sorted(account.area_ids),
     })  # fmt: skip
-    form.organisation_id.choices = select_choices(
-        (o.id, o.name) for o in queries.active_organisations()
-    )
-    form.area_ids.choices = select_choices(
-        (a.id, f"{a.code}: {a.name}") for a in queries.all_areas()
-    )
+    _offer_organisations_and_areas(form)
     if form.validate_on_submit():
         try:
             changed = services.change_user(

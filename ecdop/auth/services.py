@@ -121,14 +121,7 @@ def change_user(
     areas = list(areas)
     if user.id == actor.id and role is not user.role:
         raise AccountError("You cannot change your own role: ask another administrator", "role")
-    if not areas:
-        raise AccountError("Choose at least one area", "area_ids")
-    if outside := [area.code for area in areas if not organisation.works_in(area)]:
-        raise AccountError(
-            f"{organisation.name} does not work with {', '.join(outside)}. Add the area to the "
-            "organisation first, or choose another",
-            "area_ids",
-        )
+    _refuse_areas_outside(organisation, areas)
     before = _details_of(user)
     user.full_name, user.job_title, user.phone = full_name.strip(), job_title.strip(), phone.strip()
     user.role, user.organisation, user.areas = role, organisation, areas
@@ -141,6 +134,18 @@ def change_user(
                      details={"changed": changed, **details})  # fmt: skip
     db.session.flush()
     return changed
+
+
+def _refuse_areas_outside(organisation: Organisation, areas: list[Area]) -> None:
+    """A person works in at least one area, and only in their organisation's areas."""
+    if not areas:
+        raise AccountError("Choose at least one area", "area_ids")
+    if outside := [area.code for area in areas if not organisation.works_in(area)]:
+        raise AccountError(
+            f"{organisation.name} does not work with {', '.join(outside)}. Add the area to the "
+            "organisation first, or choose another",
+            "area_ids",
+        )
 
 
 def _details_of(user: User) -> dict:
@@ -173,14 +178,7 @@ def create_user(
     if problem := password_problem(password, full_name=full_name, email=email):
         raise AccountError(problem, "password")
     areas = list(areas)
-    if not areas:
-        raise AccountError("Choose at least one area", "area_ids")
-    if outside := [area.code for area in areas if not organisation.works_in(area)]:
-        raise AccountError(
-            f"{organisation.name} does not work with {', '.join(outside)}. Add the area to the "
-            "organisation first, or choose another",
-            "area_ids",
-        )
+    _refuse_areas_outside(organisation, areas)
     user = User(
         email=email,
         full_name=full_name.strip(),

@@ -27,7 +27,7 @@ from ecdop.cases.states import Stage, Transition, transitions_from
 from ecdop.cases.timeline import timeline_entries
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm, select_choices, submitted_version
+from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
@@ -218,7 +218,7 @@ def confirm_merge(case_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.confirm_same_child(case, _int_or_none(request.form.get("version")))
+            services.confirm_same_child(case, posted_version())
         except ChangeRefused as refused:
             db.session.rollback()
             flash(str(refused), "error")
@@ -350,7 +350,7 @@ def national_database_told(case_id: int):
     if form.validate_on_submit():
         try:
             services.record_national_database_told(
-                case, actor=current_user, expected_version=_int_or_none(request.form.get("version"))
+                case, actor=current_user, expected_version=posted_version()
             )
             db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
@@ -362,7 +362,3 @@ def national_database_told(case_id: int):
     else:
         flash("Nothing was recorded: the page had expired. Try again.", "error")
     return redirect(url_for("cases.show", case_id=case.id))
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask import request as flask_request
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +15,7 @@ from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm, select_choices, submitted_version
+from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms import queries, services
@@ -108,7 +107,7 @@ def check_answers(request_id: int):
     if form.validate_on_submit():
         try:
             services.submit_checked_report(
-                request, expected_version=_version_posted(), actor=current_user
+                request, expected_version=posted_version(), actor=current_user
             )
             db.session.commit()
         except services.AnswersMissing:
@@ -130,11 +129,6 @@ def check_answers(request_id: int):
         definition=definition,
         form=form,
     )
-
-
-def _version_posted() -> int | None:
-    value = flask_request.form.get("version", "")
-    return int(value) if value.isdigit() else None
 
 
 def _response_refused(request, definition, form, refused):
