@@ -124,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
     from ecdop.home import home_blueprint
-    from ecdop.meetings import pack_views  # noqa: F401 - the pack's routes join the blueprint
+    from ecdop.meetings import pack_views, papers_views  # noqa: F401 - their routes join it
     from ecdop.meetings.views import meetings_blueprint
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint

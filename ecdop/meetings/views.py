@@ -17,14 +17,11 @@ from ecdop.forms import Confirmation, ConfirmForm, record_id, submitted_version
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
 from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
-from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.forms import (
     ActionStatusForm,
     AddToAgendaForm,
     AnalysisForm,
-    ExtractForm,
     MeetingForm,
-    PanelSummaryForm,
     SignOffForm,
     TakeOffAgendaForm,
 )
@@ -47,18 +44,6 @@ def _show_refusal(form, refused: Exception, default_field: str) -> None:
     db.session.rollback()
     field = getattr(refused, "field", None) or default_field
     getattr(form, field).errors.append(_refusal_message(refused))
-
-
-def _offer_words_to_confirm(form, refused: Exception) -> list:
-    """After the identifier check refused a text: where each finding is, and a tick box for
-    each word the coordinator may confirm is not an identifier here."""
-    if not isinstance(refused, services.IdentifiersFound):
-        return []
-    form.not_identifiers.choices = [
-        (word, f"\u201c{written}\u201d is not an identifier in this text")
-        for word, written in refused.words_to_confirm
-    ]
-    return refused.findings
 
 
 @meetings_blueprint.route("/meetings")
@@ -205,87 +190,6 @@ def take_off(item_id: int):
             return redirect(url_for("meetings.show", meeting_id=item.meeting_id))
     status = 400 if form.is_submitted() else 200
     return render_template("meetings/take_off.html", item=item, form=form), status
-
-
-@meetings_blueprint.route("/agenda-items/<int:item_id>/papers", methods=["GET", "POST"])
-@requires(Permission.SCHEDULE_PANEL_REVIEWS)
-def papers(item_id: int):
-    """The coordinator's preparation of one case for the pack: the summary and the extracts."""
-    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
-    form = PanelSummaryForm(data={"panel_summary": item.panel_summary,
-                                  "version": item.version_id})  # fmt: skip
-    findings = []
-    if form.validate_on_submit():
-        try:
-            services.write_panel_summary(
-                item,
-                form.panel_summary.data,
-                actor=current_user,
-                expected_version=submitted_version(form),
-                not_identifiers=form.not_identifiers.data or [],
-            )
-            db.session.commit()
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "panel_summary")
-            findings = _offer_words_to_confirm(form, refused)
-            form.version.data = item.version_id
-        else:
-            flash("Panel summary saved.", "success")
-            return redirect(url_for("meetings.papers", item_id=item.id))
-    record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
-    db.session.commit()
-    status = 400 if form.is_submitted() else 200
-    page = render_template(
-        "meetings/papers.html",
-        item=item,
-        form=form,
-        findings=findings,
-        reports=queries.reports_for_pack(item.case),
-    )
-    return page, status
-
-
-@meetings_blueprint.route(
-    "/agenda-items/<int:item_id>/extracts/<int:request_id>", methods=["GET", "POST"]
-)
-@requires(Permission.SCHEDULE_PANEL_REVIEWS)
-def extract(item_id: int, request_id: int):
-    item = queries.agenda_item_for_coordinator_or_404(current_user, item_id)
-    report = queries.submitted_request_or_404(item.case, request_id)
-    current = queries.extract_of(report)
-    text = current.text if current is not None and current.is_current else draft_extract(report)
-    form = ExtractForm(data={"text": text, "version": current.version_id if current else ""})
-    findings = []
-    if form.validate_on_submit():
-        try:
-            services.confirm_extract(
-                report,
-                form.text.data,
-                actor=current_user,
-                expected_version=submitted_version(form),
-                not_identifiers=form.not_identifiers.data or [],
-            )
-            db.session.commit()
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "text")
-            findings = _offer_words_to_confirm(form, refused)
-            current = queries.extract_of(report)
-            form.version.data = current.version_id if current else ""
-        else:
-            flash("Extract confirmed for the panel pack.", "success")
-            return redirect(url_for("meetings.papers", item_id=item.id))
-    record_event(AuditAction.REPORT_VIEWED, case_id=item.case_id, subject=report)
-    db.session.commit()
-    status = 400 if form.is_submitted() else 200
-    page = render_template(
-        "meetings/extract.html",
-        item=item,
-        report=report,
-        extract=current,
-        form=form,
-        findings=findings,
-    )
-    return page, status
 
 
 @meetings_blueprint.route("/meetings/<int:meeting_id>/reviews")

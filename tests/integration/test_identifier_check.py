@@ -16,7 +16,7 @@ from ecdop.meetings.anonymise import find_identifiers, identifiers_of
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.models import ReportExtract, WordNotIdentifying
 from ecdop.meetings.pack import pack_for, pack_html
-from ecdop.meetings.services import IdentifiersFound, write_panel_summary
+from ecdop.meetings.papers import IdentifiersFound, write_panel_summary
 from tests.factories import (
     CORE_ANSWERS,
     on_agenda,

@@ -17,7 +17,7 @@ from ecdop.cases.states import Stage
 from ecdop.extensions import db
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.pack import pack_for, pack_html, pack_pdf
-from ecdop.meetings.services import confirm_extract, write_panel_summary
+from ecdop.meetings.papers import confirm_extract, write_panel_summary
 from ecdop.refusals import ChangeRefused
 from ecdop.review_meetings.services import (
     save_child_death_review_meeting,
