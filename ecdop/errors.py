@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ecdop.api.problems import (
+    RETRY_AFTER_SECONDS,
     Problem,
     answer_http_error,
     answer_problem,
+    answer_unavailable,
     answer_unexpected_error,
     is_api_request,
 )
 from ecdop.audit.services import keep_refusal_on_record
 from ecdop.auth.permissions import Permission, declared_permission
 from ecdop.extensions import db
+from ecdop.site_pages.pages import SITE_PAGES
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,11 @@ MESSAGES = {
     413: ("What you sent is too large", "Shorten it and try again."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: (
+        "Sorry, the service is unavailable",
+        "Nothing you sent was saved. Try again in a minute. If it goes on, contact your CDOP "
+        "coordinator or administrator.",
+    ),
 }
 
 
@@ -58,8 +66,29 @@ def _audit_refusal(status: int) -> None:
 
 
 def _render(status: int, detail: str | None = None):
+    if status >= 500:
+        return _render_without_the_database(status)
     title, advice = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors.html", title=title, advice=detail or advice), status
+
+
+def _render_without_the_database(status: int):
+    """The service's own page, made straight from its template: Flask's template context
+    would load the signed-in person, and so reach for a database that may be the failure."""
+    _let_go_of_the_transaction()
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    page = current_app.jinja_env.get_template("errors_plain.html").render(
+        title=title, advice=advice, site_pages=SITE_PAGES, csp_nonce=g.get("csp_nonce", "")
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
+    return page, status, headers
+
+
+def _let_go_of_the_transaction() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone with the database: nothing to undo
+        logger.warning("Could not roll back after a failure")
 
 
 def register(app: Flask) -> None:
@@ -88,6 +117,16 @@ def register(app: Flask) -> None:
         if error.code in REFUSALS and _on_a_protected_route():
             _audit_refusal(error.code)
         return _render(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(error: SQLAlchemyError):
+        # The type only: the message may name the server, and never the request's values.
+        logger.error("The database is unreachable (%s)", type(error.orig).__name__)
+        if is_api_request():
+            _let_go_of_the_transaction()
+            return answer_unavailable()
+        return _render(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

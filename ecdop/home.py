@@ -29,7 +29,9 @@ def index():
     return render_template("home.html", user=current_user)
 
 
-@home_blueprint.route("/health")
+@home_blueprint.route("/healthz")
 @requires(Permission.PUBLIC)
 def health():
+    """For a load balancer: the process answers. Nothing is read, the database included, and
+    nothing is revealed."""
     return {"status": "ok"}

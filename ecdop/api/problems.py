@@ -27,6 +27,7 @@ ADVICE = {
     415: "Send the request body as JSON, with 'Content-Type: application/json'.",
     429: "This API token has made too many requests. Wait, then try again.",
     500: "Something went wrong in ecdop. Nothing was stored. Try again later.",
+    503: "ecdop cannot reach its database. Nothing was stored. Try again in a minute.",
 }
 
 
@@ -90,6 +91,14 @@ def answer_http_error(error: HTTPException) -> Response:
 
 def answer_unexpected_error() -> Response:
     return _answer(500, None)
+
+
+def answer_unavailable() -> Response:
+    """The database is out of reach: the answer is made without it (nothing to audit with)."""
+    return problem_response(503, None, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+RETRY_AFTER_SECONDS = 60
 
 
 def _answer(status: int, detail: str | None, **options) -> Response:

@@ -1,0 +1,73 @@
+"""With the database unreachable, people get the service's own page and systems problem+json,
+both made without touching the database; load balancers can still ask whether the process is
+up."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from ecdop.extensions import db
+from tests.api_helpers import NOTIFICATIONS, notification_json, token_for
+from tests.helpers import page_text
+
+
+@contextmanager
+def database_unreachable(app):
+    """Every new connection is refused, as when the server is down or the network is cut."""
+    with app.app_context():
+        engine = db.engine
+
+    def refuse(dialect, connection_record, cargs, cparams):
+        raise OperationalError("connect", {}, ConnectionRefusedError("the database is down"))
+
+    engine.dispose()
+    event.listen(engine, "do_connect", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "do_connect", refuse)
+        engine.dispose()
+
+
+def test_a_signed_in_page_is_ecdops_own_503_page(app, make_browser):
+    coordinator = make_browser("coordinator@demo.test")
+    db.session.remove()
+    with database_unreachable(app):
+        response = coordinator.get("/cases")
+    assert response.status_code == 503
+    text = page_text(response)
+    assert "Sorry, the service is unavailable" in text
+    assert "Accessibility statement" in text  # the service's own page, with its footer
+    assert response.headers["Retry-After"] == "60"
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_a_public_page_and_a_failing_form_get_the_same_page(app, make_browser, client):
+    db.session.remove()
+    with database_unreachable(app):
+        login = client.post("/login", data={"email": "x@demo.test", "password": "y"})
+    assert login.status_code in (400, 503)  # CSRF refuses first, or the database is down
+    assert "Internal Server Error" not in login.get_data(as_text=True)
+
+
+def test_the_api_answers_problem_json(app, demo, client):
+    token = token_for("police@demo.test")
+    db.session.commit()
+    db.session.remove()
+    with database_unreachable(app):
+        response = client.post(
+            NOTIFICATIONS, json=notification_json(), headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 503
+
+
+def test_healthz_answers_without_the_database(app, client):
+    db.session.remove()
+    with database_unreachable(app):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
