@@ -33,12 +33,25 @@ class ApiAnswer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def request_digest(document: object) -> str:
-    """The same JSON (whatever its spacing or key order) gives the same digest. Keyed, so the
-    digest of a body naming a child cannot be checked against guesses."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _canonical(document: object) -> bytes:
+    """The same JSON, whatever its spacing or key order, as the same bytes."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def request_digest(document: object, notifier_id: int) -> str:
+    """SHA-256 of the notifier and the canonical body. It depends on nothing that changes
+    with the deployment (not ``SECRET_KEY``), so an honest retry after a key rotation or a
+    restore still finds its first answer. (Guessing a digest back would take the whole body:
+    name, NHS number, address, times, notifier; and whoever can read it can read the
+    notification itself.)"""
+    return hashlib.sha256(f"notifier:{notifier_id}\n".encode() + _canonical(document)).hexdigest()
+
+
+def _digest_before_upgrade(document: object) -> str:
+    """How digests were made until this version: keyed with ``SECRET_KEY``. A key stored in
+    the week before the upgrade still finds its answer."""
     secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, canonical.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(secret, _canonical(document), hashlib.sha256).hexdigest()
 
 
 def notify_by_api(document: object, *, token: ApiToken, idempotency_key: str | None) -> ApiAnswer:
@@ -47,13 +60,13 @@ def notify_by_api(document: object, *, token: ApiToken, idempotency_key: str | N
     A second request racing the first with the same key loses on the key's unique constraint;
     ``commit_with_retry`` runs it again, and then it finds the first one's answer.
     """
-    digest = request_digest(document)
+    digest = request_digest(document, token.user_id)
 
     def unit_of_work() -> ApiAnswer:
         if idempotency_key is not None:
             earlier = queries.earlier_request(token.user_id, idempotency_key)
             if earlier is not None:
-                return _replay(earlier, digest, token)
+                return _replay(earlier, document, digest, token)
         try:
             details, area = notification_from_document(document, token.user)
         except NotificationInvalid as invalid:
@@ -86,8 +99,13 @@ def _invalid_detail(invalid: NotificationInvalid) -> str:
     return "The notification was not stored: correct the fields listed in 'errors'."
 
 
-def _replay(earlier: IdempotentRequest, digest: str, token: ApiToken) -> ApiAnswer:
-    if not hmac.compare_digest(earlier.request_digest, digest):
+def _replay(
+    earlier: IdempotentRequest, document: object, digest: str, token: ApiToken
+) -> ApiAnswer:
+    same_body = hmac.compare_digest(earlier.request_digest, digest) or hmac.compare_digest(
+        earlier.request_digest, _digest_before_upgrade(document)
+    )
+    if not same_body:
         raise Problem(
             422,
             "This Idempotency-Key was already used for a different request body. Use a new key "

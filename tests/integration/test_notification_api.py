@@ -126,6 +126,20 @@ def test_the_same_key_with_another_body_is_refused_and_says_why(browser, police_
     assert notifications_stored() == 1
 
 
+def test_a_retry_after_the_secret_key_changes_still_gets_the_first_answer(
+    browser, police_token, app, monkeypatch
+):
+    # A key rotation, or a restore onto a service with another key, between the request whose
+    # answer was lost and its honest retry: the death must not be notified twice.
+    key = {"Idempotency-Key": "k-rotated"}
+    first = post(browser, police_token, notification_json(), **key)
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-key-after-rotation-" + "x" * 32)
+    again = post(browser, police_token, notification_json(), **key)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json == first.json
+    assert notifications_stored() == 1
+
+
 def test_a_refused_request_does_not_use_up_its_key(browser, police_token):
     key = {"Idempotency-Key": "k-1"}
     refused = post(browser, police_token, notification_json(postcode="nowhere"), **key)
