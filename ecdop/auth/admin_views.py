@@ -115,35 +115,28 @@ def toggle_user(user_id: int):
 
 
 def _confirm_user_toggle(user):
-    if user.active:
-        confirmation = Confirmation(
-            question=f"Deactivate {user.full_name}?",
-            button="Deactivate the account",
-            cancel_url=url_for("admin.users"),
-            rows=(
-                ("Email address", user.email),
-                ("Organisation", user.organisation.name),
-                ("Role", user.role.label),
-            ),  # fmt: skip
-            consequences=(
-                "Every session of theirs ends at once, and they cannot sign in.",
-                "What they did stays on the record; you can reactivate the account later.",
-            ),
-            irreversible=False,
+    verb = "Deactivate" if user.active else "Reactivate"
+    consequences = (
+        (
+            "Every session of theirs ends at once, and they cannot sign in.",
+            "What they did stays on the record; you can reactivate the account later.",
         )
-    else:
-        confirmation = Confirmation(
-            question=f"Reactivate {user.full_name}?",
-            button="Reactivate the account",
-            cancel_url=url_for("admin.users"),
-            rows=(
-                ("Email address", user.email),
-                ("Organisation", user.organisation.name),
-                ("Role", user.role.label),
-            ),  # fmt: skip
-            irreversible=False,
-            destructive=False,
-        )
+        if user.active
+        else ()
+    )
+    confirmation = Confirmation(
+        question=f"{verb} {user.full_name}?",
+        button=f"{verb} the account",
+        cancel_url=url_for("admin.users"),
+        rows=(
+            ("Email address", user.email),
+            ("Organisation", user.organisation.name),
+            ("Role", user.role.label),
+        ),  # fmt: skip
+        consequences=consequences,
+        irreversible=False,
+        destructive=user.active,
+    )
     return render_template("confirm.html", confirmation=confirmation)
 
 
