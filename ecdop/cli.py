@@ -161,36 +161,31 @@ def _explain_demo_case(demo_case) -> None:
 
 @click.command("scheduler")
 @click.option(
-    "--standby-check",
-    default=60,
+    "--heartbeat",
+    default=5.0,
     show_default=True,
-    help="Seconds between attempts to take over while another scheduler runs",
+    type=click.FloatRange(min=0.5, max=10),
+    help="Seconds between checks that this scheduler still leads (or may take over)",
 )
-def scheduler_command(standby_check: int) -> None:
+def scheduler_command(heartbeat: float) -> None:
     """Run the scheduled jobs (reminder sweep, outbox, digests) in the foreground.
 
-    Run exactly one, as its own process, in production. A second one stands by, idle, and takes
-    over if the first stops.
+    Run one as its own process in production, or one on each of two machines: only the one
+    holding the database lock runs jobs; the other stands by and takes over within seconds.
     """
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     from ecdop.jobs import JobScheduler
 
     _log_to_stderr()
     stop = threading.Event()
-    runner = JobScheduler(current_app._get_current_object(), BlockingScheduler())
-
-    def stop_running(*_) -> None:
-        stop.set()
-        if runner.scheduler.running:
-            runner.scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop_running)
+    runner = JobScheduler(
+        current_app._get_current_object(), BackgroundScheduler(), heartbeat_seconds=heartbeat
+    )
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        while not stop.is_set():
-            if runner.start():  # blocks until the scheduler is shut down
-                break
-            stop.wait(standby_check)
+        runner.run(stop)
     finally:
         runner.shutdown()
 
@@ -216,6 +211,8 @@ def run_job_command(name: str, on_day) -> None:
             _fail(f"{name} does not take --on")
         arguments["today"] = on_day.date()
     result = run_job(current_app._get_current_object(), name, **arguments)
+    if result is None:
+        _fail(f"{name} is running already (in the scheduler or another run-job); not run again")
     click.echo(f"{name}: {result}")
 
 
@@ -335,10 +332,13 @@ def serve_command(host: str, port: int) -> None:
     runner = JobScheduler(app, BackgroundScheduler())
     if not runner.start():
         click.echo("Another ecdop scheduler is running; jobs run there, not here.", err=True)
+    stop = threading.Event()
+    threading.Thread(target=runner.run, args=(stop,), daemon=True, name="heartbeat").start()
     try:
         # Flask's app.run() refuses to start inside a `flask` command; Werkzeug's server is it.
         run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
+        stop.set()
         runner.shutdown()
 
 

@@ -20,7 +20,13 @@ from ecdop.auth.models import (
 )
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
-from ecdop.deadlines.models import Deadline, DeadlineRule, OutboxMessage, OutboxStatus
+from ecdop.deadlines.models import (
+    Deadline,
+    DeadlineRule,
+    OutboxMessage,
+    OutboxStatus,
+    SchedulerHeartbeat,
+)
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -59,6 +65,7 @@ __all__ = [
     "OrganisationKind",
     "OutboxMessage",
     "OutboxStatus",
+    "SchedulerHeartbeat",
     "PanelAction",
     "PanelAnalysis",
     "PanelMeeting",

@@ -30,3 +30,15 @@ def commit_with_retry(work: Callable[[], Result]) -> Result:
                 raise
             logger.info("Unit of work lost a race on a unique constraint; retrying")
     raise AssertionError("unreachable")
+
+
+def add_unless_present(row: object) -> bool:
+    """Insert ``row`` in a savepoint; False, with nothing written, if a unique constraint says
+    it is already there (another transaction, perhaps running at this moment, got there
+    first). On PostgreSQL the insert waits for that transaction to end before deciding."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True

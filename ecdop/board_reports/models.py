@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,7 +42,11 @@ class BoardReport(Base):
     new report; the board sees the latest for each period and set of areas."""
 
     __tablename__ = "board_reports"
-    __table_args__ = (Index("ix_board_reports_kind_period_code", "kind", "period_code"),)
+    __table_args__ = (
+        Index("ix_board_reports_kind_period_code", "kind", "period_code"),
+        # The scheduler makes each area's report for a period once, however many runs race.
+        UniqueConstraint("kind", "period_code", "scheduled_areas"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PeriodKind] = mapped_column(string_enum(PeriodKind))
@@ -57,6 +62,9 @@ class BoardReport(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     pdf_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+    # The areas' ids, sorted, on the scheduler's reports only; empty for one made on demand,
+    # which may be made again.
+    scheduled_areas: Mapped[str | None] = mapped_column(String(200))
 
     areas: Mapped[list[Area]] = relationship(secondary=board_report_areas, order_by=Area.code)
     generated_by: Mapped[User | None] = relationship()

@@ -22,6 +22,7 @@ from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
 from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused
+from ecdop.transactions import add_unless_present
 from ecdop.urls import app_path
 
 
@@ -36,7 +37,9 @@ def generate_report(
     origin: ReportOrigin,
     actor: User | None = None,
     today: date | None = None,
-) -> BoardReport:
+) -> BoardReport | None:
+    """Make, archive and announce a report. A scheduled report already archived for the same
+    period and areas, perhaps by a run racing this one, is not made again: None."""
     today = today or uk_today()
     if period.ends_on >= today:
         raise ChangeRefused("Reports are made only for periods that have ended", "period")
@@ -53,9 +56,10 @@ def generate_report(
         generated_at=generated_at, generated_by_id=actor.id if actor else None, origin=origin,
         html=report_body(content), pdf=pdf, pdf_bytes=len(pdf),
         sha256=hashlib.sha256(pdf).hexdigest(), areas=list(areas),
+        scheduled_areas=scheduled_areas_key(areas) if origin is ReportOrigin.SCHEDULE else None,
     )  # fmt: skip
-    db.session.add(report)
-    db.session.flush()
+    if not add_unless_present(report):
+        return None
     record_event(
         AuditAction.BOARD_REPORT_GENERATED,
         subject=report,
@@ -65,6 +69,10 @@ def generate_report(
     )  # fmt: skip
     _tell_the_board(report)
     return report
+
+
+def scheduled_areas_key(areas: list[Area]) -> str:
+    return ",".join(str(area_id) for area_id in sorted(area.id for area in areas))
 
 
 def board_members_of(areas: list[Area]) -> list[User]:
@@ -93,9 +101,8 @@ def _already_scheduled(period: ReportingPeriod, area: Area) -> bool:
         select(BoardReport.id).where(
             BoardReport.kind == period.kind,
             BoardReport.period_code == period.code,
-            BoardReport.origin == ReportOrigin.SCHEDULE,
-            BoardReport.areas.contains(area),
-        ).limit(1)
+            BoardReport.scheduled_areas == scheduled_areas_key([area]),
+        )
     ) is not None  # fmt: skip
 
 
@@ -109,6 +116,7 @@ def generate_due_reports(today: date | None = None) -> int:
         period = last_closed(kind, today, start_month())
         for area in db.session.scalars(select(Area).order_by(Area.code)):
             if not _already_scheduled(period, area):
-                generate_report(period, [area], origin=ReportOrigin.SCHEDULE, today=today)
-                made += 1
+                made += generate_report(
+                    period, [area], origin=ReportOrigin.SCHEDULE, today=today
+                ) is not None  # fmt: skip
     return made

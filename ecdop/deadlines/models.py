@@ -150,3 +150,16 @@ class OutboxMessage(Base):
     @property
     def dedupe_key_digest(self) -> str:
         return hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:16]
+
+
+class SchedulerHeartbeat(Base):
+    """The leading scheduler's latest heartbeat: one row, rewritten every few seconds, so the
+    readiness check and the outbox page can tell whether jobs are running at all."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Host and process of the scheduler that beat, for the administrator looking for it.
+    node: Mapped[str] = mapped_column(String(200))
+    leading_since: Mapped[datetime] = mapped_column(UTCDateTime)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,6 +9,7 @@ import io
 import re
 import stat
 import statistics
+import threading
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
@@ -21,8 +22,9 @@ from ecdop.analytics import aggregates
 from ecdop.analytics.periods import PeriodKind, parse_period
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.services import create_area
+from ecdop.board_reports import services as board_report_services
 from ecdop.board_reports.content import build_report
-from ecdop.board_reports.models import BoardReport
+from ecdop.board_reports.models import BoardReport, ReportOrigin
 from ecdop.board_reports.render import report_body
 from ecdop.cases.models import Case
 from ecdop.demo import seed_demo_reference_data
@@ -31,6 +33,7 @@ from ecdop.jobs import run_job
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.notifications.choices import CircumstancesType
 from ecdop.synthetic import seed_synthetic
+from tests.conftest import using_postgres
 from tests.deadline_helpers import all_messages, move_to
 from tests.factories import demo_area, notify, user
 from tests.helpers import page_text
@@ -337,3 +340,70 @@ def test_the_synthetic_historys_overdue_actions_are_in_their_agencys_tasks(app, 
     browser = Browser(app.test_client(), DEMO_PASSWORD)
     browser.login(reporter.email)
     assert f"Panel action for {owner.name}" in page_text(browser.get("/tasks"))
+
+
+def _board_emails() -> Counter:
+    return Counter(
+        message.recipient_email
+        for message in all_messages()
+        if message.subject.startswith("New report for the board")
+    )
+
+
+def _in_threads(*work) -> list:
+    """Run each callable at once in its own thread; what each returned, in order."""
+    results: list = [None] * len(work)
+    start = threading.Barrier(len(work))
+
+    def run(index: int) -> None:
+        start.wait()
+        results[index] = work[index]()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_two_board_report_runs_at_once_make_each_report_and_each_email_once(app, demo):
+    made = _in_threads(lambda: run_job(app, "board-reports"), lambda: run_job(app, "board-reports"))
+    assert sorted(made, key=str) == [2, None]  # the second found the job already running
+    assert [(r.kind, r.period_code) for r in reports()] == [
+        (PeriodKind.ANNUAL, "2025"), (PeriodKind.QUARTERLY, "2026-Q2")
+    ]  # fmt: skip
+    assert _board_emails() == Counter({BOARD: 2})
+
+
+def test_a_run_that_loses_the_race_to_archive_a_report_makes_nothing_and_sends_nothing(
+    app, demo, monkeypatch
+):
+    # Both runs get past the check for a report already made, as two runs racing do; only the
+    # unique key on (kind, period, areas, scheduled) then stands between them.
+    monkeypatch.setattr(board_report_services, "_already_scheduled", lambda *_: False)
+
+    def run() -> int:
+        with app.app_context():
+            made = board_report_services.generate_due_reports(TODAY)
+            db.session.commit()
+            db.session.remove()
+            return made
+
+    made = _in_threads(run, run) if using_postgres() else [run(), run()]
+    assert sorted(made) == [0, 2]
+    assert len(reports()) == 2
+    assert _board_emails() == Counter({BOARD: 2})
+    assert db.session.scalar(
+        select(func.count()).where(AuditEvent.action == AuditAction.BOARD_REPORT_GENERATED)
+    ) == 2  # fmt: skip
+
+
+def test_a_report_made_on_demand_may_be_made_again(app, demo):
+    period = parse_period(PeriodKind.ANNUAL, "2025", 4)
+    area = demo_area()
+    first = board_report_services.generate_report(period, [area], origin=ReportOrigin.ON_DEMAND)
+    again = board_report_services.generate_report(period, [area], origin=ReportOrigin.ON_DEMAND)
+    db.session.commit()
+    assert first.id != again.id
+    assert first.scheduled_areas is None

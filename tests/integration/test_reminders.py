@@ -1,18 +1,17 @@
 """Reminders and escalations: each step once, caught up after downtime, never lost when the
-sweep is killed or the mail server is down; one scheduler at a time; My tasks and dashboards."""
+sweep is killed or the mail server is down; My tasks and dashboards."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from ecdop.deadlines import sweep as sweep_module
 from ecdop.deadlines.models import OutboxMessage, OutboxStatus
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.jobs import JOBS, JobScheduler, run_job
+from ecdop.jobs import run_job
 from tests.deadline_helpers import (
     all_messages,
     deadline,
@@ -223,25 +222,6 @@ def _organisation_id(name: str) -> int:
     from tests.factories import organisation
 
     return organisation(name).id
-
-
-class TestOneScheduler:
-    def test_a_second_scheduler_stays_idle_and_takes_over_when_the_first_stops(self, app, demo):
-        first = JobScheduler(app, BackgroundScheduler())
-        second = JobScheduler(app, BackgroundScheduler())
-        try:
-            assert first.start() is True
-            assert second.start() is False
-            assert sorted(job.id for job in first.scheduler.get_jobs()) == sorted(
-                job.name for job in JOBS
-            )
-            assert second.scheduler.get_jobs() == []
-            assert not second.scheduler.running
-            first.shutdown()
-            assert second.start() is True
-        finally:
-            first.shutdown()
-            second.shutdown()
 
 
 def test_the_gp_sees_the_due_request_in_my_tasks(make_browser):
