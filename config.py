@@ -64,6 +64,12 @@ class BaseConfig:
     SMTP_USERNAME = os.environ.get("ECDOP_SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("ECDOP_SMTP_PASSWORD", "")
     SMTP_TIMEOUT = 10
+    # How long a sender's claim on a batch of messages lasts. A sender that dies mid-batch
+    # leaves its messages untouched this long; only then may another send them again.
+    OUTBOX_CLAIM_SECONDS = int(os.environ.get("ECDOP_OUTBOX_CLAIM_SECONDS", "300"))
+    # Senders working through the outbox side by side, each on its own SMTP connection
+    # (PostgreSQL only; on SQLite, one).
+    OUTBOX_SENDERS = int(os.environ.get("ECDOP_OUTBOX_SENDERS", "4"))
     SEED_DEMO_ALLOWED = False
     # Ordinary English words (Debian's wbritish): a part of a child's name that is also one
     # ("Rose", "Hill") is looked for only where it is written as a name.

@@ -20,6 +20,7 @@ from ecdop.auth.models import Area
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
 from ecdop.meetings.choices import CategoryOfDeath
@@ -263,6 +264,7 @@ def _alert_coordinators(pattern: EmergingPattern) -> None:
     queue_message_to_each(
         active_coordinators_of(pattern.area_id),
         event_key=f"emerging-pattern:{pattern.id}",
+        priority=MailPriority.URGENT,
         subject=f"Emerging pattern in {pattern.area.name}",
         template="email/emerging_pattern.txt",
         action_path=app_path("analytics.pattern", pattern_id=pattern.id),

@@ -15,6 +15,7 @@ from ecdop.auth.models import PasswordReset, SessionEnd, User
 from ecdop.auth.passwords import secret_digest
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
+from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message
 from ecdop.extensions import db
 from ecdop.urls import app_path
@@ -42,6 +43,7 @@ def send_reset_link(email: str) -> None:
     record_event(AuditAction.PASSWORD_RESET_REQUESTED, subject=user, actor_id=user.id)
     queue_message(
         dedupe_key=f"password-reset:{reset.id}",
+        priority=MailPriority.URGENT,
         recipient=user,
         subject="Reset your ecdop password",
         template="email/password_reset.txt",

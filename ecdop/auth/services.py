@@ -25,6 +25,7 @@ from ecdop.auth.models import (
 from ecdop.auth.passwords import password_problem, secret_digest
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.db import utc_now
+from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import Addressee, queue_message
 from ecdop.extensions import db
 from ecdop.urls import app_path
@@ -251,6 +252,7 @@ def invite_agency_contact(
     )
     queue_message(
         dedupe_key=f"invitation:{invitation.id}",
+        priority=MailPriority.URGENT,
         recipient=Addressee(email=email, full_name=invitation.full_name),
         subject="Create your ecdop account",
         template="email/agency_invitation.txt",
@@ -368,6 +370,7 @@ def issue_api_token(
     # knowledge would be a way in to what they notified.
     queue_message(
         dedupe_key=f"api-token-issued:{token.id}",
+        priority=MailPriority.URGENT,
         recipient=user,
         subject="An ecdop API token has been issued in your name",
         template="email/api_token_issued.txt",

@@ -18,6 +18,7 @@ from ecdop.auth import passwords, second_factor, sessions
 from ecdop.auth.models import SessionEnd, User, UserSession
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
+from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message
 from ecdop.extensions import db
 from ecdop.urls import app_path
@@ -97,6 +98,7 @@ def _lock(user: User) -> None:
     record_event(AuditAction.ACCOUNT_LOCKED, subject=user, actor_id=user.id)
     queue_message(
         dedupe_key=f"account-locked:{user.id}:{user.locked_until.isoformat()}",
+        priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop account is locked for 15 minutes",
         template="email/account_locked.txt",
@@ -190,6 +192,7 @@ def reset_second_factor(user: User, *, reset_by: User) -> None:
     record_event(AuditAction.SECOND_FACTOR_RESET, subject=user, actor_id=reset_by.id)
     queue_message(
         dedupe_key=f"second-factor-reset:{user.id}:{utc_now().isoformat()}",
+        priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop sign-in app has been reset",
         template="email/second_factor_reset.txt",

@@ -33,6 +33,7 @@ from ecdop.cases.states import (
     transition_between,
 )
 from ecdop.db import utc_now
+from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
@@ -171,6 +172,7 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
     queue_message_to_each(
         active_coordinators_of(notification.area_id),
         event_key=f"notification:{notification.id}",
+        priority=MailPriority.URGENT,
         subject=subject,
         template="email/new_notification.txt",
         action_path=action_path,

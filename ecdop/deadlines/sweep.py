@@ -20,7 +20,7 @@ from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.deadlines.calendar import add_working_days, is_working_day
-from ecdop.deadlines.models import Deadline, DeadlineState
+from ecdop.deadlines.models import Deadline, DeadlineState, MailPriority
 from ecdop.deadlines.outbox import insert_messages, message_row
 from ecdop.deadlines.queries import action_path_for, due_status, overdue_deadlines, tasks_for
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_send
@@ -187,6 +187,7 @@ def _reminder(
                                       due=deadline.due_on),
         template="email/deadline_reminder.txt",
         action_path=action_path,
+        priority=MailPriority.REMINDER,
         deadline=deadline,
         step=step,
         status=due_status(deadline.due_on, today),
@@ -238,6 +239,7 @@ def send_coordinator_digests(today: date | None = None) -> int:
                 recipient=coordinator,
                 subject=f"ecdop daily summary: {len(overdue)} overdue, {len(due_soon)} due soon",
                 template="email/coordinator_digest.txt",
+                priority=MailPriority.REMINDER,
                 action_path=app_path("deadlines.tasks"),
                 overdue=overdue,
                 due_soon=due_soon,

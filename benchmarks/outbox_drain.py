@@ -1,0 +1,121 @@
+"""How fast the outbox drains a backlog of reminders, and how soon an alert queued behind it
+goes, against a real SMTP server (aiosmtpd's sink, in its own process).
+
+Wipes the database, queues N reminders (150,000 by default, as a catch-up sweep after
+downtime once did) and then one alert of a new death, and runs the sender as the scheduler
+does until the outbox is empty.
+
+    ECDOP_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python benchmarks/outbox_drain.py --messages 150000
+
+Without ECDOP_BENCH_DATABASE_URL it uses a SQLite file in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import flask_migrate
+from sqlalchemy import func, select, text
+
+from ecdop import create_app
+from ecdop.db import utc_now
+from ecdop.deadlines.models import MailPriority, OutboxMessage, OutboxStatus
+from ecdop.deadlines.outbox import deliver_outbox, insert_messages
+from ecdop.extensions import db
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_sink(port: int) -> subprocess.Popen:
+    sink = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+         "-c", "aiosmtpd.handlers.Sink"],
+    )  # fmt: skip
+    for _ in range(100):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return sink
+        time.sleep(0.05)
+    raise SystemExit("the SMTP sink did not start")
+
+
+def wipe(url: str) -> None:
+    if url.startswith("postgresql"):
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    flask_migrate.upgrade()
+
+
+def message(number: int, priority: MailPriority, kind: str) -> dict:
+    return {
+        "dedupe_key": f"{kind}:{number}",
+        "recipient_user_id": None,
+        "recipient_email": f"agency{number % 500}@example.test",
+        "subject": f"Reminder: report due for case CDR-2026-{number:05d}",
+        "body": "A reporting form is due in 5 working days.\n" * 8,
+        "action_path": "/tasks",
+        "priority": int(priority),
+    }
+
+
+def queue(count: int) -> None:
+    for start in range(0, count, 10_000):
+        insert_messages(
+            [message(n, MailPriority.REMINDER, "deadline")
+             for n in range(start, min(count, start + 10_000))]
+        )  # fmt: skip
+        db.session.commit()
+    insert_messages([message(0, MailPriority.URGENT, "notification")])
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=150_000)
+    arguments = parser.parse_args()
+    url = os.environ.get("ECDOP_BENCH_DATABASE_URL") or (
+        f"sqlite:///{tempfile.mkdtemp()}/outbox-bench.sqlite3"
+    )
+    port = free_port()
+    sink = start_sink(port)
+    app = create_app(
+        {"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url, "SMTP_PORT": port,
+         "SMTP_HOST": "127.0.0.1", "SMTP_SECURITY": "none"}
+    )  # fmt: skip
+    try:
+        with app.app_context():
+            wipe(url)
+            queue(arguments.messages)
+            began_at = utc_now()
+            started = time.perf_counter()
+            delivery = deliver_outbox()
+            elapsed = time.perf_counter() - started
+            alert_sent_at = db.session.scalar(
+                select(OutboxMessage.sent_at).where(OutboxMessage.dedupe_key == "notification:0")
+            )
+            left = db.session.scalar(
+                select(func.count()).where(OutboxMessage.status != OutboxStatus.SENT)
+            )
+    finally:
+        sink.terminate()
+        sink.wait()
+    print(f"database: {url.split(':', 1)[0]}")
+    print(f"sent {delivery.sent} messages in {elapsed:.1f} s: {delivery.sent / elapsed:,.0f} a "
+          f"second, {delivery.sent / elapsed * 60:,.0f} a minute; {left} left unsent")  # fmt: skip
+    waited = (alert_sent_at - began_at).total_seconds()
+    print(f"the alert queued behind them went after {waited:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
