@@ -7,10 +7,12 @@ runs it:
 
 - the first sweep of the day, which queues every reminder that falls due today;
 - a later sweep the same day, which finds nothing to do (the sweep runs every 5 minutes);
-- a catch-up sweep after two weeks of downtime.
+- a catch-up sweep after two weeks of downtime;
+- a coordinator changing due dates while that catch-up sweep runs in another thread: how long
+  each change waits (the sweep commits in batches, so at most one batch).
 
     ECDOP_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
-        .venv/bin/python benchmarks/deadline_sweep.py
+        .venv/bin/python -m benchmarks.deadline_sweep
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import threading
 import time
 from datetime import date, timedelta
 
@@ -27,12 +30,14 @@ from sqlalchemy import func, insert, select, text, update
 
 from benchmarks.case_list import case_rows
 from ecdop import create_app
-from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.auth.services import create_area, create_organisation, create_user
 from ecdop.cases.models import Case
+from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline, DeadlineState, OutboxMessage
 from ecdop.deadlines.reminders import next_step_after
 from ecdop.deadlines.rules import DeadlineKind
+from ecdop.deadlines.services import change_due_date
 from ecdop.deadlines.sweep import sweep_deadlines
 from ecdop.extensions import db
 
@@ -80,6 +85,54 @@ def timed_sweep(label: str, today: date) -> None:
     print(f"{label:<48} {elapsed:6.2f} s   {queued:6d} reminders queued")
 
 
+def edits_during_sweep(app, today: date) -> None:
+    """A coordinator's due-date changes, one after another, while the sweep runs."""
+    coordinator = db.session.scalar(select(User).where(User.role == Role.COORDINATOR))
+    due = db.session.scalars(
+        select(Deadline.id)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.state == DeadlineState.OPEN, Deadline.next_reminder_on <= today,
+               Case.stage != Stage.CLOSED)
+        .order_by(func.random())
+        .limit(2000)
+    ).all()  # fmt: skip
+    db.session.commit()
+    finished = threading.Event()
+
+    def sweep() -> None:
+        with app.app_context():
+            started = time.perf_counter()
+            queued = sweep_deadlines(today)
+            db.session.commit()
+            print(f"{'sweep with edits alongside':<48} {time.perf_counter() - started:6.2f} s   "
+                  f"{queued:6d} reminders queued")  # fmt: skip
+            finished.set()
+
+    waits = []
+    with time_machine.travel(today, tick=True):
+        sweeper = threading.Thread(target=sweep)
+        sweeper.start()
+        for deadline_id in due:
+            if finished.is_set():
+                break
+            waits.append(change_one_due_date(deadline_id, coordinator))
+        sweeper.join()
+    waits = [wait * 1000 for wait in sorted(waits)]
+    print(f"{len(waits)} due-date changes during the sweep: median {waits[len(waits) // 2]:.0f}"
+          f" ms, 99th percentile {waits[int(len(waits) * 0.99)]:.0f} ms, "
+          f"longest {waits[-1]:.0f} ms")  # fmt: skip
+
+
+def change_one_due_date(deadline_id: int, coordinator: User) -> float:
+    started = time.perf_counter()
+    deadline = db.session.get(Deadline, deadline_id)
+    change_due_date(deadline, due_on=deadline.due_on + timedelta(days=7),
+                    reason="Agency asked for more time", actor=coordinator,
+                    expected_version=deadline.version_id)  # fmt: skip
+    db.session.commit()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=20_000)
@@ -108,6 +161,7 @@ def main() -> None:
         timed_sweep("catch-up after 14 days of downtime", TODAY + timedelta(days=14))
         total = db.session.scalar(select(func.count(OutboxMessage.id)))
         print(f"{total} messages in the outbox")
+        edits_during_sweep(app, TODAY + timedelta(days=28))
 
 
 if __name__ == "__main__":

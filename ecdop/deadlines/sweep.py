@@ -2,10 +2,11 @@
 
 The sweep reads only open deadlines whose next reminder has come round (an index serves it),
 queues the latest reminder step that has fallen due since the deadline was last swept
-(after downtime, one message rather than a flood), and moves each deadline's bookkeeping on,
-all in the job's one transaction. Each message's outbox key is the deadline, its due date, the
-step and the recipient: a sweep killed part-way and run again, or run twice, queues nothing
-twice.
+(after downtime, one message rather than a flood), and moves each deadline's bookkeeping on.
+Each batch of deadlines commits on its own, its messages and its bookkeeping together, so a
+coordinator changing a deadline waits for one batch at most, never for the whole sweep. Each
+message's outbox key is the deadline, its due date, the step and the recipient: a sweep killed
+part-way and run again, or run twice, queues nothing twice.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
 
+# Deadlines per transaction: a few hundred milliseconds of work on PostgreSQL.
 BATCH_SIZE = 2000
 DIGEST_LOOKS_AHEAD = 5  # working days
 DIGEST_OVERDUE_LIMIT = 500
@@ -108,6 +110,8 @@ def sweep_deadlines(today: date | None = None) -> int:
         ]
         queued += insert_messages(messages)
         _move_bookkeeping_on(batch, today)
+        # The batch's outbox keys and its deadlines' reminded_through go in together.
+        db.session.commit()
         after_id = batch[-1].id
     return queued
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from ecdop.deadlines import sweep as sweep_module
-from ecdop.deadlines.models import OutboxMessage, OutboxStatus
+from ecdop.deadlines.models import Deadline, OutboxMessage, OutboxStatus
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.jobs import run_job
@@ -146,6 +147,40 @@ class TestKilledPartWay:
             steps = [step for step, _email in reminder_keys(request_deadline(request))]
             assert steps == ["overdue"], request
         assert first == len([m for m in all_messages() if m.dedupe_key.startswith("deadline:")])
+
+    def test_a_sweep_killed_in_a_later_batch_keeps_the_batches_it_committed(
+        self, app, clock, demo, monkeypatch
+    ):
+        requests = self._cases_with_due_reminders()  # ten deadlines, two a batch here
+        monkeypatch.setattr(sweep_module, "BATCH_SIZE", 2)
+        real_bookkeeping = sweep_module._move_bookkeeping_on
+        calls = {"count": 0}
+
+        def killed_in_the_third_batch(*args, **kwargs):
+            # The third batch's messages are queued; it dies before its bookkeeping.
+            calls["count"] += 1
+            if calls["count"] == 3:
+                raise KeyboardInterrupt("scheduler killed")
+            return real_bookkeeping(*args, **kwargs)
+
+        monkeypatch.setattr(sweep_module, "_move_bookkeeping_on", killed_in_the_third_batch)
+        move_to(clock, date(2026, 12, 22))
+        with pytest.raises(KeyboardInterrupt):
+            run_job(app, "sweep-deadlines")
+        db.session.expire_all()
+        deadlines = db.session.scalars(select(Deadline)).all()
+        swept = {d.id for d in deadlines if d.reminded_through == date(2026, 12, 22)}
+        reminded = {d.id for d in deadlines if reminder_keys(d)}
+        # Two whole batches went in, each with its messages; the third left no trace.
+        assert len(swept) == 4
+        assert reminded == swept
+
+        monkeypatch.setattr(sweep_module, "_move_bookkeeping_on", real_bookkeeping)
+        sweep_on(app, clock, date(2026, 12, 22))
+        assert sweep_on(app, clock, date(2026, 12, 22)) == 0
+        for request in requests:
+            steps = [step for step, _email in reminder_keys(request_deadline(request))]
+            assert steps == ["overdue"], request
 
     def test_delivery_killed_midway_sends_each_message_exactly_once(
         self, app, clock, demo, smtp_sink, monkeypatch
