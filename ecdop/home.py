@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from ecdop import readiness
 from ecdop.auth.permissions import Permission, requires, user_may
 
 home_blueprint = Blueprint("home", __name__)
@@ -35,3 +36,13 @@ def health():
     """For a load balancer: the process answers. Nothing is read, the database included, and
     nothing is revealed."""
     return {"status": "ok"}
+
+
+@home_blueprint.route("/readyz")
+@requires(Permission.PUBLIC)
+def ready():
+    """For a load balancer: the database answers, its migrations are current and the scheduler
+    is beating. What is wrong goes to the log, not to whoever asks."""
+    if readiness.problems():
+        return {"status": "not ready"}, 503
+    return {"status": "ready"}

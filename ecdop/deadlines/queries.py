@@ -15,12 +15,14 @@ from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import Stage
 from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.calendar import add_working_days, working_days_between
+from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.models import (
     Deadline,
     DeadlineRule,
     DeadlineState,
     OutboxMessage,
     OutboxStatus,
+    SchedulerHeartbeat,
 )
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
@@ -378,6 +380,8 @@ class OutboxSummary:
     counts: dict[OutboxStatus, int]
     failing: list[OutboxMessage]
     recent: list[OutboxMessage]
+    heartbeat: SchedulerHeartbeat | None
+    scheduler_beating: bool
 
 
 def outbox_summary(limit: int = 50) -> OutboxSummary:
@@ -394,6 +398,8 @@ def outbox_summary(limit: int = 50) -> OutboxSummary:
         counts={status: counts.get(status, 0) for status in OutboxStatus},
         failing=list(db.session.scalars(failing.order_by(OutboxMessage.id).limit(limit))),
         recent=list(db.session.scalars(recent)),
+        heartbeat=(heartbeat := last_heartbeat()),
+        scheduler_beating=scheduler_is_beating(heartbeat),
     )
 
 

@@ -11,11 +11,21 @@ from ecdop.auth.permissions import (
     Permission,
     declared_permission,
 )
+from ecdop.db import utc_now
+from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.demo import DEMO_ACCOUNTS
 from ecdop.extensions import db
 from tests.accounts import INITIAL_PASSWORD
 from tests.api_helpers import bearer, token_for
 from tests.factories import user
+
+
+@pytest.fixture(autouse=True)
+def scheduler_beating(database):
+    """So that /readyz, like every other route, answers as it does in service."""
+    record_heartbeat("scheduler-host:1", utc_now())
+    db.session.commit()
+
 
 EMAIL_FOR_ROLE = {}
 for email, role, _organisation in DEMO_ACCOUNTS:
