@@ -345,6 +345,7 @@ def serve_command(host: str, port: int) -> None:
 def register_commands(app: Flask) -> None:
     from ecdop.audit.commands import audit_group
     from ecdop.auth.commands import tokens_group
+    from ecdop.backups.commands import backup_command, restore_command
     from ecdop.board_reports.commands import reports_group, seed_synthetic_command
 
     for command in (
@@ -352,6 +353,8 @@ def register_commands(app: Flask) -> None:
         tokens_group,
         reports_group,
         seed_synthetic_command,
+        backup_command,
+        restore_command,
         create_area_command,
         create_organisation_command,
         create_user_command,

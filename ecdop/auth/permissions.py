@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_DEADLINE_RULES = "manage_deadline_rules"  # and each area's lead
     VIEW_OUTBOX = "view_outbox"
+    DECIDE_HELD_MAIL = "decide_held_mail"  # send or withdraw what a restore held
     VIEW_PANEL_PACKS = "view_panel_packs"  # of meetings the user sits on, or in their areas
     UPDATE_PANEL_ACTIONS = "update_panel_actions"  # of their organisation, or their areas
     VIEW_EMERGING_PATTERNS = "view_emerging_patterns"  # with the cases behind them
@@ -99,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_ORGANISATIONS,
             Permission.MANAGE_DEADLINE_RULES,
             Permission.VIEW_OUTBOX,
+            Permission.DECIDE_HELD_MAIL,
             Permission.MANAGE_WARNING_RULES,
             Permission.MANAGE_SITE_PAGES,
         }

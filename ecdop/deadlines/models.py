@@ -122,6 +122,8 @@ class OutboxStatus(enum.StrEnum):
     FAILING = "failing"
     # Waiting at backup time and restored: an administrator decides whether it goes.
     HELD = "held"
+    # Held, and an administrator decided it should not go (it had gone before the restore).
+    WITHDRAWN = "withdrawn"
 
 
 # Messages that may still go.

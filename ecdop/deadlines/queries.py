@@ -20,6 +20,7 @@ from ecdop.deadlines.models import (
     Deadline,
     DeadlineRule,
     DeadlineState,
+    MailPriority,
     OutboxMessage,
     OutboxStatus,
     SchedulerHeartbeat,
@@ -416,3 +417,42 @@ def possible_area_leads(area_id: int) -> list[User]:
         .order_by(User.full_name)
     )
     return list(db.session.scalars(statement))
+
+
+@dataclass(frozen=True)
+class HeldKind:
+    priority: MailPriority
+    count: int
+    examples: list[OutboxMessage]
+
+    @property
+    def label(self) -> str:
+        return HELD_KIND_LABELS[self.priority]
+
+
+HELD_KIND_LABELS = {
+    MailPriority.URGENT: "Alerts of deaths, emerging patterns and account messages",
+    MailPriority.ROUTINE: "Other messages (requests, due dates, board reports, transfers)",
+    MailPriority.REMINDER: "Reminders, escalations and daily summaries",
+}
+
+
+def held_mail(examples: int = 20) -> list[HeldKind]:
+    """Messages held after a restore, by kind, with the oldest of each to show."""
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.priority, func.count())
+            .where(OutboxMessage.status == OutboxStatus.HELD)
+            .group_by(OutboxMessage.priority)
+        ).all()
+    )
+    return [
+        HeldKind(priority, counts[priority], list(db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority == priority)
+            .order_by(OutboxMessage.id)
+            .limit(examples)
+        )))
+        for priority in MailPriority
+        if counts.get(priority)
+    ]  # fmt: skip

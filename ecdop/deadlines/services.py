@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -21,7 +21,13 @@ from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts, case_requests
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.db import utc_now
-from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
+from ecdop.deadlines.models import (
+    Deadline,
+    DeadlineRule,
+    DeadlineState,
+    OutboxMessage,
+    OutboxStatus,
+)
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
 from ecdop.deadlines.reminders import last_step_before, next_step_after
@@ -297,3 +303,22 @@ def refresh_all_deadlines() -> int:
         refresh_deadlines(case)
         count += 1
     return count
+
+
+def decide_held_mail(priorities: list[int], *, send: bool, actor: User) -> int:
+    """Send (queue again) or withdraw the held messages of these kinds; how many."""
+    values = (
+        {"status": OutboxStatus.QUEUED, "next_attempt_at": utc_now(), "held_at": None}
+        if send
+        else {"status": OutboxStatus.WITHDRAWN}
+    )
+    changed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority.in_(priorities))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    action = AuditAction.HELD_MAIL_RELEASED if send else AuditAction.HELD_MAIL_WITHDRAWN
+    record_event(action, actor_id=actor.id,
+                 details={"messages": changed, "priorities": sorted(priorities)})  # fmt: skip
+    return changed

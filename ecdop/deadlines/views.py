@@ -11,7 +11,13 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
 from ecdop.deadlines import queries, services
-from ecdop.deadlines.forms import AreaLeadForm, DeadlineRuleForm, DueDateForm, PeriodForm
+from ecdop.deadlines.forms import (
+    AreaLeadForm,
+    DeadlineRuleForm,
+    DueDateForm,
+    HeldMailForm,
+    PeriodForm,
+)
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.extensions import db
 from ecdop.forms import select_choices, submitted_version
@@ -86,7 +92,33 @@ def agency_timeliness():
 def outbox():
     record_event(AuditAction.OUTBOX_VIEWED)
     db.session.commit()
-    return render_template("deadlines/outbox.html", summary=queries.outbox_summary())
+    return _outbox_page(HeldMailForm())
+
+
+@deadlines_blueprint.route("/admin/outbox/held", methods=["POST"])
+@requires(Permission.DECIDE_HELD_MAIL)
+def decide_held_mail():
+    form = HeldMailForm()
+    held = queries.held_mail(examples=0)
+    form.priorities.choices = select_choices((int(kind.priority), kind.label) for kind in held)
+    if not form.validate_on_submit():
+        return _outbox_page(form), 400
+    send = form.decision.data == "send"
+    changed = services.decide_held_mail(form.priorities.data, send=send, actor=current_user)
+    db.session.commit()
+    verb = "queued to be sent" if send else "withdrawn: they will not be sent"
+    flash(f"{changed} held message{'s' if changed != 1 else ''} {verb}.", "success")
+    return redirect(url_for("deadlines.outbox"))
+
+
+def _outbox_page(form: HeldMailForm):
+    held = queries.held_mail()
+    form.priorities.choices = select_choices(
+        (int(kind.priority), f"{kind.label} ({kind.count})") for kind in held
+    )
+    return render_template(
+        "deadlines/outbox.html", summary=queries.outbox_summary(), held=held, form=form
+    )
 
 
 @deadlines_blueprint.route("/admin/areas")

@@ -9,6 +9,10 @@ import signal
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.backups.services import hold_unsent_mail
 from ecdop.db import utc_now
 from ecdop.deadlines.models import MailPriority, OutboxMessage, OutboxStatus
 from ecdop.deadlines.outbox import claim_length, deliver_outbox, insert_messages
@@ -16,6 +20,7 @@ from ecdop.extensions import db
 from tests.conftest import SMTPSink, _free_port
 from tests.deadline_helpers import all_messages
 from tests.factories import notify
+from tests.helpers import page_text
 
 
 def queue_backlog(count: int, priority: MailPriority = MailPriority.REMINDER) -> None:
@@ -179,3 +184,50 @@ def _claims() -> dict[str, tuple]:
         for message in all_messages()
         if message.claimed_by and message.claimed_until > utc_now()
     }
+
+
+def test_an_administrator_decides_what_becomes_of_mail_held_after_a_restore(
+    app, demo, make_browser, smtp_sink
+):
+    queue_backlog(30)  # reminders
+    notify()  # an alert for each coordinator
+    hold_unsent_mail()
+    db.session.commit()
+    assert deliver_outbox().sent == 0
+
+    admin = make_browser("admin@demo.test")
+    page = page_text(admin.get("/admin/outbox"))
+    assert "Held after a restore" in page
+    assert "Reminders, escalations and daily summaries: 30 held, the oldest 20 shown" in page
+
+    nothing_chosen = admin.submit("/admin/outbox/held", {}, form_page="/admin/outbox")
+    assert nothing_chosen.status_code == 400
+    errors = page_text(nothing_chosen)
+    assert "Select which held messages to send or withdraw" in errors
+    assert "Choose whether to send the messages or withdraw them" in errors
+
+    withdrawn = admin.submit(
+        "/admin/outbox/held",
+        {"priorities": [str(int(MailPriority.REMINDER))], "decision": "withdraw"},
+        form_page="/admin/outbox",
+    )
+    assert withdrawn.status_code == 302
+    sent_again = admin.submit(
+        "/admin/outbox/held",
+        {"priorities": [str(int(MailPriority.URGENT))], "decision": "send"},
+        form_page="/admin/outbox",
+    )
+    assert sent_again.status_code == 302
+    assert "held message" in page_text(admin.get("/admin/outbox"))
+
+    delivery = deliver_outbox()
+    assert delivery.sent == 1 and smtp_sink.messages[0]["Subject"].startswith("New child death")
+    db.session.expire_all()
+    statuses = Counter(message.status for message in all_messages())
+    assert statuses == Counter({OutboxStatus.WITHDRAWN: 30, OutboxStatus.SENT: 1})
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.action.in_((AuditAction.HELD_MAIL_WITHDRAWN, AuditAction.HELD_MAIL_RELEASED))
+        )
+    ).all()
+    assert sorted(actions) == [AuditAction.HELD_MAIL_RELEASED, AuditAction.HELD_MAIL_WITHDRAWN]

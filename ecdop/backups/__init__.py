@@ -1,0 +1,1 @@
+"""Backups that restore: a consistent copy of the database with a manifest to check it by."""

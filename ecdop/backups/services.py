@@ -1,0 +1,281 @@
+"""Making and restoring a backup.
+
+A backup is a folder: the database (``pg_dump``'s custom format on PostgreSQL, SQLite's online
+backup API on SQLite) and ``manifest.json`` beside it, giving when it was made, the schema
+revision, every table's row count and each file's SHA-256, all read from the one consistent
+snapshot the copy was made from. A restore goes only into an empty database; it checks the
+files against the manifest, the restored rows against the counts and the audit trail's hash
+chain, and holds every message that was waiting to be sent, so that nothing goes out twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess  # noqa: S404 - pg_dump and pg_restore, with arguments we build
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
+from sqlalchemy.engine import URL
+
+from ecdop.audit.chain import Verdict, verify_chain
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.db import utc_now
+from ecdop.deadlines.models import UNSENT, OutboxMessage, OutboxStatus
+from ecdop.extensions import db
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+POSTGRES_FILE = "ecdop.dump"
+SQLITE_FILE = "ecdop.sqlite3"
+
+
+class BackupRefused(Exception):
+    """The backup or restore cannot go ahead, and why, in words for the operator."""
+
+
+@dataclass
+class Manifest:
+    made_at: str
+    database: str  # "postgresql" or "sqlite"
+    schema_revision: str
+    row_counts: dict[str, int]
+    files: dict[str, str] = field(default_factory=dict)  # name: SHA-256
+    format: int = FORMAT
+
+    def write(self, directory: Path) -> None:
+        _write_private(directory / MANIFEST, json.dumps(asdict(self), indent=2).encode())
+
+    @classmethod
+    def read(cls, directory: Path) -> Manifest:
+        try:
+            fields = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+            manifest = cls(**fields)
+        except (OSError, ValueError, TypeError) as error:
+            raise BackupRefused(f"{directory} has no readable {MANIFEST}: {error}") from error
+        if manifest.format != FORMAT:
+            raise BackupRefused(f"This backup's format ({manifest.format}) is not one ecdop reads")
+        return manifest
+
+
+@dataclass(frozen=True)
+class Restored:
+    manifest: Manifest
+    chain: Verdict
+    upgraded_to: str | None
+    held: int
+
+
+# Backing up
+
+
+def make_backup(directory: Path) -> Manifest:
+    """Write a consistent backup of the database into ``directory`` (new, or empty)."""
+    _prepare(directory)
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        manifest = _dump_postgres(engine, directory)
+    else:
+        manifest = _copy_sqlite(engine, directory)
+    manifest.files = {name: _sha256(directory / name) for name in _data_files(directory)}
+    manifest.write(directory)
+    details = {"made_at": manifest.made_at, "revision": manifest.schema_revision}
+    record_event(AuditAction.BACKUP_MADE, details=details)
+    db.session.commit()
+    return manifest
+
+
+def _prepare(directory: Path) -> None:
+    if directory.exists() and any(directory.iterdir()):
+        raise BackupRefused(f"{directory} is not empty: back up into a new folder")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)
+
+
+def _dump_postgres(engine: Engine, directory: Path) -> Manifest:
+    # pg_dump reads the snapshot this transaction exported, so the counts and the revision
+    # describe exactly the rows it writes.
+    with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+        snapshot = connection.scalar(text("SELECT pg_export_snapshot()"))
+        made_at = utc_now()
+        _run_pg("pg_dump", engine.url, "--format=custom", f"--snapshot={snapshot}",
+                f"--file={directory / POSTGRES_FILE}")  # fmt: skip
+        (directory / POSTGRES_FILE).chmod(0o600)
+        return _describe(connection, "postgresql", made_at)
+
+
+def _copy_sqlite(engine: Engine, directory: Path) -> Manifest:
+    target = directory / SQLITE_FILE
+    made_at = utc_now()
+    _sqlite_backup(engine.url.database, str(target))
+    target.chmod(0o600)
+    copy_engine = create_engine(URL.create("sqlite", database=str(target)))
+    try:
+        with copy_engine.connect() as connection:
+            return _describe(connection, "sqlite", made_at)
+    finally:
+        copy_engine.dispose()
+
+
+def _describe(connection: Connection, database: str, made_at: datetime) -> Manifest:
+    return Manifest(
+        made_at=made_at.isoformat(),
+        database=database,
+        schema_revision=_revision(connection),
+        row_counts=row_counts(connection),
+    )
+
+
+def row_counts(connection: Connection) -> dict[str, int]:
+    return {
+        table: connection.scalar(text(f'SELECT count(*) FROM "{table}"'))  # noqa: S608 - names from the catalogue
+        for table in sorted(inspect(connection).get_table_names())
+    }
+
+
+def _revision(connection: Connection) -> str:
+    return ",".join(sorted(connection.scalars(text("SELECT version_num FROM alembic_version"))))
+
+
+# Restoring
+
+
+def restore_backup(directory: Path) -> Restored:
+    """Restore a backup into this (empty) database, check it, and hold unsent mail."""
+    manifest = Manifest.read(directory)
+    _check_files(directory, manifest)
+    engine = db.engine
+    if manifest.database != engine.dialect.name:
+        raise BackupRefused(
+            f"This is a {manifest.database} backup; ecdop's database is {engine.dialect.name}"
+        )
+    _refuse_unless_empty(engine)
+    db.session.remove()
+    if manifest.database == "postgresql":
+        _run_pg("pg_restore", engine.url, "--no-owner", "--no-privileges", "--exit-on-error",
+                str(directory / POSTGRES_FILE), database_option="--dbname")  # fmt: skip
+    else:
+        engine.dispose()
+        _sqlite_backup(str(directory / SQLITE_FILE), engine.url.database)
+    engine.dispose()
+    _check_restored(manifest)
+    chain = verify_chain(db.session)
+    if not chain.intact:
+        raise BackupRefused(f"The restored audit trail's hash chain is broken: {chain.problem}")
+    upgraded_to = _upgrade_if_behind(manifest)
+    held = hold_unsent_mail()
+    details = {"made_at": manifest.made_at, "revision": manifest.schema_revision, "held": held}
+    record_event(AuditAction.BACKUP_RESTORED, details=details)
+    db.session.commit()
+    return Restored(manifest, chain, upgraded_to, held)
+
+
+def _check_files(directory: Path, manifest: Manifest) -> None:
+    expected = POSTGRES_FILE if manifest.database == "postgresql" else SQLITE_FILE
+    if expected not in manifest.files:
+        raise BackupRefused(f"The manifest lists no {expected}")
+    for name, digest in manifest.files.items():
+        path = directory / name
+        if Path(name).name != name or not path.is_file():
+            raise BackupRefused(f"{name}, listed in the manifest, is missing")
+        if _sha256(path) != digest:
+            raise BackupRefused(f"{name} does not match its SHA-256 in the manifest")
+
+
+def _refuse_unless_empty(engine: Engine) -> None:
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    if tables:
+        raise BackupRefused(
+            f"The database is not empty ({len(tables)} tables): restore only into a new, empty "
+            "database, and point DATABASE_URL at it"
+        )
+
+
+def _check_restored(manifest: Manifest) -> None:
+    with db.engine.connect() as connection:
+        revision, counts = _revision(connection), row_counts(connection)
+    if revision != manifest.schema_revision:
+        raise BackupRefused(f"Restored schema revision {revision}, but the manifest says "
+                            f"{manifest.schema_revision}")  # fmt: skip
+    differ = [
+        f"{table}: {counts.get(table)} restored, {count} backed up"
+        for table, count in manifest.row_counts.items()
+        if counts.get(table) != count
+    ]
+    if differ:
+        raise BackupRefused("The restored rows do not match the manifest: " + "; ".join(differ))
+
+
+def _upgrade_if_behind(manifest: Manifest) -> str | None:
+    flask_migrate.upgrade()
+    db.session.remove()
+    with db.engine.connect() as connection:
+        now = _revision(connection)
+    return now if now != manifest.schema_revision else None
+
+
+def hold_unsent_mail() -> int:
+    """Messages waiting at backup time may have gone since: an administrator decides."""
+    held = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status.in_(UNSENT))
+        .values(status=OutboxStatus.HELD, held_at=utc_now(), claimed_by=None,
+                claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    return held.rowcount
+
+
+# Helpers
+
+
+def _run_pg(program: str, url: URL, *arguments: str, database_option: str = "") -> None:
+    """Run pg_dump or pg_restore on the database at ``url``. The password goes in the
+    environment, not on the command line, where other users of the server could see it."""
+    if shutil.which(program) is None:
+        raise BackupRefused(f"{program} is not installed (Debian: postgresql-client)")
+    address = url.set(drivername="postgresql", password=None).render_as_string()
+    database = [f"{database_option}={address}"] if database_option else [address]
+    environment = {**os.environ, **({"PGPASSWORD": str(url.password)} if url.password else {})}
+    done = subprocess.run(  # noqa: S603 - our own arguments, no shell
+        [program, *arguments, *database], capture_output=True, text=True, env=environment,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise BackupRefused(f"{program} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _sqlite_backup(source_path: str, target_path: str) -> None:
+    """SQLite's online backup API: a consistent copy, even while others write."""
+    with (
+        closing(sqlite3.connect(source_path)) as source,
+        closing(sqlite3.connect(target_path)) as target,
+    ):
+        source.backup(target)
+
+
+def _data_files(directory: Path) -> list[str]:
+    return sorted(path.name for path in directory.iterdir() if path.name != MANIFEST)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as output:
+        output.write(data)
