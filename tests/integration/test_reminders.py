@@ -111,6 +111,19 @@ def test_no_message_names_the_child(app, clock, demo):
         assert case.reference in text
 
 
+def dies_on_call(number: int, real):
+    """``real``, except that the process is killed as it is called the ``number``th time."""
+    calls = {"count": 0}
+
+    def dying(*args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == number:
+            raise KeyboardInterrupt("scheduler killed")
+        return real(*args, **kwargs)
+
+    return dying
+
+
 class TestKilledPartWay:
     def _cases_with_due_reminders(self) -> list:
         requests = []
@@ -124,15 +137,7 @@ class TestKilledPartWay:
     ):
         requests = self._cases_with_due_reminders()
         real_reminders = sweep_module._reminders
-        calls = {"count": 0}
-
-        def killed_after_some(*args, **kwargs):
-            calls["count"] += 1
-            if calls["count"] == 7:
-                raise KeyboardInterrupt("scheduler killed")
-            return real_reminders(*args, **kwargs)
-
-        monkeypatch.setattr(sweep_module, "_reminders", killed_after_some)
+        monkeypatch.setattr(sweep_module, "_reminders", dies_on_call(7, real_reminders))
         move_to(clock, date(2026, 12, 22))
         with pytest.raises(KeyboardInterrupt):
             run_job(app, "sweep-deadlines")
@@ -154,16 +159,8 @@ class TestKilledPartWay:
         requests = self._cases_with_due_reminders()  # ten deadlines, two a batch here
         monkeypatch.setattr(sweep_module, "BATCH_SIZE", 2)
         real_bookkeeping = sweep_module._move_bookkeeping_on
-        calls = {"count": 0}
-
-        def killed_in_the_third_batch(*args, **kwargs):
-            # The third batch's messages are queued; it dies before its bookkeeping.
-            calls["count"] += 1
-            if calls["count"] == 3:
-                raise KeyboardInterrupt("scheduler killed")
-            return real_bookkeeping(*args, **kwargs)
-
-        monkeypatch.setattr(sweep_module, "_move_bookkeeping_on", killed_in_the_third_batch)
+        # The third batch's messages are queued; it dies before its bookkeeping.
+        monkeypatch.setattr(sweep_module, "_move_bookkeeping_on", dies_on_call(3, real_bookkeeping))
         move_to(clock, date(2026, 12, 22))
         with pytest.raises(KeyboardInterrupt):
             run_job(app, "sweep-deadlines")
