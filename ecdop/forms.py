@@ -283,3 +283,24 @@ class Confirmation:
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token travels with it."""
+
+
+class ListFilterForm(FlaskForm):
+    """A list's filter and order, sent in the address: only choices from fixed lists, never
+    anything typed, so nothing identifying reaches browser history or server logs."""
+
+    class Meta:
+        csrf = False
+
+    show = GovSelectField("Show")
+    sort = GovSelectField("Order")
+
+
+def list_filters(show: list[tuple[str, str]], sort: list[tuple[str, str]]) -> ListFilterForm:
+    """The filter form read from the address; a value not on the list is the first choice."""
+    form = ListFilterForm(formdata=request.args)
+    for field, choices in ((form.show, show), (form.sort, sort)):
+        field.choices = select_choices(choices)
+        if field.data not in {value for value, _label in choices}:
+            field.data = choices[0][0]
+    return form

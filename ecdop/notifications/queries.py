@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
+from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.notifications.models import Notification
+from ecdop.paging import Page, paginate
+
+NOTIFICATION_FILTERS = [
+    ("all", "All sent by your organisation"),
+    ("mine", "Sent by you"),
+    ("last_30_days", "Received in the last 30 days"),
+]
+NOTIFICATION_ORDERS = [("newest", "Newest first"), ("oldest", "Oldest first")]
 
 
-def organisation_notifications(user: User, limit: int = 100) -> list[Notification]:
-    statement = (
-        select(Notification)
-        .where(Notification.organisation_id == user.organisation_id)
-        .order_by(Notification.submitted_at.desc(), Notification.id.desc())
-        .limit(limit)
-        .options(selectinload(Notification.case), selectinload(Notification.submitted_by))
+def organisation_notifications(user: User, *, show: str, order: str, page: int) -> Page:
+    """A page of what the user's organisation has notified: every receipt can be reached."""
+    statement = select(Notification).where(Notification.organisation_id == user.organisation_id)
+    if show == "mine":
+        statement = statement.where(Notification.submitted_by_id == user.id)
+    elif show == "last_30_days":
+        statement = statement.where(Notification.submitted_at >= utc_now() - timedelta(days=30))
+    newest = order != "oldest"
+    received = Notification.submitted_at.desc() if newest else Notification.submitted_at
+    tiebreak = Notification.id.desc() if newest else Notification.id
+    statement = statement.order_by(received, tiebreak).options(
+        selectinload(Notification.case), selectinload(Notification.submitted_by)
     )
-    return list(db.session.scalars(statement))
+    return paginate(statement, page)
 
 
 def notification_sent_with_token_or_404(token_id: int, notification_id: int) -> Notification:

@@ -9,10 +9,11 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import db
-from ecdop.forms import select_choices
+from ecdop.forms import list_filters, select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.services import submit_notification
+from ecdop.paging import requested_page
 from ecdop.pdf import render_pdf
 from ecdop.transactions import commit_with_retry
 
@@ -28,10 +29,15 @@ def _prefill_notifier(form: NotificationForm) -> None:
 @notifications_blueprint.route("/")
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def index():
-    notifications = queries.organisation_notifications(current_user)
-    record_event(AuditAction.NOTIFICATIONS_LISTED, details={"shown": len(notifications)})
+    filters = list_filters(queries.NOTIFICATION_FILTERS, queries.NOTIFICATION_ORDERS)
+    notifications = queries.organisation_notifications(
+        current_user, show=filters.show.data, order=filters.sort.data, page=requested_page()
+    )
+    details = {"shown": len(notifications.items), "of": notifications.total,
+               "page": notifications.number, "show": filters.show.data}  # fmt: skip
+    record_event(AuditAction.NOTIFICATIONS_LISTED, details=details)
     db.session.commit()
-    return render_template("notifications/index.html", notifications=notifications)
+    return render_template("notifications/index.html", notifications=notifications, filters=filters)
 
 
 @notifications_blueprint.route("/new", methods=["GET", "POST"])

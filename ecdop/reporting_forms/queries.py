@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
@@ -12,6 +14,7 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
 from ecdop.notifications.rules import uk_today
+from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
 
@@ -59,15 +62,36 @@ def _addressed_to(user: User):
     )
 
 
-def requests_for_agency(user: User) -> list[ReportingRequest]:
-    """Open requests first, soonest due first; then finished ones, newest first."""
-    finished = sql_case((ReportingRequest.status.in_(OPEN_STATUSES), 0), else_=1)
+# What an agency's list can show, the first being where they land: what is still to do.
+REQUEST_FILTERS = [
+    ("open", "Still to do"),
+    ("overdue", "Overdue"),
+    ("due_soon", "Due in the next 7 days"),
+    ("done", "Submitted or will not come"),
+]
+DUE_SOON = timedelta(days=7)
+REQUEST_ORDERS = [("due", "Due date, soonest first"), ("-due", "Due date, latest first")]
+
+
+def requests_for_agency(user: User, *, show: str, order: str, page: int) -> Page:
+    """A page of the requests addressed to the user's organisation. Still to do, soonest due
+    first, puts the overdue at the top."""
+    today = uk_today()
+    still_open = ReportingRequest.status.in_(OPEN_STATUSES)
+    conditions = {
+        "open": [still_open],
+        "overdue": [still_open, ReportingRequest.due_on < today],
+        "due_soon": [still_open, ReportingRequest.due_on.between(today, today + DUE_SOON)],
+        "done": [~still_open],
+    }[show]
+    due = ReportingRequest.due_on.desc() if order == "-due" else ReportingRequest.due_on
     statement = (
         _addressed_to(user)
-        .order_by(finished, ReportingRequest.due_on, ReportingRequest.id)
+        .where(*conditions)
+        .order_by(due, ReportingRequest.id)
         .options(selectinload(ReportingRequest.case))
     )
-    return list(db.session.scalars(statement))
+    return paginate(statement, page)
 
 
 def request_for_agency_or_404(user: User, request_id: int) -> ReportingRequest:

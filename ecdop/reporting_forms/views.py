@@ -15,8 +15,15 @@ from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
+from ecdop.forms import (
+    ConfirmForm,
+    list_filters,
+    posted_version,
+    select_choices,
+    submitted_version,
+)
 from ecdop.notifications.rules import uk_today
+from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms import queries, services
 from ecdop.reporting_forms.definitions import definition_for, supplementary_definitions
@@ -40,12 +47,17 @@ reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
 @reporting_forms_blueprint.route("/requests")
 @requires(Permission.RESPOND_TO_REQUESTS)
 def index():
-    requests = queries.requests_for_agency(current_user)
-    record_event(AuditAction.REQUESTS_LISTED, details={"requests": len(requests)})
+    filters = list_filters(queries.REQUEST_FILTERS, queries.REQUEST_ORDERS)
+    requests = queries.requests_for_agency(
+        current_user, show=filters.show.data, order=filters.sort.data, page=requested_page()
+    )
+    details = {"requests": requests.total, "page": requests.number, "show": filters.show.data}
+    record_event(AuditAction.REQUESTS_LISTED, details=details)
     db.session.commit()
     return render_template(
-        "reporting_forms/index.html", requests=requests, definition_for=definition_for
-    )
+        "reporting_forms/index.html", requests=requests, filters=filters,
+        definition_for=definition_for,
+    )  # fmt: skip
 
 
 @reporting_forms_blueprint.route("/requests/<int:request_id>", methods=["GET", "POST"])

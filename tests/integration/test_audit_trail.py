@@ -121,7 +121,7 @@ def test_the_notifiers_list_is_audited(make_browser):
     notify()
     make_browser("police@demo.test").get("/notifications/")
     [listed] = _events(AuditAction.NOTIFICATIONS_LISTED)
-    assert listed.details == {"shown": 1}
+    assert listed.details == {"shown": 1, "of": 1, "page": 1, "show": "all"}
 
 
 class TestHashChain:

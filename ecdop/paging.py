@@ -1,0 +1,52 @@
+"""Lists a page at a time: no page grows with the history of an area."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from ecdop.extensions import db
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the first item shown, counting from 1."""
+        return (self.number - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * self.per_page + len(self.items)
+
+
+def requested_page() -> int:
+    """The page asked for in the address; 1 for anything that is not a page number."""
+    value = request.args.get("page", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 1_000_000 else 1
+
+
+def paginate(statement: Select, number: int, per_page: int = PER_PAGE, *, rows=False) -> Page:
+    """One page of ``statement`` (already ordered) and the total. A page past the end shows
+    the last page. ``rows`` keeps whole rows rather than their first column."""
+    total = db.session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ) or 0  # fmt: skip
+    number = min(max(number, 1), max(1, -(-total // per_page)))
+    window = statement.limit(per_page).offset((number - 1) * per_page)
+    items = db.session.execute(window).all() if rows else db.session.scalars(window).all()
+    return Page(list(items), total, number, per_page)

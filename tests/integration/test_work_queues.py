@@ -1,0 +1,116 @@
+"""Lists are work queues: a page at a time with "Showing 26 to 50 of N", filters that fit the
+work, an order people choose, and what is still to do first."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ecdop.extensions import db
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
+from ecdop.reporting_forms.services import request_reports
+from ecdop.synthetic import seed_synthetic
+from tests.factories import demo_area, notify, organisation, triaged_case, user
+from tests.helpers import page_text
+
+GP = "gp@demo.test"
+ASKED_ON = date(2026, 11, 20)
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def history(demo, clock):
+    """Past deaths (their requests long since answered) and 32 open requests to the GP, asked
+    for 6 days ago: due from 5 days ago to 26 days ahead."""
+    seed_synthetic(demo_area(), cases=60, seed=5, today=ASKED_ON)
+    for number in range(32):
+        case = triaged_case(nhs_number=None, family_name=f"Queue{chr(65 + number % 26)}",
+                            date_of_birth=date(2026, 1 + number % 10, 1 + number % 28))  # fmt: skip
+        request_reports(case, organisations=[organisation("Demo Surgery")],
+                        supplementary_forms=[], due_on=ASKED_ON + timedelta(days=number + 1),
+                        actor=user("coordinator@demo.test"))  # fmt: skip
+    db.session.commit()
+    clock.move_to(datetime(2026, 11, 26, 10, 30, tzinfo=UTC))
+    return demo
+
+
+def gp_requests(*conditions) -> int:
+    surgery = organisation("Demo Surgery")
+    return db.session.scalar(
+        select(func.count()).where(ReportingRequest.organisation_id == surgery.id, *conditions)
+    )
+
+
+def due_dates(text: str) -> list[date]:
+    found = re.findall(r"(\d{1,2} [A-Z][a-z]+ \d{4}) (?:Not started|Draft saved|Returned)", text)
+    return [datetime.strptime(value, "%d %B %Y").date() for value in found]
+
+
+def test_the_gp_lands_on_what_is_still_to_do_25_to_a_page_soonest_due_first(history, make_browser):
+    gp = make_browser(GP)
+    still_open = gp_requests(ReportingRequest.status.in_(OPEN_STATUSES))
+    assert still_open > 25
+    first = page_text(gp.get("/requests"))
+    assert f"Showing 1 to 25 of {still_open:,} requests" in first
+    dates = due_dates(first)
+    assert len(dates) == 25 and dates == sorted(dates)
+    assert "Submitted" not in first.split("Showing", 1)[1].replace("Submitted or will not come", "")
+
+    second = page_text(gp.get("/requests?show=open&sort=due&page=2"))
+    assert f"Showing 26 to {min(50, still_open)} of {still_open:,} requests" in second
+    assert min(due_dates(second)) >= max(dates)
+
+
+def test_the_filter_shows_the_submitted_ones(history, make_browser):
+    gp = make_browser(GP)
+    done = gp_requests(ReportingRequest.status.not_in(OPEN_STATUSES))
+    text = page_text(gp.get("/requests?show=done"))
+    assert f"of {done:,} requests" in text or f"Showing 1 to {done} of {done} requests" in text
+    assert "Not started" not in text and "Draft saved" not in text
+
+
+def test_overdue_and_due_soon_show_only_those(history, make_browser):
+    gp = make_browser(GP)
+    overdue = page_text(gp.get("/requests?show=overdue"))
+    assert all(day < TODAY for day in due_dates(overdue))
+    soon = page_text(gp.get("/requests?show=due_soon"))
+    assert all(TODAY <= day <= date(2026, 12, 3) for day in due_dates(soon))
+    assert len(due_dates(overdue)) == 5 and len(due_dates(soon)) == 8
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "99999999999", "2.5"])
+def test_a_page_number_that_is_not_one_shows_the_first_or_last_page(history, make_browser, page):
+    response = make_browser(GP).get(f"/requests?page={page}&show=nonsense&sort=%3Cscript%3E")
+    assert response.status_code == 200
+    assert "Showing " in page_text(response)
+
+
+def test_a_page_past_the_end_shows_the_last_page(history, make_browser):
+    still_open = gp_requests(ReportingRequest.status.in_(OPEN_STATUSES))
+    last = -(-still_open // 25)
+    text = page_text(make_browser(GP).get("/requests?page=500"))
+    assert f"Showing {(last - 1) * 25 + 1} to {still_open} of {still_open:,} requests" in text
+
+
+def test_the_notifier_reaches_every_notification_through_the_pages(demo, make_browser):
+    sent = {
+        notify(nhs_number=None, family_name=f"Paging{chr(65 + n % 26)}",
+               date_of_birth=date(2025, 1 + n % 12, 1 + n % 28))[0].id
+        for n in range(31)
+    }  # fmt: skip
+    police = make_browser("police@demo.test")
+    first = police.get("/notifications/")
+    assert "Showing 1 to 25 of 31 notifications" in page_text(first)
+    second = police.get("/notifications/?show=all&sort=newest&page=2")
+    assert "Showing 26 to 31 of 31 notifications" in page_text(second)
+    reached = {
+        int(number)
+        for response in (first, second)
+        for number in re.findall(r"/notifications/(\d+)", response.get_data(as_text=True))
+    }
+    assert reached == sent
+    oldest = police.get("/notifications/?sort=oldest").get_data(as_text=True)
+    assert int(re.findall(r"/notifications/(\d+)", oldest)[0]) == min(sent)
