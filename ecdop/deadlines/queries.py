@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from flask import abort
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ecdop.auth.models import Area, Organisation, Role, User, user_areas
@@ -31,6 +31,7 @@ from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.models import PanelAction
 from ecdop.notifications.rules import uk_today
+from ecdop.paging import PER_PAGE, Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.urls import app_path
@@ -176,8 +177,44 @@ def escalation_cutoff(today: date) -> date:
 def tasks_for(user: User) -> list[Task]:
     """Open deadlines the user answers for: their agency's requests, a coordinator's cases'
     own deadlines and escalated agency requests, and escalated items in an area they lead."""
+    statement = _tasks_of(user)
+    if statement is None:
+        return []
     today = uk_today()
     cutoff = escalation_cutoff(today)
+    deadlines = db.session.scalars(statement.order_by(Deadline.due_on, Deadline.id))
+    return [_task(deadline, user, today, cutoff) for deadline in deadlines]
+
+
+TASK_FILTERS = [
+    ("open", "Everything still to do"),
+    ("overdue", "Overdue"),
+    ("due_soon", "Due within 5 working days"),
+    ("escalated", "Escalated"),
+]
+TASK_ORDERS = [("due", "Due date, soonest first"), ("-due", "Due date, latest first")]
+
+
+def task_page(user: User, *, show: str, order: str, page: int) -> Page:
+    """A page of My tasks; everything still to do, soonest (so overdue) first, by default."""
+    statement = _tasks_of(user)
+    if statement is None:
+        return Page([], 0, 1, PER_PAGE)
+    today = uk_today()
+    cutoff = escalation_cutoff(today)
+    narrower = {
+        "open": [],
+        "overdue": [Deadline.due_on < today],
+        "due_soon": [Deadline.due_on.between(today, add_working_days(today, 5))],
+        "escalated": [Deadline.due_on <= cutoff],
+    }[show]
+    due = Deadline.due_on.desc() if order == "-due" else Deadline.due_on
+    found = paginate(statement.where(*narrower).order_by(due, Deadline.id), page)
+    return replace(found, items=[_task(d, user, today, cutoff) for d in found.items])
+
+
+def _tasks_of(user: User) -> Select | None:
+    cutoff = escalation_cutoff(uk_today())
     case_level = and_(Deadline.reporting_request_id.is_(None), Deadline.panel_action_id.is_(None))
     conditions = []
     if user.role is Role.AGENCY_REPORTER:
@@ -192,8 +229,8 @@ def tasks_for(user: User) -> list[Task]:
     if led := _areas_led_by(user):
         conditions.append(and_(Case.area_id.in_(led), case_level, Deadline.due_on <= cutoff))
     if not conditions:
-        return []
-    statement = (
+        return None
+    return (
         select(Deadline)
         .join(Case, Deadline.case_id == Case.id)
         .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
@@ -206,9 +243,7 @@ def tasks_for(user: User) -> list[Task]:
             contains_eager(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
             contains_eager(Deadline.panel_action).joinedload(PanelAction.organisation),
         )
-        .order_by(Deadline.due_on, Deadline.id)
     )
-    return [_task(deadline, user, today, cutoff) for deadline in db.session.scalars(statement)]
 
 
 def _areas_led_by(user: User) -> list[int]:

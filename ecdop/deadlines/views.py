@@ -20,7 +20,8 @@ from ecdop.deadlines.forms import (
 )
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.extensions import db
-from ecdop.forms import select_choices, submitted_version
+from ecdop.forms import list_filters, select_choices, submitted_version
+from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
@@ -29,10 +30,14 @@ deadlines_blueprint = Blueprint("deadlines", __name__)
 @deadlines_blueprint.route("/tasks")
 @requires(Permission.VIEW_MY_TASKS)
 def tasks():
-    tasks = queries.tasks_for(current_user)
-    record_event(AuditAction.TASKS_LISTED, details={"tasks": len(tasks)})
+    filters = list_filters(queries.TASK_FILTERS, queries.TASK_ORDERS)
+    tasks = queries.task_page(
+        current_user, show=filters.show.data, order=filters.sort.data, page=requested_page()
+    )
+    details = {"tasks": tasks.total, "page": tasks.number, "show": filters.show.data}
+    record_event(AuditAction.TASKS_LISTED, details=details)
     db.session.commit()
-    return render_template("deadlines/tasks.html", tasks=tasks)
+    return render_template("deadlines/tasks.html", tasks=tasks, filters=filters)
 
 
 @deadlines_blueprint.route("/deadlines/<int:deadline_id>/due-date", methods=["GET", "POST"])

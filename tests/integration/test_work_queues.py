@@ -114,3 +114,26 @@ def test_the_notifier_reaches_every_notification_through_the_pages(demo, make_br
     assert reached == sent
     oldest = police.get("/notifications/?sort=oldest").get_data(as_text=True)
     assert int(re.findall(r"/notifications/(\d+)", oldest)[0]) == min(sent)
+
+
+def task_due_dates(response) -> list[date]:
+    cells = re.findall(
+        r'<td class="govuk-table__cell">(\d{1,2} [A-Z][a-z]+ \d{4})</td>',
+        response.get_data(as_text=True),
+    )
+    return [datetime.strptime(value, "%d %B %Y").date() for value in cells]
+
+
+def test_the_coordinators_tasks_filter_to_the_overdue_a_page_at_a_time(history, make_browser):
+    coordinator = make_browser("coordinator@demo.test")
+    everything = coordinator.get("/tasks")
+    total = int(re.search(r"of ([\d,]+) tasks", page_text(everything)).group(1).replace(",", ""))
+    shown = task_due_dates(everything)
+    assert len(shown) == min(25, total) and shown == sorted(shown)
+
+    overdue = coordinator.get("/tasks?show=overdue")
+    due = task_due_dates(overdue)
+    assert due and all(day < TODAY for day in due)
+    assert "Overdue" in page_text(overdue)
+    latest_first = task_due_dates(coordinator.get("/tasks?show=open&sort=-due"))
+    assert latest_first == sorted(latest_first, reverse=True)
