@@ -50,3 +50,10 @@ def paginate(statement: Select, number: int, per_page: int = PER_PAGE, *, rows=F
     window = statement.limit(per_page).offset((number - 1) * per_page)
     items = db.session.execute(window).all() if rows else db.session.scalars(window).all()
     return Page(list(items), total, number, per_page)
+
+
+def page_of_list(items: list, number: int, per_page: int = PER_PAGE) -> Page:
+    """A page of a list already in memory (one bounded by the work in hand, not history)."""
+    number = min(max(number, 1), max(1, -(-len(items) // per_page)))
+    start = (number - 1) * per_page
+    return Page(items[start : start + per_page], len(items), number, per_page)

@@ -152,15 +152,6 @@ def count_by_stage(user: User) -> dict[Stage, int]:
     return {stage: counts.get(stage, 0) for stage in Stage}
 
 
-def flagged_possible_duplicates(user: User) -> list[Case]:
-    statement = (
-        visible_cases(user)
-        .where(Case.possible_duplicate_of_id.is_not(None))
-        .order_by(Case.created_at)
-    )
-    return list(db.session.scalars(statement))
-
-
 def flagged_as_duplicate_of(case: Case) -> list[Case]:
     statement = select(Case).where(
         Case.possible_duplicate_of_id == case.id, Case.merged_into_id.is_(None)
@@ -217,19 +208,33 @@ def stage_changes_of(case_ids: list[int]) -> dict[int, StageChange]:
 
 
 def cases_waiting_on_coordinator(user: User) -> list[tuple[Case, str]]:
-    """Cases in the user's areas where the next step is the coordinator's, with that step."""
-    waiting: list[tuple[Case, str]] = []
-    for case in flagged_possible_duplicates(user):
-        waiting.append((case, "Decide whether it is a duplicate"))
-    untriaged = visible_cases(user).where(
-        Case.stage == Stage.NOTIFIED, Case.possible_duplicate_of_id.is_(None)
-    )
-    waiting += [
-        (case, "Triage") for case in db.session.scalars(untriaged.order_by(Case.created_at))
+    """Cases in the user's areas where the next step is the coordinator's, with that step:
+    current work, not history (a case leaves this list as the coordinator acts)."""
+    return [
+        (case, step)
+        for statement, step in _waiting_on_coordinator(user)
+        for case in db.session.scalars(statement.order_by(Case.created_at, Case.id))
     ]
-    waiting += [(case, "Request reports from agencies") for case in _without_requests(user)]
-    waiting += [(case, "Move on: everything it waits for is in") for case in _ready_to_move(user)]
-    return waiting
+
+
+def count_waiting_on_coordinator(user: User) -> int:
+    return sum(
+        db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        for statement, _step in _waiting_on_coordinator(user)
+    )
+
+
+def _waiting_on_coordinator(user: User) -> list[tuple[Select, str]]:
+    visible = visible_cases(user)
+    return [
+        (visible.where(Case.possible_duplicate_of_id.is_not(None)),
+         "Decide whether it is a duplicate"),
+        (visible.where(Case.stage == Stage.NOTIFIED, Case.possible_duplicate_of_id.is_(None)),
+         "Triage"),
+        (visible.where(Case.stage == Stage.INFORMATION_GATHERING, ~_has_requests()),
+         "Request reports from agencies"),
+        (visible.where(_ready_to_move()), "Move on: everything it waits for is in"),
+    ]  # fmt: skip
 
 
 def _has_requests(*conditions):
@@ -243,14 +248,7 @@ def _recorded(record_class):
     return select(record_class.id).where(record_class.case_id == Case.id).exists()
 
 
-def _without_requests(user: User) -> list[Case]:
-    statement = visible_cases(user).where(
-        Case.stage == Stage.INFORMATION_GATHERING, ~_has_requests()
-    )
-    return list(db.session.scalars(statement.order_by(Case.created_at)))
-
-
-def _ready_to_move(user: User) -> list[Case]:
+def _ready_to_move():
     """Cases whose guards for the next forward move are all met (in SQL, for big areas)."""
     jar_if_needed = or_(Case.expectation != Expectation.UNEXPECTED, _recorded(JointAgencyResponse))
     gathered = and_(Case.stage == Stage.INFORMATION_GATHERING, _has_requests(), jar_if_needed)
@@ -260,8 +258,7 @@ def _ready_to_move(user: User) -> list[Case]:
         ~_has_requests(ReportingRequest.status.in_(OPEN_STATUSES)),
         _recorded(ChildDeathReviewMeeting),
     )
-    statement = visible_cases(user).where(or_(gathered, reviewed)).order_by(Case.created_at)
-    return list(db.session.scalars(statement))
+    return or_(gathered, reviewed)
 
 
 def merge_comparison(case: Case, other: Case) -> list[tuple[str, str, str]]:

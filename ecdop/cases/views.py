@@ -31,6 +31,7 @@ from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_v
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
+from ecdop.paging import page_of_list, requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
@@ -43,19 +44,40 @@ cases_blueprint = Blueprint("cases", __name__)
 @cases_blueprint.route("/dashboard")
 @requires(Permission.VIEW_AREA_CASES)
 def dashboard():
+    """Counts, and the first few of each list with a link to the whole of it: the page stays
+    the same length however long the area's history."""
     record_event(AuditAction.DASHBOARD_VIEWED)
     db.session.commit()
+    overdue_by_kind = deadline_queries.overdue_by_kind(current_user)
+    counts = queries.count_by_stage(current_user)
     return render_template(
         "cases/dashboard.html",
-        counts=queries.count_by_stage(current_user),
-        waiting=queries.cases_waiting_on_coordinator(current_user),
+        counts=counts,
+        waiting=queries.cases_waiting_on_coordinator(current_user)[:FIRST_FEW],
+        waiting_total=queries.count_waiting_on_coordinator(current_user),
         outstanding=outstanding_by_agency(current_user),
-        alerts=deadline_queries.recent_messages_for(current_user.id),
-        overdue_by_kind=deadline_queries.overdue_by_kind(current_user),
-        overdue=deadline_queries.overdue_deadlines(current_user),
-        days_in_stage=deadline_queries.days_in_stage(current_user),
+        alerts=deadline_queries.recent_messages_for(current_user.id, limit=FIRST_FEW),
+        overdue_by_kind=overdue_by_kind,
+        overdue_total=sum(count for _kind, count in overdue_by_kind),
+        overdue=deadline_queries.overdue_deadlines(current_user, limit=FIRST_FEW),
+        days_in_stage=deadline_queries.days_in_stage(current_user, limit=FIRST_FEW),
         open_patterns=open_pattern_count(current_user),
     )
+
+
+@cases_blueprint.route("/cases/waiting")
+@requires(Permission.VIEW_AREA_CASES)
+def waiting():
+    """Every case whose next step is the coordinator's, a page at a time."""
+    waiting = queries.cases_waiting_on_coordinator(current_user)
+    page = page_of_list(waiting, requested_page())
+    details = {"list": "waiting", "page": page.number, "results": page.total}
+    record_event(AuditAction.CASE_LIST_VIEWED, details=details)
+    db.session.commit()
+    return render_template("cases/waiting.html", waiting=page)
+
+
+FIRST_FEW = 5
 
 
 def _stage_or_none(value: str | None) -> Stage | None:

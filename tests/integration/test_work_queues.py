@@ -137,3 +137,30 @@ def test_the_coordinators_tasks_filter_to_the_overdue_a_page_at_a_time(history, 
     assert "Overdue" in page_text(overdue)
     latest_first = task_due_dates(coordinator.get("/tasks?show=open&sort=-due"))
     assert latest_first == sorted(latest_first, reverse=True)
+
+
+def table_rows(html: str, table_id: str) -> int:
+    table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    return table.count('<tr class="govuk-table__row">') - 1  # less the heading row
+
+
+def test_the_dashboard_shows_the_first_few_of_each_list_with_a_link_to_all(history, make_browser):
+    for number in range(7):  # notified, not yet triaged: waiting on the coordinator
+        notify(nhs_number=None, family_name=f"Waiting{chr(65 + number)}",
+               date_of_birth=date(2025, 2, 1 + number))  # fmt: skip
+    coordinator = make_browser("coordinator@demo.test")
+    response = coordinator.get("/dashboard")
+    text, dashboard = page_text(response), response.get_data(as_text=True)
+    waiting_total = int(re.search(r"Waiting on you \(([\d,]+)\)", text).group(1))
+    assert waiting_total >= 7
+    assert table_rows(dashboard, "waiting-on-you") == 5
+    assert table_rows(dashboard, "overdue-items") <= 5
+    assert table_rows(dashboard, "days-in-stage") == 5
+    assert f"See all {waiting_total} cases waiting on you" in page_text(
+        coordinator.get("/dashboard")
+    )
+    assert 'href="/tasks?show=overdue"' in dashboard
+
+    waiting = coordinator.get("/cases/waiting")
+    assert f"Showing 1 to {min(25, waiting_total)} of {waiting_total} cases" in page_text(waiting)
+    assert "Triage" in page_text(waiting)
