@@ -22,6 +22,15 @@ from ecdop.notifications.choices import Expectation
 STAGE_CHOICES = [("", "All stages"), *Stage.choices()]
 
 
+# How the case list can be ordered; the first is the default.
+CASE_ORDERS = [
+    ("notified", "Date notified, newest first"),
+    ("-notified", "Date notified, oldest first"),
+    ("reference", "Case reference"),
+    ("death", "Date of death, newest first"),
+]
+
+
 class CaseSearchForm(FlaskForm):
     """Searching by name or NHS number is posted, never put in the address: addresses end up
     in browser history and server logs."""
@@ -31,6 +40,7 @@ class CaseSearchForm(FlaskForm):
         validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
     )
     stage = GovSelectField("Stage", choices=select_choices(STAGE_CHOICES), validators=[Optional()])
+    sort = GovSelectField("Order", choices=select_choices(CASE_ORDERS), validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
     submit = GovSubmitField("Search")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
@@ -14,10 +15,12 @@ from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
 from ecdop.cases.states import CaseFacts, Stage
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.formatting import nhs_number_display, uk_date
+from ecdop.formatting import nhs_number_display, uk_calendar_date, uk_date
 from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
+from ecdop.notifications.rules import uk_today
+from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
@@ -91,32 +94,49 @@ def _search_condition(query: str):
 
 
 @dataclass(frozen=True)
-class CasePage:
-    cases: list[Case]
-    total: int
-    page: int
-    per_page: int
+class CaseRow:
+    """What a coordinator scans the case list for."""
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    case: Case
+    days_in_stage: int
 
 
-def case_list(user: User, *, stage: Stage | None, query: str, page: int, per_page: int) -> CasePage:
+CASE_ORDER_BY = {
+    "notified": (Case.created_at.desc(), Case.id.desc()),
+    "-notified": (Case.created_at, Case.id),
+    "reference": (Case.reference,),
+    "death": (Case.date_of_death.desc(), Case.id.desc()),
+}
+
+
+def case_list(
+    user: User, *, stage: Stage | None, query: str, page: int, per_page: int, order: str
+) -> Page:
+    """A page of the case list; what each row needs is read for that page alone."""
     statement = visible_cases(user)
     if stage is not None:
         statement = statement.where(Case.stage == stage)
     if query.strip():
         statement = statement.where(_search_condition(query))
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    page = min(max(page, 1), max(1, -(-total // per_page)))
-    rows = db.session.scalars(
-        statement.order_by(Case.created_at.desc(), Case.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .options(selectinload(Case.area))
+    order_by = CASE_ORDER_BY.get(order, CASE_ORDER_BY["notified"])
+    found = paginate(statement.order_by(*order_by), page, per_page)
+    entered = stage_entered_on([case.id for case in found.items])
+    today = uk_today()
+    rows = [
+        CaseRow(case, (today - entered.get(case.id, uk_calendar_date(case.created_at))).days)
+        for case in found.items
+    ]
+    return replace(found, items=rows)
+
+
+def stage_entered_on(case_ids: list[int]) -> dict[int, date]:
+    """The day each case entered its current stage (cases never moved are left out)."""
+    statement = (
+        select(StageChange.case_id, func.max(StageChange.changed_at))
+        .where(StageChange.case_id.in_(case_ids))
+        .group_by(StageChange.case_id)
     )
-    return CasePage(list(rows), total, page, per_page)
+    return {case_id: uk_calendar_date(at) for case_id, at in db.session.execute(statement)}
 
 
 def case_for_coordinator_or_404(user: User, case_id: int) -> Case:

@@ -124,6 +124,7 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
         query=search.query if search else "",
         page=page,
         per_page=current_app.config["CASES_PER_PAGE"],
+        order=form.sort.data or "notified",
     )
     if search:
         record_event(AuditAction.CASE_LIST_SEARCHED,
@@ -138,6 +139,9 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
         "cases/index.html",
         form=form,
         results=results,
+        overdue=deadline_queries.cases_with_overdue_deadlines(
+            [row.case.id for row in results.items]
+        ),
         search=search,
         searching=search is not None,
         search_ended=search_ended,

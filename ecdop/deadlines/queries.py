@@ -491,3 +491,13 @@ def held_mail(examples: int = 20) -> list[HeldKind]:
         for priority in MailPriority
         if counts.get(priority)
     ]  # fmt: skip
+
+
+def cases_with_overdue_deadlines(case_ids: list[int]) -> set[int]:
+    """Which of these cases have something overdue (for a page of the case list)."""
+    statement = select(Deadline.case_id).where(
+        Deadline.case_id.in_(case_ids),
+        Deadline.state == DeadlineState.OPEN,
+        Deadline.due_on < uk_today(),
+    )
+    return set(db.session.scalars(statement))
