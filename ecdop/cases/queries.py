@@ -129,6 +129,21 @@ def case_list(
     return replace(found, items=rows)
 
 
+EXPORT_BATCH = 1000
+
+
+def every_case_row(user: User, *, stage: Stage | None, query: str, order: str) -> list[CaseRow]:
+    """Every row of the case list, for an export: read a thousand at a time."""
+    rows: list[CaseRow] = []
+    page, pages = 1, 1
+    while page <= pages:
+        found = case_list(user, stage=stage, query=query, page=page, per_page=EXPORT_BATCH,
+                          order=order)  # fmt: skip
+        rows += found.items
+        page, pages = page + 1, found.pages
+    return rows
+
+
 def stage_entered_on(case_ids: list[int]) -> dict[int, date]:
     """The day each case entered its current stage (cases never moved are left out)."""
     statement = (

@@ -19,6 +19,7 @@ from ecdop.deadlines.forms import (
     PeriodForm,
 )
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
+from ecdop.exports import csv_download
 from ecdop.extensions import db
 from ecdop.forms import list_filters, select_choices, submitted_version
 from ecdop.paging import requested_page
@@ -79,17 +80,37 @@ def change_due_date(deadline_id: int):
 @deadlines_blueprint.route("/agency-timeliness")
 @requires(Permission.VIEW_AREA_CASES)
 def agency_timeliness():
-    periods = queries.reporting_periods()
-    form = PeriodForm(formdata=request.args)
-    form.period.choices = select_choices((period.key, period.label) for period in periods)
-    chosen = next((p for p in periods if p.key == form.period.data), periods[0])
-    form.period.data = chosen.key
+    form, chosen = _timeliness_period()
     return render_template(
         "deadlines/timeliness.html",
         form=form,
         period=chosen,
         rows=queries.agency_timeliness(current_user.area_ids, chosen),
     )
+
+
+@deadlines_blueprint.route("/agency-timeliness/export.csv")
+@requires(Permission.VIEW_AREA_CASES)
+def export_agency_timeliness():
+    _form, period = _timeliness_period()
+    rows = queries.agency_timeliness(current_user.area_ids, period)
+    record_event(AuditAction.TIMELINESS_EXPORTED, details={"period": period.key, "rows": len(rows)})
+    db.session.commit()
+    return csv_download(
+        f"ecdop-agency-timeliness-{period.key}.csv",
+        ("Agency", "Fell due", "On time", "Late", "Outstanding", "Share on time"),
+        ((row.agency, row.due, row.on_time, row.late, row.outstanding,
+          "" if row.share_on_time is None else f"{row.share_on_time:.0%}") for row in rows),
+    )  # fmt: skip
+
+
+def _timeliness_period() -> tuple[PeriodForm, queries.Period]:
+    periods = queries.reporting_periods()
+    form = PeriodForm(formdata=request.args)
+    form.period.choices = select_choices((period.key, period.label) for period in periods)
+    chosen = next((p for p in periods if p.key == form.period.data), periods[0])
+    form.period.data = chosen.key
+    return form, chosen
 
 
 @deadlines_blueprint.route("/admin/outbox")

@@ -12,6 +12,7 @@ from ecdop.audit.services import record_case_reads, record_event
 from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
+from ecdop.exports import csv_download
 from ecdop.extensions import db
 from ecdop.forms import Confirmation, ConfirmForm, record_id, submitted_version
 from ecdop.meetings import queries, services
@@ -316,6 +317,22 @@ def actions():
     return render_template(
         "meetings/actions.html", actions=rows, show_all=show_all, overdue=queries.overdue
     )
+
+
+@meetings_blueprint.route("/actions/export.csv")
+@requires(Permission.UPDATE_PANEL_ACTIONS)
+def export_actions():
+    """The action tracker for a spreadsheet: case references, never names."""
+    show_all = request.args.get("show") == "all"
+    rows = queries.actions_for(current_user, unfinished_only=not show_all)
+    record_event(AuditAction.PANEL_ACTIONS_EXPORTED, details={"all": show_all, "rows": len(rows)})
+    db.session.commit()
+    return csv_download(
+        "ecdop-panel-actions.csv",
+        ("Case", "Action", "Agency", "Due", "Status", "Overdue"),
+        ((action.case.reference, action.description, action.organisation.name, action.due_on,
+          action.status.label, queries.overdue(action)) for action in rows),
+    )  # fmt: skip
 
 
 @meetings_blueprint.route("/actions/<int:action_id>", methods=["GET", "POST"])
