@@ -26,7 +26,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-from ecdop.analytics.early_warning import watch_all_areas
+from ecdop.analytics.early_warning import watch_all_areas, watch_areas_asked_about
 from ecdop.api.services import forget_old_idempotency_keys
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
@@ -60,6 +60,9 @@ JOBS: tuple[Job, ...] = (
     Job("coordinator-digest", send_coordinator_digests,
         "Each coordinator's daily summary of overdue and soon-due items",
         "cron", {"day_of_week": "mon-fri", "hour": 7, "minute": 0}),
+    Job("watch-new-deaths", watch_areas_asked_about,
+        "Check the early-warning rules of areas with a new death, triage or rule change",
+        "interval", {"minutes": 1}, on_start=True),
     Job("watch-for-patterns", watch_all_areas,
         "Check every area's early-warning rules and alert coordinators to new patterns",
         "cron", {"hour": 6, "minute": 30}, on_start=True),
@@ -76,7 +79,10 @@ JOBS: tuple[Job, ...] = (
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 # Jobs whose service takes the day it runs for (so the CLI can try them on another day).
-DATED_JOBS = ("sweep-deadlines", "coordinator-digest", "watch-for-patterns", "board-reports")
+DATED_JOBS = (
+    "sweep-deadlines", "coordinator-digest", "watch-new-deaths", "watch-for-patterns",
+    "board-reports",
+)  # fmt: skip
 
 
 def run_job(app: Flask, job: Job | str, **arguments) -> object:

@@ -1,6 +1,7 @@
 """Every feature's models, imported together so relationships and Alembic see them all."""
 
 from ecdop.analytics.models import (
+    AreaToWatch,
     EmergingPattern,
     PopulationEstimate,
     PostcodeDeprivation,
@@ -41,6 +42,7 @@ from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyRes
 from ecdop.site_pages.models import SitePageText
 
 __all__ = [
+    "AreaToWatch",
     "ApiToken",
     "IdempotentRequest",
     "BoardReport",

@@ -12,14 +12,16 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from scipy.stats import poisson
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ecdop.analytics.choices import WarningRuleKind
-from ecdop.analytics.models import EmergingPattern, WarningRule
+from ecdop.analytics.models import AreaToWatch, EmergingPattern, WarningRule
 from ecdop.auth.models import Area
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.db import utc_now
 from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
@@ -104,6 +106,34 @@ def watch_for_patterns(
     if announce:
         for pattern in raised:
             _alert_coordinators(pattern)
+    return raised
+
+
+def ask_to_watch(area_id: int) -> None:
+    """Have the area's rules checked by the next run of the job (in this transaction)."""
+    dialects = {"postgresql": postgresql, "sqlite": sqlite}
+    insert = dialects[db.session.get_bind().dialect.name].insert
+    now = utc_now()
+    statement = insert(AreaToWatch).values(area_id=area_id, asked_at=now)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["area_id"], set_={"asked_at": now})
+    )
+
+
+def watch_areas_asked_about(today: date | None = None) -> int:
+    """The job: check each area asked about, each in its own transaction with its patterns,
+    its alerts and the end of the ask, so a run killed half-way leaves the ask for the next
+    run and nothing is announced twice. Returns how many patterns were raised."""
+    raised = 0
+    asks = db.session.execute(select(AreaToWatch.area_id, AreaToWatch.asked_at)).all()
+    for area_id, asked_at in asks:
+        raised += len(watch_for_patterns(area_id, today))
+        db.session.execute(
+            delete(AreaToWatch).where(
+                AreaToWatch.area_id == area_id, AreaToWatch.asked_at <= asked_at
+            )
+        )
+        db.session.commit()
     return raised
 
 

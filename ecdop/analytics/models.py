@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.analytics.choices import AgeBand, WarningRuleKind
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
-from ecdop.db import Base, TimestampMixin, string_enum
+from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.meetings.choices import CategoryOfDeath
 
 
@@ -148,3 +148,15 @@ class EmergingPattern(Base, TimestampMixin):
     cases: Mapped[list[Case]] = relationship(
         secondary=emerging_pattern_cases, order_by=Case.date_of_death
     )
+
+
+class AreaToWatch(Base):
+    """An area whose early-warning rules must be checked again: a death was notified or
+    triaged there, or its rules changed. The request only asks; a job checks, within a
+    minute, so no request waits on a scan of the area's history."""
+
+    __tablename__ = "areas_to_watch"
+
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
+    # The latest ask: one made while the check runs is kept for the next run.
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ecdop.analytics.choices import WarningRuleKind
-from ecdop.analytics.early_warning import add_recommended_rules, watch_for_patterns
+from ecdop.analytics.early_warning import add_recommended_rules, ask_to_watch
 from ecdop.analytics.models import WarningRule
 from ecdop.analytics.queries import warning_rules_of
 from ecdop.audit.models import AuditAction
@@ -40,7 +40,7 @@ def save_warning_rule(
     db.session.flush()
     details = {name: str(value) for name, value in asdict(settings).items()}
     record_event(AuditAction.WARNING_RULE_CHANGED, subject=rule, actor_id=actor.id, details=details)
-    watch_for_patterns(area.id)
+    ask_to_watch(area.id)
     return rule
 
 
@@ -56,5 +56,5 @@ def start_with_recommended_rules(area: Area, *, actor: User) -> list[WarningRule
         actor_id=actor.id,
         details={"recommended_rules": len(rules)},
     )
-    watch_for_patterns(area.id)
+    ask_to_watch(area.id)
     return rules

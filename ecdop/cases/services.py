@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 
 from ecdop.analytics.choices import age_band
-from ecdop.analytics.early_warning import watch_for_patterns
+from ecdop.analytics.early_warning import ask_to_watch
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
@@ -324,7 +324,7 @@ def triage_case(
     }
     record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
     apply_transition(case, Stage.INFORMATION_GATHERING, actor=actor)
-    watch_for_patterns(case.area_id)
+    ask_to_watch(case.area_id)
     return f"{case.reference} triaged: information gathering has started."
 
 

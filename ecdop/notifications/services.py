@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, time
 
-from ecdop.analytics.early_warning import watch_for_patterns
+from ecdop.analytics.early_warning import ask_to_watch
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
@@ -69,5 +69,5 @@ def submit_notification(
         actor_id=notifier.id,
         details={"match": outcome.result.value, "case_reference": outcome.case.reference},
     )
-    watch_for_patterns(outcome.case.area_id)
+    ask_to_watch(outcome.case.area_id)
     return notification, outcome

@@ -226,6 +226,7 @@ def test_an_emerging_pattern_appears_suppressed_in_the_next_report(app, clock, h
         notify(nhs_number=nhs, date_of_birth=date(2010, 1, 1) + timedelta(days=days_ago),
                date_of_death=date(2026, 8, 20) - timedelta(days=days_ago),
                circumstances_type=CircumstancesType.SUICIDE)  # fmt: skip
+    run_job(app, "watch-new-deaths")  # as the scheduler does within the minute
     move_to(clock, TODAY)
     run_job(app, "board-reports")
     html = quarter().html

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from ecdop.analytics.choices import WarningRuleKind
@@ -36,7 +38,14 @@ def notify_death(days_ago: int, kind=CircumstancesType.SUICIDE, born: date = dat
     return outcome.case
 
 
+def watch_job_runs() -> None:
+    """What the scheduler does within a minute of a notification, a triage or a rule change."""
+    run_job(current_app._get_current_object(), "watch-new-deaths")
+    db.session.expire_all()
+
+
 def pattern_alerts() -> list:
+    watch_job_runs()
     return [m for m in all_messages() if m.dedupe_key.startswith("emerging-pattern:")]
 
 
@@ -45,6 +54,7 @@ def pattern_subjects(smtp_sink) -> list[str]:
 
 
 def patterns() -> list[EmergingPattern]:
+    watch_job_runs()
     return list(db.session.scalars(select(EmergingPattern).order_by(EmergingPattern.id)))
 
 
@@ -86,12 +96,37 @@ def test_the_web_form_raises_the_pattern_for_the_coordinator(make_browser, demo,
             circumstances_type="suicide",
         )
         assert police.submit("/notifications/new", data).status_code == 302
+    # The request only asks for the check: the job, within a minute, raises the pattern and
+    # the outbox, within another, sends the alert.
+    assert db.session.scalars(select(EmergingPattern)).all() == []
+    watch_job_runs()
     deliver(app)
     assert pattern_subjects(smtp_sink) == ["Emerging pattern in Demo review area"]
     coordinator = make_browser(COORDINATOR)
     assert "1 emerging pattern of deaths" in page_text(coordinator.get("/dashboard"))
     listing = page_text(coordinator.get("/patterns"))
     assert "2 or more deaths in the category 'Suicide" in listing and "Open" in listing
+
+
+def test_a_watch_killed_half_way_runs_again_without_a_second_alert(app, demo, monkeypatch):
+    from ecdop.analytics import early_warning
+
+    notify_death(days_ago=50)
+    notify_death(days_ago=3)
+    real_delete = early_warning.delete
+
+    def killed(*args, **kwargs):  # after the patterns and alerts, before the commit
+        raise KeyboardInterrupt("scheduler killed")
+
+    monkeypatch.setattr(early_warning, "delete", killed)
+    with pytest.raises(KeyboardInterrupt):
+        run_job(app, "watch-new-deaths")
+    db.session.expire_all()
+    assert db.session.scalars(select(EmergingPattern)).all() == []  # nothing half-done
+    monkeypatch.setattr(early_warning, "delete", real_delete)
+    [pattern] = patterns()
+    assert len(pattern_alerts()) == 1
+    assert run_job(app, "watch-new-deaths") == 0  # the ask was answered: nothing to do
 
 
 def test_deaths_more_than_60_days_apart_are_not_a_cluster(app, demo):
@@ -244,6 +279,7 @@ def test_replaying_history_announces_only_patterns_still_going(app, demo):
     db.session.flush()
 
     replay_history(demo_area().id, TODAY, weeks=52)
+    db.session.commit()
 
     raised = patterns()
     ended = [pattern for pattern in raised if pattern.ended_on is not None]
