@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import has_request_context, request
+from flask import has_request_context, render_template, request
 from flask_login import current_user
 
 from ecdop.audit.models import ADDRESS_LENGTH, AuditAction, AuditEvent
@@ -74,3 +74,12 @@ def record_event(
     )
     db.session.add(audit_event)
     return audit_event
+
+
+def rendered_then_committed(template: str, **context) -> str:
+    """Render a list page, then commit the read recorded for it. In that order: a commit
+    expires every row loaded, and a page drawn after it would load each row again, one
+    statement a row."""
+    html = render_template(template, **context)
+    db.session.commit()
+    return html

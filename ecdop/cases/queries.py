@@ -121,6 +121,7 @@ def case_list(
     order_by = CASE_ORDER_BY.get(order, CASE_ORDER_BY["notified"])
     found = paginate(statement.order_by(*order_by), page, per_page)
     entered = stage_entered_on([case.id for case in found.items])
+    # (Loaded with the rows: the page shows each case's own columns and nothing related.)
     today = uk_today()
     rows = [
         CaseRow(case, (today - entered.get(case.id, uk_calendar_date(case.created_at))).days)
@@ -242,14 +243,19 @@ def stage_changes_of(case_ids: list[int]) -> dict[int, StageChange]:
     return {change.id: change for change in db.session.scalars(statement)}
 
 
-def cases_waiting_on_coordinator(user: User) -> list[tuple[Case, str]]:
+def cases_waiting_on_coordinator(user: User, limit: int | None = None) -> list[tuple[Case, str]]:
     """Cases in the user's areas where the next step is the coordinator's, with that step:
-    current work, not history (a case leaves this list as the coordinator acts)."""
-    return [
-        (case, step)
-        for statement, step in _waiting_on_coordinator(user)
-        for case in db.session.scalars(statement.order_by(Case.created_at, Case.id))
-    ]
+    current work, not history (a case leaves this list as the coordinator acts). ``limit``:
+    only the first so many."""
+    waiting: list[tuple[Case, str]] = []
+    for statement, step in _waiting_on_coordinator(user):
+        left = None if limit is None else limit - len(waiting)
+        if left == 0:
+            break
+        ordered = statement.order_by(Case.created_at, Case.id).limit(left)
+        ordered = ordered.options(selectinload(Case.possible_duplicate_of))
+        waiting += [(case, step) for case in db.session.scalars(ordered)]
+    return waiting
 
 
 def count_waiting_on_coordinator(user: User) -> int:

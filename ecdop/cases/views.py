@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ecdop.analytics.queries import open_pattern_count
 from ecdop.audit.models import AuditAction
 from ecdop.audit.queries import case_history
-from ecdop.audit.services import record_event
+from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires, role_may
 from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
@@ -55,7 +55,7 @@ def dashboard():
     return render_template(
         "cases/dashboard.html",
         counts=counts,
-        waiting=queries.cases_waiting_on_coordinator(current_user)[:FIRST_FEW],
+        waiting=queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
         waiting_total=queries.count_waiting_on_coordinator(current_user),
         outstanding=outstanding_by_agency(current_user),
         alerts=deadline_queries.recent_messages_for(current_user.id, limit=FIRST_FEW),
@@ -75,8 +75,7 @@ def waiting():
     page = page_of_list(waiting, requested_page())
     details = {"list": "waiting", "page": page.number, "results": page.total}
     record_event(AuditAction.CASE_LIST_VIEWED, details=details)
-    db.session.commit()
-    return render_template("cases/waiting.html", waiting=page)
+    return rendered_then_committed("cases/waiting.html", waiting=page)
 
 
 FIRST_FEW = 5
@@ -135,9 +134,8 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
         details = {"page": page, "stage": stage.value if stage else "all",
                    "results": results.total}  # fmt: skip
         record_event(AuditAction.CASE_LIST_VIEWED, details=details)
-    db.session.commit()
     form.stage.data = stage.value if stage else ""
-    page_html = render_template(
+    page_html = rendered_then_committed(
         "cases/index.html",
         form=form,
         results=results,

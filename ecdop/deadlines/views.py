@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event
+from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
 from ecdop.deadlines import queries, services
@@ -37,8 +37,7 @@ def tasks():
     )
     details = {"tasks": tasks.total, "page": tasks.number, "show": filters.show.data}
     record_event(AuditAction.TASKS_LISTED, details=details)
-    db.session.commit()
-    return render_template("deadlines/tasks.html", tasks=tasks, filters=filters)
+    return rendered_then_committed("deadlines/tasks.html", tasks=tasks, filters=filters)
 
 
 @deadlines_blueprint.route("/deadlines/<int:deadline_id>/due-date", methods=["GET", "POST"])

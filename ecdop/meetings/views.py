@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_case_reads, record_event
+from ecdop.audit.services import record_case_reads, record_event, rendered_then_committed
 from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
@@ -313,8 +313,7 @@ def actions():
     show_all = request.args.get("show") == "all"
     rows = queries.actions_for(current_user, unfinished_only=not show_all)
     record_event(AuditAction.PANEL_ACTIONS_LISTED, details={"all": show_all})
-    db.session.commit()
-    return render_template(
+    return rendered_then_committed(
         "meetings/actions.html", actions=rows, show_all=show_all, overdue=queries.overdue
     )
 

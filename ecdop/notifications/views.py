@@ -6,7 +6,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event
+from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import db
 from ecdop.forms import list_filters, select_choices
@@ -36,8 +36,9 @@ def index():
     details = {"shown": len(notifications.items), "of": notifications.total,
                "page": notifications.number, "show": filters.show.data}  # fmt: skip
     record_event(AuditAction.NOTIFICATIONS_LISTED, details=details)
-    db.session.commit()
-    return render_template("notifications/index.html", notifications=notifications, filters=filters)
+    return rendered_then_committed(
+        "notifications/index.html", notifications=notifications, filters=filters
+    )
 
 
 @notifications_blueprint.route("/new", methods=["GET", "POST"])

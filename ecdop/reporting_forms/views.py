@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event
+from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import organisations_working_in
@@ -53,8 +53,7 @@ def index():
     )
     details = {"requests": requests.total, "page": requests.number, "show": filters.show.data}
     record_event(AuditAction.REQUESTS_LISTED, details=details)
-    db.session.commit()
-    return render_template(
+    return rendered_then_committed(
         "reporting_forms/index.html", requests=requests, filters=filters,
         definition_for=definition_for,
     )  # fmt: skip
