@@ -18,17 +18,6 @@ from ecdop.meetings.choices import ActionStatus
 from ecdop.notifications.choices import Expectation
 
 A = AuditAction
-READS = {
-    A.CASE_VIEWED,
-    A.CASE_LIST_SEARCHED,
-    A.CASE_TIMELINE_VIEWED,
-    A.NOTIFICATION_VIEWED,
-    A.RECEIPT_DOWNLOADED,
-    A.REPORT_VIEWED,
-    A.REQUESTS_LISTED,
-    A.PANEL_PACK_DOWNLOADED,
-    A.PANEL_ACTIONS_LISTED,
-}
 
 DESCRIPTIONS = {
     A.NOTIFICATION_SUBMITTED: "Notification received",
@@ -113,8 +102,6 @@ def timeline_entries(
     brought_from = brought_from or {}
     entries = []
     for event in events:
-        if event.action in READS:
-            continue
         change = (
             stage_changes.get(event.subject_id) if event.subject_type == "StageChange" else None
         )

@@ -91,3 +91,40 @@ def test_no_list_page_issues_more_statements_for_more_rows(demo, make_browser):
     many = statements_of_each_page(make_browser)
     grew = {page: (few[page], many[page]) for page in few if many[page] > few[page]}
     assert grew == {}, f"statements grew with the rows: {grew}"
+
+
+@contextmanager
+def counting_history_rows():
+    from ecdop.audit.models import AuditEvent
+
+    counted = {"events loaded": 0}
+
+    def loaded(*_arguments) -> None:
+        counted["events loaded"] += 1
+
+    event.listen(AuditEvent, "load", loaded)
+    try:
+        yield counted
+    finally:
+        event.remove(AuditEvent, "load", loaded)
+
+
+def cost_of(browser, page: str) -> tuple[int, int]:
+    with counting_statements() as statements, counting_history_rows() as rows:
+        assert browser.get(page).status_code == 200
+    return statements["statements"], rows["events loaded"]
+
+
+def test_the_case_page_and_timeline_cost_the_same_however_often_the_case_is_read(
+    demo, make_browser
+):
+    case_id = triaged_case().id
+    coordinator = make_browser("coordinator@demo.test")
+    pages = (f"/cases/{case_id}", f"/cases/{case_id}/timeline")
+    for page in pages:
+        coordinator.get(page)
+    before = [cost_of(coordinator, page) for page in pages]
+    for _ in range(40):  # every one of these reads is on the audit trail
+        for page in pages:
+            coordinator.get(page)
+    assert [cost_of(coordinator, page) for page in pages] == before
