@@ -23,6 +23,7 @@ from ecdop.meetings.models import (
     panel_meeting_members,
 )
 from ecdop.notifications.rules import uk_today
+from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
@@ -236,6 +237,34 @@ def actions_for(user: User, *, unfinished_only: bool = True) -> list[PanelAction
         selectinload(PanelAction.case), selectinload(PanelAction.organisation)
     )
     return list(db.session.scalars(statement))
+
+
+ACTION_FILTERS = [
+    ("open", "Still open"),
+    ("overdue", "Overdue"),
+    ("finished", "Done or not accepted"),
+    ("all", "All actions"),
+]
+ACTION_ORDERS = [("due", "Due date, soonest first"), ("-due", "Due date, latest first")]
+
+
+def action_page(user: User, *, show: str, order: str, page: int) -> Page:
+    """A page of the action tracker; still open, soonest due (so overdue) first, by default."""
+    still_open = PanelAction.status.in_(UNFINISHED_ACTIONS)
+    conditions = {
+        "open": [still_open],
+        "overdue": [still_open, PanelAction.due_on < uk_today()],
+        "finished": [~still_open],
+        "all": [],
+    }[show]
+    due = PanelAction.due_on.desc() if order == "-due" else PanelAction.due_on
+    statement = (
+        _visible_actions(user)
+        .where(*conditions)
+        .order_by(due, PanelAction.id)
+        .options(selectinload(PanelAction.case), selectinload(PanelAction.organisation))
+    )
+    return paginate(statement, page)
 
 
 def action_for_user_or_404(user: User, action_id: int) -> PanelAction:

@@ -14,7 +14,7 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.queries import visible_cases
 from ecdop.exports import csv_download
 from ecdop.extensions import db
-from ecdop.forms import Confirmation, ConfirmForm, record_id, submitted_version
+from ecdop.forms import Confirmation, ConfirmForm, list_filters, record_id, submitted_version
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
 from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
@@ -28,6 +28,7 @@ from ecdop.meetings.forms import (
 )
 from ecdop.meetings.pack import pack_case, pack_for
 from ecdop.notifications.rules import uk_today
+from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 
 ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
@@ -310,11 +311,14 @@ def _confirm_sign_off(analysis, item):
 @meetings_blueprint.route("/actions")
 @requires(Permission.UPDATE_PANEL_ACTIONS)
 def actions():
-    show_all = request.args.get("show") == "all"
-    rows = queries.actions_for(current_user, unfinished_only=not show_all)
-    record_event(AuditAction.PANEL_ACTIONS_LISTED, details={"all": show_all})
+    filters = list_filters(queries.ACTION_FILTERS, queries.ACTION_ORDERS)
+    actions = queries.action_page(
+        current_user, show=filters.show.data, order=filters.sort.data, page=requested_page()
+    )
+    details = {"show": filters.show.data, "page": actions.number, "actions": actions.total}
+    record_event(AuditAction.PANEL_ACTIONS_LISTED, details=details)
     return rendered_then_committed(
-        "meetings/actions.html", actions=rows, show_all=show_all, overdue=queries.overdue
+        "meetings/actions.html", actions=actions, filters=filters, overdue=queries.overdue
     )
 
 
@@ -322,7 +326,7 @@ def actions():
 @requires(Permission.UPDATE_PANEL_ACTIONS)
 def export_actions():
     """The action tracker for a spreadsheet: case references, never names."""
-    show_all = request.args.get("show") == "all"
+    show_all = request.args.get("show") in ("all", "finished")
     rows = queries.actions_for(current_user, unfinished_only=not show_all)
     record_event(AuditAction.PANEL_ACTIONS_EXPORTED, details={"all": show_all, "rows": len(rows)})
     db.session.commit()

@@ -180,3 +180,20 @@ def test_the_case_list_sorts_by_date_notified_and_finds_part_of_a_reference(hist
     found = coordinator.submit("/cases", {"query": "0001", "stage": ""}, form_page="/cases")
     results = page_text(coordinator.get(found.headers["Location"]))
     assert "-0001" in results and "matching your search" in results
+
+
+def test_the_action_tracker_filters_open_overdue_and_finished(demo, make_browser):
+    from tests.factories import on_agenda, panel_meeting, ready_for_panel_case
+    from tests.panel_helpers import analysis_form, with_action
+
+    item = on_agenda(panel_meeting(), ready_for_panel_case())
+    data = with_action(analysis_form(), organisation("Demo Surgery").id,
+                       "Recall children who miss asthma reviews", (10, 3, 2027))  # fmt: skip
+    assert make_browser("chair@demo.test").submit(
+        f"/agenda-items/{item.id}/analysis", data
+    ).status_code == 302  # fmt: skip
+    coordinator = make_browser("coordinator@demo.test")
+    assert "1 action." in page_text(coordinator.get("/actions"))
+    assert "Recall children" in page_text(coordinator.get("/actions?show=open"))
+    assert "No actions." in page_text(coordinator.get("/actions?show=overdue"))
+    assert "No actions." in page_text(coordinator.get("/actions?show=finished"))
