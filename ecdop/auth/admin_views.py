@@ -18,7 +18,8 @@ from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.forms import Confirmation, ConfirmForm, select_choices
+from ecdop.forms import Confirmation, ConfirmForm, list_filters, select_choices
+from ecdop.paging import requested_page
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,7 +27,11 @@ admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @admin_blueprint.route("/users")
 @requires(Permission.MANAGE_USERS)
 def users():
-    return render_template("admin/users.html", users=queries.all_users())
+    filters = list_filters(queries.USER_FILTERS, queries.USER_ORDERS)
+    found = queries.user_page(
+        show=filters.show.data, order=filters.sort.data, page=requested_page()
+    )
+    return render_template("admin/users.html", users=found, filters=filters)
 
 
 def _offer_organisations_and_areas(form: UserDetailsForm) -> UserDetailsForm:
@@ -184,11 +189,9 @@ def end_sessions(user_id: int):
 @admin_blueprint.route("/api-tokens")
 @requires(Permission.MANAGE_API_TOKENS)
 def api_tokens():
-    return render_template(
-        "admin/api_tokens.html",
-        tokens=queries.all_api_tokens(),
-        now=utc_now(),
-    )
+    filters = list_filters(queries.TOKEN_FILTERS, [("", "")])
+    tokens = queries.api_token_page(show=filters.show.data, page=requested_page())
+    return render_template("admin/api_tokens.html", tokens=tokens, filters=filters, now=utc_now())
 
 
 @admin_blueprint.route("/api-tokens/new", methods=["GET", "POST"])
@@ -244,10 +247,9 @@ def revoke_api_token(token_id: int):
 @admin_blueprint.route("/organisations")
 @requires(Permission.MANAGE_ORGANISATIONS)
 def organisations():
-    return render_template(
-        "admin/organisations.html",
-        organisations=queries.all_organisations(),
-    )
+    filters = list_filters(queries.ORGANISATION_FILTERS, [("", "")])
+    found = queries.organisation_page(show=filters.show.data, page=requested_page())
+    return render_template("admin/organisations.html", organisations=found, filters=filters)
 
 
 def _area_choices(form) -> dict:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import (
@@ -16,7 +16,9 @@ from ecdop.auth.models import (
     user_areas,
 )
 from ecdop.auth.permissions import Permission, roles_that_may
+from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.paging import Page, paginate
 
 
 def all_users() -> list[User]:
@@ -26,6 +28,28 @@ def all_users() -> list[User]:
         .order_by(User.active.desc(), func.lower(User.email))
     )
     return list(db.session.scalars(statement))
+
+
+USER_FILTERS = [("active", "Active"), ("deactivated", "Deactivated"), ("all", "Everyone")]
+USER_ORDERS = [("name", "Name"), ("email", "Email address"), ("role", "Role")]
+
+
+def user_page(*, show: str, order: str, page: int) -> Page:
+    statement = select(User).options(selectinload(User.areas), selectinload(User.organisation))
+    if show != "all":
+        statement = statement.where(User.active.is_(show == "active"))
+    by = {"name": func.lower(User.full_name), "email": func.lower(User.email), "role": User.role}
+    return paginate(statement.order_by(by[order], User.id), page)
+
+
+ORGANISATION_FILTERS = [("active", "In use"), ("inactive", "No longer in use"), ("all", "All")]
+
+
+def organisation_page(*, show: str, page: int) -> Page:
+    statement = select(Organisation).options(selectinload(Organisation.areas))
+    if show != "all":
+        statement = statement.where(Organisation.active.is_(show == "active"))
+    return paginate(statement.order_by(func.lower(Organisation.name), Organisation.id), page)
 
 
 def all_organisations() -> list[Organisation]:
@@ -112,6 +136,22 @@ def all_api_tokens() -> list[ApiToken]:
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.expires_at.desc(), ApiToken.id)
     )
     return list(db.session.scalars(statement))
+
+
+TOKEN_FILTERS = [("usable", "Usable"), ("ended", "Revoked or expired"), ("all", "All")]
+
+
+def api_token_page(*, show: str, page: int) -> Page:
+    statement = select(ApiToken).options(
+        selectinload(ApiToken.user).selectinload(User.organisation)
+    )
+    usable = and_(ApiToken.revoked_at.is_(None), ApiToken.expires_at > utc_now())
+    if show == "usable":
+        statement = statement.where(usable)
+    elif show == "ended":
+        statement = statement.where(~usable)
+    order = (ApiToken.revoked_at.is_not(None), ApiToken.expires_at.desc(), ApiToken.id)
+    return paginate(statement.order_by(*order), page)
 
 
 def notifiers() -> list[User]:

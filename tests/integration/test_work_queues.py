@@ -197,3 +197,24 @@ def test_the_action_tracker_filters_open_overdue_and_finished(demo, make_browser
     assert "Recall children" in page_text(coordinator.get("/actions?show=open"))
     assert "No actions." in page_text(coordinator.get("/actions?show=overdue"))
     assert "No actions." in page_text(coordinator.get("/actions?show=finished"))
+
+
+def test_the_administrators_lists_of_people_organisations_and_tokens_page(demo, make_browser):
+    from ecdop.auth.models import Role
+    from ecdop.auth.services import create_user
+
+    for number in range(30):
+        create_user(email=f"reporter{number:02d}@demo.test", full_name=f"Reporter {number:02d}",
+                    role=Role.AGENCY_REPORTER, organisation=organisation("Demo Surgery"),
+                    areas=[demo_area()], password="Wintergreen-Lantern-Harbour-58")  # fmt: skip
+    db.session.commit()
+    admin = make_browser("admin@demo.test")
+    first = page_text(admin.get("/admin/users?sort=email"))
+    total = int(re.search(r"of ([\d,]+) people", first).group(1))
+    assert total >= 30 and "Showing 1 to 25" in first
+    assert f"Showing 26 to {total} of {total} people" in page_text(
+        admin.get("/admin/users?show=active&sort=email&page=2")
+    )  # fmt: skip
+    assert "No people." in page_text(admin.get("/admin/users?show=deactivated"))
+    assert "organisations" in page_text(admin.get("/admin/organisations"))
+    assert "No tokens." in page_text(admin.get("/admin/api-tokens?show=ended"))
