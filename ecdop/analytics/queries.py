@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
 
 from ecdop.analytics.models import EmergingPattern, WarningRule, emerging_pattern_cases
 from ecdop.auth.models import User
@@ -13,6 +14,7 @@ from ecdop.cases.models import Case
 from ecdop.extensions import db
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.paging import Page, paginate
 
 
 def warning_rules_of(area_id: int) -> list[WarningRule]:
@@ -29,19 +31,20 @@ def warning_rule_or_404(rule_id: int) -> WarningRule:
     return db.get_or_404(WarningRule, rule_id)
 
 
-def patterns_for(user: User) -> list[EmergingPattern]:
-    """The emerging patterns in the user's areas: those still open first, newest first."""
-    return list(
-        db.session.scalars(
-            select(EmergingPattern)
-            .where(EmergingPattern.area_id.in_(user.area_ids))
-            .order_by(
-                EmergingPattern.ended_on.is_not(None),
-                EmergingPattern.raised_on.desc(),
-                EmergingPattern.id.desc(),
-            )
-        )
-    )
+PATTERN_FILTERS = [("all", "Open first, then ended"), ("open", "Open"), ("ended", "Ended")]
+
+
+def pattern_page(user: User, *, show: str, page: int) -> Page:
+    """A page of the emerging patterns in the user's areas: open first, newest first."""
+    statement = select(EmergingPattern).where(EmergingPattern.area_id.in_(user.area_ids))
+    if show != "all":
+        statement = statement.where(EmergingPattern.ended_on.is_(None) == (show == "open"))
+    statement = statement.order_by(
+        EmergingPattern.ended_on.is_not(None),
+        EmergingPattern.raised_on.desc(),
+        EmergingPattern.id.desc(),
+    ).options(selectinload(EmergingPattern.area))
+    return paginate(statement, page)
 
 
 def open_pattern_count(user: User) -> int:

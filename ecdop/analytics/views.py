@@ -14,8 +14,9 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
 from ecdop.extensions import db
-from ecdop.forms import ConfirmForm
+from ecdop.forms import ConfirmForm, list_filters
 from ecdop.meetings.choices import CategoryOfDeath
+from ecdop.paging import requested_page
 from ecdop.refusals import ChangeRefused
 
 analytics_blueprint = Blueprint("analytics", __name__)
@@ -24,7 +25,9 @@ analytics_blueprint = Blueprint("analytics", __name__)
 @analytics_blueprint.route("/patterns")
 @requires(Permission.VIEW_EMERGING_PATTERNS)
 def patterns():
-    return render_template("analytics/patterns.html", patterns=queries.patterns_for(current_user))
+    filters = list_filters(queries.PATTERN_FILTERS, [("", "")])
+    found = queries.pattern_page(current_user, show=filters.show.data, page=requested_page())
+    return render_template("analytics/patterns.html", patterns=found, filters=filters)
 
 
 @analytics_blueprint.route("/patterns/<int:pattern_id>")
