@@ -36,19 +36,28 @@ def _is_member(user: User):
     )
 
 
-def meetings_for(user: User) -> list[PanelMeeting]:
-    """Coordinators: every meeting in their areas. Panel members and chairs: those they sit on."""
-    if user.role is Role.COORDINATOR:
-        condition = PanelMeeting.area_id.in_(user.area_ids)
-    else:
-        condition = _is_member(user)
-    statement = (
+def coming_meetings(user: User) -> list[PanelMeeting]:
+    """Meetings from today on, soonest first: a handful, however long the history."""
+    statement = _meetings_of(user).where(PanelMeeting.held_on >= uk_today())
+    return list(db.session.scalars(statement.order_by(PanelMeeting.held_on, PanelMeeting.id)))
+
+
+def past_meeting_page(user: User, page: int) -> Page:
+    statement = _meetings_of(user).where(PanelMeeting.held_on < uk_today())
+    return paginate(statement.order_by(PanelMeeting.held_on.desc(), PanelMeeting.id.desc()), page)
+
+
+def _meetings_of(user: User) -> Select:
+    condition = (
+        PanelMeeting.area_id.in_(user.area_ids)
+        if user.role is Role.COORDINATOR
+        else _is_member(user)
+    )
+    return (
         select(PanelMeeting)
         .where(condition)
-        .order_by(PanelMeeting.held_on.desc(), PanelMeeting.id.desc())
         .options(selectinload(PanelMeeting.members), selectinload(PanelMeeting.area))
     )
-    return list(db.session.scalars(statement))
 
 
 def meeting_for_coordinator_or_404(user: User, meeting_id: int) -> PanelMeeting:

@@ -27,7 +27,6 @@ from ecdop.meetings.forms import (
     TakeOffAgendaForm,
 )
 from ecdop.meetings.pack import pack_case, pack_for
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 
@@ -51,10 +50,8 @@ def _show_refusal(form, refused: Exception, default_field: str) -> None:
 @meetings_blueprint.route("/meetings")
 @requires(Permission.VIEW_PANEL_PACKS)
 def index():
-    meetings = queries.meetings_for(current_user)  # latest first
-    today = uk_today()
-    coming = [meeting for meeting in reversed(meetings) if meeting.held_on >= today]
-    past = [meeting for meeting in meetings if meeting.held_on < today]
+    coming = queries.coming_meetings(current_user)
+    past = queries.past_meeting_page(current_user, requested_page())
     return render_template("meetings/index.html", coming=coming, past=past)
 
 
