@@ -34,6 +34,8 @@ class Case(Base, TimestampMixin):
         ),
         Index("ix_cases_area_id_stage_created_at", "area_id", "stage", "created_at"),
         Index("ix_cases_area_id_created_at", "area_id", "created_at"),
+        # The case list ordered by date of death.
+        Index("ix_cases_area_id_date_of_death", "area_id", "date_of_death"),
         Index("ix_cases_duplicate_key", "area_id", "date_of_birth", "date_of_death", "sex"),
         Index(
             "ix_cases_family_name_key",
@@ -124,6 +126,8 @@ class StageChange(Base):
     """One move of a case through the stage machine, with the reason where one is needed."""
 
     __tablename__ = "stage_changes"
+    # When each case entered its stage (days in stage on the case list and the dashboard).
+    __table_args__ = (Index("ix_stage_changes_case_id_changed_at", "case_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

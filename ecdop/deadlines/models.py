@@ -46,6 +46,8 @@ class Deadline(Base, TimestampMixin):
     __table_args__ = (
         # The sweep reads only open deadlines whose next reminder has come round.
         Index("ix_deadlines_state_next_reminder_on", "state", "next_reminder_on"),
+        # My tasks and the overdue lists: open deadlines by due date.
+        Index("ix_deadlines_state_due_on", "state", "due_on"),
         # One of each case-level deadline per case; agency requests and panel actions have
         # one each.
         Index(

@@ -211,6 +211,8 @@ class PanelAction(Base, TimestampMixin):
     __tablename__ = "panel_actions"
     __table_args__ = (
         Index("ix_panel_actions_status_organisation_id", "status", "organisation_id"),
+        # The action tracker: open actions by due date.
+        Index("ix_panel_actions_status_due_on", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

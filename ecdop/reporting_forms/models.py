@@ -45,7 +45,13 @@ class ReportingRequest(Base, TimestampMixin):
     __tablename__ = "reporting_requests"
     __table_args__ = (
         UniqueConstraint("case_id", "organisation_id", "form_type"),
-        Index("ix_reporting_requests_organisation_id_status", "organisation_id", "status"),
+        # An agency's list: what is still to do, by due date.
+        Index(
+            "ix_reporting_requests_organisation_id_status_due_on",
+            "organisation_id",
+            "status",
+            "due_on",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
