@@ -141,9 +141,9 @@ def _outbox_page(form: HeldMailForm):
     form.priorities.choices = select_choices(
         (int(kind.priority), f"{kind.label} ({kind.count})") for kind in held
     )
-    return render_template(
-        "deadlines/outbox.html", summary=queries.outbox_summary(), held=held, form=form
-    )
+    before = request.args.get("before", "")
+    summary = queries.outbox_summary(before=int(before) if before.isdigit() else None)
+    return render_template("deadlines/outbox.html", summary=summary, held=held, form=form)
 
 
 @deadlines_blueprint.route("/admin/areas")

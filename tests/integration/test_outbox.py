@@ -5,6 +5,7 @@ commit sends that message again only once its claim has run out, with the same M
 from __future__ import annotations
 
 import os
+import re
 import signal
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -231,3 +232,17 @@ def test_an_administrator_decides_what_becomes_of_mail_held_after_a_restore(
         )
     ).all()
     assert sorted(actions) == [AuditAction.HELD_MAIL_RELEASED, AuditAction.HELD_MAIL_WITHDRAWN]
+
+
+def test_the_outbox_page_shows_fifty_messages_at_a_time_back_through_its_history(
+    app, demo, make_browser, smtp_sink
+):
+    queue_backlog(120, MailPriority.ROUTINE)
+    deliver_outbox()
+    admin = make_browser("admin@demo.test")
+    latest = admin.get("/admin/outbox").get_data(as_text=True)
+    assert "Messages not yet sent" in latest
+    assert latest.count("Message 119") == 1 and "Message 69<" not in latest
+    earlier = re.search(r'href="(/admin/outbox\?before=\d+)"', latest).group(1)
+    older = page_text(admin.get(earlier))
+    assert "Earlier messages" in older and "Message 69" in older and "Message 119" not in older
