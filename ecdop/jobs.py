@@ -250,10 +250,6 @@ class JobScheduler:
         # The lock's connection is used by the heartbeat and by job threads: one at a time.
         self._guard = threading.RLock()
 
-    @property
-    def running(self) -> bool:
-        return self.leading
-
     def start(self) -> bool:
         """Load the jobs, paused, and lead if no other scheduler does; False if one does."""
         if not self.scheduler.running:
