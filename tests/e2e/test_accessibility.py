@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask import current_app
 from playwright.sync_api import Page
 from sqlalchemy import select
 
@@ -24,6 +25,7 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
 from ecdop.extensions import db
+from ecdop.jobs import run_job
 from ecdop.notifications.choices import CircumstancesType
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
@@ -146,6 +148,8 @@ def journeys(app, demo, live_server):
     ready_report = db.session.scalar(
         select(ReportingRequest).where(ReportingRequest.case_id == ready[0].id)
     )
+    db.session.commit()
+    run_job(current_app._get_current_object(), "watch-new-deaths")  # as within the minute
     pattern = db.session.scalar(select(EmergingPattern))
     quarter = last_closed(PeriodKind.QUARTERLY, first.date_of_death, start_month=4)
     report = generate_report(quarter, [demo_area()], origin=ReportOrigin.ON_DEMAND,

@@ -52,7 +52,7 @@ def test_two_notifiers_one_case(open_session, live_server):
 
     coordinator = open_session("coordinator@demo.test", DEMO_PASSWORD)
     coordinator.get_by_role("link", name="Cases", exact=True).click()
-    expect(coordinator.get_by_text("1 case")).to_be_visible()
+    expect(coordinator.locator("#showing")).to_have_text("1 case.")
     coordinator.get_by_role("link", name="DEMO-2026-0001").click()
     expect(coordinator.get_by_role("heading", name="Notifications (2)")).to_be_visible()
     case_url = coordinator.url
