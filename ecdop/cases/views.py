@@ -157,7 +157,11 @@ def export():
     a spreadsheet. References, not names or NHS numbers: a file on a desktop travels."""
     form = CaseSearchForm(formdata=request.args, meta={"csrf": False})
     form.validate()
-    search = queries.search_of(current_user, request.args.get("search"))
+    asked_for = request.args.get("search")
+    search = queries.search_of(current_user, asked_for)
+    if asked_for and search is None:
+        # The search has ended: say so on the list rather than export every case instead.
+        return redirect(url_for("cases.index", search=asked_for))
     stage = search.stage if search else _stage_or_none(form.stage.data)
     rows = queries.every_case_row(
         current_user, stage=stage, query=search.query if search else "",

@@ -83,3 +83,13 @@ def test_agency_timeliness_exports_and_is_audited(make_browser, demo):
     assert rows[0] == ["Agency", "Fell due", "On time", "Late", "Outstanding", "Share on time"]
     [event] = exported(AuditAction.TIMELINESS_EXPORTED)
     assert event.details["rows"] == len(rows) - 1
+
+
+def test_an_export_of_a_search_that_has_ended_exports_nothing_and_says_so(make_browser):
+    notify()
+    coordinator = make_browser(COORDINATOR)
+    response = coordinator.get("/cases/export.csv?search=no-such-search")
+    assert response.status_code == 302
+    assert "search=no-such-search" in response.headers["Location"]
+    assert "That search has ended" in page_text(coordinator.get(response.headers["Location"]))
+    assert exported(AuditAction.CASE_LIST_EXPORTED) == []
