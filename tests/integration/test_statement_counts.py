@@ -39,18 +39,22 @@ LIST_PAGES = [
 
 
 @contextmanager
-def counting_statements():
-    engine = db.engine
-    counted = {"statements": 0}
+def counting(target, event_name: str):
+    """How many times ``event_name`` fires on ``target`` within the block."""
+    counted = {"times": 0}
 
     def count(*_arguments) -> None:
-        counted["statements"] += 1
+        counted["times"] += 1
 
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(target, event_name, count)
     try:
         yield counted
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(target, event_name, count)
+
+
+def counting_statements():
+    return counting(db.engine, "before_cursor_execute")
 
 
 def statements_of_each_page(make_browser) -> dict[tuple[str, str], int]:
@@ -60,7 +64,7 @@ def statements_of_each_page(make_browser) -> dict[tuple[str, str], int]:
         browsers[email].get(page)  # once to warm what is loaded once per process
         with counting_statements() as counted:
             assert browsers[email].get(page).status_code == 200, page
-        found[email, page] = counted["statements"]
+        found[email, page] = counted["times"]
     return found
 
 
@@ -93,26 +97,16 @@ def test_no_list_page_issues_more_statements_for_more_rows(demo, make_browser):
     assert grew == {}, f"statements grew with the rows: {grew}"
 
 
-@contextmanager
 def counting_history_rows():
     from ecdop.audit.models import AuditEvent
 
-    counted = {"events loaded": 0}
-
-    def loaded(*_arguments) -> None:
-        counted["events loaded"] += 1
-
-    event.listen(AuditEvent, "load", loaded)
-    try:
-        yield counted
-    finally:
-        event.remove(AuditEvent, "load", loaded)
+    return counting(AuditEvent, "load")
 
 
 def cost_of(browser, page: str) -> tuple[int, int]:
     with counting_statements() as statements, counting_history_rows() as rows:
         assert browser.get(page).status_code == 200
-    return statements["statements"], rows["events loaded"]
+    return statements["times"], rows["times"]
 
 
 def test_the_case_page_and_timeline_cost_the_same_however_often_the_case_is_read(
