@@ -1,7 +1,8 @@
 """The pages people use, under load, as the history grows.
 
 For each size (10,000 and 100,000 synthetic cases in one area by default; add 1000000 for a
-million): wipes a PostgreSQL database, seeds the demo area's people and N synthetic deaths,
+million): wipes a PostgreSQL database, seeds the demo area's people and N synthetic deaths at
+3,500 a year (every child death in England, in one area: 100,000 cases are 29 years),
 runs ANALYZE as autovacuum would, and serves ecdop with gunicorn (4 workers) in its production
 configuration (Redis for the rate limits). Then it signs in as the coordinator, the GP, the
 panel chair and a board member, as a person does (password, then the authenticator code), and
@@ -46,6 +47,9 @@ BIN = Path(sys.executable).parent
 PASSWORD = "Wintergreen-Lantern-Harbour-58"  # noqa: S105 - the benchmark's own accounts
 TODAY = date(2026, 11, 20)
 USER_AGENT = "ecdop-benchmark/1"
+# The history grows at the rate of every child death in England, in one area: N cases are
+# N / 3,500 years of the past, and the work under way stays one year's, as it would.
+DEATHS_A_YEAR = 3_500
 
 # (who, page) for each person's main pages.
 PAGES = [
@@ -255,7 +259,8 @@ def fill(url: str, cases: int) -> dict[str, str]:
         from ecdop.auth.queries import area_by_code
 
         started = time.perf_counter()
-        seed_synthetic(area_by_code(DEMO_AREA[0]), cases=cases, seed=7, today=TODAY)
+        years = max(1, round(cases / DEATHS_A_YEAR))
+        seed_synthetic(area_by_code(DEMO_AREA[0]), cases=cases, seed=7, today=TODAY, years=years)
         secrets = {}
         for user in db.session.scalars(select(User)):
             user.totp_secret = secrets[user.email] = pyotp.random_base32()
@@ -263,7 +268,8 @@ def fill(url: str, cases: int) -> dict[str, str]:
         db.session.commit()
         db.session.execute(text("ANALYZE"))
         db.session.commit()
-        print(f"  seeded {cases:,} cases in {time.perf_counter() - started:.0f} s")
+        print(f"  seeded {cases:,} cases over {years} years in "
+              f"{time.perf_counter() - started:.0f} s")  # fmt: skip
         return secrets
 
 

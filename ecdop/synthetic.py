@@ -1,8 +1,8 @@
 """Synthetic cases at national scale, for demos, tests and benchmarks: invented children whose
 deaths follow the national pattern (about 63% under 1, 42% under 28 days, a steep gradient by
-deprivation, 28-30% of reviews with modifiable factors), spread over six years and through
-every stage, with the notifications, deadlines, agency requests, panel meetings, analyses and
-actions that go with them. The same seed gives the same cases.
+deprivation, 28-30% of reviews with modifiable factors), spread over six years (or as many as
+asked for) and through every stage, with the notifications, deadlines, agency requests, panel
+meetings, analyses and actions that go with them. The same seed gives the same cases.
 
 Rows are written in bulk rather than through the services (100,000 cases through the services
 would take hours); the audit trail and stage history are not synthesised.
@@ -51,6 +51,7 @@ from ecdop.synthetic_distributions import (
 
 CHUNK = 2_000
 YEARS_OF_DEATHS = 6  # a five-year trend of whole years, and the year under way
+MOST_YEARS = 400
 GIVEN_NAMES = ("Alex", "Sam", "Charlie", "Jo", "Robin", "Frankie", "Riley", "Jesse", "Morgan")
 FAMILY_NAMES = ("Synthetica", "Madeup", "Inventa", "Fictitia", "Placeholder", "Examplar")
 
@@ -157,9 +158,11 @@ def _stage_by_now(chance: random.Random, death: SyntheticDeath, today: date) -> 
         death.stage = stages[min(int(share * 5), 4)] if elapsed > 2 else Stage.NOTIFIED
 
 
-def synthetic_deaths(seed: int, count: int, today: date, postcodes: dict[int, list[str]]):
+def synthetic_deaths(
+    seed: int, count: int, today: date, postcodes: dict[int, list[str]], years: int
+):
     chance = random.Random(seed)  # noqa: S311 - reproducible invented data, not secrets
-    first_day = today - relativedelta(years=YEARS_OF_DEATHS)
+    first_day = today - relativedelta(years=years)
     span = (today - first_day).days
     for _ in range(count):
         band = _choose(chance, AGE_WEIGHTS)
@@ -193,13 +196,19 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), UTC)
 
 
-def seed_synthetic(area: Area, *, cases: int, seed: int, today: date) -> int:
-    """Add ``cases`` synthetic deaths to the area; returns how many were made."""
+def seed_synthetic(
+    area: Area, *, cases: int, seed: int, today: date, years: int = YEARS_OF_DEATHS
+) -> int:
+    """Add ``cases`` synthetic deaths over the last ``years`` to the area; returns how many
+    were made. More years at the same number of cases is a longer history, not more work
+    under way: the benchmarks use that to grow the past alone."""
     if not 1 <= cases <= 1_000_000:
         raise SyntheticDataRefused("Choose from 1 to 1,000,000 cases")
+    if not 1 <= years <= MOST_YEARS:
+        raise SyntheticDataRefused(f"Choose from 1 to {MOST_YEARS} years")
     people = _people(area)
     deaths = sorted(
-        synthetic_deaths(seed, cases, today, _postcodes_by_decile()), key=lambda d: d.died
+        synthetic_deaths(seed, cases, today, _postcodes_by_decile(), years), key=lambda d: d.died
     )
     case_ids = _insert_cases(area, deaths, people, today)
     meetings = _insert_meetings(area, deaths, people)

@@ -57,8 +57,11 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
 @click.option("--cases", type=int, required=True, help="How many synthetic deaths to add")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed, the same data")
 @click.option("--area", "area_code", default="DEMO", show_default=True)
-def seed_synthetic_command(cases: int, seed: int, area_code: str) -> None:
-    """Add synthetic deaths over five years, through every stage (development only)."""
+@click.option("--years", type=int, default=6, show_default=True,
+              help="Spread the deaths over this many years up to today")  # fmt: skip
+def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) -> None:
+    """Add synthetic deaths over the last six years (or --years), through every stage
+    (development only)."""
     from ecdop.notifications.rules import uk_today
     from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
 
@@ -66,7 +69,7 @@ def seed_synthetic_command(cases: int, seed: int, area_code: str) -> None:
         _fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
     [area] = _areas((area_code,))
     try:
-        made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today())
+        made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today(), years=years)
     except SyntheticDataRefused as refused:
         db.session.rollback()
         _fail(str(refused))

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import Length, NumberRange, Optional
 
-from ecdop.cases.states import Stage
+from ecdop.cases.states import UNDER_WAY, Stage
 from ecdop.forms import (
     GovRadioField,
     GovSelectField,
@@ -19,7 +19,9 @@ from ecdop.forms import (
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.notifications.choices import Expectation
 
-STAGE_CHOICES = [("", "All stages"), *Stage.choices()]
+# Browsing starts at the cases under way: the finished ones are the area's history, which
+# grows for ever. A search looks at every stage unless one stage is chosen.
+STAGE_CHOICES = [(UNDER_WAY, "Under way"), ("", "All stages"), *Stage.choices()]
 
 
 # How the case list can be ordered; the first is the default.

@@ -34,6 +34,18 @@ class Case(Base, TimestampMixin):
         ),
         Index("ix_cases_area_id_stage_created_at", "area_id", "stage", "created_at"),
         Index("ix_cases_area_id_created_at", "area_id", "created_at"),
+        # The cases flagged as possible duplicates of a case (its page lists them).
+        Index("ix_cases_possible_duplicate_of_id", "possible_duplicate_of_id"),
+        # Possible duplicates waiting for a decision: a handful among the whole history.
+        Index(
+            "ix_cases_area_id_created_at_possible_duplicate",
+            "area_id",
+            "created_at",
+            sqlite_where=text("possible_duplicate_of_id IS NOT NULL AND merged_into_id IS NULL"),
+            postgresql_where=text(
+                "possible_duplicate_of_id IS NOT NULL AND merged_into_id IS NULL"
+            ),
+        ),
         # The case list ordered by date of death.
         Index("ix_cases_area_id_date_of_death", "area_id", "date_of_death"),
         Index("ix_cases_duplicate_key", "area_id", "date_of_birth", "date_of_death", "sex"),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
 from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
-from ecdop.cases.states import CaseFacts, Stage
+from ecdop.cases.states import UNDER_WAY, UNDER_WAY_STAGES, CaseFacts, Stage
 from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.formatting import nhs_number_display, uk_calendar_date, uk_date
@@ -110,11 +110,14 @@ CASE_ORDER_BY = {
 
 
 def case_list(
-    user: User, *, stage: Stage | None, query: str, page: int, per_page: int, order: str
+    user: User, *, stage: Stage | str | None, query: str, page: int, per_page: int, order: str
 ) -> Page:
-    """A page of the case list; what each row needs is read for that page alone."""
+    """A page of the case list; what each row needs is read for that page alone. ``stage``:
+    one stage, "under_way" for every stage but the finished ones, or None for all."""
     statement = visible_cases(user)
-    if stage is not None:
+    if stage == UNDER_WAY:
+        statement = statement.where(Case.stage.in_(UNDER_WAY_STAGES))
+    elif stage is not None:
         statement = statement.where(Case.stage == stage)
     if query.strip():
         statement = statement.where(_search_condition(query))
@@ -133,7 +136,9 @@ def case_list(
 EXPORT_BATCH = 1000
 
 
-def every_case_row(user: User, *, stage: Stage | None, query: str, order: str) -> list[CaseRow]:
+def every_case_row(
+    user: User, *, stage: Stage | str | None, query: str, order: str
+) -> list[CaseRow]:
     """Every row of the case list, for an export: read a thousand at a time."""
     rows: list[CaseRow] = []
     page, pages = 1, 1
@@ -179,13 +184,16 @@ def case_notifications(case: Case) -> list[Notification]:
 
 
 def count_by_stage(user: User) -> dict[Stage, int]:
+    """The cases under way in each stage. Closed and withdrawn cases are the area's history,
+    which grows for ever: they are not counted here, and the case list finds them."""
     statement = (
         select(Case.stage, func.count())
-        .where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None))
+        .where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None),
+               Case.stage.in_(UNDER_WAY_STAGES))
         .group_by(Case.stage)
-    )
+    )  # fmt: skip
     counts = {stage: count for stage, count in db.session.execute(statement)}
-    return {stage: counts.get(stage, 0) for stage in Stage}
+    return {stage: counts.get(stage, 0) for stage in UNDER_WAY_STAGES}
 
 
 def flagged_as_duplicate_of(case: Case) -> list[Case]:

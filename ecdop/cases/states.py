@@ -43,6 +43,11 @@ STAGE_TAG_COLOURS = {
 }
 
 INITIAL_STAGE = Stage.NOTIFIED
+FINISHED_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
+# Named one by one rather than as "not finished": an IN list can use the (area, stage) index,
+# so a query over the work under way never reads the history.
+UNDER_WAY_STAGES = tuple(stage for stage in Stage if stage not in FINISHED_STAGES)
+UNDER_WAY = "under_way"  # the case list's filter for those stages
 
 
 @dataclass(frozen=True)

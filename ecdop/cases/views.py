@@ -23,7 +23,7 @@ from ecdop.auth.permissions import Permission, requires, role_may
 from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
 from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm, MoveCaseForm, TriageForm
-from ecdop.cases.states import Stage, Transition, transitions_from
+from ecdop.cases.states import UNDER_WAY, Stage, Transition, transitions_from
 from ecdop.cases.timeline import timeline_entries
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.exports import csv_download
@@ -81,11 +81,29 @@ def waiting():
 FIRST_FEW = 5
 
 
-def _stage_or_none(value: str | None) -> Stage | None:
+def _stage_or_none(value: str | None) -> Stage | str | None:
+    """One stage, "under_way", or None for every stage (and for anything unknown)."""
+    if value == UNDER_WAY:
+        return UNDER_WAY
     try:
         return Stage(value) if value else None
     except ValueError:
         return None
+
+
+def _stage_asked_for(form: CaseSearchForm, search) -> Stage | str | None:
+    """The stage filter of a list: the search's own, the one in the address, or (for a plain
+    visit to the list) the cases under way."""
+    if search:
+        return search.stage
+    if "stage" not in request.args:
+        return UNDER_WAY
+    return _stage_or_none(form.stage.data)
+
+
+def _stage_value(stage: Stage | str | None) -> str:
+    """The stage filter as the form and the address carry it ("" for every stage)."""
+    return stage.value if isinstance(stage, Stage) else (stage or "")
 
 
 @cases_blueprint.route("/cases", methods=["GET", "POST"])
@@ -100,7 +118,7 @@ def index():
     asked_for = request.args.get("search")
     search = queries.search_of(current_user, asked_for)
     form.query.data = search.query if search else ""
-    stage = search.stage if search else _stage_or_none(form.stage.data)
+    stage = _stage_asked_for(form, search)
     page = form.page.data if valid and form.page.data else 1
     return _case_list(form, search, stage, page, search_ended=bool(asked_for) and not search)
 
@@ -112,8 +130,11 @@ def _search_posted():
         return _case_list(form, None, None, 1, status=status)
     stage = _stage_or_none(form.stage.data)
     if not form.query.data:
-        return redirect(url_for("cases.index", stage=stage.value if stage else None), 303)
-    search = services.remember_search(current_user, form.query.data, stage)
+        return redirect(url_for("cases.index", stage=_stage_value(stage)), 303)
+    # A search is of every stage unless one stage is chosen.
+    search = services.remember_search(
+        current_user, form.query.data, stage if isinstance(stage, Stage) else None
+    )
     db.session.commit()
     return redirect(url_for("cases.index", search=search.id), 303)
 
@@ -131,10 +152,10 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
         record_event(AuditAction.CASE_LIST_SEARCHED,
                      details={"results": results.total, "page": page})  # fmt: skip
     else:
-        details = {"page": page, "stage": stage.value if stage else "all",
+        details = {"page": page, "stage": _stage_value(stage) or "all",
                    "results": results.total}  # fmt: skip
         record_event(AuditAction.CASE_LIST_VIEWED, details=details)
-    form.stage.data = stage.value if stage else ""
+    form.stage.data = _stage_value(stage)
     page_html = rendered_then_committed(
         "cases/index.html",
         form=form,
@@ -162,13 +183,13 @@ def export():
     if asked_for and search is None:
         # The search has ended: say so on the list rather than export every case instead.
         return redirect(url_for("cases.index", search=asked_for))
-    stage = search.stage if search else _stage_or_none(form.stage.data)
+    stage = _stage_asked_for(form, search)
     rows = queries.every_case_row(
         current_user, stage=stage, query=search.query if search else "",
         order=form.sort.data or "notified",
     )  # fmt: skip
     overdue = deadline_queries.cases_with_overdue_deadlines([row.case.id for row in rows])
-    details = {"rows": len(rows), "stage": stage.value if stage else "all",
+    details = {"rows": len(rows), "stage": _stage_value(stage) or "all",
                "searched": search is not None}  # fmt: skip
     record_event(AuditAction.CASE_LIST_EXPORTED, details=details)
     db.session.commit()

@@ -48,6 +48,8 @@ class Deadline(Base, TimestampMixin):
         Index("ix_deadlines_state_next_reminder_on", "state", "next_reminder_on"),
         # My tasks and the overdue lists: open deadlines by due date.
         Index("ix_deadlines_state_due_on", "state", "due_on"),
+        # Agency timeliness: one period's request deadlines.
+        Index("ix_deadlines_kind_due_on", "kind", "due_on"),
         # One of each case-level deadline per case; agency requests and panel actions have
         # one each.
         Index(

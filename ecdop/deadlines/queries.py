@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ecdop.auth.models import Area, Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
-from ecdop.cases.states import Stage
+from ecdop.cases.states import UNDER_WAY_STAGES
 from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.calendar import add_working_days, working_days_between
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
@@ -29,14 +29,13 @@ from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
+from ecdop.meetings.choices import UNFINISHED_ACTIONS
 from ecdop.meetings.models import PanelAction
 from ecdop.notifications.rules import uk_today
 from ecdop.paging import PER_PAGE, Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
-from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.urls import app_path
-
-FINISHED_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
 
 
 def recent_messages_for(user_id: int, limit: int = 20) -> list[OutboxMessage]:
@@ -214,36 +213,49 @@ def task_page(user: User, *, show: str, order: str, page: int) -> Page:
 
 
 def _tasks_of(user: User) -> Select | None:
+    """Open deadlines the user answers for. Each open deadline looks up its own case and
+    agency: joined instead, the planner may read every case and request of the area's history
+    to match the few thousand deadlines under way."""
     cutoff = escalation_cutoff(uk_today())
     case_level = and_(Deadline.reporting_request_id.is_(None), Deadline.panel_action_id.is_(None))
+    area = _area_of_live_case()
     conditions = []
     if user.role is Role.AGENCY_REPORTER:
-        in_own_areas = Case.area_id.in_(user.area_ids)
-        conditions.append(
-            and_(ReportingRequest.organisation_id == user.organisation_id, in_own_areas)
-        )
-        conditions.append(and_(PanelAction.organisation_id == user.organisation_id, in_own_areas))
+        conditions.append(and_(_for_agency(user.organisation_id), area.in_(user.area_ids)))
     if user.role is Role.COORDINATOR:
-        in_areas = Case.area_id.in_(user.area_ids)
-        conditions.append(and_(in_areas, or_(case_level, Deadline.due_on <= cutoff)))
+        conditions.append(and_(area.in_(user.area_ids), or_(case_level, Deadline.due_on <= cutoff)))
     if led := _areas_led_by(user):
-        conditions.append(and_(Case.area_id.in_(led), case_level, Deadline.due_on <= cutoff))
+        conditions.append(and_(area.in_(led), case_level, Deadline.due_on <= cutoff))
     if not conditions:
         return None
     return (
         select(Deadline)
-        .join(Case, Deadline.case_id == Case.id)
-        .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
-        .outerjoin(PanelAction, Deadline.panel_action_id == PanelAction.id)
-        .where(
-            Deadline.state == DeadlineState.OPEN, Case.merged_into_id.is_(None), or_(*conditions)
-        )
-        .options(
-            contains_eager(Deadline.case),
-            contains_eager(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
-            contains_eager(Deadline.panel_action).joinedload(PanelAction.organisation),
-        )
+        .where(Deadline.state == DeadlineState.OPEN, or_(*conditions))
+        .options(joinedload(Deadline.case), *_agency_items())
     )
+
+
+def _area_of_live_case():
+    """The area of the deadline's case, or NULL once the case is merged into another."""
+    return (
+        select(Case.area_id)
+        .where(Case.id == Deadline.case_id, Case.merged_into_id.is_(None))
+        .scalar_subquery()
+    )
+
+
+def _for_agency(organisation_id: int | None):
+    """The deadline is on one of the agency's unfinished requests or panel actions (a
+    deadline is open only while its request or action is unfinished): a few hundred rows
+    found by index, whatever the agency's history."""
+    requests = select(ReportingRequest.id).where(
+        ReportingRequest.organisation_id == organisation_id,
+        ReportingRequest.status.in_(OPEN_STATUSES),
+    )
+    actions = select(PanelAction.id).where(
+        PanelAction.organisation_id == organisation_id, PanelAction.status.in_(UNFINISHED_ACTIONS)
+    )
+    return or_(Deadline.reporting_request_id.in_(requests), Deadline.panel_action_id.in_(actions))
 
 
 def _areas_led_by(user: User) -> list[int]:
@@ -267,15 +279,13 @@ def _overdue_in(user: User):
     return (
         Deadline.state == DeadlineState.OPEN,
         Deadline.due_on < uk_today(),
-        Case.area_id.in_(user.area_ids),
-        Case.merged_into_id.is_(None),
+        _area_of_live_case().in_(user.area_ids),
     )
 
 
 def overdue_by_kind(user: User) -> list[tuple[DeadlineKind, int]]:
     statement = (
         select(Deadline.kind, func.count(Deadline.id))
-        .join(Case, Deadline.case_id == Case.id)
         .where(*_overdue_in(user))
         .group_by(Deadline.kind)
     )
@@ -286,9 +296,8 @@ def overdue_by_kind(user: User) -> list[tuple[DeadlineKind, int]]:
 def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
     statement = (
         select(Deadline)
-        .join(Case, Deadline.case_id == Case.id)
         .where(*_overdue_in(user))
-        .options(contains_eager(Deadline.case), *_agency_items())
+        .options(joinedload(Deadline.case), *_agency_items())
         .order_by(Deadline.due_on, Deadline.id)
         .limit(limit)
     )
@@ -306,7 +315,7 @@ def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
         .where(
             Case.area_id.in_(user.area_ids),
             Case.merged_into_id.is_(None),
-            Case.stage.not_in(FINISHED_STAGES),
+            Case.stage.in_(UNDER_WAY_STAGES),
         )
         .group_by(Case.id)
         .order_by(entered, Case.id)
@@ -384,27 +393,38 @@ def fell_due_between(starts_on: date, ends_on: date, today: date) -> list:
 
 def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimeliness]:
     """Requests that fell due in the period, per agency: how many were answered by their due
-    date, how many late, and how many are still outstanding."""
+    date, how many late, and how many are still outstanding. The period's request deadlines
+    are found by kind and due date, and each looks up its own case and agency, so that the
+    figures cost one period's requests however long the history."""
     met = Deadline.state == DeadlineState.MET
     on_time = met_by_due_date()
-    statement = (
+    agency = (
+        select(ReportingRequest.organisation_id)
+        .where(ReportingRequest.id == Deadline.reporting_request_id)
+        .scalar_subquery()
+    )
+    counted = (
         select(
-            Organisation.name,
-            func.count(Deadline.id),
-            count_if(on_time),
-            count_if(and_(met, ~on_time)),
-            count_if(Deadline.state == DeadlineState.OPEN),
+            agency.label("organisation_id"),
+            func.count(Deadline.id).label("due"),
+            count_if(on_time).label("in_time"),
+            count_if(and_(met, ~on_time)).label("late"),
+            count_if(Deadline.state == DeadlineState.OPEN).label("open"),
         )
-        .join(Case, Deadline.case_id == Case.id)
-        .join(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
-        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
         .where(
-            Case.area_id.in_(area_ids),
+            Deadline.kind == DeadlineKind.REPORTING_REQUEST,
+            _area_of_live_case().in_(area_ids),
             *fell_due_between(period.starts_on, period.ends_on, uk_today()),
         )
-        .group_by(Organisation.name)
-        .order_by(Organisation.name)
+        .group_by(agency)
+        .subquery()
     )
+    statement = (
+        select(Organisation.name, counted.c.due, counted.c.in_time, counted.c.late,
+               counted.c.open)
+        .join(counted, counted.c.organisation_id == Organisation.id)
+        .order_by(Organisation.name)
+    )  # fmt: skip
     return [
         AgencyTimeliness(name, due, int(in_time), int(late), int(open_))
         for name, due, in_time, late, open_ in db.session.execute(statement)

@@ -119,5 +119,8 @@ def test_from_meeting_to_closed_case(open_session, live_server, app, tmp_path):
         "Recall children who miss asthma reviews"
     )
     coordinator.get_by_role("link", name="Cases", exact=True).click()
+    expect(coordinator.get_by_role("link", name=first)).to_have_count(0)  # no longer under way
+    coordinator.get_by_label("Stage").select_option(label="Closed")
+    coordinator.get_by_role("button", name="Search").click()
     coordinator.get_by_role("link", name=first).click()
     expect(coordinator.locator("#closed-notice")).to_be_visible()

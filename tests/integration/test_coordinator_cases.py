@@ -308,13 +308,15 @@ def _title(response) -> str:
 def test_every_case_list_title_says_what_it_shows(coordinator, app):
     for n in range(3):
         notify(nhs_number=None, date_of_birth=date(2020, 1, 1 + n), family_name=f"Child{n}")
-    assert _title(coordinator.get("/cases")) == "All cases – ecdop"
+    assert _title(coordinator.get("/cases")) == "Cases under way – ecdop"
+    assert _title(coordinator.get("/cases?stage=")) == "All cases – ecdop"
     assert _title(coordinator.get("/cases?stage=notified")) == "Notified cases – ecdop"
     searched = coordinator.submit("/cases", {"query": "Child1"})
     assert _title(coordinator.get(searched.headers["Location"])) == "Search results – ecdop"
     app.config["CASES_PER_PAGE"] = 2
     try:
-        assert _title(coordinator.get("/cases?page=2")) == "All cases, page 2 of 2 – ecdop"
+        assert _title(coordinator.get("/cases?page=2")) == "Cases under way, page 2 of 2 – ecdop"
+        assert _title(coordinator.get("/cases?stage=&page=2")) == "All cases, page 2 of 2 – ecdop"
     finally:
         app.config["CASES_PER_PAGE"] = 25
 

@@ -52,7 +52,9 @@ def test_the_case_list_exports_with_its_filters_and_the_export_is_audited(make_b
     for number in range(3):
         notify(nhs_number=None, family_name=f"Export{chr(65 + number)}")
     coordinator = make_browser(COORDINATOR)
-    assert "Download all 3 cases as a spreadsheet (CSV)" in page_text(coordinator.get("/cases"))
+    assert "Download these 3 cases as a spreadsheet (CSV)" in page_text(coordinator.get("/cases"))
+    everything = page_text(coordinator.get("/cases?stage="))
+    assert "Download all 3 cases as a spreadsheet (CSV)" in everything
     rows = rows_of(coordinator.get("/cases/export.csv?stage=notified&sort=-notified"))
     assert rows[0] == ["Reference", "Stage", "Date notified", "Days in stage", "Age band",
                        "Overdue"]  # fmt: skip

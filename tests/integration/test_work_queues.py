@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ecdop.cases.models import Case
+from ecdop.cases.states import UNDER_WAY_STAGES, Stage
 from ecdop.extensions import db
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.reporting_forms.services import request_reports
@@ -180,6 +182,35 @@ def test_the_case_list_sorts_by_date_notified_and_finds_part_of_a_reference(hist
     found = coordinator.submit("/cases", {"query": "0001", "stage": ""}, form_page="/cases")
     results = page_text(coordinator.get(found.headers["Location"]))
     assert "-0001" in results and "matching your search" in results
+
+
+def test_the_case_list_starts_at_the_cases_under_way_and_finds_finished_ones_too(
+    history, make_browser
+):
+    coordinator = make_browser("coordinator@demo.test")
+    oldest_closed = db.session.scalar(
+        select(Case.reference).where(Case.stage == Stage.CLOSED).order_by(Case.created_at)
+    )
+
+    def listed(address: str) -> tuple[int, str]:
+        text = page_text(coordinator.get(address))
+        return int(re.search(r"of ([\d,]+) cases", text).group(1).replace(",", "")), text
+
+    def count(*conditions) -> int:
+        return db.session.scalar(select(func.count()).select_from(Case).where(*conditions))
+
+    total, first_page = listed("/cases?sort=-notified")
+    assert total == count(Case.stage.in_(UNDER_WAY_STAGES))
+    assert oldest_closed not in first_page
+    total, first_page = listed("/cases?stage=&sort=-notified")  # "All stages"
+    assert total == count() and oldest_closed in first_page
+    total, first_page = listed("/cases?stage=closed&sort=-notified")
+    assert total == count(Case.stage == Stage.CLOSED) and oldest_closed in first_page
+
+    # Searching from the list as it first appears ("Under way") looks at every stage.
+    found = coordinator.submit("/cases", {"query": oldest_closed, "stage": "under_way"},
+                               form_page="/cases")  # fmt: skip
+    assert oldest_closed in page_text(coordinator.get(found.headers["Location"]))
 
 
 def test_the_action_tracker_filters_open_overdue_and_finished(demo, make_browser):
