@@ -16,7 +16,8 @@ redirect's, measured in the same run.
     ECDOP_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         .venv/bin/python benchmarks/http_pages.py --cases 10000 100000 [--seconds 10]
 
-Needs wrk (Debian's wrk package; installed if missing and running as root) and Redis.
+--reuse keeps a database that already holds exactly N cases (seeding a million takes most of
+an hour). Needs wrk (Debian's wrk package; installed if missing and running as root) and Redis.
 """
 
 from __future__ import annotations
@@ -239,8 +240,10 @@ def wrk(url: str, headers: dict, seconds: int, script: str, extra_lua: str = "")
     return json.loads(re.search(r"JSON (.*)", done.stdout).group(1))
 
 
-def fill(url: str, cases: int) -> dict[str, str]:
-    """A fresh database: the demo's people with authenticator apps, N synthetic deaths."""
+def fill(url: str, cases: int, reuse: bool = False) -> dict[str, str]:
+    """A fresh database: the demo's people with authenticator apps, N synthetic deaths.
+    ``reuse``: keep a database that already holds N cases (a million take most of an hour to
+    seed), bringing its schema up to date and giving its people new authenticator apps."""
     import flask_migrate
 
     from ecdop import create_app
@@ -251,16 +254,20 @@ def fill(url: str, cases: int) -> dict[str, str]:
 
     app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        flask_migrate.upgrade()
-        seed_demo(PASSWORD)
-        seed_demo_reference_data()
-        from ecdop.auth.queries import area_by_code
-
         started = time.perf_counter()
         years = max(1, round(cases / DEATHS_A_YEAR))
-        seed_synthetic(area_by_code(DEMO_AREA[0]), cases=cases, seed=7, today=TODAY, years=years)
+        if reuse and _holds(cases):
+            flask_migrate.upgrade()
+        else:
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            flask_migrate.upgrade()
+            seed_demo(PASSWORD)
+            seed_demo_reference_data()
+            from ecdop.auth.queries import area_by_code
+
+            area = area_by_code(DEMO_AREA[0])
+            seed_synthetic(area, cases=cases, seed=7, today=TODAY, years=years)
         secrets = {}
         for user in db.session.scalars(select(User)):
             user.totp_secret = secrets[user.email] = pyotp.random_base32()
@@ -271,6 +278,17 @@ def fill(url: str, cases: int) -> dict[str, str]:
         print(f"  seeded {cases:,} cases over {years} years in "
               f"{time.perf_counter() - started:.0f} s")  # fmt: skip
         return secrets
+
+
+def _holds(cases: int) -> bool:
+    from ecdop.extensions import db
+
+    try:
+        held = db.session.scalar(text("SELECT count(*) FROM cases"))
+    except Exception:  # noqa: BLE001 - no schema yet: seed it
+        db.session.rollback()
+        return False
+    return held == cases
 
 
 def in_process_app(deployment: Deployment):
@@ -323,8 +341,8 @@ def a_case_id(url: str) -> int:
     return case_id
 
 
-def measure(url: str, redis_url: str, cases: int, seconds: int) -> list[Figures]:
-    secrets = fill(url, cases)
+def measure(url: str, redis_url: str, cases: int, seconds: int, reuse: bool) -> list[Figures]:
+    secrets = fill(url, cases, reuse)
     case_id = a_case_id(url)
     deployment = Deployment(url, redis_url)
     deployment.start()
@@ -405,13 +423,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database that already holds exactly N cases")  # fmt: skip
     options = parser.parse_args()
     url = os.environ.get(
         "ECDOP_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
     redis_url = os.environ.get("ECDOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
     for cases in options.cases:
-        print_table(cases, measure(url, redis_url, cases, options.seconds))
+        print_table(cases, measure(url, redis_url, cases, options.seconds, options.reuse))
 
 
 if __name__ == "__main__":
