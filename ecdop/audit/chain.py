@@ -60,11 +60,12 @@ def _seal_before_commit(session: Session) -> None:
 def seal_unsealed_events(session: Session) -> int:
     """Chain every event this transaction can see that has no place yet; how many."""
     connection = session.connection()
-    connection.execute(
-        update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(id=HEAD_ID)
-    )  # takes the lock before the head is read
+    # An update that changes nothing takes the head's lock and reads it in one statement.
     position, previous = connection.execute(
-        select(AuditChainHead.position, AuditChainHead.hash).where(AuditChainHead.id == HEAD_ID)
+        update(AuditChainHead)
+        .where(AuditChainHead.id == HEAD_ID)
+        .values(id=HEAD_ID)
+        .returning(AuditChainHead.position, AuditChainHead.hash)
     ).one()
     rows = connection.execute(
         select(*_CONTENT).where(_events.c.chain_position.is_(None)).order_by(_events.c.id)

@@ -34,8 +34,10 @@ class Case(Base, TimestampMixin):
         ),
         Index("ix_cases_area_id_stage_created_at", "area_id", "stage", "created_at"),
         Index("ix_cases_area_id_created_at", "area_id", "created_at"),
-        # The cases flagged as possible duplicates of a case (its page lists them).
+        # The cases flagged as possible duplicates of a case, and those merged into it (its
+        # page and its timeline list them).
         Index("ix_cases_possible_duplicate_of_id", "possible_duplicate_of_id"),
+        Index("ix_cases_merged_into_id", "merged_into_id"),
         # Possible duplicates waiting for a decision: a handful among the whole history.
         Index(
             "ix_cases_area_id_created_at_possible_duplicate",

@@ -49,10 +49,9 @@ def dashboard():
     """Counts, and the first few of each list with a link to the whole of it: the page stays
     the same length however long the area's history."""
     record_event(AuditAction.DASHBOARD_VIEWED)
-    db.session.commit()
     overdue_by_kind = deadline_queries.overdue_by_kind(current_user)
     counts = queries.count_by_stage(current_user)
-    return render_template(
+    return rendered_then_committed(
         "cases/dashboard.html",
         counts=counts,
         waiting=queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
@@ -214,14 +213,13 @@ def show(case_id: int):
 
 def _render_case(case, decision_form=None, move_form=None, status: int = 200):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
-    db.session.commit()
     merged = queries.cases_merged_into(case)
     requests = queries.case_requests(case)
     facts = queries.case_facts(case, requests)
     move_form = move_form or MoveCaseForm(formdata=None, data={"version": case.version_id})
     offered = _offered_moves(case)
     move_form.target.choices = select_choices((t.target.value, t.action) for t in offered)
-    page = render_template(
+    page = rendered_then_committed(
         "cases/show.html",
         case=case,
         notifications=queries.case_notifications(case),
@@ -322,8 +320,8 @@ def timeline(case_id: int):
     case = queries.case_for_coordinator_or_404(current_user, case_id)
     merged = queries.cases_merged_into(case)
     record_event(AuditAction.CASE_TIMELINE_VIEWED, case_id=case.id, subject=case)
-    db.session.commit()
-    return render_template("cases/timeline.html", case=case, entries=_timeline(case, merged))
+    entries = _timeline(case, merged)
+    return rendered_then_committed("cases/timeline.html", case=case, entries=entries)
 
 
 @cases_blueprint.route("/cases/<int:case_id>/stage", methods=["POST"])

@@ -6,7 +6,8 @@ Create Date: 2026-12-06
 
 Reviewed by hand. Plain and partial indexes, created outside batch mode:
 - the possible duplicates waiting for a decision (the dashboard's first list), partial;
-- the cases flagged as possible duplicates of a case (the case page);
+- the cases flagged as possible duplicates of a case, and the cases merged into it (the case
+  page and its timeline);
 - deadlines by kind and due date (agency timeliness reads one year's requests).
 
 """
@@ -28,11 +29,13 @@ def upgrade():
                     sqlite_where=sa.text(WAITING), postgresql_where=sa.text(WAITING))
     op.create_index('ix_cases_possible_duplicate_of_id', 'cases', ['possible_duplicate_of_id'],
                     unique=False)
+    op.create_index('ix_cases_merged_into_id', 'cases', ['merged_into_id'], unique=False)
     op.create_index('ix_deadlines_kind_due_on', 'deadlines', ['kind', 'due_on'], unique=False)
 
 
 def downgrade():
     op.drop_index('ix_deadlines_kind_due_on', table_name='deadlines')
+    op.drop_index('ix_cases_merged_into_id', table_name='cases')
     op.drop_index('ix_cases_possible_duplicate_of_id', table_name='cases')
     op.drop_index('ix_cases_area_id_created_at_possible_duplicate', table_name='cases',
                   sqlite_where=sa.text(WAITING), postgresql_where=sa.text(WAITING))
