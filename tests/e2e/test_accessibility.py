@@ -101,6 +101,9 @@ def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
                 findings.add(where, f"has no button {visit.press!r}")
                 continue
             button.first.click()
+            # The answer must have loaded before axe goes in: on a busy machine the click can
+            # return while the new document is still empty.
+            page.wait_for_load_state("load")
             where += f" after pressing {visit.press!r}"
         check(page, where, findings)
 
