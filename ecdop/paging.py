@@ -33,6 +33,20 @@ class Page:
     def last(self) -> int:
         return (self.number - 1) * self.per_page + len(self.items)
 
+    @property
+    def links(self) -> list[int | None]:
+        """The page numbers to link to: the first and last, and two either side of this one;
+        None where pages are left out. Never a walk over every page: a list can have
+        tens of thousands."""
+        near = range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)
+        numbers = sorted({1, self.pages, *near})
+        links: list[int | None] = []
+        for number in numbers:
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
 
 def requested_page() -> int:
     """The page asked for in the address; 1 for anything that is not a page number."""

@@ -28,6 +28,14 @@ def summary_rows(rows: list[tuple[str, str]]) -> list[dict]:
     ]
 
 
+def status_tag(text, colour: str | None = None) -> Markup:
+    """A GOV.UK tag (``govuk-tag--<colour>``) for a row of a list: the same markup as the
+    govukTag macro, at a fraction of its cost, which a page of 25 rows pays 25 times."""
+    if colour:
+        return Markup('<strong class="govuk-tag govuk-tag--{}">{}</strong>').format(colour, text)
+    return Markup('<strong class="govuk-tag">{}</strong>').format(text)
+
+
 def iso_to_uk_date(value: str) -> str:
     """A date stored as ISO text (as in reporting-form answers), written for people."""
     try:
@@ -44,6 +52,7 @@ def register(app: Flask) -> None:
     app.add_template_global(user_may)
     app.add_template_global(summary_rows)
     app.add_template_global(with_line_breaks)
+    app.add_template_global(status_tag)
     app.add_template_global(error_summary)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)
