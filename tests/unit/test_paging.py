@@ -29,3 +29,18 @@ def test_a_list_of_forty_thousand_pages_still_has_a_handful_of_links():
 
 def test_one_page_has_one_link():
     assert links(1, 1) == [1]
+
+
+def test_the_under_way_indexes_cover_the_stages_the_case_list_asks_for():
+    """A partial index serves only a query whose condition it covers: the migration's copy of
+    the condition must name the same stages as the model (alembic does not compare them)."""
+    import importlib.util
+    from pathlib import Path
+
+    from ecdop.cases.models import UNDER_WAY_CONDITION
+
+    path = next(Path("migrations/versions").glob("0023_*.py"))
+    spec = importlib.util.spec_from_file_location("migration_0023", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    assert migration.UNDER_WAY == UNDER_WAY_CONDITION
