@@ -43,9 +43,13 @@ class Case(Base, TimestampMixin):
         # The case list as it opens (the cases under way), in each of its orders: a few
         # thousand cases among the whole history.
         *(
-            Index(f"ix_cases_under_way_{column}", "area_id", column,
-                  sqlite_where=text(UNDER_WAY_CONDITION),
-                  postgresql_where=text(UNDER_WAY_CONDITION))
+            Index(
+                f"ix_cases_under_way_{column}",
+                "area_id",
+                column,
+                sqlite_where=text(UNDER_WAY_CONDITION),
+                postgresql_where=text(UNDER_WAY_CONDITION),
+            )
             for column in ("created_at", "date_of_death", "reference")
         ),  # fmt: skip
         # The cases flagged as possible duplicates of a case, and those merged into it (its

@@ -237,17 +237,6 @@ def _visible_actions(user: User) -> Select:
     )
 
 
-def actions_for(user: User, *, unfinished_only: bool = True) -> list[PanelAction]:
-    """The actions the user follows up: a coordinator's areas', an agency's own."""
-    statement = _visible_actions(user)
-    if unfinished_only:
-        statement = statement.where(PanelAction.status.in_(UNFINISHED_ACTIONS))
-    statement = statement.order_by(PanelAction.due_on, PanelAction.id).options(
-        selectinload(PanelAction.case), selectinload(PanelAction.organisation)
-    )
-    return list(db.session.scalars(statement))
-
-
 ACTION_FILTERS = [
     ("open", "Still open"),
     ("overdue", "Overdue"),
@@ -259,21 +248,31 @@ ACTION_ORDERS = [("due", "Due date, soonest first"), ("-due", "Due date, latest 
 
 def action_page(user: User, *, show: str, order: str, page: int) -> Page:
     """A page of the action tracker; still open, soonest due (so overdue) first, by default."""
+    return paginate(_tracked_actions(user, show, order), page)
+
+
+def tracked_actions(user: User, *, show: str, order: str) -> list[PanelAction]:
+    """Every action the tracker shows with this filter and order (for a spreadsheet)."""
+    return list(db.session.scalars(_tracked_actions(user, show, order)))
+
+
+def _tracked_actions(user: User, show: str, order: str) -> Select:
+    """The actions the user follows up (a coordinator's areas', an agency's own) that the
+    filter shows, in the order chosen."""
     still_open = PanelAction.status.in_(UNFINISHED_ACTIONS)
     conditions = {
         "open": [still_open],
         "overdue": [still_open, PanelAction.due_on < uk_today()],
         "finished": [~still_open],
         "all": [],
-    }[show]
+    }.get(show, [still_open])
     due = PanelAction.due_on.desc() if order == "-due" else PanelAction.due_on
-    statement = (
+    return (
         _visible_actions(user)
         .where(*conditions)
         .order_by(due, PanelAction.id)
         .options(selectinload(PanelAction.case), selectinload(PanelAction.organisation))
     )
-    return paginate(statement, page)
 
 
 def action_for_user_or_404(user: User, action_id: int) -> PanelAction:

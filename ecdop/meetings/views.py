@@ -322,10 +322,12 @@ def actions():
 @meetings_blueprint.route("/actions/export.csv")
 @requires(Permission.UPDATE_PANEL_ACTIONS)
 def export_actions():
-    """The action tracker for a spreadsheet: case references, never names."""
-    show_all = request.args.get("show") in ("all", "finished")
-    rows = queries.actions_for(current_user, unfinished_only=not show_all)
-    record_event(AuditAction.PANEL_ACTIONS_EXPORTED, details={"all": show_all, "rows": len(rows)})
+    """The action tracker as its filter and order show it, for a spreadsheet: case
+    references, never names."""
+    filters = list_filters(queries.ACTION_FILTERS, queries.ACTION_ORDERS)
+    show = filters.show.data
+    rows = queries.tracked_actions(current_user, show=show, order=filters.sort.data)
+    record_event(AuditAction.PANEL_ACTIONS_EXPORTED, details={"show": show, "rows": len(rows)})
     db.session.commit()
     return csv_download(
         "ecdop-panel-actions.csv",

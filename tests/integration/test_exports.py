@@ -78,6 +78,27 @@ def test_the_action_tracker_exports_without_running_a_formula_a_panel_wrote(make
     assert exported(AuditAction.PANEL_ACTIONS_EXPORTED)
 
 
+def test_the_action_tracker_exports_what_its_filter_shows(make_browser, demo):
+    item = on_agenda(panel_meeting(), ready_for_panel_case())
+    data = with_action(analysis_form(), organisation("Demo Surgery").id,
+                       "Recall children who miss asthma reviews", (10, 3, 2027))  # fmt: skip
+    recorded = make_browser("chair@demo.test").submit(f"/agenda-items/{item.id}/analysis", data)
+    assert recorded.status_code == 302
+    coordinator = make_browser(COORDINATOR)
+
+    def exported_actions(show: str) -> list[str]:
+        return [row[1] for row in rows_of(coordinator.get(f"/actions/export.csv?show={show}"))[1:]]
+
+    assert exported_actions("open") == ["Recall children who miss asthma reviews"]
+    assert exported_actions("all") == ["Recall children who miss asthma reviews"]
+    assert exported_actions("overdue") == []  # due next March
+    assert exported_actions("finished") == []
+    listed = page_text(coordinator.get("/actions?show=overdue"))
+    assert "Download these actions as a spreadsheet (CSV)" in listed
+    last = exported(AuditAction.PANEL_ACTIONS_EXPORTED)[-1]
+    assert last.details == {"show": "finished", "rows": 0}
+
+
 def test_agency_timeliness_exports_and_is_audited(make_browser, demo):
     coordinator = make_browser(COORDINATOR)
     assert "Download this table" in page_text(coordinator.get("/agency-timeliness"))
