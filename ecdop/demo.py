@@ -15,12 +15,12 @@ from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.services import TriageDecision, apply_transition, triage_case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.deadlines.calendar import add_working_days
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
 from ecdop.extensions import db
 from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
-from ecdop.notifications.rules import uk_today
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import request_reports, save_report

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
+from ecdop.clock import UK
 
 
 def uk_calendar_date(value: date | datetime) -> date:

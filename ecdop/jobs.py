@@ -30,12 +30,12 @@ from ecdop.analytics.early_warning import watch_all_areas, watch_areas_asked_abo
 from ecdop.api.services import forget_old_idempotency_keys
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
+from ecdop.clock import UK
 from ecdop.db import utc_now
 from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.outbox import deliver_outbox
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
-from ecdop.formatting import UK
 
 log = logging.getLogger(__name__)
 

@@ -28,12 +28,12 @@ from ecdop.analytics.periods import ReportingPeriod
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import UK
 from ecdop.db import count_if
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.queries import fell_due_between, met_by_due_date
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.formatting import UK
 from ecdop.meetings.choices import DOMAINS, ActionStatus, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
 from ecdop.reporting_forms.models import ReportingRequest
@@ -191,14 +191,6 @@ def reviews_with_factors_by_domain(area_ids: Sequence[int], period: ReportingPer
 def _names_factor(key: str) -> ColumnElement:
     # The factors are a JSON object of lists of keys; each key is unique across the domains.
     return cast(PanelAnalysis.factors, String).like(f'%"{key}"%')
-
-
-def reviews_naming_each_factor(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
-    keys = [key for domain in DOMAINS for key, _label in domain.common_factors]
-    row = db.session.execute(
-        _reviews(area_ids, period, *(count_if(_names_factor(key)) for key in keys))
-    ).one()
-    return {key: int(count) for key, count in zip(keys, row, strict=True)}
 
 
 @dataclass(frozen=True)

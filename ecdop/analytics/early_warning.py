@@ -21,13 +21,13 @@ from ecdop.auth.models import Area
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
 from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.notifications.rules import uk_today
 from ecdop.urls import app_path
 
 # How far back a cluster is looked for: a death notified late still joins its cluster.

@@ -62,7 +62,7 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
 def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) -> None:
     """Add synthetic deaths over the last six years (or --years), through every stage
     (development only)."""
-    from ecdop.notifications.rules import uk_today
+    from ecdop.clock import uk_today
     from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:

@@ -17,10 +17,10 @@ from ecdop.auth.models import Area, Role, User
 from ecdop.board_reports.content import build_report
 from ecdop.board_reports.models import BoardReport, ReportOrigin
 from ecdop.board_reports.render import report_body, report_pdf
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused
 from ecdop.transactions import add_unless_present
 from ecdop.urls import app_path

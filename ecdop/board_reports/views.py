@@ -14,9 +14,9 @@ from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.board_reports import queries, services
 from ecdop.board_reports.forms import GenerateReportForm
 from ecdop.board_reports.models import ReportOrigin
+from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.forms import select_choices
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused
 
 board_reports_blueprint = Blueprint("board_reports", __name__)

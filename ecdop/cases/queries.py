@@ -13,13 +13,13 @@ from sqlalchemy.orm import selectinload
 from ecdop.auth.models import User
 from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
 from ecdop.cases.states import UNDER_WAY, UNDER_WAY_STAGES, CaseFacts, Stage
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.formatting import nhs_number_display, uk_calendar_date, uk_date
 from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest

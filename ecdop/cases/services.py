@@ -32,6 +32,7 @@ from ecdop.cases.states import (
     TransitionNotAllowed,
     transition_between,
 )
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.models import MailPriority
 from ecdop.deadlines.outbox import queue_message_to_each
@@ -41,7 +42,6 @@ from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.notifications.choices import CircumstancesType, Expectation
 from ecdop.notifications.models import MatchResult, Notification
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.urls import app_path
 

@@ -33,13 +33,6 @@ def add_working_days(start: date, count: int) -> date:
     return day
 
 
-def next_working_day(day: date) -> date:
-    """``day`` itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
 def add_months(start: date, months: int) -> date:
     """Calendar months, clamped to the end of a shorter month (31 Aug + 6 months = 28 Feb)."""
     return start + relativedelta(months=months)

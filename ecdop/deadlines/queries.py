@@ -13,6 +13,7 @@ from ecdop.auth.models import Area, Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
+from ecdop.clock import uk_today
 from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.calendar import add_working_days, working_days_between
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
@@ -31,7 +32,6 @@ from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.choices import UNFINISHED_ACTIONS
 from ecdop.meetings.models import PanelAction
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import PER_PAGE, Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest

@@ -20,6 +20,7 @@ from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts, case_requests
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.models import (
     Deadline,
@@ -37,7 +38,6 @@ from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.choices import ActionStatus
 from ecdop.meetings.models import PanelAction
 from ecdop.meetings.queries import actions_of_case
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.reporting_forms.queries import agency_reporters_of

@@ -20,6 +20,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
+from ecdop.clock import uk_today
 from ecdop.deadlines.calendar import add_working_days, is_working_day
 from ecdop.deadlines.models import Deadline, DeadlineState, MailPriority
 from ecdop.deadlines.outbox import insert_messages, message_row
@@ -28,7 +29,6 @@ from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_se
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.models import PanelAction
-from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.queries import agency_reporters_of

@@ -15,7 +15,6 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -25,6 +24,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import UK
 from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.files import write_private_file
@@ -38,7 +38,6 @@ from ecdop.review_meetings.queries import record_for
 
 SCHEMA = "ecdop-national-return"
 SCHEMA_VERSION = "1.0"
-ENGLAND = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,8 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period's first and last instants in England, as UTC-aware datetimes."""
-        start = datetime.combine(self.starts_on, time.min, ENGLAND)
-        end = datetime.combine(self.ends_on + timedelta(days=1), time.min, ENGLAND)
+        start = datetime.combine(self.starts_on, time.min, UK)
+        end = datetime.combine(self.ends_on + timedelta(days=1), time.min, UK)
         return start, end
 
 

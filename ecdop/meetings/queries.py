@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ecdop.auth.models import Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.meetings.choices import UNFINISHED_ACTIONS
 from ecdop.meetings.models import (
@@ -22,7 +23,6 @@ from ecdop.meetings.models import (
     WordNotIdentifying,
     panel_meeting_members,
 )
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 

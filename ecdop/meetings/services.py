@@ -15,6 +15,7 @@ from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case
 from ecdop.cases.services import apply_transition
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
@@ -37,7 +38,6 @@ from ecdop.meetings.queries import (
     agenda_of,
     current_analysis,
 )
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 import nhs_number
 
-UK = ZoneInfo("Europe/London")
+from ecdop.clock import UK, uk_today
+
 MAX_AGE_AT_DEATH_YEARS = 18
 
 # The shapes of a UK postcode (outward code, then inward code), as the Royal Mail defines them.
@@ -26,10 +26,6 @@ TIME_SHAPE = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 class RuleBroken(ValueError):
     """A value breaks a rule; the message is shown at the field."""
-
-
-def uk_today() -> date:
-    return datetime.now(UK).date()
 
 
 def clean_nhs_number(raw: str | None) -> str | None:

@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import Length, Optional, ValidationError
 
+from ecdop.clock import uk_today
 from ecdop.forms import (
     GovCheckboxesField,
     GovDateField,
@@ -21,7 +22,6 @@ from ecdop.forms import (
     date_required,
     select_choices,
 )
-from ecdop.notifications.rules import uk_today
 from ecdop.reporting_forms.definitions import (
     NOT_KNOWN,
     NOT_KNOWN_SUFFIX,

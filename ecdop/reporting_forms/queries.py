@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.extensions import db
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 

@@ -12,11 +12,11 @@ from ecdop.auth.models import Organisation, User
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.definitions import (
     CORE_FORM,

@@ -12,6 +12,7 @@ from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import organisations_working_in
 from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.clock import uk_today
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
@@ -22,7 +23,6 @@ from ecdop.forms import (
     select_choices,
     submitted_version,
 )
-from ecdop.notifications.rules import uk_today
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.reporting_forms import queries, services

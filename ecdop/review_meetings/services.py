@@ -9,9 +9,9 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
+from ecdop.clock import uk_today
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.notifications.rules import uk_today
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import ReviewMeeting, record_for
