@@ -106,12 +106,25 @@ def _agency_items():
 
 def describe_deadline(deadline: Deadline) -> str:
     """What is due, in words: the kind, or for a request the form and the agency."""
-    request = deadline.reporting_request
-    if request is not None:
-        return f"{definition_for(request.form_type).title} from {request.organisation.name}"
-    if deadline.panel_action is not None:
-        return f"Panel action for {deadline.panel_action.organisation.name}"
-    return deadline.kind.label
+    request, action = deadline.reporting_request, deadline.panel_action
+    agency = request.organisation if request else action.organisation if action else None
+    return what_is_due(
+        deadline.kind,
+        form_type=request.form_type if request else None,
+        agency=agency.name if agency else None,
+        panel_action=action is not None,
+    )
+
+
+def what_is_due(
+    kind: DeadlineKind, *, form_type: str | None, agency: str | None, panel_action: bool
+) -> str:
+    """The one wording of a deadline, for a loaded deadline and for the sweep's columns."""
+    if form_type is not None:
+        return f"{definition_for(form_type).title} from {agency}"
+    if panel_action:
+        return f"Panel action for {agency}"
+    return kind.label
 
 
 def deadline_action_path(deadline: Deadline, user: User) -> str:

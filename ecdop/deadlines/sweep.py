@@ -24,12 +24,17 @@ from ecdop.clock import uk_today
 from ecdop.deadlines.calendar import add_working_days, is_working_day
 from ecdop.deadlines.models import Deadline, DeadlineState, MailPriority
 from ecdop.deadlines.outbox import insert_messages, message_row
-from ecdop.deadlines.queries import action_path_for, due_status, overdue_deadlines, tasks_for
+from ecdop.deadlines.queries import (
+    action_path_for,
+    due_status,
+    overdue_deadlines,
+    tasks_for,
+    what_is_due,
+)
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_send
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.models import PanelAction
-from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
@@ -89,11 +94,8 @@ class DueDeadline:
 
     @property
     def what(self) -> str:
-        if self.form_type is not None:
-            return f"{definition_for(self.form_type).title} from {self.agency}"
-        if self.action_id is not None:
-            return f"Panel action for {self.agency}"
-        return self.kind.label
+        return what_is_due(self.kind, form_type=self.form_type, agency=self.agency,
+                           panel_action=self.action_id is not None)  # fmt: skip
 
 
 def sweep_deadlines(today: date | None = None) -> int:
