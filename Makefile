@@ -8,7 +8,7 @@ MAIL_PORT ?= 1025
 FLASK := $(BIN)/flask --app ecdop
 STAMP := .make
 
-.PHONY: run test lint system-deps assets install clean
+.PHONY: run test coverage lint system-deps assets install clean
 
 $(STAMP):
 	mkdir -p $(STAMP) instance
@@ -60,8 +60,15 @@ run: install assets
 	  catcher=$$!; trap "kill $$catcher 2>/dev/null" EXIT; \
 	  ECDOP_SMTP_PORT=$(MAIL_PORT) $(FLASK) serve --port $(PORT)
 
+# In parallel, one worker per core, each on a database of its own. A quick loop while working:
+# make test PYTEST_ARGS="-m 'not e2e and not slow'"
+TEST_WORKERS ?= auto
 test: install assets
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The whole suite with branch coverage of ecdop/: a summary here, the detail in htmlcov/.
+coverage: install assets
+	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-report=html $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

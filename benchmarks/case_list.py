@@ -22,13 +22,13 @@ from nhs_number import generate
 from sqlalchemy import insert, text
 
 from ecdop import create_app
-from ecdop.analytics.choices import age_band
 from ecdop.auth.models import Area, OrganisationKind, Role
 from ecdop.auth.services import create_area, create_organisation, create_user
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_list
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
+from ecdop.vocabulary import age_band
 
 FAMILY_NAMES = [
     "Smith",

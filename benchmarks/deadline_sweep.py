@@ -34,12 +34,13 @@ from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.auth.services import create_area, create_organisation, create_user
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
-from ecdop.deadlines.models import Deadline, DeadlineState, OutboxMessage
+from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.reminders import next_step_after
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.deadlines.services import change_due_date
 from ecdop.deadlines.sweep import sweep_deadlines
 from ecdop.extensions import db
+from ecdop.outbox.models import OutboxMessage
 
 TODAY = date(2026, 11, 23)  # a Monday
 CASE_KINDS = [kind for kind in DeadlineKind if kind is not DeadlineKind.REPORTING_REQUEST]

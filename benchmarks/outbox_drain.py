@@ -26,9 +26,10 @@ from sqlalchemy import func, select, text
 
 from ecdop import create_app
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority, OutboxMessage, OutboxStatus
-from ecdop.deadlines.outbox import deliver_outbox, insert_messages
 from ecdop.extensions import db
+from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
+from ecdop.outbox.sender import deliver_outbox
+from ecdop.outbox.services import insert_messages
 
 
 def free_port() -> int:

@@ -20,7 +20,6 @@ from ecdop.deadlines.calendar import add_working_days
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
 from ecdop.extensions import db
-from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import request_reports, save_report
@@ -28,6 +27,7 @@ from ecdop.review_meetings.services import (
     save_child_death_review_meeting,
     save_joint_agency_response,
 )
+from ecdop.vocabulary import Ethnicity, Expectation, PlaceOfDeath, Sex
 
 DEMO_AREA = ("DEMO", "Demo review area")
 

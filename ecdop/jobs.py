@@ -33,9 +33,9 @@ from ecdop.board_reports.services import generate_due_reports
 from ecdop.clock import UK
 from ecdop.db import utc_now
 from ecdop.deadlines.heartbeat import record_heartbeat
-from ecdop.deadlines.outbox import deliver_outbox
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
+from ecdop.outbox.sender import deliver_outbox
 
 log = logging.getLogger(__name__)
 

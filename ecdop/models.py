@@ -21,13 +21,7 @@ from ecdop.auth.models import (
 )
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
-from ecdop.deadlines.models import (
-    Deadline,
-    DeadlineRule,
-    OutboxMessage,
-    OutboxStatus,
-    SchedulerHeartbeat,
-)
+from ecdop.deadlines.models import Deadline, DeadlineRule, SchedulerHeartbeat
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -37,6 +31,7 @@ from ecdop.meetings.models import (
     WordNotIdentifying,
 )
 from ecdop.notifications.models import MatchResult, Notification
+from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.site_pages.models import SitePageText

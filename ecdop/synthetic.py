@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
-from ecdop.analytics.choices import AgeBand, age_band
 from ecdop.analytics.models import PostcodeDeprivation
 from ecdop.auth.models import Area, Organisation, OrganisationKind, Role, User
 from ecdop.cases.models import Case, CaseReferenceCounter
@@ -26,15 +25,8 @@ from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.meetings.choices import DOMAINS, ActionStatus, CategoryOfDeath, ModifiableFactors
+from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis, PanelMeeting
-from ecdop.notifications.choices import (
-    CircumstancesType,
-    Ethnicity,
-    Expectation,
-    PlaceOfDeath,
-    Sex,
-)
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.synthetic_distributions import (
@@ -47,6 +39,17 @@ from ecdop.synthetic_distributions import (
     MODIFIABLE_CHANCE,
     PLACE_BY_CATEGORY,
     UNEXPECTED_CATEGORIES,
+)
+from ecdop.vocabulary import (
+    ActionStatus,
+    AgeBand,
+    CategoryOfDeath,
+    CircumstancesType,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+    age_band,
 )
 
 CHUNK = 2_000

@@ -3,10 +3,10 @@ not percentages, each summing to about 100."""
 
 from __future__ import annotations
 
-from ecdop.analytics.choices import AgeBand
-from ecdop.meetings.choices import CategoryOfDeath as C  # noqa: N817 - short names keep the tables readable
-from ecdop.notifications.choices import Ethnicity as E  # noqa: N817
-from ecdop.notifications.choices import PlaceOfDeath as P  # noqa: N817
+from ecdop.vocabulary import AgeBand
+from ecdop.vocabulary import CategoryOfDeath as C  # noqa: N817 - short names keep the tables readable
+from ecdop.vocabulary import Ethnicity as E  # noqa: N817
+from ecdop.vocabulary import PlaceOfDeath as P  # noqa: N817
 
 # About 42% of deaths under 28 days and 63% under 1 year.
 AGE_WEIGHTS = {

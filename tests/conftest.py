@@ -1,5 +1,8 @@
 """Fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
-ECDOP_TEST_DATABASE_URL is set), a clean database per test, demo users and a frozen clock."""
+ECDOP_TEST_DATABASE_URL is set), a clean database per test, demo users and a frozen clock.
+
+Under pytest-xdist each worker has a database of its own: its own SQLite file, or on
+PostgreSQL a database named after the worker beside the one the URL names."""
 
 from __future__ import annotations
 
@@ -17,7 +20,8 @@ import flask_migrate
 import pytest
 import time_machine
 from hypothesis import settings
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from ecdop import create_app
 from ecdop.demo import seed_demo
@@ -35,15 +39,40 @@ FROZEN_NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("ECDOP_TEST_DATABASE_URL", "")
 
 
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e drives a browser: marked so a quick loop can leave it out."""
+    for item in items:
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+
+
 def using_postgres() -> bool:
     return POSTGRES_URL.startswith("postgresql")
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory, worker_id) -> str:
     if using_postgres():
-        return POSTGRES_URL
+        return _postgres_database_for(worker_id)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'ecdop-test.sqlite3'}"
+
+
+def _postgres_database_for(worker_id: str) -> str:
+    """The URL's own database when the suite runs in one process; otherwise a database for
+    this worker (``test_gw0``…), made on the same server if it is not there yet."""
+    if worker_id == "master":
+        return POSTGRES_URL
+    url = make_url(POSTGRES_URL)
+    name = f"{url.database}_{worker_id}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    server.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
-from ecdop.deadlines.models import Deadline, OutboxMessage
+from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.jobs import run_job
+from ecdop.outbox.models import OutboxMessage
 
 
 def move_to(clock, day: date, hour: int = 7) -> None:

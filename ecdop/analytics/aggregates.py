@@ -17,7 +17,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from ecdop.analytics.choices import AgeBand
 from ecdop.analytics.models import (
     EmergingPattern,
     LiveBirths,
@@ -34,9 +33,10 @@ from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.queries import fell_due_between, met_by_due_date
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.meetings.choices import DOMAINS, ActionStatus, ModifiableFactors
+from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
 from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.vocabulary import ActionStatus, AgeBand
 
 
 class days_between(FunctionElement):  # noqa: N801 - used like a SQL function

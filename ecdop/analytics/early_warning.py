@@ -23,12 +23,13 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority
-from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
-from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message_to_each
 from ecdop.urls import app_path
+from ecdop.vocabulary import CategoryOfDeath
 
 # How far back a cluster is looked for: a death notified late still joins its cluster.
 CLUSTER_LOOKBACK = timedelta(days=366)
@@ -293,7 +294,7 @@ def _raise(rule: WarningRule, today: date, case_ids: set[int]) -> EmergingPatter
 def _alert_coordinators(pattern: EmergingPattern) -> None:
     queue_message_to_each(
         active_coordinators_of(pattern.area_id),
-        event_key=f"emerging-pattern:{pattern.id}",
+        event_key=outbox_keys.pattern_emerged(pattern.id),
         priority=MailPriority.URGENT,
         subject=f"Emerging pattern in {pattern.area.name}",
         template="email/emerging_pattern.txt",

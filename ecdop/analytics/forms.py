@@ -14,7 +14,7 @@ from ecdop.forms import (
     TextRequired,
     select_choices,
 )
-from ecdop.meetings.choices import CategoryOfDeath
+from ecdop.vocabulary import CategoryOfDeath
 
 YES_NO = select_choices([("yes", "Yes"), ("no", "No")])
 

@@ -19,11 +19,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.analytics.choices import AgeBand, WarningRuleKind
+from ecdop.analytics.choices import WarningRuleKind
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.meetings.choices import CategoryOfDeath
+from ecdop.vocabulary import AgeBand, CategoryOfDeath
 
 
 class PopulationEstimate(Base, TimestampMixin):

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ecdop.enums import LabelledEnum
+from ecdop.vocabulary import LabelledEnum
 
 
 class PeriodKind(LabelledEnum):

@@ -12,9 +12,9 @@ from ecdop.analytics.models import EmergingPattern, WarningRule, emerging_patter
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.extensions import db
-from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.paging import Page, paginate
+from ecdop.vocabulary import CategoryOfDeath
 
 
 def warning_rules_of(area_id: int) -> list[WarningRule]:

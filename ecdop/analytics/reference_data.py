@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 
-from ecdop.analytics.choices import AgeBand
 from ecdop.analytics.models import LiveBirths, PopulationEstimate, PostcodeDeprivation
 from ecdop.auth.models import Area
 from ecdop.extensions import db
 from ecdop.notifications.rules import RuleBroken, clean_postcode
+from ecdop.vocabulary import AgeBand
 
 POPULATION_COLUMNS = ("area_code", "year", "age_band", "population")
 DEPRIVATION_COLUMNS = ("postcode", "lsoa_code", "imd_decile")

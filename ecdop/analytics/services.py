@@ -12,8 +12,8 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.extensions import db
-from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.refusals import ChangeRefused
+from ecdop.vocabulary import CategoryOfDeath
 
 
 @dataclass(frozen=True)

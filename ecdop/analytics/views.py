@@ -15,9 +15,9 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
 from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, list_filters
-from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.paging import requested_page
 from ecdop.refusals import ChangeRefused
+from ecdop.vocabulary import CategoryOfDeath
 
 analytics_blueprint = Blueprint("analytics", __name__)
 

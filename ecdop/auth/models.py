@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth import passwords
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.enums import LabelledEnum
+from ecdop.vocabulary import LabelledEnum
 
 
 class Role(LabelledEnum):

@@ -15,9 +15,10 @@ from ecdop.auth.models import PasswordReset, SessionEnd, User
 from ecdop.auth.passwords import secret_digest
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority
-from ecdop.deadlines.outbox import queue_message
 from ecdop.extensions import db
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message
 from ecdop.urls import app_path
 
 RESET_LIFETIME = timedelta(minutes=30)
@@ -42,7 +43,7 @@ def send_reset_link(email: str) -> None:
     db.session.flush()
     record_event(AuditAction.PASSWORD_RESET_REQUESTED, subject=user, actor_id=user.id)
     queue_message(
-        dedupe_key=f"password-reset:{reset.id}",
+        dedupe_key=outbox_keys.password_reset_asked(reset.id),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Reset your ecdop password",

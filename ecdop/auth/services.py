@@ -25,9 +25,10 @@ from ecdop.auth.models import (
 from ecdop.auth.passwords import password_problem, secret_digest
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority
-from ecdop.deadlines.outbox import Addressee, queue_message
 from ecdop.extensions import db
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import Addressee, queue_message
 from ecdop.urls import app_path
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -251,7 +252,7 @@ def invite_agency_contact(
         details={"agency": organisation.name},
     )
     queue_message(
-        dedupe_key=f"invitation:{invitation.id}",
+        dedupe_key=outbox_keys.invitation_sent(invitation.id),
         priority=MailPriority.URGENT,
         recipient=Addressee(email=email, full_name=invitation.full_name),
         subject="Create your ecdop account",
@@ -369,7 +370,7 @@ def issue_api_token(
     # The person a token acts as hears of it: a token made in their name without their
     # knowledge would be a way in to what they notified.
     queue_message(
-        dedupe_key=f"api-token-issued:{token.id}",
+        dedupe_key=outbox_keys.api_token_issued(token.id),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="An ecdop API token has been issued in your name",

@@ -18,9 +18,10 @@ from ecdop.auth import passwords, second_factor, sessions
 from ecdop.auth.models import SessionEnd, User, UserSession
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority
-from ecdop.deadlines.outbox import queue_message
 from ecdop.extensions import db
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message
 from ecdop.urls import app_path
 
 LOCKOUT_THRESHOLD = 5
@@ -97,7 +98,7 @@ def _lock(user: User) -> None:
     sessions.end_sessions_of(user, SessionEnd.ACCOUNT_LOCKED, keep=None, only_pending=True)
     record_event(AuditAction.ACCOUNT_LOCKED, subject=user, actor_id=user.id)
     queue_message(
-        dedupe_key=f"account-locked:{user.id}:{user.locked_until.isoformat()}",
+        dedupe_key=outbox_keys.account_locked(user.id, user.locked_until),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop account is locked for 15 minutes",
@@ -191,7 +192,7 @@ def reset_second_factor(user: User, *, reset_by: User) -> None:
     sessions.end_sessions_of(user, SessionEnd.SECOND_FACTOR_RESET)
     record_event(AuditAction.SECOND_FACTOR_RESET, subject=user, actor_id=reset_by.id)
     queue_message(
-        dedupe_key=f"second-factor-reset:{user.id}:{utc_now().isoformat()}",
+        dedupe_key=outbox_keys.second_factor_reset(user.id, utc_now()),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop sign-in app has been reset",

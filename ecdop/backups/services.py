@@ -29,8 +29,8 @@ from ecdop.audit.chain import Verdict, verify_chain
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.db import utc_now
-from ecdop.deadlines.models import UNSENT, OutboxMessage, OutboxStatus
 from ecdop.extensions import db
+from ecdop.outbox.models import UNSENT, OutboxMessage, OutboxStatus
 
 MANIFEST = "manifest.json"
 FORMAT = 1

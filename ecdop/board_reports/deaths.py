@@ -4,7 +4,6 @@ the death rates."""
 from __future__ import annotations
 
 from ecdop.analytics import aggregates
-from ecdop.analytics.choices import AgeBand
 from ecdop.analytics.disclosure import SUPPRESSED, protect
 from ecdop.analytics.statistics import rate_per_100k
 from ecdop.board_reports.tables import (
@@ -24,7 +23,7 @@ from ecdop.board_reports.tables import (
     shown,
 )
 from ecdop.cases.models import Case
-from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.vocabulary import AgeBand, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 # -- Deaths notified ----------------------------------------------------------------------------
 

@@ -19,8 +19,9 @@ from ecdop.board_reports.models import BoardReport, ReportOrigin
 from ecdop.board_reports.render import report_body, report_pdf
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.extensions import db
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused
 from ecdop.transactions import add_unless_present
 from ecdop.urls import app_path
@@ -88,7 +89,7 @@ def board_members_of(areas: list[Area]) -> list[User]:
 def _tell_the_board(report: BoardReport) -> None:
     queue_message_to_each(
         board_members_of(report.areas),
-        event_key=f"board-report:{report.id}",
+        event_key=outbox_keys.board_report_published(report.id),
         subject=f"New report for the board: {report.title}",
         template="email/board_report_ready.txt",
         action_path=app_path("board_reports.show", report_id=report.id),

@@ -3,9 +3,9 @@ figure is never described, even in words like "three"."""
 
 from __future__ import annotations
 
-from ecdop.analytics.choices import AgeBand
 from ecdop.analytics.disclosure import SUPPRESSED
 from ecdop.board_reports.tables import Facts
+from ecdop.vocabulary import AgeBand
 
 TOO_FEW = "too few to publish safely"
 

@@ -16,8 +16,7 @@ from ecdop.forms import (
     TextRequired,
     select_choices,
 )
-from ecdop.meetings.choices import CategoryOfDeath
-from ecdop.notifications.choices import Expectation
+from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 # Browsing starts at the cases under way: the finished ones are the area's history, which
 # grows for ever. A search looks at every stage unless one stage is chosen.

@@ -7,13 +7,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.analytics.choices import AgeBand
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, UNDER_WAY_STAGES, Stage
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.meetings.choices import CategoryOfDeath
-from ecdop.notifications.choices import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.models import Notification
+from ecdop.vocabulary import AgeBand, CategoryOfDeath, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 ACTIVE_CASE = text("merged_into_id IS NULL")
 

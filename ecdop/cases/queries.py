@@ -18,12 +18,12 @@ from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.formatting import nhs_number_display, uk_calendar_date, uk_date
 from ecdop.meetings.queries import current_agenda_item, current_analysis
-from ecdop.notifications.choices import Expectation
 from ecdop.notifications.models import Notification
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.vocabulary import Expectation
 
 REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+-\d{4}(-\d{1,6})?$")
 # The end of a reference, as people quote it: "0168", "168", "2026-0168".

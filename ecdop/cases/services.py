@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from ecdop.analytics.choices import age_band
 from ecdop.analytics.early_warning import ask_to_watch
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -34,16 +33,16 @@ from ecdop.cases.states import (
 )
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority
-from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.meetings.choices import CategoryOfDeath
 from ecdop.meetings.queries import current_agenda_item, current_analysis
-from ecdop.notifications.choices import CircumstancesType, Expectation
 from ecdop.notifications.models import MatchResult, Notification
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.urls import app_path
+from ecdop.vocabulary import CategoryOfDeath, CircumstancesType, Expectation, age_band
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,7 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
     subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
     queue_message_to_each(
         active_coordinators_of(notification.area_id),
-        event_key=f"notification:{notification.id}",
+        event_key=outbox_keys.death_notified(notification.id),
         priority=MailPriority.URGENT,
         subject=subject,
         template="email/new_notification.txt",
@@ -351,7 +350,7 @@ def transfer_case(case: Case, area: Area) -> None:
     refresh_deadlines(case)  # the receiving area's rules now apply
     queue_message_to_each(
         active_coordinators_of(area.id),
-        event_key=f"transfer:{transfer.id}",
+        event_key=outbox_keys.case_transferred(transfer.id),
         subject=f"Case transferred to your area: {case.reference}",
         template="email/case_transferred.txt",
         action_path=app_path("cases.show", case_id=case.id),

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ecdop.auth.permissions import Permission
-from ecdop.enums import LabelledEnum
 from ecdop.refusals import ChangeRefused
+from ecdop.vocabulary import LabelledEnum
 
 
 class Stage(LabelledEnum):

@@ -14,8 +14,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import StageChange
 from ecdop.cases.states import Stage
 from ecdop.formatting import uk_date
-from ecdop.meetings.choices import ActionStatus
-from ecdop.notifications.choices import Expectation
+from ecdop.vocabulary import ActionStatus, Expectation
 
 A = AuditAction
 

@@ -31,14 +31,14 @@ from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
 from ecdop.meetings import queries as meeting_queries
-from ecdop.meetings.choices import CategoryOfDeath
-from ecdop.notifications.choices import Expectation
+from ecdop.outbox.queries import recent_messages_for
 from ecdop.paging import page_of_list, requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
+from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
 
@@ -57,7 +57,7 @@ def dashboard():
         waiting=queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
         waiting_total=queries.count_waiting_on_coordinator(current_user),
         outstanding=outstanding_by_agency(current_user),
-        alerts=deadline_queries.recent_messages_for(current_user.id, limit=FIRST_FEW),
+        alerts=recent_messages_for(current_user.id, limit=FIRST_FEW),
         overdue_by_kind=overdue_by_kind,
         overdue_total=sum(count for _kind, count in overdue_by_kind),
         overdue=deadline_queries.overdue_deadlines(current_user, limit=FIRST_FEW),

@@ -16,36 +16,17 @@ from ecdop.cases.states import UNDER_WAY_STAGES
 from ecdop.clock import uk_today
 from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.calendar import add_working_days, working_days_between
-from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
-from ecdop.deadlines.models import (
-    Deadline,
-    DeadlineRule,
-    DeadlineState,
-    MailPriority,
-    OutboxMessage,
-    OutboxStatus,
-    SchedulerHeartbeat,
-)
+from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
-from ecdop.meetings.choices import UNFINISHED_ACTIONS
 from ecdop.meetings.models import PanelAction
 from ecdop.paging import PER_PAGE, Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.urls import app_path
-
-
-def recent_messages_for(user_id: int, limit: int = 20) -> list[OutboxMessage]:
-    statement = (
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient_user_id == user_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement))
+from ecdop.vocabulary import UNFINISHED_ACTIONS
 
 
 def rules_for_area(area_id: int) -> dict[DeadlineKind, Rule]:
@@ -444,41 +425,8 @@ def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimelin
     ]
 
 
-@dataclass(frozen=True)
-class OutboxSummary:
-    counts: dict[OutboxStatus, int]
-    failing: list[OutboxMessage]
-    recent: list[OutboxMessage]
-    heartbeat: SchedulerHeartbeat | None
-    scheduler_beating: bool
-
-
 # Counted on the outbox page: the messages still to settle. Sent ones pile up for years, and
 # counting them would make the page slower every day.
-COUNTED_STATUSES = (OutboxStatus.QUEUED, OutboxStatus.FAILING, OutboxStatus.HELD)
-
-
-def outbox_summary(limit: int = 50, before: int | None = None) -> OutboxSummary:
-    """The counts of what is unsent, the failing messages, and ``limit`` messages, newest
-    first, older than message ``before`` if given (a page of history at constant cost)."""
-    counts = dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count(OutboxMessage.id))
-            .where(OutboxMessage.status.in_(COUNTED_STATUSES))
-            .group_by(OutboxMessage.status)
-        ).all()
-    )
-    failing = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILING)
-    recent = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-    if before is not None:
-        recent = recent.where(OutboxMessage.id < before)
-    return OutboxSummary(
-        counts={status: counts.get(status, 0) for status in COUNTED_STATUSES},
-        failing=list(db.session.scalars(failing.order_by(OutboxMessage.id).limit(limit))),
-        recent=list(db.session.scalars(recent)),
-        heartbeat=(heartbeat := last_heartbeat()),
-        scheduler_beating=scheduler_is_beating(heartbeat),
-    )
 
 
 def possible_area_leads(area_id: int) -> list[User]:
@@ -494,45 +442,6 @@ def possible_area_leads(area_id: int) -> list[User]:
         .order_by(User.full_name)
     )
     return list(db.session.scalars(statement))
-
-
-@dataclass(frozen=True)
-class HeldKind:
-    priority: MailPriority
-    count: int
-    examples: list[OutboxMessage]
-
-    @property
-    def label(self) -> str:
-        return HELD_KIND_LABELS[self.priority]
-
-
-HELD_KIND_LABELS = {
-    MailPriority.URGENT: "Alerts of deaths, emerging patterns and account messages",
-    MailPriority.ROUTINE: "Other messages (requests, due dates, board reports, transfers)",
-    MailPriority.REMINDER: "Reminders, escalations and daily summaries",
-}
-
-
-def held_mail(examples: int = 20) -> list[HeldKind]:
-    """Messages held after a restore, by kind, with the oldest of each to show."""
-    counts = dict(
-        db.session.execute(
-            select(OutboxMessage.priority, func.count())
-            .where(OutboxMessage.status == OutboxStatus.HELD)
-            .group_by(OutboxMessage.priority)
-        ).all()
-    )
-    return [
-        HeldKind(priority, counts[priority], list(db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority == priority)
-            .order_by(OutboxMessage.id)
-            .limit(examples)
-        )))
-        for priority in MailPriority
-        if counts.get(priority)
-    ]  # fmt: skip
 
 
 def cases_with_overdue_deadlines(case_ids: list[int]) -> set[int]:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ecdop.deadlines.calendar import add_months, add_working_days
-from ecdop.enums import LabelledEnum
 from ecdop.formatting import uk_calendar_date
+from ecdop.vocabulary import LabelledEnum
 
 
 class DeadlineKind(LabelledEnum):

@@ -22,26 +22,22 @@ from ecdop.cases.queries import case_facts, case_requests
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.models import (
-    Deadline,
-    DeadlineRule,
-    DeadlineState,
-    OutboxMessage,
-    OutboxStatus,
-)
-from ecdop.deadlines.outbox import queue_message_to_each
+from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
 from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
-from ecdop.meetings.choices import ActionStatus
 from ecdop.meetings.models import PanelAction
 from ecdop.meetings.queries import actions_of_case
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import OutboxMessage, OutboxStatus
+from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
+from ecdop.vocabulary import ActionStatus
 
 REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 # Closing settles what is still open: nobody can act on a closed case, so an open deadline on
@@ -241,7 +237,7 @@ def _move_request_due_date(deadline: Deadline, due_on: date) -> None:
     db.session.flush()
     queue_message_to_each(
         agency_reporters_of(request.organisation_id, deadline.case.area_id),
-        event_key=f"request:{request.id}:v{request.version_id}:due",
+        event_key=outbox_keys.request_due_date_moved(request.id, request.version_id),
         subject=f"New due date for case {deadline.case.reference}",
         template="email/due_date_changed.txt",
         action_path=app_path("reporting_forms.respond", request_id=request.id),

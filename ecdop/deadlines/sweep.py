@@ -22,8 +22,7 @@ from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.clock import uk_today
 from ecdop.deadlines.calendar import add_working_days, is_working_day
-from ecdop.deadlines.models import Deadline, DeadlineState, MailPriority
-from ecdop.deadlines.outbox import insert_messages, message_row
+from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.queries import (
     action_path_for,
     due_status,
@@ -35,6 +34,9 @@ from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_se
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.models import PanelAction
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import insert_messages, message_row
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
@@ -187,7 +189,7 @@ def _reminder(
         action_id=deadline.action_id, agency_id=deadline.organisation_id,
     )  # fmt: skip
     return message_row(
-        dedupe_key=f"deadline:{deadline.id}:{deadline.due_on.isoformat()}:{step.key}:to:{person.id}",
+        dedupe_key=outbox_keys.deadline_step(deadline.id, deadline.due_on, step.key, person.id),
         recipient=person,
         subject=SUBJECTS[kind].format(what=deadline.what, reference=deadline.reference,
                                       due=deadline.due_on),
@@ -241,7 +243,7 @@ def send_coordinator_digests(today: date | None = None) -> int:
             continue
         messages.append(
             message_row(
-                dedupe_key=f"digest:{today.isoformat()}:to:{coordinator.id}",
+                dedupe_key=outbox_keys.daily_digest(today, coordinator.id),
                 recipient=coordinator,
                 subject=f"ecdop daily summary: {len(overdue)} overdue, {len(due_soon)} due soon",
                 template="email/coordinator_digest.txt",

@@ -18,10 +18,12 @@ from ecdop.deadlines.forms import (
     HeldMailForm,
     PeriodForm,
 )
+from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.exports import csv_download
 from ecdop.extensions import db
 from ecdop.forms import list_filters, select_choices, submitted_version
+from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
 
@@ -124,7 +126,7 @@ def outbox():
 @requires(Permission.DECIDE_HELD_MAIL)
 def decide_held_mail():
     form = HeldMailForm()
-    held = queries.held_mail(examples=0)
+    held = outbox_queries.held_mail(examples=0)
     form.priorities.choices = select_choices((int(kind.priority), kind.label) for kind in held)
     if not form.validate_on_submit():
         return _outbox_page(form), 400
@@ -137,13 +139,17 @@ def decide_held_mail():
 
 
 def _outbox_page(form: HeldMailForm):
-    held = queries.held_mail()
+    held = outbox_queries.held_mail()
     form.priorities.choices = select_choices(
         (int(kind.priority), f"{kind.label} ({kind.count})") for kind in held
     )
     before = request.args.get("before", "")
-    summary = queries.outbox_summary(before=int(before) if before.isdigit() else None)
-    return render_template("deadlines/outbox.html", summary=summary, held=held, form=form)
+    summary = outbox_queries.outbox_summary(before=int(before) if before.isdigit() else None)
+    heartbeat = last_heartbeat()
+    return render_template(
+        "deadlines/outbox.html", summary=summary, held=held, form=form, heartbeat=heartbeat,
+        scheduler_beating=scheduler_is_beating(heartbeat),
+    )  # fmt: skip
 
 
 @deadlines_blueprint.route("/admin/areas")

@@ -4,30 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecdop.enums import LabelledEnum
+from ecdop.vocabulary import LabelledEnum
 
 
 class PanelType(LabelledEnum):
     GENERAL = "general", "General panel"
     NEONATAL = "neonatal", "Neonatal panel"
-
-
-class CategoryOfDeath(LabelledEnum):
-    """The ten categories of the national Analysis Form; each death has exactly one."""
-
-    DELIBERATELY_INFLICTED = (
-        "deliberately_inflicted",
-        "Deliberately inflicted injury, abuse or neglect",
-    )
-    SUICIDE = "suicide", "Suicide or deliberate self-inflicted harm"
-    TRAUMA = "trauma", "Trauma and other external factors"
-    MALIGNANCY = "malignancy", "Malignancy"
-    ACUTE = "acute", "Acute medical or surgical condition"
-    CHRONIC = "chronic", "Chronic medical condition"
-    CONGENITAL = "congenital", "Chromosomal, genetic and congenital anomalies"
-    PERINATAL = "perinatal", "Perinatal or neonatal event"
-    INFECTION = "infection", "Infection"
-    SUDDEN_UNEXPLAINED = "sudden_unexplained", "Sudden unexpected, unexplained death"
 
 
 class ModifiableFactors(LabelledEnum):
@@ -90,28 +72,3 @@ DOMAINS: tuple[Domain, ...] = (
 )  # fmt: skip
 
 DOMAINS_BY_KEY = {domain.key: domain for domain in DOMAINS}
-
-
-class ActionStatus(LabelledEnum):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    NOT_ACCEPTED = "not_accepted", "Not accepted"
-
-    @property
-    def tag_colour(self) -> str:
-        return ACTION_TAG_COLOURS[self]
-
-    @property
-    def finished(self) -> bool:
-        return self in (ActionStatus.DONE, ActionStatus.NOT_ACCEPTED)
-
-
-ACTION_TAG_COLOURS = {
-    ActionStatus.OPEN: "grey",
-    ActionStatus.IN_PROGRESS: "blue",
-    ActionStatus.DONE: "green",
-    ActionStatus.NOT_ACCEPTED: "purple",
-}
-
-UNFINISHED_ACTIONS = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)

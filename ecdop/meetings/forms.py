@@ -19,14 +19,8 @@ from ecdop.forms import (
     select_choices,
     value_required,
 )
-from ecdop.meetings.choices import (
-    DOMAIN_SCORES,
-    DOMAINS,
-    ActionStatus,
-    CategoryOfDeath,
-    ModifiableFactors,
-    PanelType,
-)
+from ecdop.meetings.choices import DOMAIN_SCORES, DOMAINS, ModifiableFactors, PanelType
+from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 # One empty row to fill; "Add another action" brings more (GOV.UK's add-another pattern).
 SPARE_ACTION_ROWS = 1

@@ -26,8 +26,9 @@ from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.formatting import clock_time
-from ecdop.meetings.choices import ActionStatus, CategoryOfDeath, ModifiableFactors, PanelType
+from ecdop.meetings.choices import ModifiableFactors, PanelType
 from ecdop.reporting_forms.models import ReportingRequest
+from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 panel_meeting_members = Table(
     "panel_meeting_members",

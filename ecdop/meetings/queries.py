@@ -13,7 +13,6 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.extensions import db
-from ecdop.meetings.choices import UNFINISHED_ACTIONS
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -25,6 +24,7 @@ from ecdop.meetings.models import (
 )
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
+from ecdop.vocabulary import UNFINISHED_ACTIONS
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 

@@ -20,13 +20,7 @@ from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.meetings.choices import (
-    DOMAINS,
-    ActionStatus,
-    CategoryOfDeath,
-    ModifiableFactors,
-    PanelType,
-)
+from ecdop.meetings.choices import DOMAINS, ModifiableFactors, PanelType
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -39,6 +33,7 @@ from ecdop.meetings.queries import (
     current_analysis,
 )
 from ecdop.refusals import ChangeRefused, check_version
+from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 
 def schedule_meeting(

@@ -17,7 +17,7 @@ from ecdop.extensions import db
 from ecdop.forms import Confirmation, ConfirmForm, list_filters, record_id, submitted_version
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
-from ecdop.meetings.choices import DOMAINS, ActionStatus, PanelType
+from ecdop.meetings.choices import DOMAINS, PanelType
 from ecdop.meetings.forms import (
     ActionStatusForm,
     AddToAgendaForm,
@@ -29,6 +29,7 @@ from ecdop.meetings.forms import (
 from ecdop.meetings.pack import pack_case, pack_for
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.vocabulary import ActionStatus
 
 ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
 meetings_blueprint = Blueprint("meetings", __name__)

@@ -19,15 +19,9 @@ from ecdop.forms import (
     select_choices,
 )
 from ecdop.notifications import rules
-from ecdop.notifications.choices import (
-    AgencyKind,
-    CircumstancesType,
-    Ethnicity,
-    Expectation,
-    PlaceOfDeath,
-    Sex,
-)
+from ecdop.notifications.choices import AgencyKind
 from ecdop.notifications.services import NotificationDetails
+from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 NAME_MAX = 100
 SHORT_TEXT_MAX = 500

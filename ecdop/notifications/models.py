@@ -10,13 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.notifications.choices import (
-    CircumstancesType,
-    Ethnicity,
-    Expectation,
-    PlaceOfDeath,
-    Sex,
-)
+from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 
 class MatchResult(enum.StrEnum):

@@ -11,14 +11,8 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.cases.services import MatchOutcome, match_to_case
 from ecdop.extensions import db
-from ecdop.notifications.choices import (
-    CircumstancesType,
-    Ethnicity,
-    Expectation,
-    PlaceOfDeath,
-    Sex,
-)
 from ecdop.notifications.models import Notification
+from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 
 @dataclass(frozen=True)

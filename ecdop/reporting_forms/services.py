@@ -14,9 +14,10 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.outbox import queue_message_to_each
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.definitions import (
     CORE_FORM,
@@ -124,7 +125,7 @@ def _request_details(request: ReportingRequest, organisation: Organisation) -> d
 def _tell_agency(organisation: Organisation, requests: list[ReportingRequest]) -> None:
     queue_message_to_each(
         agency_reporters_of(organisation.id, requests[0].case.area_id),
-        event_key=f"requests:{requests[0].id}",
+        event_key=outbox_keys.reports_requested(requests[0].id),
         subject=f"Request for information: case {requests[0].case.reference}",
         template="email/reports_requested.txt",
         action_path=app_path("reporting_forms.index"),
@@ -209,7 +210,7 @@ def submit_checked_report(
 def _tell_coordinators_of_submission(request: ReportingRequest) -> None:
     queue_message_to_each(
         active_coordinators_of(request.case.area_id),
-        event_key=f"report:{request.id}:v{request.version_id}",
+        event_key=outbox_keys.report_submitted(request.id, request.version_id),
         subject=f"Report received for case {request.case.reference}",
         template="email/report_submitted.txt",
         action_path=app_path("reporting_forms.review", request_id=request.id),
@@ -238,7 +239,7 @@ def return_report(
     refresh_deadlines(request.case)
     queue_message_to_each(
         agency_reporters_of(request.organisation_id, request.case.area_id),
-        event_key=f"return:{request.id}:v{request.version_id}",
+        event_key=outbox_keys.report_returned(request.id, request.version_id),
         subject=f"A question about your report for case {request.case.reference}",
         template="email/report_returned.txt",
         action_path=app_path("reporting_forms.respond", request_id=request.id),

@@ -26,9 +26,9 @@ from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
 from ecdop.extensions import db
 from ecdop.jobs import run_job
-from ecdop.notifications.choices import CircumstancesType
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
+from ecdop.vocabulary import CircumstancesType
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import (
     CORE_ANSWERS,

@@ -15,6 +15,8 @@ from ecdop.api.schemas import notification_request_schema
 from ecdop.notifications.forms import NotificationForm
 from tests.api_helpers import bearer, token_for
 
+pytestmark = pytest.mark.slow
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 

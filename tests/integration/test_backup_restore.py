@@ -16,13 +16,15 @@ from ecdop import create_app
 from ecdop.audit.chain import verify_chain
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.board_reports.models import BoardReport
-from ecdop.deadlines.models import OutboxMessage, OutboxStatus
-from ecdop.deadlines.outbox import deliver_outbox
 from ecdop.extensions import db
 from ecdop.jobs import run_job
+from ecdop.outbox.models import OutboxMessage, OutboxStatus
+from ecdop.outbox.sender import deliver_outbox
 from tests.conftest import DEMO_PASSWORD, using_postgres
 from tests.factories import triaged_case
 from tests.helpers import Browser, page_text
+
+pytestmark = pytest.mark.slow
 
 COORDINATOR = "coordinator@demo.test"
 

@@ -31,13 +31,14 @@ from ecdop.demo import seed_demo_reference_data
 from ecdop.extensions import db
 from ecdop.jobs import run_job
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.notifications.choices import CircumstancesType
 from ecdop.synthetic import seed_synthetic
+from ecdop.vocabulary import CircumstancesType
 from tests.conftest import using_postgres
 from tests.deadline_helpers import all_messages, move_to
 from tests.factories import demo_area, notify, user
 from tests.helpers import page_text
 
+pytestmark = pytest.mark.slow
 TODAY = date(2026, 11, 20)
 BOARD = "board@demo.test"
 SECTIONS = (
@@ -319,8 +320,8 @@ def test_timeliness_names_kinds_with_nothing_due_instead_of_noughts(app, history
 
 def test_the_synthetic_historys_overdue_actions_are_in_their_agencys_tasks(app, history):
     from ecdop.deadlines.models import Deadline, DeadlineState
-    from ecdop.meetings.choices import ActionStatus
     from ecdop.meetings.models import PanelAction
+    from ecdop.vocabulary import ActionStatus
 
     open_actions = db.session.scalars(
         select(PanelAction).where(PanelAction.status == ActionStatus.OPEN)

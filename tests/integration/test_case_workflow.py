@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.states import Stage
-from ecdop.deadlines.models import OutboxMessage
 from ecdop.extensions import db
+from ecdop.outbox.models import OutboxMessage
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import (

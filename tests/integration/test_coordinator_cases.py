@@ -14,7 +14,7 @@ from ecdop.auth.models import OrganisationKind, Role
 from ecdop.cases.models import Case
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.notifications.choices import Sex
+from ecdop.vocabulary import Sex
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
 from tests.helpers import page_text

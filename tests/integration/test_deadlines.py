@@ -17,8 +17,8 @@ from ecdop.cases.states import Stage
 from ecdop.deadlines.models import DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.notifications.choices import Expectation
 from ecdop.reporting_forms.services import excuse_report, return_report
+from ecdop.vocabulary import Expectation
 from tests.deadline_helpers import all_messages, deadline, request_deadline
 from tests.factories import (
     notify,

@@ -17,8 +17,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.services import create_area
 from ecdop.extensions import db
 from ecdop.jobs import run_job
-from ecdop.meetings.choices import CategoryOfDeath
-from ecdop.notifications.choices import CircumstancesType
+from ecdop.vocabulary import CategoryOfDeath, CircumstancesType
 from tests.deadline_helpers import all_messages, deliver, move_to
 from tests.factories import demo_area, form_data, notify, user
 from tests.helpers import page_text

@@ -26,8 +26,9 @@ from tests.factories import (
 
 
 def closed_case(**overrides):
-    from ecdop.meetings.choices import CategoryOfDeath, ModifiableFactors
+    from ecdop.meetings.choices import ModifiableFactors
     from ecdop.meetings.services import ActionRow, AnalysisValues
+    from ecdop.vocabulary import CategoryOfDeath
 
     case = ready_for_panel_case(**overrides)
     item = on_agenda(panel_meeting(), case)

@@ -18,8 +18,8 @@ from ecdop.auth.services import (
     invite_agency_contact,
     set_organisation_areas,
 )
-from ecdop.deadlines.models import OutboxMessage
 from ecdop.extensions import db
+from ecdop.outbox.models import OutboxMessage
 from ecdop.reporting_forms.services import ChangeRefused, request_reports
 from tests.conftest import DEMO_PASSWORD
 from tests.deadline_helpers import sweep_on

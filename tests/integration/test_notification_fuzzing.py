@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -12,6 +13,8 @@ from sqlalchemy import func, select
 from ecdop.extensions import db
 from ecdop.notifications.models import Notification
 from tests.factories import form_data
+
+pytestmark = pytest.mark.slow
 
 FIELDS = [
     "area_id",

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import Case
-from ecdop.deadlines.models import OutboxMessage
 from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
+from ecdop.outbox.models import OutboxMessage
 from tests.factories import OTHER_VALID_NHS_NUMBER, form_data, notify
 from tests.helpers import assert_error_summary_follows_the_page, page_text
 

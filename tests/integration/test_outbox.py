@@ -15,9 +15,10 @@ from sqlalchemy import select
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.backups.services import hold_unsent_mail
 from ecdop.db import utc_now
-from ecdop.deadlines.models import MailPriority, OutboxMessage, OutboxStatus
-from ecdop.deadlines.outbox import claim_length, deliver_outbox, insert_messages
 from ecdop.extensions import db
+from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
+from ecdop.outbox.sender import claim_length, deliver_outbox
+from ecdop.outbox.services import insert_messages
 from tests.conftest import SMTPSink, _free_port
 from tests.deadline_helpers import all_messages
 from tests.factories import notify

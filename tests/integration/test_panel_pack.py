@@ -33,6 +33,8 @@ from tests.factories import (
     user,
 )
 
+pytestmark = pytest.mark.slow
+
 GIVEN, FAMILY = "Quillon Fenwick", "Zanzibarova"
 NHS_NUMBER = "9434765919"
 ADDRESS = "42 Marigold Crescent\nWolverhampton"

@@ -5,7 +5,11 @@ from __future__ import annotations
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
+import pytest
+
 from ecdop.pdf import render_pdf
+
+pytestmark = pytest.mark.slow
 
 
 class CountingHandler(BaseHTTPRequestHandler):

@@ -7,10 +7,10 @@ from importlib import resources
 import pytest
 from sqlalchemy import func, select
 
-from ecdop.analytics.choices import AgeBand, age_band
 from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.extensions import db
+from ecdop.vocabulary import AgeBand, age_band
 
 SAMPLES = resources.files("ecdop.analytics").joinpath("samples")
 

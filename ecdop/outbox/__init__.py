@@ -1,0 +1,1 @@
+"""The outbox: every e-mail ecdop sends, queued with its cause and delivered after commit."""
