@@ -70,9 +70,11 @@ test: install assets
 coverage: install assets
 	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-report=html $(PYTEST_ARGS)
 
+# Style, formatting, and the layers of DESIGN rule 10 (import-linter's contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules static/dist $(STAMP)

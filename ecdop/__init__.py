@@ -34,6 +34,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.url_map.converters["int"] = RecordIdConverter
     _register_blueprints(app)
     _register_cli(app)
+    _install_hooks(app)
     return app
 
 
@@ -90,7 +91,7 @@ def _register_templates(app: Flask) -> None:
 def _register_extensions(app: Flask) -> None:
     import ecdop.models  # noqa: F401 - every model, so the mappers and metadata are complete
     from ecdop.api.authentication import SessionsOutsideTheApi, notifier_from_api_token
-    from ecdop.audit.models import protect_audit_trail
+    from ecdop.audit.chain import protect_audit_trail
     from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
     from ecdop.db import enforce_sqlite_foreign_keys
     from ecdop.extensions import csrf, db, limiter, login_manager, migrate
@@ -114,6 +115,13 @@ def _register_extensions(app: Flask) -> None:
     app.session_interface = SessionsOutsideTheApi()
 
 
+def _install_hooks(app: Flask) -> None:
+    from ecdop.hooks import install_hooks
+    from ecdop.wiring import WIRING
+
+    install_hooks(app, WIRING)
+
+
 def _register_blueprints(app: Flask) -> None:
     from ecdop.analytics.views import analytics_blueprint
     from ecdop.api.views import api_blueprint
@@ -126,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.home import home_blueprint
     from ecdop.meetings import pack_views, papers_views  # noqa: F401 - their routes join it
     from ecdop.meetings.views import meetings_blueprint
+    from ecdop.notifications.duplicate_views import duplicates_blueprint
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
     from ecdop.review_meetings.views import review_meetings_blueprint
@@ -137,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         account_blueprint,
         admin_blueprint,
         notifications_blueprint,
+        duplicates_blueprint,
         cases_blueprint,
         reporting_forms_blueprint,
         review_meetings_blueprint,

@@ -13,6 +13,7 @@ from flask import Flask, current_app
 from ecdop.auth import queries as auth_queries
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
+from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.jobs import DATED_JOBS, JOBS
 
@@ -105,6 +106,29 @@ def create_user_command(
     click.echo(f"Created {user.role.value} {user.email}")
 
 
+@click.command("seed-synthetic")
+@click.option("--cases", type=int, required=True, help="How many synthetic deaths to add")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed, the same data")
+@click.option("--area", "area_code", default="DEMO", show_default=True)
+@click.option("--years", type=int, default=6, show_default=True,
+              help="Spread the deaths over this many years up to today")  # fmt: skip
+def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) -> None:
+    """Add synthetic deaths over the last six years (or --years), through every stage
+    (development only)."""
+    from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
+
+    if not current_app.config["SEED_DEMO_ALLOWED"]:
+        _fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
+    [area] = _areas_named((area_code.upper(),))
+    try:
+        made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today(), years=years)
+    except SyntheticDataRefused as refused:
+        db.session.rollback()
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"Added {made:,} synthetic cases to {area.name}.")
+
+
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Create the demo area, organisations and one user per role (development only)."""
@@ -139,7 +163,7 @@ def seed_demo_command() -> None:
 
 
 def _explain_demo_case(demo_case) -> None:
-    from ecdop.deadlines.calendar import add_working_days
+    from ecdop.clock import add_working_days
 
     due = demo_case.gp_due_on
     click.echo(
@@ -346,7 +370,7 @@ def register_commands(app: Flask) -> None:
     from ecdop.audit.commands import audit_group
     from ecdop.auth.commands import tokens_group
     from ecdop.backups.commands import backup_command, restore_command
-    from ecdop.board_reports.commands import reports_group, seed_synthetic_command
+    from ecdop.board_reports.commands import reports_group
 
     for command in (
         audit_group,

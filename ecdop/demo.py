@@ -15,11 +15,11 @@ from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.services import TriageDecision, apply_transition, triage_case
 from ecdop.cases.states import Stage
-from ecdop.clock import uk_today
-from ecdop.deadlines.calendar import add_working_days
+from ecdop.clock import add_working_days, uk_today
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
 from ecdop.extensions import db
+from ecdop.notifications.queries import notifications_of
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import request_reports, save_report
@@ -221,7 +221,7 @@ def _backdate(case: Case, age: timedelta) -> None:
     """Demo data only: make the case look as if it was notified ``age`` ago, then work its
     deadlines out afresh from those dates."""
     case.created_at -= age
-    for notification in case.notifications:
+    for notification in notifications_of(case):
         notification.submitted_at -= age
     for request in db.session.scalars(
         select(ReportingRequest).where(ReportingRequest.case_id == case.id)

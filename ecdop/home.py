@@ -1,4 +1,5 @@
-"""The start page: sends each person to where their work is."""
+"""The start page, which sends each person to where their work is, and the coordinator's
+dashboard: the first few of each of the lists that make up their work, from every feature."""
 
 from __future__ import annotations
 
@@ -6,13 +7,20 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop import readiness
+from ecdop.analytics.queries import open_pattern_count
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires, user_may
+from ecdop.cases import queries as case_queries
+from ecdop.deadlines import queries as deadline_queries
+from ecdop.outbox.queries import recent_messages_for
+from ecdop.reporting_forms.queries import outstanding_by_agency
 
 home_blueprint = Blueprint("home", __name__)
 
 # The first page for each permission a role may hold, in order of priority.
 HOME_PAGES = [
-    (Permission.VIEW_AREA_CASES, "cases.dashboard"),
+    (Permission.VIEW_AREA_CASES, "home.dashboard"),
     (Permission.NOTIFY_DEATH, "notifications.index"),
     (Permission.RESPOND_TO_REQUESTS, "reporting_forms.index"),
     (Permission.VIEW_PANEL_PACKS, "meetings.index"),
@@ -28,6 +36,33 @@ def index():
         if user_may(permission):
             return redirect(url_for(endpoint))
     return render_template("home.html", user=current_user)
+
+
+@home_blueprint.route("/dashboard")
+@requires(Permission.VIEW_AREA_CASES)
+def dashboard():
+    """Counts, and the first few of each list with a link to the whole of it: the page stays
+    the same length however long the area's history."""
+    record_event(AuditAction.DASHBOARD_VIEWED)
+    overdue_by_kind = deadline_queries.overdue_by_kind(current_user)
+    counts = case_queries.count_by_stage(current_user)
+    return rendered_then_committed(
+        "dashboard.html",
+        counts=counts,
+        waiting=case_queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
+        waiting_total=case_queries.count_waiting_on_coordinator(current_user),
+        outstanding=outstanding_by_agency(current_user),
+        alerts=recent_messages_for(current_user.id, limit=FIRST_FEW),
+        overdue_by_kind=overdue_by_kind,
+        overdue_total=sum(count for _kind, count in overdue_by_kind),
+        overdue=deadline_queries.overdue_deadlines(current_user, limit=FIRST_FEW),
+        days_in_stage=deadline_queries.days_in_stage(current_user, limit=FIRST_FEW),
+        open_patterns=open_pattern_count(current_user),
+    )
+
+
+# How many of each list the dashboard shows before its link to the whole list.
+FIRST_FEW = 5
 
 
 @home_blueprint.route("/healthz")

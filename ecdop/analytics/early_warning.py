@@ -121,6 +121,11 @@ def ask_to_watch(area_id: int) -> None:
     )
 
 
+def watch_area_of_death(case) -> None:
+    """On ``death_recorded``: a death was notified or triaged in this area."""
+    ask_to_watch(case.area_id)
+
+
 def watch_areas_asked_about(today: date | None = None) -> int:
     """The job: check each area asked about, each in its own transaction with its patterns,
     its alerts and the end of the ask, so a run killed half-way leaves the ask for the next

@@ -151,3 +151,20 @@ def verify_chain(session: Session) -> Verdict:
         return Verdict(checked, unsealed, None, f"the chain ends at {expected}, but its head "
                        f"says {head.position}: events were removed from the end")  # fmt: skip
     return Verdict(checked, unsealed)
+
+
+def _refuse_changes_to_audit_events(session: Session, flush_context, instances) -> None:
+    """The ORM half of append-only; the database half is a trigger in the migrations."""
+    for record in (*session.dirty, *session.deleted):
+        if isinstance(record, AuditEvent) and (
+            record in session.deleted or session.is_modified(record)
+        ):
+            raise PermissionError("Audit events are append-only")
+
+
+def protect_audit_trail() -> None:
+    """Refuse ORM changes to audit events in every session, and seal each commit's events
+    into the hash chain (called by create_app)."""
+    if not event.contains(Session, "before_flush", _refuse_changes_to_audit_events):
+        event.listen(Session, "before_flush", _refuse_changes_to_audit_events)
+    seal_at_every_commit()

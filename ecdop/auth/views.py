@@ -270,7 +270,7 @@ def invite_agency_contact(organisation_id: int):
                 f"Invitation sent to {invitation.email}. The link works once, for 7 days.",
                 "success",
             )
-            return redirect(_safe_next(request.args.get("next")) or url_for("cases.dashboard"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.dashboard"))
     page = render_template("admin/invite.html", form=form, organisation=organisation)
     return page, 400 if form.errors else 200
 

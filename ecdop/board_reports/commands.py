@@ -1,9 +1,8 @@
-"""Command-line access to board reports, and synthetic data at scale for trying them."""
+"""Command-line access to board reports."""
 
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from ecdop.extensions import db
@@ -51,27 +50,3 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
     db.session.commit()
     click.echo(f"{report.title} ({report.areas_label}): {report.pdf_bytes:,} bytes, "
                f"SHA-256 {report.sha256}, written to {path}.")  # fmt: skip
-
-
-@click.command("seed-synthetic")
-@click.option("--cases", type=int, required=True, help="How many synthetic deaths to add")
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed, the same data")
-@click.option("--area", "area_code", default="DEMO", show_default=True)
-@click.option("--years", type=int, default=6, show_default=True,
-              help="Spread the deaths over this many years up to today")  # fmt: skip
-def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) -> None:
-    """Add synthetic deaths over the last six years (or --years), through every stage
-    (development only)."""
-    from ecdop.clock import uk_today
-    from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
-
-    if not current_app.config["SEED_DEMO_ALLOWED"]:
-        _fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
-    [area] = _areas((area_code,))
-    try:
-        made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today(), years=years)
-    except SyntheticDataRefused as refused:
-        db.session.rollback()
-        _fail(str(refused))
-    db.session.commit()
-    click.echo(f"Added {made:,} synthetic cases to {area.name}.")

@@ -46,21 +46,6 @@ class CaseSearchForm(FlaskForm):
     submit = GovSubmitField("Search")
 
 
-class DuplicateDecisionForm(FlaskForm):
-    decision = GovRadioField(
-        "Is this the same child?",
-        choices=select_choices(
-            [
-                ("same", "Yes, the same child: merge this case into the other"),
-                ("different", "No, a different child: remove the flag"),
-            ]
-        ),
-        validators=[TextRequired("Select whether this is the same child")],
-    )
-    version = HiddenField(validators=[TextRequired()])
-    submit = GovSubmitField("Save decision")
-
-
 class TriageForm(FlaskForm):
     in_scope = GovRadioField(
         "Is this death in scope for child death review?",

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, UNDER_WAY_STAGES, Stage
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.notifications.models import Notification
 from ecdop.vocabulary import AgeBand, CategoryOfDeath, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 ACTIVE_CASE = text("merged_into_id IS NULL")
@@ -128,9 +127,6 @@ class Case(Base, TimestampMixin):
     national_database_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area: Mapped[Area] = relationship()
-    notifications: Mapped[list[Notification]] = relationship(
-        back_populates="case", order_by=Notification.submitted_at
-    )
     possible_duplicate_of: Mapped[Case | None] = relationship(
         foreign_keys=[possible_duplicate_of_id], remote_side=[id]
     )

@@ -11,18 +11,21 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
+from ecdop.cases.hooks import facts_recorded, facts_recorded_in_sql
 from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
-from ecdop.cases.states import UNDER_WAY, UNDER_WAY_STAGES, CaseFacts, Stage
+from ecdop.cases.states import (
+    TRANSITIONS,
+    UNDER_WAY,
+    UNDER_WAY_STAGES,
+    CaseFacts,
+    SqlFacts,
+    Stage,
+)
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.formatting import nhs_number_display, uk_calendar_date, uk_date
-from ecdop.meetings.queries import current_agenda_item, current_analysis
-from ecdop.notifications.models import Notification
+from ecdop.formatting import uk_calendar_date
 from ecdop.paging import Page, paginate
-from ecdop.reporting_forms.definitions import definition_for
-from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
-from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.vocabulary import Expectation
 
 REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+-\d{4}(-\d{1,6})?$")
@@ -173,16 +176,6 @@ def cases_merged_into(case: Case) -> list[Case]:
     return list(db.session.scalars(select(Case).where(Case.merged_into_id == case.id)))
 
 
-def case_notifications(case: Case) -> list[Notification]:
-    statement = (
-        select(Notification)
-        .where(Notification.case_id == case.id)
-        .order_by(Notification.submitted_at, Notification.id)
-        .options(selectinload(Notification.organisation))
-    )
-    return list(db.session.scalars(statement))
-
-
 def count_by_stage(user: User) -> dict[Stage, int]:
     """The cases under way in each stage. Closed and withdrawn cases are the area's history,
     which grows for ever: they are not counted here, and the case list finds them."""
@@ -203,47 +196,28 @@ def flagged_as_duplicate_of(case: Case) -> list[Case]:
     return list(db.session.scalars(statement))
 
 
-def case_requests(case: Case) -> list[ReportingRequest]:
-    statement = (
-        select(ReportingRequest)
-        .where(ReportingRequest.case_id == case.id)
-        .order_by(ReportingRequest.created_at, ReportingRequest.id)
-        .options(selectinload(ReportingRequest.organisation))
-    )
-    return list(db.session.scalars(statement))
-
-
-def outstanding_report_lines(requests: list[ReportingRequest]) -> tuple[str, ...]:
-    return tuple(
-        f"{request.organisation.name}'s {definition_for(request.form_type).title}"
-        for request in requests
-        if request.status in OPEN_STATUSES
-    )
-
-
-def case_facts(case: Case, requests: list[ReportingRequest] | None = None) -> CaseFacts:
-    """What the stage machine's guards look at, read fresh from the database (or from the
-    case's requests, where the caller has just read them)."""
-    requests = case_requests(case) if requests is None else requests
+def case_facts(case: Case) -> CaseFacts:
+    """What the stage machine's guards look at, read fresh from the database: the case's own
+    fields, and what each feature above records (the ``facts_recorded`` hook)."""
     duplicate = case.possible_duplicate_of
-    analysis = current_analysis(case)
+    recorded = {name: fact for answer in facts_recorded(case) for name, fact in answer.items()}
     return CaseFacts(
         triaged=case.triaged_at is not None,
         unexpected=case.expectation is Expectation.UNEXPECTED,
         possible_duplicate_of=duplicate.reference if duplicate else None,
-        jar_recorded=_exists(JointAgencyResponse, case),
-        cdrm_recorded=_exists(ChildDeathReviewMeeting, case),
-        reports_requested=len(requests),
-        outstanding_reports=outstanding_report_lines(requests),
-        on_panel_agenda=current_agenda_item(case) is not None,
-        analysis_recorded=analysis is not None,
-        signed_off=analysis is not None and analysis.signed_off_at is not None,
+        **recorded,
     )
 
 
-def _exists(record_class, case: Case) -> bool:
-    statement = select(record_class.id).where(record_class.case_id == case.id)
-    return db.session.scalar(statement) is not None
+def case_facts_in_sql() -> SqlFacts:
+    """The same facts as SQL conditions on ``Case``, for the guards' SQL form."""
+    recorded = {name: fact for answer in facts_recorded_in_sql() for name, fact in answer.items()}
+    return SqlFacts(
+        triaged=Case.triaged_at.is_not(None),
+        unexpected=Case.expectation == Expectation.UNEXPECTED,
+        possible_duplicate_of=Case.possible_duplicate_of_id.is_not(None),
+        **recorded,
+    )
 
 
 def stage_changes_of(case_ids: list[int]) -> dict[int, StageChange]:
@@ -275,62 +249,25 @@ def count_waiting_on_coordinator(user: User) -> int:
 
 def _waiting_on_coordinator(user: User) -> list[tuple[Select, str]]:
     visible = visible_cases(user)
+    sql = case_facts_in_sql()
     return [
         (visible.where(Case.possible_duplicate_of_id.is_not(None)),
          "Decide whether it is a duplicate"),
         (visible.where(Case.stage == Stage.NOTIFIED, Case.possible_duplicate_of_id.is_(None)),
          "Triage"),
-        (visible.where(Case.stage == Stage.INFORMATION_GATHERING, ~_has_requests()),
+        (visible.where(Case.stage == Stage.INFORMATION_GATHERING, ~sql.reports_requested),
          "Request reports from agencies"),
-        (visible.where(_ready_to_move()), "Move on: everything it waits for is in"),
+        (visible.where(_ready_to_move(sql)), "Move on: everything it waits for is in"),
     ]  # fmt: skip
 
 
-def _has_requests(*conditions):
-    """EXISTS: the case has reporting requests (meeting ``conditions``)."""
-    return (
-        select(ReportingRequest.id).where(ReportingRequest.case_id == Case.id, *conditions).exists()
-    )
-
-
-def _recorded(record_class):
-    return select(record_class.id).where(record_class.case_id == Case.id).exists()
-
-
-def _ready_to_move():
-    """Cases whose guards for the next forward move are all met (in SQL, for big areas)."""
-    jar_if_needed = or_(Case.expectation != Expectation.UNEXPECTED, _recorded(JointAgencyResponse))
-    gathered = and_(Case.stage == Stage.INFORMATION_GATHERING, _has_requests(), jar_if_needed)
-    reviewed = and_(
-        Case.stage == Stage.AWAITING_CDRM,
-        jar_if_needed,
-        ~_has_requests(ReportingRequest.status.in_(OPEN_STATUSES)),
-        _recorded(ChildDeathReviewMeeting),
-    )
-    return or_(gathered, reviewed)
-
-
-def merge_comparison(case: Case, other: Case) -> list[tuple[str, str, str]]:
-    """(what, this case, the other) for the merge confirmation: what a coordinator compares
-    to decide two notifications are one child."""
-
-    def notified_by(record: Case) -> str:
-        return "; ".join(
-            f"{notification.organisation.name}, {uk_date(notification.submitted_at)}"
-            for notification in case_notifications(record)
-        )
-
-    facts = (
-        ("Stage", lambda record: record.stage.label),
-        ("Name", lambda record: f"{record.given_names} {record.family_name}"),
-        ("NHS number", lambda record: nhs_number_display(record.nhs_number)),
-        ("Date of birth", lambda record: uk_date(record.date_of_birth)),
-        ("Date of death", lambda record: uk_date(record.date_of_death)),
-        ("Sex", lambda record: record.sex.label),
-        ("Postcode", lambda record: record.postcode),
-        ("Notified by", notified_by),
-    )
-    return [(label, value(case), value(other)) for label, value in facts]
+def _ready_to_move(sql: SqlFacts):
+    """Cases whose next step forward has every guard met: the transition table's own guards,
+    in their SQL form."""
+    return or_(*(
+        and_(Case.stage == transition.source, transition.guards_hold_in_sql(sql))
+        for transition in TRANSITIONS if transition.is_step_forward
+    ))  # fmt: skip
 
 
 def search_of(user: User, search_id: str | None) -> CaseSearch | None:

@@ -1,4 +1,5 @@
-"""Changes to cases: opening them from notifications, and deciding possible duplicates."""
+"""Changes to cases: opening and merging them, moving them through the stage machine,
+triage and transfer."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from ecdop.analytics.early_warning import ask_to_watch
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.auth.permissions import role_may
 from ecdop.auth.queries import active_coordinators_of
+from ecdop.cases.hooks import case_changed, case_reopened, death_recorded
 from ecdop.cases.models import (
     SEARCH_LIFETIME,
     Case,
@@ -24,31 +25,21 @@ from ecdop.cases.queries import (
     case_facts,
     case_with_nhs_number,
     flagged_as_duplicate_of,
-    possible_duplicate_of,
 )
 from ecdop.cases.states import (
+    INITIAL_STAGE,
     Stage,
     TransitionNotAllowed,
     transition_between,
 )
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
-from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.meetings.queries import current_agenda_item, current_analysis
-from ecdop.notifications.models import MatchResult, Notification
 from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.urls import app_path
-from ecdop.vocabulary import CategoryOfDeath, CircumstancesType, Expectation, age_band
-
-
-@dataclass(frozen=True)
-class MatchOutcome:
-    case: Case
-    result: MatchResult
+from ecdop.vocabulary import CategoryOfDeath, Expectation, age_band
 
 
 def name_key(name: str) -> str:
@@ -78,39 +69,21 @@ def _next_sequence(area_id: int, year: int) -> int:
     return sequence
 
 
-# What a notifier's first view says of the category; illness could be any of several.
-PROVISIONAL_CATEGORIES = {
-    CircumstancesType.SUICIDE: CategoryOfDeath.SUICIDE,
-    CircumstancesType.SUDDEN_UNEXPECTED: CategoryOfDeath.SUDDEN_UNEXPLAINED,
-    CircumstancesType.INJURY: CategoryOfDeath.TRAUMA,
-    CircumstancesType.SUSPECTED_ABUSE: CategoryOfDeath.DELIBERATELY_INFLICTED,
-    CircumstancesType.NEONATAL: CategoryOfDeath.PERINATAL,
-}
-
-
-def _open_case(notification: Notification) -> Case:
+def open_case(area: Area, **details) -> Case:
+    """Open a case for a newly notified death in ``area``, numbered in the area's sequence for
+    the year (``details``: the child and the death, as ``Case`` holds them)."""
     year = uk_today().year
-    sequence = _next_sequence(notification.area_id, year)
+    sequence = _next_sequence(area.id, year)
     case = Case(
-        reference=f"{notification.area.code}-{year}-{sequence:04d}",
-        area_id=notification.area_id,
+        reference=f"{area.code}-{year}-{sequence:04d}",
+        area_id=area.id,
         year=year,
         sequence=sequence,
-        stage=Stage.NOTIFIED,
-        given_names=notification.given_names,
-        family_name=notification.family_name,
-        given_names_key=name_key(notification.given_names),
-        family_name_key=name_key(notification.family_name),
-        nhs_number=notification.nhs_number,
-        date_of_birth=notification.date_of_birth,
-        sex=notification.sex,
-        ethnicity=notification.ethnicity,
-        postcode=notification.postcode,
-        date_of_death=notification.date_of_death,
-        place_of_death=notification.place_of_death,
-        expectation=notification.expectation,
-        provisional_category=PROVISIONAL_CATEGORIES.get(notification.circumstances_type),
-        age_band=age_band(notification.date_of_birth, notification.date_of_death),
+        stage=INITIAL_STAGE,
+        given_names_key=name_key(details["given_names"]),
+        family_name_key=name_key(details["family_name"]),
+        age_band=age_band(details["date_of_birth"], details["date_of_death"]),
+        **details,
     )
     db.session.add(case)
     # A concurrent case for the same NHS number fails here, on the partial unique index.
@@ -119,81 +92,13 @@ def _open_case(notification: Notification) -> Case:
     return case
 
 
-def match_to_case(notification: Notification) -> MatchOutcome:
-    """Link the notification to its child's case, opening one if there is none.
-
-    Same NHS number in the same area: linked. No NHS match but the same dates of birth and
-    death and sex: a new case flagged for the coordinator. Never merged silently.
-    """
-    existing = None
-    if notification.nhs_number:
-        existing = case_with_nhs_number(notification.area_id, notification.nhs_number)
-    if existing is not None:
-        outcome = MatchOutcome(existing, MatchResult.LINKED)
-        if existing.provisional_category is None:  # a later notifier may know more
-            existing.provisional_category = PROVISIONAL_CATEGORIES.get(
-                notification.circumstances_type
-            )
-        record_event(AuditAction.CASE_LINKED, case_id=existing.id, subject=notification)
-    else:
-        case = _open_case(notification)
-        candidate = possible_duplicate_of(case)
-        if candidate is not None:
-            case.possible_duplicate_of = candidate
-            record_event(
-                AuditAction.CASE_FLAGGED_POSSIBLE_DUPLICATE,
-                case_id=case.id,
-                subject=case,
-                details={"possible_duplicate_of": candidate.reference},
-            )
-            outcome = MatchOutcome(case, MatchResult.POSSIBLE_DUPLICATE)
-        else:
-            outcome = MatchOutcome(case, MatchResult.NEW)
-    notification.case = outcome.case
-    notification.match_result = outcome.result
-    db.session.flush()
-    if outcome.result is not MatchResult.LINKED:
-        refresh_deadlines(outcome.case)
-    _alert_coordinators(notification, outcome)
-    return outcome
-
-
-ALERT_SUBJECTS = {
-    MatchResult.NEW: "New child death notification: {reference}",
-    MatchResult.POSSIBLE_DUPLICATE: "New notification, possible duplicate: {reference}",
-    MatchResult.LINKED: "Further notification received for {reference}",
-}
-
-
-def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> None:
-    action_path = app_path("cases.show", case_id=outcome.case.id)
-    subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
-    queue_message_to_each(
-        active_coordinators_of(notification.area_id),
-        event_key=outbox_keys.death_notified(notification.id),
-        priority=MailPriority.URGENT,
-        subject=subject,
-        template="email/new_notification.txt",
-        action_path=action_path,
-        case=outcome.case,
-        match=outcome.result,
-        organisation=notification.organisation,
-    )
-
-
-def confirm_same_child(case: Case, expected_version: int | None) -> Case:
-    """Merge a flagged case into the case it may duplicate, keeping every notification and
-    all history; the flagged case's reference then leads to the surviving case."""
-    check_version(case, expected_version, "decision")
-    survivor = case.possible_duplicate_of
-    if survivor is None:
-        raise ChangeRefused("This case is not flagged as a possible duplicate")
+def merge_into(case: Case, survivor: Case) -> None:
+    """Merge ``case`` into ``survivor``, the same child's case: the merged case keeps its
+    history, and its reference leads to the survivor from then on. Cannot be undone."""
     if survivor.merged_into_id is not None:
         raise ChangeRefused(f"{survivor.reference} has itself been merged; decide on it first")
     if case.stage is not Stage.NOTIFIED:
         raise ChangeRefused("Only cases still at the notified stage can be merged")
-    for notification in list(case.notifications):
-        notification.case = survivor
     case.possible_duplicate_of = None
     case.merged_into = survivor
     db.session.flush()  # the merged case leaves the unique NHS index before the survivor joins it
@@ -205,25 +110,13 @@ def confirm_same_child(case: Case, expected_version: int | None) -> Case:
     record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, subject=case,
                  details=details)  # fmt: skip
     db.session.flush()
-    refresh_deadlines(case)
-    return survivor
+    case_changed(case)
 
 
 def _repoint_flags(merged: Case, survivor: Case) -> None:
     flagged = select(Case).where(Case.possible_duplicate_of_id == merged.id)
     for other in db.session.scalars(flagged):
         other.possible_duplicate_of = survivor
-
-
-def reject_duplicate(case: Case, expected_version: int) -> None:
-    check_version(case, expected_version, "decision")
-    other = case.possible_duplicate_of
-    if other is None:
-        raise ChangeRefused("This case is not flagged as a possible duplicate")
-    case.possible_duplicate_of = None
-    details = {"not_same_as": other.reference}
-    record_event(AuditAction.DUPLICATE_REJECTED, case_id=case.id, details=details)
-    db.session.flush()
 
 
 def move_case(
@@ -251,7 +144,7 @@ def apply_transition(case: Case, target: Stage, *, actor: User, reason: str = ""
             f"This case cannot move to {target.label} yet. {_sentences(problems)}", "target"
         )
     if transition.source is Stage.CLOSED:
-        _supersede_review(case)
+        case_reopened(case)
     change = StageChange(
         case_id=case.id,
         from_stage=case.stage,
@@ -264,23 +157,8 @@ def apply_transition(case: Case, target: Stage, *, actor: User, reason: str = ""
     db.session.flush()
     details = {"from": transition.source.value, "to": target.value}
     record_event(AuditAction.STAGE_CHANGED, case_id=case.id, subject=change, details=details)
-    refresh_deadlines(case)
+    case_changed(case)
     return change
-
-
-def _supersede_review(case: Case) -> None:
-    """On reopening a closed case its signed-off analysis becomes history (its actions are
-    still followed up) and the next panel review records a new one."""
-    analysis = current_analysis(case)
-    if analysis is None:
-        return
-    analysis.superseded_at = utc_now()
-    item = current_agenda_item(case)
-    if item is not None:  # the reviewed case leaves the old meeting's agenda for good
-        item.left_agenda_at = analysis.superseded_at
-        item.left_agenda_reason = "Case reopened after review"
-    db.session.flush()
-    record_event(AuditAction.PANEL_ANALYSIS_SUPERSEDED, case_id=case.id, subject=analysis)
 
 
 def _sentences(problems: list[str]) -> str:
@@ -323,7 +201,7 @@ def triage_case(
     }
     record_event(AuditAction.CASE_TRIAGED, case_id=case.id, subject=case, details=details)
     apply_transition(case, Stage.INFORMATION_GATHERING, actor=actor)
-    ask_to_watch(case.area_id)
+    death_recorded(case)
     return f"{case.reference} triaged: information gathering has started."
 
 
@@ -347,7 +225,7 @@ def transfer_case(case: Case, area: Area) -> None:
         AuditAction.CASE_TRANSFERRED, case_id=case.id, subject=case, details=details
     )
     db.session.flush()
-    refresh_deadlines(case)  # the receiving area's rules now apply
+    case_changed(case)  # the receiving area's rules now apply
     queue_message_to_each(
         active_coordinators_of(area.id),
         event_key=outbox_keys.case_transferred(transfer.id),
@@ -370,7 +248,7 @@ def record_national_database_told(case: Case, *, actor: User, expected_version: 
     case.national_database_told_at = utc_now()
     record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case)
     db.session.flush()
-    refresh_deadlines(case)
+    case_changed(case)
 
 
 def remember_search(user: User, query: str, stage: Stage | None) -> CaseSearch:

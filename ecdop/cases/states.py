@@ -1,7 +1,8 @@
 """The stage machine of a case: its stages, and the one table of moves between them.
 
 Each move names the permission it needs and its guards. A guard looks at ``CaseFacts`` (what is
-recorded about the case) and returns what is still missing, in words a coordinator can act on.
+recorded about the case) and returns what is still missing, in words a coordinator can act on;
+it says the same as an SQL condition, for the lists that find the cases ready to move on.
 ``case.stage`` is assigned only by ``cases.services.apply_transition`` (behind ``move_case``,
 triage, the panel agenda, the analysis and sign-off), which consults this table.
 """
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
+
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from ecdop.auth.permissions import Permission
 from ecdop.refusals import ChangeRefused
@@ -67,58 +71,65 @@ class CaseFacts:
     signed_off: bool = False
 
 
-Guard = Callable[[CaseFacts], list[str]]
+# The facts as SQL conditions on ``Case``, by CaseFacts' field names: each is true where the
+# fact is truthy (flagged as a duplicate, any report requested, any report outstanding…).
+SqlFacts = SimpleNamespace
 
 
-def duplicate_decided(facts: CaseFacts) -> list[str]:
+@dataclass(frozen=True)
+class Guard:
+    """What a move waits for: ``missing`` says, in words, what is not there yet (nothing when
+    the guard lets the move through); ``holds_in_sql`` is the same condition in SQL."""
+
+    missing: Callable[[CaseFacts], list[str]]
+    holds_in_sql: Callable[[SqlFacts], ColumnElement[bool]]
+
+    def __call__(self, facts: CaseFacts) -> list[str]:
+        return self.missing(facts)
+
+
+def _duplicate_decided(facts: CaseFacts) -> list[str]:
     if facts.possible_duplicate_of:
         return [f"Decide whether this is the same child as {facts.possible_duplicate_of}"]
     return []
 
 
-def triage_recorded(facts: CaseFacts) -> list[str]:
-    return [] if facts.triaged else ["Triage the case"]
-
-
-def reports_requested(facts: CaseFacts) -> list[str]:
-    return [] if facts.reports_requested else ["Request a report from at least one agency"]
-
-
-def jar_recorded_if_unexpected(facts: CaseFacts) -> list[str]:
+def _jar_recorded_if_unexpected(facts: CaseFacts) -> list[str]:
     if facts.unexpected and not facts.jar_recorded:
         return ["Record the Joint Agency Response: the death was unexpected"]
     return []
 
 
-def every_report_in(facts: CaseFacts) -> list[str]:
+def _every_report_in(facts: CaseFacts) -> list[str]:
     return [
         f"{line} has not arrived: wait for it, or record why it will not come"
         for line in facts.outstanding_reports
     ]
 
 
-def cdrm_recorded(facts: CaseFacts) -> list[str]:
-    return [] if facts.cdrm_recorded else ["Record the Child Death Review Meeting"]
+def _needs(fact: str, missing: str) -> Guard:
+    """A guard that lets a move through once ``fact`` is recorded."""
+    return Guard(lambda facts: [] if getattr(facts, fact) else [missing],
+                 lambda sql: getattr(sql, fact))  # fmt: skip
 
 
-def on_panel_agenda(facts: CaseFacts) -> list[str]:
-    return [] if facts.on_panel_agenda else ["Add the case to a panel meeting's agenda"]
-
-
-def off_panel_agenda(facts: CaseFacts) -> list[str]:
-    if facts.on_panel_agenda:
-        return [
-            "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"
-        ]
-    return []
-
-
-def analysis_recorded(facts: CaseFacts) -> list[str]:
-    return [] if facts.analysis_recorded else ["Record the panel's analysis"]
-
-
-def signed_off(facts: CaseFacts) -> list[str]:
-    return [] if facts.signed_off else ["The panel chair must sign off the review"]
+duplicate_decided = Guard(_duplicate_decided, lambda sql: ~sql.possible_duplicate_of)
+triage_recorded = _needs("triaged", "Triage the case")
+reports_requested = _needs("reports_requested", "Request a report from at least one agency")
+jar_recorded_if_unexpected = Guard(
+    _jar_recorded_if_unexpected, lambda sql: or_(~sql.unexpected, sql.jar_recorded)
+)
+every_report_in = Guard(_every_report_in, lambda sql: ~sql.outstanding_reports)
+cdrm_recorded = _needs("cdrm_recorded", "Record the Child Death Review Meeting")
+on_panel_agenda = _needs("on_panel_agenda", "Add the case to a panel meeting's agenda")
+off_panel_agenda = Guard(
+    lambda facts: [
+        "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"
+    ] if facts.on_panel_agenda else [],
+    lambda sql: ~sql.on_panel_agenda,
+)  # fmt: skip
+analysis_recorded = _needs("analysis_recorded", "Record the panel's analysis")
+signed_off = _needs("signed_off", "The panel chair must sign off the review")
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,16 @@ class Transition:
 
     def obstacles(self, facts: CaseFacts) -> list[str]:
         return [problem for guard in self.guards for problem in guard(facts)]
+
+    @property
+    def is_step_forward(self) -> bool:
+        """A move the coordinator makes on the case page once its guards are met, with no
+        reason to give: the next step of the review, not a withdrawal or a step back."""
+        return self.made_by is None and not self.needs_reason
+
+    def guards_hold_in_sql(self, sql: SqlFacts) -> ColumnElement[bool]:
+        """Every guard lets the move through, as an SQL condition on a case."""
+        return and_(true(), *(guard.holds_in_sql(sql) for guard in self.guards))
 
 
 S = Stage

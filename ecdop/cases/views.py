@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -15,55 +14,24 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from ecdop.analytics.queries import open_pattern_count
 from ecdop.audit.models import AuditAction
-from ecdop.audit.queries import case_history
 from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires, role_may
 from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
-from ecdop.cases.forms import CaseSearchForm, DuplicateDecisionForm, MoveCaseForm, TriageForm
+from ecdop.cases.forms import CaseSearchForm, MoveCaseForm, TriageForm
+from ecdop.cases.hooks import case_page, overdue_among
 from ecdop.cases.states import UNDER_WAY, Stage, Transition, transitions_from
-from ecdop.cases.timeline import timeline_entries
-from ecdop.deadlines import queries as deadline_queries
+from ecdop.cases.timeline import case_history, timeline_entries
 from ecdop.exports import csv_download
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
-from ecdop.meetings import queries as meeting_queries
-from ecdop.outbox.queries import recent_messages_for
 from ecdop.paging import page_of_list, requested_page
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict, check_version
-from ecdop.reporting_forms.definitions import definition_for
-from ecdop.reporting_forms.queries import outstanding_by_agency
-from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
-from ecdop.review_meetings.queries import record_for
+from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
-
-
-@cases_blueprint.route("/dashboard")
-@requires(Permission.VIEW_AREA_CASES)
-def dashboard():
-    """Counts, and the first few of each list with a link to the whole of it: the page stays
-    the same length however long the area's history."""
-    record_event(AuditAction.DASHBOARD_VIEWED)
-    overdue_by_kind = deadline_queries.overdue_by_kind(current_user)
-    counts = queries.count_by_stage(current_user)
-    return rendered_then_committed(
-        "cases/dashboard.html",
-        counts=counts,
-        waiting=queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
-        waiting_total=queries.count_waiting_on_coordinator(current_user),
-        outstanding=outstanding_by_agency(current_user),
-        alerts=recent_messages_for(current_user.id, limit=FIRST_FEW),
-        overdue_by_kind=overdue_by_kind,
-        overdue_total=sum(count for _kind, count in overdue_by_kind),
-        overdue=deadline_queries.overdue_deadlines(current_user, limit=FIRST_FEW),
-        days_in_stage=deadline_queries.days_in_stage(current_user, limit=FIRST_FEW),
-        open_patterns=open_pattern_count(current_user),
-    )
 
 
 @cases_blueprint.route("/cases/waiting")
@@ -77,7 +45,8 @@ def waiting():
     return rendered_then_committed("cases/waiting.html", waiting=page)
 
 
-FIRST_FEW = 5
+def _overdue_among(case_ids: list[int]) -> set[int]:
+    return set().union(*overdue_among(case_ids))
 
 
 def _stage_or_none(value: str | None) -> Stage | str | None:
@@ -159,9 +128,7 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
         "cases/index.html",
         form=form,
         results=results,
-        overdue=deadline_queries.cases_with_overdue_deadlines(
-            [row.case.id for row in results.items]
-        ),
+        overdue=_overdue_among([row.case.id for row in results.items]),
         search=search,
         searching=search is not None,
         search_ended=search_ended,
@@ -187,7 +154,7 @@ def export():
         current_user, stage=stage, query=search.query if search else "",
         order=form.sort.data or "notified",
     )  # fmt: skip
-    overdue = deadline_queries.cases_with_overdue_deadlines([row.case.id for row in rows])
+    overdue = _overdue_among([row.case.id for row in rows])
     details = {"rows": len(rows), "stage": _stage_value(stage) or "all",
                "searched": search is not None}  # fmt: skip
     record_event(AuditAction.CASE_LIST_EXPORTED, details=details)
@@ -208,37 +175,36 @@ def show(case_id: int):
     if case.merged_into_id is not None:
         flash(f"{case.reference} was merged into {case.merged_into.reference}.", "info")
         return redirect(url_for("cases.show", case_id=case.merged_into_id))
-    return _render_case(case)
+    return render_case_page(case)
 
 
-def _render_case(case, decision_form=None, move_form=None, status: int = 200):
+def render_case_page(case, *, status: int = 200, **refused_forms):
+    """The case page: the case's own parts, and each feature's section (``case_page`` hook).
+    ``refused_forms`` take the place of a section's empty form, to show it with its errors."""
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
     merged = queries.cases_merged_into(case)
-    requests = queries.case_requests(case)
-    facts = queries.case_facts(case, requests)
-    move_form = move_form or MoveCaseForm(formdata=None, data={"version": case.version_id})
+    facts = queries.case_facts(case)
     offered = _offered_moves(case)
-    move_form.target.choices = select_choices((t.target.value, t.action) for t in offered)
+    move_form = MoveCaseForm(formdata=None, data={"version": case.version_id})
+    sections = case_page(case)
+    context = {
+        "move_form": move_form,
+        **{name: value for section in sections for name, value in section.context.items()},
+        **refused_forms,
+    }
+    context["move_form"].target.choices = select_choices(
+        (t.target.value, t.action) for t in offered
+    )
     page = rendered_then_committed(
         "cases/show.html",
         case=case,
-        notifications=queries.case_notifications(case),
         merged=merged,
         recent=_timeline(case, merged)[-5:],
-        decision_form=decision_form or DuplicateDecisionForm(version=case.version_id),
-        move_form=move_form,
         offered_moves=offered,
         next_steps=[(t, t.obstacles(facts)) for t in transitions_from(case.stage)],
-        requests=requests,
-        jar=record_for(JointAgencyResponse, case),
-        cdrm=record_for(ChildDeathReviewMeeting, case),
-        definition_for=definition_for,
-        deadlines=deadline_queries.deadlines_of(case),
-        describe_deadline=deadline_queries.describe_deadline,
-        due_status=deadline_queries.due_status,
-        confirm_form=ConfirmForm(),
-        agenda_item=meeting_queries.current_agenda_item(case),
-        analyses=meeting_queries.analyses_of(case),
+        sections=sections,
+        form=next((form for form in refused_forms.values() if form.errors), None),
+        **context,
     )
     return page, status
 
@@ -259,61 +225,6 @@ def _timeline(case, merged) -> list:
     )
 
 
-@cases_blueprint.route("/cases/<int:case_id>/duplicate", methods=["POST"])
-@requires(Permission.DECIDE_DUPLICATES)
-def decide_duplicate(case_id: int):
-    case = queries.case_for_coordinator_or_404(current_user, case_id)
-    form = DuplicateDecisionForm()
-    if not form.validate_on_submit():
-        return _render_case(case, decision_form=form, status=400)
-    try:
-        version = int(form.version.data)
-        check_version(case, version, "decision")
-        if form.decision.data == "same":
-            # Merging cannot be undone: it is confirmed on a page showing both cases.
-            return redirect(url_for("cases.confirm_merge", case_id=case.id))
-        services.reject_duplicate(case, version)
-    except (ChangeRefused, ValueError) as refused:
-        db.session.rollback()
-        form.decision.errors.append(str(refused))
-        form.version.data = case.version_id
-        return _render_case(case, decision_form=form, status=409)
-    db.session.commit()
-    flash("Possible duplicate flag removed.", "success")
-    return redirect(url_for("cases.show", case_id=case.id))
-
-
-@cases_blueprint.route("/cases/<int:case_id>/merge", methods=["GET", "POST"])
-@requires(Permission.DECIDE_DUPLICATES)
-def confirm_merge(case_id: int):
-    """Both cases side by side, and the button that merges them."""
-    case = queries.case_for_coordinator_or_404(current_user, case_id)
-    survivor = case.possible_duplicate_of
-    if survivor is None or case.merged_into_id is not None:
-        abort(404)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_same_child(case, posted_version())
-        except ChangeRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for("cases.show", case_id=case.id))
-        db.session.commit()
-        flash(f"{case.reference} merged into {survivor.reference}.", "success")
-        return redirect(url_for("cases.show", case_id=survivor.id))
-    for shown in (case, survivor):
-        record_event(AuditAction.CASE_VIEWED, case_id=shown.id, subject=shown)
-    db.session.commit()
-    return render_template(
-        "cases/confirm_merge.html",
-        case=case,
-        survivor=survivor,
-        rows=queries.merge_comparison(case, survivor),
-        form=form,
-    )
-
-
 @cases_blueprint.route("/cases/<int:case_id>/timeline")
 @requires(Permission.VIEW_AREA_CASES)
 def timeline(case_id: int):
@@ -330,7 +241,7 @@ def move(case_id: int):
     case = queries.case_for_coordinator_or_404(current_user, case_id)
     form = MoveCaseForm()
     if not form.validate_on_submit():
-        return _render_case(case, move_form=form, status=400)
+        return render_case_page(case, move_form=form, status=400)
     try:
         services.move_case(
             case,
@@ -354,7 +265,7 @@ def _move_refused(case, form, refused: Exception):
     form[field].errors.append(message)
     form.version.data = case.version_id
     status = 409 if isinstance(refused, EditConflict | StaleDataError) else 400
-    return _render_case(case, move_form=form, status=status)
+    return render_case_page(case, move_form=form, status=status)
 
 
 @cases_blueprint.route("/cases/<int:case_id>/triage", methods=["GET", "POST"])

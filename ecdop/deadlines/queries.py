@@ -13,9 +13,8 @@ from ecdop.auth.models import Area, Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
-from ecdop.clock import uk_today
+from ecdop.clock import add_working_days, uk_today, working_days_between
 from ecdop.db import UTCDateTime, count_if
-from ecdop.deadlines.calendar import add_working_days, working_days_between
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ecdop.deadlines.calendar import add_months, add_working_days
+from ecdop.clock import add_months, add_working_days
 from ecdop.formatting import uk_calendar_date
 from ecdop.vocabulary import LabelledEnum
 

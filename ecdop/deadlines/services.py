@@ -18,7 +18,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
-from ecdop.cases.queries import case_facts, case_requests
+from ecdop.cases.queries import case_facts
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
@@ -35,7 +35,7 @@ from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
-from ecdop.reporting_forms.queries import agency_reporters_of
+from ecdop.reporting_forms.queries import agency_reporters_of, requests_of
 from ecdop.urls import app_path
 from ecdop.vocabulary import ActionStatus
 
@@ -76,8 +76,8 @@ def refresh_deadlines(case: Case) -> None:
     today = uk_today()
     live = case.stage is not Stage.WITHDRAWN and case.merged_into_id is None
     closed = case.stage is Stage.CLOSED
-    requests = case_requests(case)
-    facts = case_facts(case, requests)
+    requests = requests_of(case)
+    facts = case_facts(case)
     rules = rules_for_area(case.area_id)
     existing = deadlines_of(case)
     own = {deadline.kind: deadline for deadline in existing if deadline.is_case_level}

@@ -20,8 +20,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
-from ecdop.clock import uk_today
-from ecdop.deadlines.calendar import add_working_days, is_working_day
+from ecdop.clock import add_working_days, is_working_day, uk_today
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.queries import (
     action_path_for,

@@ -10,6 +10,8 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
 from ecdop.deadlines import queries, services
 from ecdop.deadlines.forms import (
     AreaLeadForm,
@@ -22,7 +24,7 @@ from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.exports import csv_download
 from ecdop.extensions import db
-from ecdop.forms import list_filters, select_choices, submitted_version
+from ecdop.forms import ConfirmForm, list_filters, select_choices, submitted_version
 from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
@@ -215,3 +217,14 @@ def deadline_rule(area_id: int, kind: str):
         anchor=ANCHORS[kind],
         default=DEFAULT_RULES[kind],
     ), 400 if form.errors else 200
+
+
+def case_page_deadlines(case: Case) -> CasePageSection:
+    """The case page's deadlines, with what can be done about each."""
+    context = {
+        "deadlines": queries.deadlines_of(case),
+        "describe_deadline": queries.describe_deadline,
+        "due_status": queries.due_status,
+        "confirm_form": ConfirmForm(),
+    }
+    return CasePageSection("deadlines/_case_deadlines.html", "work", context)

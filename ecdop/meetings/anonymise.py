@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from ecdop.cases.models import Case
+from ecdop.notifications.queries import notifications_of
 
 NAME = "[name]"
 NHS_NUMBER = "[NHS number]"
@@ -119,7 +120,8 @@ def ordinary_words() -> frozenset[str]:
 
 def identifiers_of(case: Case) -> Identifiers:
     phrases: dict[str, str] = {}
-    for record in (case, *case.notifications):
+    notifications = notifications_of(case)
+    for record in (case, *notifications):
         for name in (record.given_names, record.family_name):
             for part in _name_parts(name):
                 phrases.setdefault(part.lower(), NAME)
@@ -127,13 +129,13 @@ def identifiers_of(case: Case) -> Identifiers:
             phrases.setdefault(part.lower(), NAME)
         if record.nhs_number:
             phrases.setdefault(record.nhs_number, NHS_NUMBER)
-    for notification in case.notifications:
+    for notification in notifications:
         for part in _address_parts(notification.address):
             phrases.setdefault(part.lower(), ADDRESS)
         phrases.setdefault(notification.notifier_name.lower(), NAME)
     ordered = sorted(phrases.items(), key=lambda item: -len(item[0]))
-    births = {record.date_of_birth for record in (case, *case.notifications)}
-    deaths = {record.date_of_death for record in (case, *case.notifications)}
+    births = {record.date_of_birth for record in (case, *notifications)}
+    deaths = {record.date_of_death for record in (case, *notifications)}
     dates = [(day, DATE_OF_BIRTH) for day in births] + [(day, DATE_OF_DEATH) for day in deaths]
     ordinary = frozenset(phrases) & ordinary_words()
     return Identifiers(tuple(ordered), tuple(dates), ordinary)

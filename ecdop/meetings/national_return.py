@@ -32,6 +32,7 @@ from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.notifications.queries import notifications_of
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
@@ -75,7 +76,8 @@ def signed_off_in(period: Period, area_codes: list[str] | None = None) -> list[P
 def national_record(analysis: PanelAnalysis) -> dict:
     case = analysis.case
     identifiers = identifiers_of(case)
-    notified_at = min(n.submitted_at for n in case.notifications)
+    notifications = notifications_of(case)
+    notified_at = min(n.submitted_at for n in notifications)
     requests = _requests(case)
     jar = record_for(JointAgencyResponse, case)
     cdrm = record_for(ChildDeathReviewMeeting, case)
@@ -99,7 +101,7 @@ def national_record(analysis: PanelAnalysis) -> dict:
         "notification": {
             "first_notified_on": uk_calendar_date(notified_at).isoformat(),
             "notifying_organisation_kinds": sorted(
-                {n.organisation.kind.value for n in case.notifications}
+                {n.organisation.kind.value for n in notifications}
             ),
             "national_database_told_on": _day(case.national_database_told_at),
         },

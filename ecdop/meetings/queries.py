@@ -5,7 +5,7 @@ their areas' reviews), agencies their own organisation's actions."""
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import Role, User, user_areas
@@ -310,3 +310,24 @@ def words_not_identifying(case_id: int, text_key: str) -> frozenset[str]:
         WordNotIdentifying.case_id == case_id, WordNotIdentifying.text_key == text_key
     )
     return frozenset(db.session.scalars(statement))
+
+
+def facts_about_panel_review(case: Case) -> dict[str, object]:
+    """For the stage machine: on an agenda now, and the current analysis and its sign-off."""
+    analysis = current_analysis(case)
+    return {
+        "on_panel_agenda": current_agenda_item(case) is not None,
+        "analysis_recorded": analysis is not None,
+        "signed_off": analysis is not None and analysis.signed_off_at is not None,
+    }
+
+
+def facts_about_panel_review_in_sql() -> dict[str, ColumnElement[bool]]:
+    current = (PanelAnalysis.case_id == Case.id, PanelAnalysis.superseded_at.is_(None))
+    return {
+        "on_panel_agenda": exists().where(
+            AgendaItem.case_id == Case.id, AgendaItem.left_agenda_at.is_(None)
+        ),
+        "analysis_recorded": exists().where(*current),
+        "signed_off": exists().where(*current, PanelAnalysis.signed_off_at.is_not(None)),
+    }

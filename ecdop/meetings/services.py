@@ -30,6 +30,7 @@ from ecdop.meetings.models import (
 from ecdop.meetings.queries import (
     PANEL_ROLES,
     agenda_of,
+    current_agenda_item,
     current_analysis,
 )
 from ecdop.refusals import ChangeRefused, check_version
@@ -314,3 +315,18 @@ def update_action(
         AuditAction.PANEL_ACTION_UPDATED, case_id=action.case_id, subject=action, details=details
     )
     refresh_deadlines(action.case)
+
+
+def supersede_review(case: Case) -> None:
+    """On ``case_reopened``: a reopened case's signed-off analysis becomes history (its actions are
+    still followed up) and the next panel review records a new one."""
+    analysis = current_analysis(case)
+    if analysis is None:
+        return
+    analysis.superseded_at = utc_now()
+    item = current_agenda_item(case)
+    if item is not None:  # the reviewed case leaves the old meeting's agenda for good
+        item.left_agenda_at = analysis.superseded_at
+        item.left_agenda_reason = "Case reopened after review"
+    db.session.flush()
+    record_event(AuditAction.PANEL_ANALYSIS_SUPERSEDED, case_id=case.id, subject=analysis)

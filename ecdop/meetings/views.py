@@ -11,6 +11,8 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_case_reads, record_event, rendered_then_committed
 from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
 from ecdop.cases.queries import visible_cases
 from ecdop.exports import csv_download
 from ecdop.extensions import db
@@ -370,3 +372,12 @@ def action(action_id: int):
         for_coordinator=current_user.role is Role.COORDINATOR,
     )
     return page, status
+
+
+def case_page_panel_review(case: Case) -> CasePageSection:
+    """The case page's panel review: the agenda it is on, and each analysis with its actions."""
+    context = {
+        "agenda_item": queries.current_agenda_item(case),
+        "analyses": queries.analyses_of(case),
+    }
+    return CasePageSection("meetings/_case_panel_review.html", "work", context)

@@ -1,10 +1,12 @@
-"""The notification form: the fields of the national Notification Form."""
+"""The notification form (the fields of the national Notification Form), and the coordinator's
+decision on a possible duplicate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ecdop.forms import (
@@ -205,3 +207,18 @@ class NotificationForm(FlaskForm):
             notifier_role=self.notifier_role.data,
             notifier_phone=self.notifier_phone.data,
         )
+
+
+class DuplicateDecisionForm(FlaskForm):
+    decision = GovRadioField(
+        "Is this the same child?",
+        choices=select_choices(
+            [
+                ("same", "Yes, the same child: merge this case into the other"),
+                ("different", "No, a different child: remove the flag"),
+            ]
+        ),
+        validators=[TextRequired("Select whether this is the same child")],
+    )
+    version = HiddenField(validators=[TextRequired()])
+    submit = GovSubmitField("Save decision")

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, Organisation, User
+from ecdop.cases.models import Case
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
 from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
@@ -70,7 +71,7 @@ class Notification(Base):
     submitted_by: Mapped[User] = relationship()
     organisation: Mapped[Organisation] = relationship()
     area: Mapped[Area] = relationship()
-    case: Mapped[Case | None] = relationship(back_populates="notifications")  # noqa: F821
+    case: Mapped[Case | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Notification {self.id}>"

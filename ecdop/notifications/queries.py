@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
+from ecdop.cases.models import Case
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.formatting import nhs_number_display, uk_date
 from ecdop.notifications.models import Notification
 from ecdop.paging import Page, paginate
 
@@ -52,3 +54,36 @@ def own_organisation_notification_or_404(user: User, notification_id: int) -> No
     if notification is None or notification.organisation_id != user.organisation_id:
         abort(404)
     return notification
+
+
+def notifications_of(case: Case) -> list[Notification]:
+    statement = (
+        select(Notification)
+        .where(Notification.case_id == case.id)
+        .order_by(Notification.submitted_at, Notification.id)
+        .options(selectinload(Notification.organisation))
+    )
+    return list(db.session.scalars(statement))
+
+
+def merge_comparison(case: Case, other: Case) -> list[tuple[str, str, str]]:
+    """(what, this case, the other) for the merge confirmation: what a coordinator compares
+    to decide two notifications are one child."""
+
+    def notified_by(record: Case) -> str:
+        return "; ".join(
+            f"{notification.organisation.name}, {uk_date(notification.submitted_at)}"
+            for notification in notifications_of(record)
+        )
+
+    facts = (
+        ("Stage", lambda record: record.stage.label),
+        ("Name", lambda record: f"{record.given_names} {record.family_name}"),
+        ("NHS number", lambda record: nhs_number_display(record.nhs_number)),
+        ("Date of birth", lambda record: uk_date(record.date_of_birth)),
+        ("Date of death", lambda record: uk_date(record.date_of_death)),
+        ("Sex", lambda record: record.sex.label),
+        ("Postcode", lambda record: record.postcode),
+        ("Notified by", notified_by),
+    )
+    return [(label, value(case), value(other)) for label, value in facts]

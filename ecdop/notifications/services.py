@@ -1,18 +1,35 @@
-"""Receiving a notification: store it as submitted, then match it to a case."""
+"""Receiving a notification: store it as submitted, then match it to its child's case; and
+deciding the possible duplicates that matching flags."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, time
 
-from ecdop.analytics.early_warning import ask_to_watch
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
-from ecdop.cases.services import MatchOutcome, match_to_case
+from ecdop.auth.queries import active_coordinators_of
+from ecdop.cases.hooks import case_changed, death_recorded
+from ecdop.cases.models import Case
+from ecdop.cases.queries import case_with_nhs_number, possible_duplicate_of
+from ecdop.cases.services import merge_into, open_case
 from ecdop.extensions import db
-from ecdop.notifications.models import Notification
-from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.notifications.models import MatchResult, Notification
+from ecdop.notifications.queries import notifications_of
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message_to_each
+from ecdop.refusals import ChangeRefused, check_version
+from ecdop.urls import app_path
+from ecdop.vocabulary import (
+    CategoryOfDeath,
+    CircumstancesType,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+)
 
 
 @dataclass(frozen=True)
@@ -63,5 +80,121 @@ def submit_notification(
         actor_id=notifier.id,
         details={"match": outcome.result.value, "case_reference": outcome.case.reference},
     )
-    ask_to_watch(outcome.case.area_id)
+    death_recorded(outcome.case)
     return notification, outcome
+
+
+@dataclass(frozen=True)
+class MatchOutcome:
+    case: Case
+    result: MatchResult
+
+
+# What a notifier's first view says of the category; illness could be any of several.
+# What a new case takes from the notification that opened it.
+CASE_FIELDS_FROM_NOTIFICATION = (
+    "given_names", "family_name", "nhs_number", "date_of_birth", "sex", "ethnicity", "postcode",
+    "date_of_death", "place_of_death", "expectation",
+)  # fmt: skip
+
+PROVISIONAL_CATEGORIES = {
+    CircumstancesType.SUICIDE: CategoryOfDeath.SUICIDE,
+    CircumstancesType.SUDDEN_UNEXPECTED: CategoryOfDeath.SUDDEN_UNEXPLAINED,
+    CircumstancesType.INJURY: CategoryOfDeath.TRAUMA,
+    CircumstancesType.SUSPECTED_ABUSE: CategoryOfDeath.DELIBERATELY_INFLICTED,
+    CircumstancesType.NEONATAL: CategoryOfDeath.PERINATAL,
+}
+
+
+def _open_case_for(notification: Notification) -> Case:
+    return open_case(
+        notification.area,
+        **{field: getattr(notification, field) for field in CASE_FIELDS_FROM_NOTIFICATION},
+        provisional_category=PROVISIONAL_CATEGORIES.get(notification.circumstances_type),
+    )
+
+
+def match_to_case(notification: Notification) -> MatchOutcome:
+    """Link the notification to its child's case, opening one if there is none.
+
+    Same NHS number in the same area: linked. No NHS match but the same dates of birth and
+    death and sex: a new case flagged for the coordinator. Never merged silently.
+    """
+    existing = None
+    if notification.nhs_number:
+        existing = case_with_nhs_number(notification.area_id, notification.nhs_number)
+    if existing is not None:
+        outcome = MatchOutcome(existing, MatchResult.LINKED)
+        if existing.provisional_category is None:  # a later notifier may know more
+            existing.provisional_category = PROVISIONAL_CATEGORIES.get(
+                notification.circumstances_type
+            )
+        record_event(AuditAction.CASE_LINKED, case_id=existing.id, subject=notification)
+    else:
+        case = _open_case_for(notification)
+        candidate = possible_duplicate_of(case)
+        if candidate is not None:
+            case.possible_duplicate_of = candidate
+            record_event(
+                AuditAction.CASE_FLAGGED_POSSIBLE_DUPLICATE,
+                case_id=case.id,
+                subject=case,
+                details={"possible_duplicate_of": candidate.reference},
+            )
+            outcome = MatchOutcome(case, MatchResult.POSSIBLE_DUPLICATE)
+        else:
+            outcome = MatchOutcome(case, MatchResult.NEW)
+    notification.case = outcome.case
+    notification.match_result = outcome.result
+    db.session.flush()
+    if outcome.result is not MatchResult.LINKED:
+        case_changed(outcome.case)
+    _alert_coordinators(notification, outcome)
+    return outcome
+
+
+ALERT_SUBJECTS = {
+    MatchResult.NEW: "New child death notification: {reference}",
+    MatchResult.POSSIBLE_DUPLICATE: "New notification, possible duplicate: {reference}",
+    MatchResult.LINKED: "Further notification received for {reference}",
+}
+
+
+def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> None:
+    action_path = app_path("cases.show", case_id=outcome.case.id)
+    subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
+    queue_message_to_each(
+        active_coordinators_of(notification.area_id),
+        event_key=outbox_keys.death_notified(notification.id),
+        priority=MailPriority.URGENT,
+        subject=subject,
+        template="email/new_notification.txt",
+        action_path=action_path,
+        case=outcome.case,
+        match=outcome.result,
+        organisation=notification.organisation,
+    )
+
+
+def confirm_same_child(case: Case, expected_version: int | None) -> Case:
+    """Merge a flagged case into the case it may duplicate, keeping every notification and
+    all history; the flagged case's reference then leads to the surviving case."""
+    check_version(case, expected_version, "decision")
+    survivor = case.possible_duplicate_of
+    if survivor is None:
+        raise ChangeRefused("This case is not flagged as a possible duplicate")
+    for notification in notifications_of(case):
+        notification.case = survivor
+    merge_into(case, survivor)
+    return survivor
+
+
+def reject_duplicate(case: Case, expected_version: int) -> None:
+    check_version(case, expected_version, "decision")
+    other = case.possible_duplicate_of
+    if other is None:
+        raise ChangeRefused("This case is not flagged as a possible duplicate")
+    case.possible_duplicate_of = None
+    details = {"not_same_as": other.reference}
+    record_event(AuditAction.DUPLICATE_REJECTED, case_id=case.id, details=details)
+    db.session.flush()

@@ -8,6 +8,8 @@ from flask_login import current_user
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
 from ecdop.extensions import db
 from ecdop.forms import list_filters, select_choices
 from ecdop.notifications import queries
@@ -89,4 +91,12 @@ def receipt_pdf(notification_id: int):
         headers={
             "Content-Disposition": f'attachment; filename="notification-{notification.id}.pdf"'
         },
+    )
+
+
+def case_page_notifications(case: Case) -> CasePageSection:
+    """The case page's notifications, each as its notifier sent it."""
+    notifications = queries.notifications_of(case)
+    return CasePageSection(
+        "notifications/_case_notifications.html", "record", {"notifications": notifications}
     )

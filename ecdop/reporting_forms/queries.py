@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import Organisation, Role, User, user_areas
@@ -15,6 +15,7 @@ from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.paging import Page, paginate
+from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
 
@@ -123,3 +124,40 @@ def outstanding_by_agency(user: User) -> list[tuple[str, int, int]]:
         .order_by(func.count(ReportingRequest.id).desc(), Organisation.name)
     )
     return [(name, count, int(late or 0)) for name, count, late in db.session.execute(statement)]
+
+
+def requests_of(case: Case) -> list[ReportingRequest]:
+    statement = (
+        select(ReportingRequest)
+        .where(ReportingRequest.case_id == case.id)
+        .order_by(ReportingRequest.created_at, ReportingRequest.id)
+        .options(selectinload(ReportingRequest.organisation))
+    )
+    return list(db.session.scalars(statement))
+
+
+def outstanding_report_lines(requests: list[ReportingRequest]) -> tuple[str, ...]:
+    return tuple(
+        f"{request.organisation.name}'s {definition_for(request.form_type).title}"
+        for request in requests
+        if request.status in OPEN_STATUSES
+    )
+
+
+def facts_about_requests(case: Case) -> dict[str, object]:
+    """For the stage machine: how many reports were asked for, and which have not come."""
+    requests = requests_of(case)
+    return {
+        "reports_requested": len(requests),
+        "outstanding_reports": outstanding_report_lines(requests),
+    }
+
+
+def facts_about_requests_in_sql() -> dict[str, ColumnElement[bool]]:
+    def any_request(*conditions) -> ColumnElement[bool]:
+        return exists().where(ReportingRequest.case_id == Case.id, *conditions)
+
+    return {
+        "reports_requested": any_request(),
+        "outstanding_reports": any_request(ReportingRequest.status.in_(OPEN_STATUSES)),
+    }

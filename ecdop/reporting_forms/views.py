@@ -11,6 +11,8 @@ from ecdop.audit.services import record_event, rendered_then_committed
 from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import organisations_working_in
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.clock import uk_today
 from ecdop.deadlines.queries import rules_for_area
@@ -306,3 +308,9 @@ def _decide(request, form, field: str, service, done: str, show_again):
             flash(done, "success")
             return redirect(url_for("reporting_forms.review", request_id=request.id))
     return show_again()
+
+
+def case_page_requests(case: Case) -> CasePageSection:
+    """The case page's reports from agencies."""
+    context = {"requests": queries.requests_of(case), "definition_for": definition_for}
+    return CasePageSection("reporting_forms/_case_requests.html", "work", context)

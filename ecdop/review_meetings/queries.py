@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from ecdop.cases.models import Case
 from ecdop.extensions import db
@@ -13,3 +13,18 @@ ReviewMeeting = JointAgencyResponse | ChildDeathReviewMeeting
 
 def record_for(record_class: type[ReviewMeeting], case: Case) -> ReviewMeeting | None:
     return db.session.scalar(select(record_class).where(record_class.case_id == case.id))
+
+
+def facts_about_review_meetings(case: Case) -> dict[str, object]:
+    """For the stage machine: whether the JAR and the CDRM are recorded."""
+    return {
+        "jar_recorded": record_for(JointAgencyResponse, case) is not None,
+        "cdrm_recorded": record_for(ChildDeathReviewMeeting, case) is not None,
+    }
+
+
+def facts_about_review_meetings_in_sql() -> dict[str, ColumnElement[bool]]:
+    return {
+        "jar_recorded": exists().where(JointAgencyResponse.case_id == Case.id),
+        "cdrm_recorded": exists().where(ChildDeathReviewMeeting.case_id == Case.id),
+    }

@@ -11,6 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.extensions import db
 from ecdop.forms import submitted_version
@@ -132,3 +134,12 @@ def _values(kind: MeetingKind, form) -> dict:
     if kind is JAR:
         values["joint_home_visit"] = form.joint_home_visit.data == "yes"
     return values
+
+
+def case_page_records(case: Case) -> CasePageSection:
+    """The case page's Joint Agency Response and Child Death Review Meeting."""
+    context = {
+        "jar": record_for(JointAgencyResponse, case),
+        "cdrm": record_for(ChildDeathReviewMeeting, case),
+    }
+    return CasePageSection("review_meetings/_case_records.html", "work", context)

@@ -204,6 +204,16 @@ class TestCli:
             assert email in second.output
         assert db.session.scalar(select(db.func.count()).select_from(User)) == 9
 
+    def test_seed_synthetic_adds_deaths_to_the_area_named(self, app, demo):
+        from ecdop.cases.models import Case
+
+        result = self.run(app, "seed-synthetic", "--cases", "12", "--area", "demo", "--years", "1")
+        assert result.exit_code == 0, result.output
+        assert "Added 12 synthetic cases to" in result.output
+        assert db.session.scalar(select(db.func.count()).select_from(Case)) == 12
+        unknown = self.run(app, "seed-synthetic", "--cases", "1", "--area", "XX")
+        assert unknown.exit_code != 0 and "No area with code 'XX'" in unknown.output
+
 
 def change_form(account, **overrides) -> dict:
     data = {

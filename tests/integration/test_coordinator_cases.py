@@ -14,6 +14,7 @@ from ecdop.auth.models import OrganisationKind, Role
 from ecdop.cases.models import Case
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.notifications.queries import notifications_of
 from ecdop.vocabulary import Sex
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
@@ -231,7 +232,7 @@ class TestPossibleDuplicates:
         db.session.refresh(first)
         db.session.refresh(second)
         assert second.merged_into_id == first.id
-        assert len(first.notifications) == 2
+        assert len(notifications_of(first)) == 2
         page = page_text(coordinator.get(f"/cases/{first.id}"))
         assert "Notifications (2)" in page
         assert f"Merged into this case: {second.reference}" in page

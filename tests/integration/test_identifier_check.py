@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.cases.queries import case_requests
 from ecdop.extensions import db
 from ecdop.meetings.anonymise import find_identifiers, identifiers_of
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.models import ReportExtract, WordNotIdentifying
 from ecdop.meetings.pack import pack_for, pack_html
 from ecdop.meetings.papers import IdentifiersFound, write_panel_summary
+from ecdop.reporting_forms.queries import requests_of
 from tests.factories import (
     CORE_ANSWERS,
     on_agenda,
@@ -36,7 +36,7 @@ def case_named(given: str, family: str, **answers):
         date_of_birth=date(2015, 6, 2), circumstances="Collapsed at home.",
         address="7 Orchard Way\nLittleton",
     )  # fmt: skip
-    [request] = case_requests(case)
+    [request] = requests_of(case)
     request.answers = {**CORE_ANSWERS, **answers}
     db.session.commit()
     item = on_agenda(panel_meeting(), case)

@@ -12,6 +12,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import Case
 from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
+from ecdop.notifications.queries import notifications_of
 from ecdop.outbox.models import OutboxMessage
 from tests.factories import OTHER_VALID_NHS_NUMBER, form_data, notify
 from tests.helpers import assert_error_summary_follows_the_page, page_text
@@ -80,7 +81,7 @@ def test_health_notifying_the_same_nhs_number_joins_the_same_case(make_browser):
     assert count(Case) == 1
     assert count(Notification) == 2
     case = db.session.scalar(select(Case))
-    assert {n.organisation.name for n in case.notifications} == {
+    assert {n.organisation.name for n in notifications_of(case)} == {
         "Demo Constabulary",
         "Demo Hospitals NHS Trust",
     }
@@ -106,7 +107,7 @@ def test_same_dates_and_sex_without_nhs_number_is_flagged_as_a_possible_duplicat
     assert "DEMO-2026-0002" in page_text(health.get(response.headers["Location"]))
     flagged = db.session.scalar(select(Case).where(Case.reference == "DEMO-2026-0002"))
     assert flagged.possible_duplicate_of.reference == "DEMO-2026-0001"
-    assert flagged.notifications[0].match_result is MatchResult.POSSIBLE_DUPLICATE
+    assert notifications_of(flagged)[0].match_result is MatchResult.POSSIBLE_DUPLICATE
 
 
 def test_two_different_nhs_numbers_are_never_flagged_as_duplicates(make_browser):

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.cases.queries import case_requests
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
 from ecdop.meetings.models import AgendaItem, PanelMeeting, ReportExtract
+from ecdop.reporting_forms.queries import requests_of
 from tests.factories import on_agenda, panel_meeting, ready_for_panel_case, user
 from tests.helpers import page_text
 
@@ -163,7 +163,7 @@ def test_a_summary_naming_the_child_is_refused_and_not_saved(make_browser):
 def test_the_extract_draft_takes_out_identifiers_and_confirming_stores_it(make_browser):
     [case] = ready_cases(1)
     item = on_agenda(panel_meeting(), case)
-    [report] = case_requests(case)
+    [report] = requests_of(case)
     coordinator = make_browser("coordinator@demo.test")
     page = page_text(coordinator.get(f"/agenda-items/{item.id}/extracts/{report.id}"))
     assert "About 8 months before the death" in page  # first contact, told relatively

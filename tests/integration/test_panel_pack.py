@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from ecdop.cases.queries import case_requests
 from ecdop.cases.services import apply_transition
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
@@ -19,6 +18,7 @@ from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.pack import pack_for, pack_html, pack_pdf
 from ecdop.meetings.papers import confirm_extract, write_panel_summary
 from ecdop.refusals import ChangeRefused
+from ecdop.reporting_forms.queries import requests_of
 from ecdop.review_meetings.services import (
     save_child_death_review_meeting,
     save_joint_agency_response,
@@ -158,7 +158,7 @@ def test_the_printed_pages_show_no_identifier(planted_pack, tmp_path):
 
 def test_an_extract_still_naming_the_child_is_refused(planted_pack):
     case, _pack = planted_pack
-    [request] = case_requests(case)
+    [request] = requests_of(case)
     with pytest.raises(ChangeRefused, match="may identify the child: “Quillon” \\(a name\\)"):
         confirm_extract(request, "Quillon's asthma was poorly controlled.",
                         actor=user("coordinator@demo.test"), expected_version=1)  # fmt: skip

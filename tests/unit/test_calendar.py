@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ecdop.deadlines.calendar import add_working_days, is_working_day, working_days_between
+from ecdop.clock import add_working_days, is_working_day, working_days_between
 from ecdop.deadlines.reminders import reminder_steps, steps_between
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 

@@ -1,0 +1,54 @@
+"""After this, do that: how the lower layers hear of the upper ones.
+
+A lower layer never imports an upper one (DESIGN, rule 10). Where it must let an upper layer
+act on a change, or ask what an upper layer holds, it calls a hook (``ecdop/hooks.py``); this
+table, at the top, says what each hook calls, in order. ``create_app`` gives it to each app.
+"""
+
+from __future__ import annotations
+
+from ecdop.analytics import early_warning
+from ecdop.cases import hooks as case_hooks
+from ecdop.deadlines import queries as deadline_queries
+from ecdop.deadlines import services as deadline_services
+from ecdop.deadlines import views as deadline_views
+from ecdop.hooks import Hook
+from ecdop.meetings import queries as meeting_queries
+from ecdop.meetings import services as meeting_services
+from ecdop.meetings import views as meeting_views
+from ecdop.notifications import duplicate_views
+from ecdop.notifications import views as notification_views
+from ecdop.reporting_forms import queries as reporting_form_queries
+from ecdop.reporting_forms import views as reporting_form_views
+from ecdop.review_meetings import queries as review_meeting_queries
+from ecdop.review_meetings import views as review_meeting_views
+
+WIRING: dict[Hook, tuple] = {
+    # A new or triaged death: check its area for an emerging pattern.
+    case_hooks.death_recorded: (early_warning.watch_area_of_death,),
+    # A case changed: bring its deadlines in line.
+    case_hooks.case_changed: (deadline_services.refresh_deadlines,),
+    # A closed case reopened: its signed-off review becomes history.
+    case_hooks.case_reopened: (meeting_services.supersede_review,),
+    case_hooks.overdue_among: (deadline_queries.cases_with_overdue_deadlines,),
+    # What each feature records that the stage machine's guards look at, and the same in SQL.
+    case_hooks.facts_recorded: (
+        reporting_form_queries.facts_about_requests,
+        review_meeting_queries.facts_about_review_meetings,
+        meeting_queries.facts_about_panel_review,
+    ),
+    case_hooks.facts_recorded_in_sql: (
+        reporting_form_queries.facts_about_requests_in_sql,
+        review_meeting_queries.facts_about_review_meetings_in_sql,
+        meeting_queries.facts_about_panel_review_in_sql,
+    ),
+    # The case page: each feature's section, in the order they appear on it.
+    case_hooks.case_page: (
+        duplicate_views.case_page_duplicate,
+        deadline_views.case_page_deadlines,
+        reporting_form_views.case_page_requests,
+        review_meeting_views.case_page_records,
+        meeting_views.case_page_panel_review,
+        notification_views.case_page_notifications,
+    ),
+}
