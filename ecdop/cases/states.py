@@ -81,6 +81,7 @@ class Guard:
     """What a move waits for: ``missing`` says, in words, what is not there yet (nothing when
     the guard lets the move through); ``holds_in_sql`` is the same condition in SQL."""
 
+    name: str
     missing: Callable[[CaseFacts], list[str]]
     holds_in_sql: Callable[[SqlFacts], ColumnElement[bool]]
 
@@ -109,20 +110,25 @@ def _every_report_in(facts: CaseFacts) -> list[str]:
 
 def _needs(fact: str, missing: str) -> Guard:
     """A guard that lets a move through once ``fact`` is recorded."""
-    return Guard(lambda facts: [] if getattr(facts, fact) else [missing],
+    return Guard(fact, lambda facts: [] if getattr(facts, fact) else [missing],
                  lambda sql: getattr(sql, fact))  # fmt: skip
 
 
-duplicate_decided = Guard(_duplicate_decided, lambda sql: ~sql.possible_duplicate_of)
+duplicate_decided = Guard(
+    "duplicate_decided", _duplicate_decided, lambda sql: ~sql.possible_duplicate_of
+)
 triage_recorded = _needs("triaged", "Triage the case")
 reports_requested = _needs("reports_requested", "Request a report from at least one agency")
 jar_recorded_if_unexpected = Guard(
-    _jar_recorded_if_unexpected, lambda sql: or_(~sql.unexpected, sql.jar_recorded)
+    "jar_recorded_if_unexpected",
+    _jar_recorded_if_unexpected,
+    lambda sql: or_(~sql.unexpected, sql.jar_recorded),
 )
-every_report_in = Guard(_every_report_in, lambda sql: ~sql.outstanding_reports)
+every_report_in = Guard("every_report_in", _every_report_in, lambda sql: ~sql.outstanding_reports)
 cdrm_recorded = _needs("cdrm_recorded", "Record the Child Death Review Meeting")
 on_panel_agenda = _needs("on_panel_agenda", "Add the case to a panel meeting's agenda")
 off_panel_agenda = Guard(
+    "off_panel_agenda",
     lambda facts: [
         "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"
     ] if facts.on_panel_agenda else [],

@@ -9,6 +9,7 @@ import pytest
 
 from ecdop.auth.models import Role
 from ecdop.auth.permissions import ROLE_PERMISSIONS
+from ecdop.cases import states
 from ecdop.cases.states import (
     TRANSITION_TABLE,
     TRANSITIONS,
@@ -31,36 +32,33 @@ ALL_MET = CaseFacts(
 )
 ALL_MET_OFF_AGENDA = CaseFacts(**{**ALL_MET.__dict__, "on_panel_agenda": False})
 
-# For each move, a fact that blocks it and the words the coordinator is given.
+# For each move, a fact that blocks it and the guard that refuses it.
 BLOCKERS = {
     (Stage.NOTIFIED, Stage.INFORMATION_GATHERING): [
-        ({"triaged": False}, "Triage the case"),
-        ({"possible_duplicate_of": "DEMO-2026-0001"},
-         "Decide whether this is the same child as DEMO-2026-0001"),
+        ({"triaged": False}, states.triage_recorded),
+        ({"possible_duplicate_of": "DEMO-2026-0001"}, states.duplicate_decided),
     ],
     (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM): [
-        ({"jar_recorded": False}, "Record the Joint Agency Response: the death was unexpected"),
-        ({"reports_requested": 0}, "Request a report from at least one agency"),
+        ({"jar_recorded": False}, states.jar_recorded_if_unexpected),
+        ({"reports_requested": 0}, states.reports_requested),
     ],
     (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL): [
-        ({"jar_recorded": False}, "Record the Joint Agency Response: the death was unexpected"),
-        ({"cdrm_recorded": False}, "Record the Child Death Review Meeting"),
+        ({"jar_recorded": False}, states.jar_recorded_if_unexpected),
+        ({"cdrm_recorded": False}, states.cdrm_recorded),
         ({"outstanding_reports": ("Demo Primary School's Reporting Form",)},
-         "Demo Primary School's Reporting Form has not arrived: wait for it, or record why it "
-         "will not come"),
+         states.every_report_in),
     ],
     (Stage.READY_FOR_PANEL, Stage.SCHEDULED_FOR_PANEL): [
-        ({"on_panel_agenda": False}, "Add the case to a panel meeting's agenda"),
+        ({"on_panel_agenda": False}, states.on_panel_agenda),
     ],
     (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL): [
-        ({"on_panel_agenda": True},
-         "On the meeting's agenda, choose “Defer or take off” for this case, with the reason"),
+        ({"on_panel_agenda": True}, states.off_panel_agenda),
     ],
     (Stage.SCHEDULED_FOR_PANEL, Stage.PANEL_REVIEWED): [
-        ({"analysis_recorded": False}, "Record the panel's analysis"),
+        ({"analysis_recorded": False}, states.analysis_recorded),
     ],
     (Stage.PANEL_REVIEWED, Stage.CLOSED): [
-        ({"signed_off": False}, "The panel chair must sign off the review"),
+        ({"signed_off": False}, states.signed_off),
     ],
 }  # fmt: skip
 
@@ -91,18 +89,29 @@ def test_every_move_is_allowed_when_its_guards_are_met(move):
 
 
 @pytest.mark.parametrize(
-    ("move", "blocking", "message"),
-    [(move, blocking, message) for move, cases in BLOCKERS.items() for blocking, message in cases],
+    ("move", "blocking", "guard"),
+    [(move, blocking, guard) for move, cases in BLOCKERS.items() for blocking, guard in cases],
     ids=lambda value: f"{value[0]}->{value[1]}" if isinstance(value, tuple) else None,
 )
-def test_every_guard_refuses_with_words_the_coordinator_can_act_on(move, blocking, message):
+def test_every_guard_refuses_the_move_it_guards(move, blocking, guard):
     base = (
         ALL_MET_OFF_AGENDA
         if move == (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL)
         else ALL_MET
     )
     facts = CaseFacts(**{**base.__dict__, **blocking})
-    assert transition_between(*move).obstacles(facts) == [message]
+    transition = transition_between(*move)
+    assert [refusing for refusing in transition.guards if refusing(facts)] == [guard]
+    # What it says is what the coordinator is shown, one line for each thing missing.
+    assert transition.obstacles(facts) == guard(facts) and all(guard(facts))
+
+
+def test_a_report_still_awaited_is_named_so_the_coordinator_can_chase_it():
+    facts = CaseFacts(
+        **{**ALL_MET.__dict__, "outstanding_reports": ("Demo Surgery's Reporting Form",)}
+    )
+    [line] = states.every_report_in(facts)
+    assert line.startswith("Demo Surgery's Reporting Form has not arrived")
 
 
 def test_an_expected_death_needs_no_jar():
