@@ -26,7 +26,6 @@ from ecdop.analytics.models import (
 from ecdop.analytics.periods import ReportingPeriod
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
 from ecdop.clock import UK
 from ecdop.db import count_if
 from ecdop.deadlines.models import Deadline
@@ -70,8 +69,7 @@ def utc_bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
 def live_cases(area_ids: Sequence[int]) -> list[ColumnElement]:
     return [
         Case.area_id.in_(area_ids),
-        Case.merged_into_id.is_(None),
-        Case.stage != Stage.WITHDRAWN,
+        Case.is_live,
     ]
 
 
@@ -170,7 +168,7 @@ def _reviews(area_ids: Sequence[int], period: ReportingPeriod, *columns):
         select(*columns)
         .select_from(PanelAnalysis)
         .join(Case, PanelAnalysis.case_id == Case.id)
-        .where(Case.area_id.in_(area_ids), Case.merged_into_id.is_(None), signed_off_in(period))
+        .where(Case.area_id.in_(area_ids), ~Case.is_merged, signed_off_in(period))
     )
 
 
@@ -272,7 +270,7 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
         .join(Case, PanelAnalysis.case_id == Case.id)
         .where(
             Case.area_id.in_(area_ids),
-            Case.merged_into_id.is_(None),
+            ~Case.is_merged,
             PanelAnalysis.signed_off_at >= start,
             PanelAnalysis.signed_off_at < end,
         )
@@ -299,7 +297,7 @@ def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod)
 def _fallen_due(area_ids: Sequence[int], period: ReportingPeriod, today: date):
     where = [
         Case.area_id.in_(area_ids),
-        Case.merged_into_id.is_(None),
+        ~Case.is_merged,
         *fell_due_between(period.starts_on, period.ends_on, today),
     ]
     return met_by_due_date(), where
@@ -360,7 +358,7 @@ def panel_actions(area_ids: Sequence[int], period: ReportingPeriod) -> ActionCou
             ),
         )
         .join(Case, PanelAction.case_id == Case.id)
-        .where(Case.area_id.in_(area_ids), Case.merged_into_id.is_(None))
+        .where(Case.area_id.in_(area_ids), ~Case.is_merged)
     ).one()
     return ActionCounts(*(int(value) for value in row))
 

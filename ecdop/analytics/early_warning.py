@@ -20,7 +20,6 @@ from ecdop.analytics.models import AreaToWatch, EmergingPattern, WarningRule
 from ecdop.auth.models import Area
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.extensions import db
@@ -77,8 +76,7 @@ def deaths_matching(rule: WarningRule, since: date, until: date) -> list[Death]:
         )
         .where(
             Case.area_id == rule.area_id,
-            Case.merged_into_id.is_(None),
-            Case.stage != Stage.WITHDRAWN,
+            Case.is_live,
             Case.date_of_death.between(since, until),
             category_of_death() == rule.category.value,
         )

@@ -19,8 +19,13 @@ from ecdop.forms import (
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 # Browsing starts at the cases under way: the finished ones are the area's history, which
-# grows for ever. A search looks at every stage unless one stage is chosen.
-STAGE_CHOICES = [(UNDER_WAY, "Under way"), ("", "All stages"), *Stage.choices()]
+# grows for ever. A search looks at every stage unless one stage is chosen. A merged case is
+# never listed (its reference leads to the case it joined), so "merged" is not a choice.
+STAGE_CHOICES = [
+    (UNDER_WAY, "Under way"),
+    ("", "All stages"),
+    *((stage.value, stage.label) for stage in Stage if stage is not Stage.MERGED),
+]
 
 
 # How the case list can be ordered; the first is the default.

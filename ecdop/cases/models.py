@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, User
-from ecdop.cases.states import INITIAL_STAGE, UNDER_WAY_STAGES, Stage
+from ecdop.cases.states import INITIAL_STAGE, NOT_LIVE_STAGES, UNDER_WAY_STAGES, Stage
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.vocabulary import AgeBand, CategoryOfDeath, Ethnicity, Expectation, PlaceOfDeath, Sex
 
@@ -24,6 +37,10 @@ UNDER_WAY_CONDITION = (
 class Case(Base, TimestampMixin):
     __tablename__ = "cases"
     __table_args__ = (
+        # A case that points to the one it was merged into is at the terminal "merged" stage.
+        CheckConstraint(
+            "merged_into_id IS NULL OR stage = 'merged'", name="merged_at_merged_stage"
+        ),
         UniqueConstraint("area_id", "year", "sequence", name="uq_cases_area_year_sequence"),
         # One live case per child per area: concurrent notifications of the same NHS number
         # collide here instead of making two cases.
@@ -136,6 +153,28 @@ class Case(Base, TimestampMixin):
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
+
+    @hybrid_property
+    def is_merged(self) -> bool:
+        """Merged into the same child's case (the stage machine's terminal "merged")."""
+        return self.merged_into_id is not None
+
+    @is_merged.inplace.expression
+    @classmethod
+    def _is_merged_in_sql(cls) -> ColumnElement[bool]:
+        # By the pointer, not the stage: the partial indexes are on it.
+        return cls.merged_into_id.is_not(None)
+
+    @hybrid_property
+    def is_live(self) -> bool:
+        """A death under review: not withdrawn as out of scope, and not merged into another
+        case. What every count, deadline and warning of deaths is about."""
+        return self.stage not in NOT_LIVE_STAGES and self.merged_into_id is None
+
+    @is_live.inplace.expression
+    @classmethod
+    def _is_live_in_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.merged_into_id.is_(None), cls.stage.not_in(NOT_LIVE_STAGES))
 
 
 class CaseReferenceCounter(Base):

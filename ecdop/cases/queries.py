@@ -36,7 +36,7 @@ NHS_NUMBER_SHAPE = re.compile(r"^\d{10}$")
 
 def case_with_nhs_number(area_id: int, nhs_number: str) -> Case | None:
     statement = select(Case).where(
-        Case.area_id == area_id, Case.nhs_number == nhs_number, Case.merged_into_id.is_(None)
+        Case.area_id == area_id, Case.nhs_number == nhs_number, ~Case.is_merged
     )
     return db.session.scalar(statement)
 
@@ -49,7 +49,7 @@ def possible_duplicate_of(case: Case) -> Case | None:
         .where(
             Case.area_id == case.area_id,
             Case.id != case.id,
-            Case.merged_into_id.is_(None),
+            ~Case.is_merged,
             Case.date_of_birth == case.date_of_birth,
             Case.date_of_death == case.date_of_death,
             Case.sex == case.sex,
@@ -64,7 +64,7 @@ def possible_duplicate_of(case: Case) -> Case | None:
 
 def visible_cases(user: User) -> Select:
     """Live cases in the coordinator's areas."""
-    return select(Case).where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None))
+    return select(Case).where(Case.area_id.in_(user.area_ids), ~Case.is_merged)
 
 
 def _reference_end(year: str | None, sequence: str) -> str:
@@ -181,7 +181,7 @@ def count_by_stage(user: User) -> dict[Stage, int]:
     which grows for ever: they are not counted here, and the case list finds them."""
     statement = (
         select(Case.stage, func.count())
-        .where(Case.area_id.in_(user.area_ids), Case.merged_into_id.is_(None),
+        .where(Case.area_id.in_(user.area_ids), ~Case.is_merged,
                Case.stage.in_(UNDER_WAY_STAGES))
         .group_by(Case.stage)
     )  # fmt: skip
@@ -190,9 +190,7 @@ def count_by_stage(user: User) -> dict[Stage, int]:
 
 
 def flagged_as_duplicate_of(case: Case) -> list[Case]:
-    statement = select(Case).where(
-        Case.possible_duplicate_of_id == case.id, Case.merged_into_id.is_(None)
-    )
+    statement = select(Case).where(Case.possible_duplicate_of_id == case.id, ~Case.is_merged)
     return list(db.session.scalars(statement))
 
 

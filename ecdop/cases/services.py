@@ -28,6 +28,7 @@ from ecdop.cases.queries import (
 )
 from ecdop.cases.states import (
     INITIAL_STAGE,
+    TRANSITION_TABLE,
     Stage,
     TransitionNotAllowed,
     transition_between,
@@ -92,13 +93,13 @@ def open_case(area: Area, **details) -> Case:
     return case
 
 
-def merge_into(case: Case, survivor: Case) -> None:
-    """Merge ``case`` into ``survivor``, the same child's case: the merged case keeps its
-    history, and its reference leads to the survivor from then on. Cannot be undone."""
-    if survivor.merged_into_id is not None:
+def merge_into(case: Case, survivor: Case, *, actor: User) -> None:
+    """Merge ``case`` into ``survivor``, the same child's case, through the stage machine's
+    terminal move: the merged case keeps its history, and its reference leads to the survivor
+    from then on. Cannot be undone."""
+    if survivor.is_merged:
         raise ChangeRefused(f"{survivor.reference} has itself been merged; decide on it first")
-    if case.stage is not Stage.NOTIFIED:
-        raise ChangeRefused("Only cases still at the notified stage can be merged")
+    apply_transition(case, Stage.MERGED, actor=actor)
     case.possible_duplicate_of = None
     case.merged_into = survivor
     db.session.flush()  # the merged case leaves the unique NHS index before the survivor joins it
@@ -110,7 +111,6 @@ def merge_into(case: Case, survivor: Case) -> None:
     record_event(AuditAction.DUPLICATE_CONFIRMED_AND_MERGED, case_id=survivor.id, subject=case,
                  details=details)  # fmt: skip
     db.session.flush()
-    case_changed(case)
 
 
 def _repoint_flags(merged: Case, survivor: Case) -> None:
@@ -122,8 +122,15 @@ def _repoint_flags(merged: Case, survivor: Case) -> None:
 def move_case(
     case: Case, target: Stage, *, actor: User, reason: str = "", expected_version: int | None
 ) -> StageChange:
-    """The coordinator's move of a case, from a page showing ``expected_version`` of it."""
+    """The coordinator's move of a case, from a page showing ``expected_version`` of it. A
+    move another screen makes (triage, the agenda, a merge) is refused here: that screen
+    records what the move stands on."""
     check_version(case, expected_version, "target")
+    transition = TRANSITION_TABLE.get((case.stage, target))
+    if transition is not None and transition.made_by:
+        raise ChangeRefused(
+            f"A case is moved to {target.label} through the {transition.made_by}", "target"
+        )
     return apply_transition(case, target, actor=actor, reason=reason)
 
 
@@ -243,7 +250,7 @@ def record_national_database_told(case: Case, *, actor: User, expected_version: 
     check_version(case, expected_version, "confirm")
     if case.national_database_told_at is not None:
         raise ChangeRefused("The national database has already been told of this death")
-    if case.stage is Stage.WITHDRAWN or case.merged_into_id is not None:
+    if not case.is_live:
         raise ChangeRefused("This case is not live: there is nothing to tell")
     case.national_database_told_at = utc_now()
     record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case)

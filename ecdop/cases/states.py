@@ -29,6 +29,8 @@ class Stage(LabelledEnum):
     PANEL_REVIEWED = "panel_reviewed", "Panel reviewed"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    # The same child's death, notified twice: merged into the other case, which goes on.
+    MERGED = "merged", "Merged"
 
     @property
     def tag_colour(self) -> str:
@@ -44,10 +46,13 @@ STAGE_TAG_COLOURS = {
     Stage.PANEL_REVIEWED: "orange",
     Stage.CLOSED: "green",
     Stage.WITHDRAWN: "grey",
+    Stage.MERGED: "grey",
 }
 
 INITIAL_STAGE = Stage.NOTIFIED
-FINISHED_STAGES = (Stage.CLOSED, Stage.WITHDRAWN)
+FINISHED_STAGES = (Stage.CLOSED, Stage.WITHDRAWN, Stage.MERGED)
+# A case that stands for a death under review: not withdrawn as out of scope, not merged.
+NOT_LIVE_STAGES = (Stage.WITHDRAWN, Stage.MERGED)
 # Named one by one rather than as "not finished": an IN list can use the (area, stage) index,
 # so a query over the work under way never reads the history.
 UNDER_WAY_STAGES = tuple(stage for stage in Stage if stage not in FINISHED_STAGES)
@@ -134,6 +139,13 @@ off_panel_agenda = Guard(
     ] if facts.on_panel_agenda else [],
     lambda sql: ~sql.on_panel_agenda,
 )  # fmt: skip
+flagged_as_duplicate = Guard(
+    "flagged_as_duplicate",
+    lambda facts: [] if facts.possible_duplicate_of else [
+        "Only a case flagged as a possible duplicate can be merged"
+    ],
+    lambda sql: sql.possible_duplicate_of,
+)  # fmt: skip
 analysis_recorded = _needs("analysis_recorded", "Record the panel's analysis")
 signed_off = _needs("signed_off", "The panel chair must sign off the review")
 
@@ -195,6 +207,10 @@ TRANSITIONS: tuple[Transition, ...] = (
                "Close: review signed off", (signed_off,), made_by="chair's sign-off"),
     Transition(S.CLOSED, S.INFORMATION_GATHERING, MOVE, "Reopen", needs_reason=True),
     Transition(S.WITHDRAWN, S.NOTIFIED, MOVE, "Reinstate", needs_reason=True),
+    # Terminal: a merged case's reference leads to the case it was merged into, for good.
+    Transition(S.NOTIFIED, S.MERGED, Permission.DECIDE_DUPLICATES,
+               "Merge into the same child's case", (flagged_as_duplicate,),
+               made_by="decision on the possible duplicate"),
 )  # fmt: skip
 
 TRANSITION_TABLE: dict[tuple[Stage, Stage], Transition] = {
@@ -213,6 +229,36 @@ def transition_between(source: Stage, target: Stage) -> Transition:
         raise TransitionNotAllowed(
             f"A case at the {source.label} stage cannot move to {target.label}"
         ) from None
+
+
+@dataclass(frozen=True)
+class Recording:
+    """Something the features above record about a case, and the stages at which they may:
+    their services refuse it at any other stage, and the case page offers it only then."""
+
+    what: str  # the coordinator's words for it, as the refusal begins
+    stages: tuple[Stage, ...]
+
+    def open_for(self, case) -> bool:
+        return case.stage in self.stages
+
+    def refuse_unless_open(self, case, field: str | None = None) -> None:
+        if not self.open_for(case):
+            stages = " or ".join(stage.label for stage in self.stages)
+            raise ChangeRefused(
+                f"{self.what} only while the case is at {stages}; it is {case.stage.label}", field
+            )
+
+
+# Reports are asked for after triage and before the case waits for panel; the JAR and the
+# CDRM are recorded over the same time; the panel takes a case from its agenda.
+REPORT_REQUESTS = Recording(
+    "Reports can be requested, returned or excused", (S.INFORMATION_GATHERING, S.AWAITING_CDRM)
+)
+REVIEW_MEETINGS = Recording("This can be recorded", (S.INFORMATION_GATHERING, S.AWAITING_CDRM))
+PANEL_AGENDA = Recording("A case can be added to a meeting's agenda", (S.READY_FOR_PANEL,))
+FIRST_ANALYSIS = Recording("The panel's analysis can be recorded", (S.SCHEDULED_FOR_PANEL,))
+SIGN_OFF = Recording("A review can be signed off", (S.PANEL_REVIEWED,))
 
 
 CLOSED_MESSAGE = "This case is closed: its review was signed off. Reopen it, with a reason, first"

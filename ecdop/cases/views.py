@@ -172,7 +172,7 @@ def export():
 @requires(Permission.VIEW_AREA_CASES)
 def show(case_id: int):
     case = queries.case_for_coordinator_or_404(current_user, case_id)
-    if case.merged_into_id is not None:
+    if case.is_merged:
         flash(f"{case.reference} was merged into {case.merged_into.reference}.", "info")
         return redirect(url_for("cases.show", case_id=case.merged_into_id))
     return render_case_page(case)

@@ -231,9 +231,7 @@ def _tasks_of(user: User) -> Select | None:
 def _area_of_live_case():
     """The area of the deadline's case, or NULL once the case is merged into another."""
     return (
-        select(Case.area_id)
-        .where(Case.id == Deadline.case_id, Case.merged_into_id.is_(None))
-        .scalar_subquery()
+        select(Case.area_id).where(Case.id == Deadline.case_id, ~Case.is_merged).scalar_subquery()
     )
 
 
@@ -307,7 +305,7 @@ def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
         .outerjoin(StageChange, StageChange.case_id == Case.id)
         .where(
             Case.area_id.in_(user.area_ids),
-            Case.merged_into_id.is_(None),
+            ~Case.is_merged,
             Case.stage.in_(UNDER_WAY_STAGES),
         )
         .group_by(Case.id)

@@ -74,7 +74,7 @@ CASE_OBLIGATIONS: tuple[CaseObligation, ...] = (
 def refresh_deadlines(case: Case) -> None:
     """Bring the case's deadlines in line with what is recorded about it."""
     today = uk_today()
-    live = case.stage is not Stage.WITHDRAWN and case.merged_into_id is None
+    live = case.is_live
     closed = case.stage is Stage.CLOSED
     requests = requests_of(case)
     facts = case_facts(case)
@@ -293,7 +293,7 @@ def set_area_lead(area: Area, lead: User | None) -> None:
 
 def refresh_all_deadlines() -> int:
     """Refresh every live case's deadlines; returns how many cases."""
-    statement = select(Case).where(Case.merged_into_id.is_(None)).order_by(Case.id)
+    statement = select(Case).where(~Case.is_merged).order_by(Case.id)
     count = 0
     for case in db.session.scalars(statement):
         refresh_deadlines(case)

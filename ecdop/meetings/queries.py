@@ -145,7 +145,7 @@ def cases_ready_for(meeting: PanelMeeting) -> list[Case]:
         .where(
             Case.area_id == meeting.area_id,
             Case.stage == Stage.READY_FOR_PANEL,
-            Case.merged_into_id.is_(None),
+            ~Case.is_merged,
         )
         .order_by(Case.date_of_death, Case.id)
     )

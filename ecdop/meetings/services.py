@@ -14,7 +14,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case
 from ecdop.cases.services import apply_transition
-from ecdop.cases.states import Stage
+from ecdop.cases.states import FIRST_ANALYSIS, PANEL_AGENDA, SIGN_OFF, Stage
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
@@ -77,10 +77,7 @@ def add_to_agenda(meeting: PanelMeeting, case: Case, *, actor: User) -> AgendaIt
         raise ChangeRefused("That case belongs to another area", "case_id")
     if meeting.held_on < uk_today():
         raise ChangeRefused("This meeting has already taken place", "case_id")
-    if case.stage is not Stage.READY_FOR_PANEL:
-        raise ChangeRefused(
-            f"{case.reference} is not ready for panel: it is at {case.stage.label}", "case_id"
-        )
+    PANEL_AGENDA.refuse_unless_open(case, "case_id")
     last = db.session.scalar(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
     )
@@ -195,10 +192,8 @@ def record_analysis(
         )
     _check_analysis(values, item.meeting.held_on)
     analysis = current_analysis(case)
-    if analysis is None and case.stage is not Stage.SCHEDULED_FOR_PANEL:
-        raise ChangeRefused(
-            f"The case is at {case.stage.label}: schedule it for panel first", "category"
-        )
+    if analysis is None:
+        FIRST_ANALYSIS.refuse_unless_open(case, "category")
     if analysis is not None:
         check_version(analysis, expected_version, "category")
     created = analysis is None
@@ -278,8 +273,7 @@ def sign_off(analysis: PanelAnalysis, *, actor: User, expected_version: int | No
     case = analysis.case
     if analysis.superseded_at is not None or analysis.signed_off_at is not None:
         raise ChangeRefused("This review has already been signed off")
-    if case.stage is not Stage.PANEL_REVIEWED:
-        raise ChangeRefused(f"The case is at {case.stage.label}, not panel reviewed")
+    SIGN_OFF.refuse_unless_open(case)
     analysis.signed_off_at = utc_now()
     analysis.signed_off_by_id = actor.id
     db.session.flush()

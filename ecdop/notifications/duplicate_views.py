@@ -58,12 +58,12 @@ def confirm_merge(case_id: int):
     """Both cases side by side, and the button that merges them."""
     case = case_for_coordinator_or_404(current_user, case_id)
     survivor = case.possible_duplicate_of
-    if survivor is None or case.merged_into_id is not None:
+    if survivor is None or case.is_merged:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            services.confirm_same_child(case, posted_version())
+            services.confirm_same_child(case, posted_version(), actor=current_user)
         except ChangeRefused as refused:
             db.session.rollback()
             flash(str(refused), "error")

@@ -176,7 +176,7 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
     )
 
 
-def confirm_same_child(case: Case, expected_version: int | None) -> Case:
+def confirm_same_child(case: Case, expected_version: int | None, *, actor: User) -> Case:
     """Merge a flagged case into the case it may duplicate, keeping every notification and
     all history; the flagged case's reference then leads to the surviving case."""
     check_version(case, expected_version, "decision")
@@ -185,7 +185,7 @@ def confirm_same_child(case: Case, expected_version: int | None) -> Case:
         raise ChangeRefused("This case is not flagged as a possible duplicate")
     for notification in notifications_of(case):
         notification.case = survivor
-    merge_into(case, survivor)
+    merge_into(case, survivor, actor=actor)
     return survivor
 
 

@@ -58,7 +58,7 @@ def _addressed_to(user: User):
             ReportingRequest.organisation_id == user.organisation_id,
             Case.area_id.in_(user.area_ids),
             Case.stage != Stage.WITHDRAWN,
-            Case.merged_into_id.is_(None),
+            ~Case.is_merged,
         )
     )
 

@@ -11,7 +11,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Organisation, User
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
+from ecdop.cases.states import REPORT_REQUESTS
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.deadlines.services import refresh_deadlines
@@ -29,9 +29,6 @@ from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, Reques
 from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
 
-# Reports are asked for after triage and before the case goes to panel.
-REQUESTING_STAGES = (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM)
-
 
 class AnswersMissing(ChangeRefused):
     """A submission without every required answer; ``problems`` maps question keys to messages."""
@@ -39,15 +36,6 @@ class AnswersMissing(ChangeRefused):
     def __init__(self, problems: dict[str, str]):
         super().__init__("Some required questions are not answered")
         self.problems = problems
-
-
-def _require_requesting_stage(case: Case, field: str) -> None:
-    if case.stage not in REQUESTING_STAGES:
-        raise ChangeRefused(
-            f"Reports can be requested, returned or excused only while the case is at "
-            f"{' or '.join(stage.label for stage in REQUESTING_STAGES)}; it is {case.stage.label}",
-            field,
-        )
 
 
 def request_reports(
@@ -59,7 +47,7 @@ def request_reports(
     actor: User,
 ) -> list[ReportingRequest]:
     """Ask each agency for the core Reporting Form and the chosen supplementary forms."""
-    _require_requesting_stage(case, "organisation_ids")
+    REPORT_REQUESTS.refuse_unless_open(case, "organisation_ids")
     if not organisations:
         raise ChangeRefused("Choose at least one agency", "organisation_ids")
     if due_on < uk_today():
@@ -225,7 +213,7 @@ def return_report(
     """Send a submitted form back to the agency with the coordinator's question."""
     if request.status is not RequestStatus.SUBMITTED:
         raise ChangeRefused("Only a submitted form can be returned", "question")
-    _require_requesting_stage(request.case, "question")
+    REPORT_REQUESTS.refuse_unless_open(request.case, "question")
     check_version(request, expected_version, "question")
     if not question.strip():
         raise ChangeRefused("Enter the question for the agency", "question")
@@ -252,7 +240,7 @@ def excuse_report(request: ReportingRequest, *, reason: str, expected_version: i
     """Record why a requested form will not come, so the case can go to panel without it."""
     if request.status not in OPEN_STATUSES:
         raise ChangeRefused("Only a form that has not been submitted can be excused", "reason")
-    _require_requesting_stage(request.case, "reason")
+    REPORT_REQUESTS.refuse_unless_open(request.case, "reason")
     check_version(request, expected_version, "reason")
     if not reason.strip():
         raise ChangeRefused("Say why the form will not come", "reason")

@@ -14,6 +14,7 @@ from ecdop.auth.queries import organisations_working_in
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.cases.states import REPORT_REQUESTS
 from ecdop.clock import uk_today
 from ecdop.deadlines.queries import rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
@@ -312,5 +313,9 @@ def _decide(request, form, field: str, service, done: str, show_again):
 
 def case_page_requests(case: Case) -> CasePageSection:
     """The case page's reports from agencies."""
-    context = {"requests": queries.requests_of(case), "definition_for": definition_for}
+    context = {
+        "requests": queries.requests_of(case),
+        "definition_for": definition_for,
+        "requests_open": REPORT_REQUESTS.open_for(case),
+    }
     return CasePageSection("reporting_forms/_case_requests.html", "work", context)

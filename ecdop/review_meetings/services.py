@@ -8,15 +8,13 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
+from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.clock import uk_today
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.refusals import ChangeRefused, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import ReviewMeeting, record_for
-
-RECORDING_STAGES = (Stage.INFORMATION_GATHERING, Stage.AWAITING_CDRM)
 
 AUDIT_ACTIONS = {
     JointAgencyResponse: (AuditAction.JAR_RECORDED, AuditAction.JAR_UPDATED),
@@ -43,11 +41,7 @@ def save_review_meeting(
 ) -> ReviewMeeting:
     """Create or update the case's record. A save based on an older version is refused, so
     one coordinator never silently overwrites another."""
-    if case.stage not in RECORDING_STAGES:
-        raise ChangeRefused(
-            f"This can be recorded only while the case is at "
-            f"{' or '.join(stage.label for stage in RECORDING_STAGES)}; it is {case.stage.label}"
-        )
+    REVIEW_MEETINGS.refuse_unless_open(case)
     if not values["attendees"]:
         raise ChangeRefused("Add at least one attendee, with their role", "attendees")
     if any(not attendee["role"] for attendee in values["attendees"]):

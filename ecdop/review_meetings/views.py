@@ -14,6 +14,7 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.extensions import db
 from ecdop.forms import submitted_version
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
@@ -141,5 +142,6 @@ def case_page_records(case: Case) -> CasePageSection:
     context = {
         "jar": record_for(JointAgencyResponse, case),
         "cdrm": record_for(ChildDeathReviewMeeting, case),
+        "review_meetings_open": REVIEW_MEETINGS.open_for(case),
     }
     return CasePageSection("review_meetings/_case_records.html", "work", context)

@@ -401,6 +401,20 @@ class TestGuards:
             response
         )
 
+    def test_a_move_another_screen_makes_is_refused_on_the_case_page(self, coordinator):
+        """Merging (and triage, the agenda, sign-off) record what the move stands on: the
+        case page's form cannot make them, or a case could be "merged" into nothing."""
+        first = notify(nhs_number=None)[1].case
+        flagged = notify(nhs_number=None, given_names="Other")[1].case
+        assert flagged.possible_duplicate_of == first
+        response = self.move(coordinator, flagged, "merged")
+        assert response.status_code == 400
+        assert "A case is moved to Merged through the decision on the possible duplicate" in (
+            page_text(response)
+        )
+        db.session.refresh(flagged)
+        assert flagged.stage is Stage.NOTIFIED and not flagged.is_merged
+
     def test_withdrawing_needs_a_reason(self, coordinator):
         case = triaged_case()
         response = self.move(coordinator, case, "withdrawn")

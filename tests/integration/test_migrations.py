@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
+import flask_migrate
+import time_machine
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 
+from ecdop import create_app
+from ecdop.cases.states import Stage
+from ecdop.demo import seed_demo
 from ecdop.extensions import db
+from ecdop.notifications.services import confirm_same_child
+from tests.conftest import DEMO_PASSWORD, FROZEN_NOW
+from tests.factories import notify, user
 
 
 def test_migrations_match_the_models(database):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_merged_cases_move_to_the_merged_stage_and_back(tmp_path):
+    """0024 puts cases already merged at the terminal stage, and its downgrade takes them back
+    to "notified", the only stage a case could be merged from."""
+    database = f"sqlite:///{tmp_path / 'migrating.sqlite3'}"
+    app = create_app(
+        {"ENV_NAME": "test", "DEMO_PASSWORD": DEMO_PASSWORD, "SQLALCHEMY_DATABASE_URI": database}
+    )
+    with app.app_context(), time_machine.travel(FROZEN_NOW, tick=False):
+        flask_migrate.upgrade()
+        seed_demo(DEMO_PASSWORD)
+        first = notify(nhs_number=None)[1].case
+        second = notify(nhs_number=None, given_names="Other")[1].case
+        confirm_same_child(second, second.version_id, actor=user("coordinator@demo.test"))
+        db.session.commit()
+        assert (first.stage, second.stage) == (Stage.NOTIFIED, Stage.MERGED)
+
+        def stages() -> list[str]:
+            return list(db.session.scalars(text("SELECT stage FROM cases ORDER BY id")))
+
+        flask_migrate.downgrade(revision="0023")
+        assert stages() == ["notified", "notified"]
+        flask_migrate.upgrade()
+        assert stages() == ["notified", "merged"]
+        db.session.remove()
+        db.engine.dispose()

@@ -8,15 +8,18 @@ import itertools
 import pytest
 
 from ecdop.auth.models import Role
-from ecdop.auth.permissions import ROLE_PERMISSIONS
+from ecdop.auth.permissions import ROLE_PERMISSIONS, Permission
 from ecdop.cases import states
 from ecdop.cases.states import (
+    FINISHED_STAGES,
     TRANSITION_TABLE,
     TRANSITIONS,
+    UNDER_WAY_STAGES,
     CaseFacts,
     Stage,
     TransitionNotAllowed,
     transition_between,
+    transitions_from,
 )
 
 # Facts under which every guard in the table is satisfied.
@@ -31,6 +34,13 @@ ALL_MET = CaseFacts(
     signed_off=True,
 )
 ALL_MET_OFF_AGENDA = CaseFacts(**{**ALL_MET.__dict__, "on_panel_agenda": False})
+# Merging is for a case matching flagged as a possible duplicate.
+FLAGGED = CaseFacts(**{**ALL_MET.__dict__, "possible_duplicate_of": "DEMO-2026-0001"})
+# The facts every guard of a move is met under.
+MET_FOR = {
+    (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL): ALL_MET_OFF_AGENDA,
+    (Stage.NOTIFIED, Stage.MERGED): FLAGGED,
+}
 
 # For each move, a fact that blocks it and the guard that refuses it.
 BLOCKERS = {
@@ -60,6 +70,9 @@ BLOCKERS = {
     (Stage.PANEL_REVIEWED, Stage.CLOSED): [
         ({"signed_off": False}, states.signed_off),
     ],
+    (Stage.NOTIFIED, Stage.MERGED): [
+        ({"possible_duplicate_of": None}, states.flagged_as_duplicate),
+    ],
 }  # fmt: skip
 
 UNGUARDED = {
@@ -80,11 +93,7 @@ def test_the_table_is_exactly_the_guarded_and_unguarded_moves_listed_here():
 
 @pytest.mark.parametrize("move", sorted(TRANSITION_TABLE), ids=lambda m: f"{m[0]}->{m[1]}")
 def test_every_move_is_allowed_when_its_guards_are_met(move):
-    facts = (
-        ALL_MET_OFF_AGENDA
-        if move[0] is Stage.SCHEDULED_FOR_PANEL and move[1] is Stage.READY_FOR_PANEL
-        else ALL_MET
-    )
+    facts = MET_FOR.get(move, ALL_MET)
     assert transition_between(*move).obstacles(facts) == []
 
 
@@ -94,12 +103,7 @@ def test_every_move_is_allowed_when_its_guards_are_met(move):
     ids=lambda value: f"{value[0]}->{value[1]}" if isinstance(value, tuple) else None,
 )
 def test_every_guard_refuses_the_move_it_guards(move, blocking, guard):
-    base = (
-        ALL_MET_OFF_AGENDA
-        if move == (Stage.SCHEDULED_FOR_PANEL, Stage.READY_FOR_PANEL)
-        else ALL_MET
-    )
-    facts = CaseFacts(**{**base.__dict__, **blocking})
+    facts = CaseFacts(**{**MET_FOR.get(move, ALL_MET).__dict__, **blocking})
     transition = transition_between(*move)
     assert [refusing for refusing in transition.guards if refusing(facts)] == [guard]
     # What it says is what the coordinator is shown, one line for each thing missing.
@@ -154,3 +158,10 @@ def test_coordinators_make_the_moves_up_to_panel_and_chairs_sign_off():
         TRANSITION_TABLE[(Stage.PANEL_REVIEWED, Stage.CLOSED)].permission
         in ROLE_PERMISSIONS[Role.PANEL_CHAIR]
     )
+
+
+def test_merged_is_terminal_and_only_a_duplicate_decision_reaches_it():
+    assert transitions_from(Stage.MERGED) == []
+    [merge] = [transition for transition in TRANSITIONS if transition.target is Stage.MERGED]
+    assert (merge.source, merge.permission) == (Stage.NOTIFIED, Permission.DECIDE_DUPLICATES)
+    assert Stage.MERGED in FINISHED_STAGES and Stage.MERGED not in UNDER_WAY_STAGES
