@@ -368,7 +368,8 @@ def _insert_action_deadlines(actions: list[dict], action_ids: list[int], today: 
         done_on = action["status_changed_at"].date() if action["status_changed_at"] else None
         row = _deadline_row(action["case_id"], DeadlineKind.PANEL_ACTION, action["due_on"],
                             done_on, today)  # fmt: skip
-        row.update(panel_action_id=action_id, starts_on=action["created_at"].date())
+        row.update(panel_action_id=action_id, owed_by_id=action["organisation_id"],
+                   starts_on=action["created_at"].date())  # fmt: skip
         deadlines.append(row)
     for chunk in _chunks(deadlines):
         db.session.execute(insert(Deadline), chunk)
@@ -399,10 +400,11 @@ CASE_DEADLINES = (
 )
 
 
-def _deadline_row(case_id, kind, due_on, met_on, today, request_id=None) -> dict:
+def _deadline_row(case_id, kind, due_on, met_on, today, request_id=None, agency_id=None) -> dict:
     met = met_on is not None and met_on <= today
     return dict(
-        case_id=case_id, kind=kind, reporting_request_id=request_id, starts_on=due_on,
+        case_id=case_id, kind=kind, reporting_request_id=request_id, owed_by_id=agency_id,
+        starts_on=due_on,
         due_on=due_on, state=DeadlineState.MET if met else DeadlineState.OPEN,
         met_at=_at(met_on) if met else None, reminded_through=min(due_on, today),
         next_reminder_on=due_on, version_id=1,
@@ -450,7 +452,7 @@ def _insert_requests(requests, people, today: date) -> None:
     deadlines = [
         _deadline_row(row["case_id"], DeadlineKind.REPORTING_REQUEST, row["due_on"],
                       row["submitted_at"].date() if row["submitted_at"] else None, today,
-                      request_id)
+                      request_id, row["organisation_id"])
         for row, request_id in zip(rows, request_ids, strict=True)
     ]  # fmt: skip
     for chunk in _chunks(deadlines):

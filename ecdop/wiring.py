@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ecdop.analytics import early_warning
 from ecdop.cases import hooks as case_hooks
+from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
@@ -19,11 +20,25 @@ from ecdop.meetings import views as meeting_views
 from ecdop.notifications import duplicate_views
 from ecdop.notifications import views as notification_views
 from ecdop.reporting_forms import queries as reporting_form_queries
+from ecdop.reporting_forms import services as reporting_form_services
 from ecdop.reporting_forms import views as reporting_form_views
 from ecdop.review_meetings import queries as review_meeting_queries
 from ecdop.review_meetings import views as review_meeting_views
 
 WIRING: dict[Hook, tuple] = {
+    # What the records on a case owe by when, what each is, and who follows a moved date.
+    deadline_hooks.owed_by_records: (
+        reporting_form_queries.deadlines_owed_by_requests,
+        meeting_queries.deadlines_owed_by_actions,
+    ),
+    deadline_hooks.records_of: (
+        reporting_form_queries.requests_owing,
+        meeting_queries.actions_owing,
+    ),
+    deadline_hooks.due_date_moved: (
+        reporting_form_services.move_request_due_date,
+        meeting_services.move_action_due_date,
+    ),
     # A new or triaged death: check its area for an emerging pattern.
     case_hooks.death_recorded: (early_warning.watch_area_of_death,),
     # A case changed: bring its deadlines in line.

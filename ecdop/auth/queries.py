@@ -163,3 +163,22 @@ def notifiers() -> list[User]:
         .order_by(func.lower(User.email))
     )
     return list(db.session.scalars(statement))
+
+
+def agency_reporters_of(organisation_id: int, area_id: int) -> list[User]:
+    """The organisation's reporters who work in the area: a request about a child of one area
+    reaches no one of the same organisation who works only elsewhere."""
+    statement = (
+        select(User)
+        .join(Organisation)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(
+            User.organisation_id == organisation_id,
+            user_areas.c.area_id == area_id,
+            User.role == Role.AGENCY_REPORTER,
+            User.active,
+            Organisation.active,
+        )
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(statement))

@@ -23,11 +23,15 @@ from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
 from ecdop.deadlines.rules import DeadlineKind, Rule, RuleUnit
-from ecdop.meetings.models import PanelAction
-from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.vocabulary import LabelledEnum
 
 CASE_LEVEL = text("reporting_request_id IS NULL AND panel_action_id IS NULL")
+# The column that holds the id of the record each kind of deadline is owed by; the case's own
+# kinds have none. Deadlines know the records' tables by name only.
+RECORD_COLUMNS = {
+    DeadlineKind.REPORTING_REQUEST: "reporting_request_id",
+    DeadlineKind.PANEL_ACTION: "panel_action_id",
+}
 
 
 class DeadlineState(LabelledEnum):
@@ -66,6 +70,9 @@ class Deadline(Base, TimestampMixin):
         ForeignKey("reporting_requests.id"), unique=True
     )
     panel_action_id: Mapped[int | None] = mapped_column(ForeignKey("panel_actions.id"), unique=True)
+    # The agency that answers for a request's or an action's deadline; none for the case's own,
+    # which the area's coordinators answer for.
+    owed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     # A coordinator changed the due date (with a reason): rules no longer recompute it.
@@ -82,8 +89,6 @@ class Deadline(Base, TimestampMixin):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     case: Mapped[Case] = relationship()
-    reporting_request: Mapped[ReportingRequest | None] = relationship()
-    panel_action: Mapped[PanelAction | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
 
@@ -91,6 +96,16 @@ class Deadline(Base, TimestampMixin):
     def is_case_level(self) -> bool:
         """The coordinator's own, rather than an agency's request or action."""
         return self.reporting_request_id is None and self.panel_action_id is None
+
+    @property
+    def record_id(self) -> int | None:
+        """The id of the record that owes it (a request, an action); none for the case's own."""
+        column = RECORD_COLUMNS.get(self.kind)
+        return getattr(self, column) if column else None
+
+    def owed_by_record(self, record_id: int, agency_id: int) -> None:
+        setattr(self, RECORD_COLUMNS[self.kind], record_id)
+        self.owed_by_id = agency_id
 
     def __repr__(self) -> str:
         return f"<Deadline {self.id} {self.kind.value}>"

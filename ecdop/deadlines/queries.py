@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -15,17 +17,14 @@ from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
 from ecdop.clock import add_working_days, uk_today, working_days_between
 from ecdop.db import UTCDateTime, count_if
+from ecdop.deadlines.hooks import OwedRecord, records_of
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
-from ecdop.meetings.models import PanelAction
 from ecdop.paging import PER_PAGE, Page, paginate
-from ecdop.reporting_forms.definitions import definition_for
-from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.urls import app_path
-from ecdop.vocabulary import UNFINISHED_ACTIONS
 
 
 def rules_for_area(area_id: int) -> dict[DeadlineKind, Rule]:
@@ -45,10 +44,7 @@ def area_rule_settings(area_id: int) -> dict[DeadlineKind, DeadlineRule]:
 
 def deadlines_of(case: Case) -> list[Deadline]:
     statement = (
-        select(Deadline)
-        .where(Deadline.case_id == case.id)
-        .options(*_agency_items())
-        .order_by(Deadline.due_on, Deadline.id)
+        select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_on, Deadline.id)
     )
     return list(db.session.scalars(statement))
 
@@ -76,65 +72,44 @@ def deadline_for_coordinator_or_404(user: User, deadline_id: int) -> Deadline:
     return deadline
 
 
-def _agency_items():
-    """Load what an agency's deadline is for: its request or panel action, and the agency."""
-    return (
-        joinedload(Deadline.reporting_request).joinedload(ReportingRequest.organisation),
-        joinedload(Deadline.panel_action).joinedload(PanelAction.organisation),
-    )
+def owed_records(deadlines: Sequence) -> dict[int, OwedRecord]:
+    """What each deadline's record is (``records_of`` hook), by deadline id: one query per
+    kind of record for the whole list. ``deadlines``: anything with id, kind and record_id."""
+    wanted: dict[DeadlineKind, dict[int, int]] = defaultdict(dict)
+    for deadline in deadlines:
+        if deadline.record_id is not None:
+            wanted[deadline.kind][deadline.record_id] = deadline.id
+    found: dict[int, OwedRecord] = {}
+    for kind, deadline_ids in wanted.items():
+        for answer in records_of(kind, list(deadline_ids)):
+            found |= {deadline_ids[record_id]: record for record_id, record in answer.items()}
+    return found
 
 
-def describe_deadline(deadline: Deadline) -> str:
-    """What is due, in words: the kind, or for a request the form and the agency."""
-    request, action = deadline.reporting_request, deadline.panel_action
-    agency = request.organisation if request else action.organisation if action else None
-    return what_is_due(
-        deadline.kind,
-        form_type=request.form_type if request else None,
-        agency=agency.name if agency else None,
-        panel_action=action is not None,
-    )
+def what_is_due(deadline, records: Mapping[int, OwedRecord]) -> str:
+    """The one wording of a deadline: its record's, or for the case's own its kind."""
+    record = records.get(deadline.id)
+    return record.what if record else deadline.kind.label
 
 
-def what_is_due(
-    kind: DeadlineKind, *, form_type: str | None, agency: str | None, panel_action: bool
-) -> str:
-    """The one wording of a deadline, for a loaded deadline and for the sweep's columns."""
-    if form_type is not None:
-        return f"{definition_for(form_type).title} from {agency}"
-    if panel_action:
-        return f"Panel action for {agency}"
-    return kind.label
+def describe_deadlines(deadlines: Sequence[Deadline]) -> dict[int, str]:
+    records = owed_records(deadlines)
+    return {deadline.id: what_is_due(deadline, records) for deadline in deadlines}
 
 
-def deadline_action_path(deadline: Deadline, user: User) -> str:
-    request = deadline.reporting_request
-    return action_path_for(
-        user,
-        case_id=deadline.case_id,
-        request_id=request.id if request else None,
-        action_id=deadline.panel_action_id,
-        agency_id=request.organisation_id if request else None,
-    )
-
-
-def action_path_for(
-    user: User,
-    *,
-    case_id: int,
-    request_id: int | None,
-    action_id: int | None,
-    agency_id: int | None,
-) -> str:
-    """Where the user acts on a deadline, and can open: their agency's form, the panel action
-    (its owner and the coordinators both update it), the case for a coordinator; for anyone
-    else (an area lead who is not a coordinator) their own task list, which says whom to ask."""
-    if request_id is not None and agency_id == user.organisation_id:
-        return app_path("reporting_forms.respond", request_id=request_id)
-    if action_id is not None and role_may(user.role, Permission.UPDATE_PANEL_ACTIONS):
-        return app_path("meetings.action", action_id=action_id)
+def action_path_for(user: User, deadline, record: OwedRecord | None) -> str:
+    """Where the user acts on a deadline, and can open: the record's page for the agency
+    that answers for it (or, for a panel action, anyone who may update actions), the case
+    for a coordinator; for anyone else (an area lead who is not a coordinator) their own task
+    list, which says whom to ask."""
+    if record is not None and (
+        role_may(user.role, record.opened_with)
+        if record.opened_with
+        else deadline.owed_by_id == user.organisation_id
+    ):
+        return record.path
     if role_may(user.role, Permission.VIEW_AREA_CASES):
-        return app_path("cases.show", case_id=case_id)
+        return app_path("cases.show", case_id=deadline.case_id)
     return app_path("deadlines.tasks")
 
 
@@ -174,8 +149,8 @@ def tasks_for(user: User) -> list[Task]:
         return []
     today = uk_today()
     cutoff = escalation_cutoff(today)
-    deadlines = db.session.scalars(statement.order_by(Deadline.due_on, Deadline.id))
-    return [_task(deadline, user, today, cutoff) for deadline in deadlines]
+    deadlines = list(db.session.scalars(statement.order_by(Deadline.due_on, Deadline.id)))
+    return _tasks(deadlines, user, today, cutoff)
 
 
 TASK_FILTERS = [
@@ -202,7 +177,7 @@ def task_page(user: User, *, show: str, order: str, page: int) -> Page:
     }[show]
     due = Deadline.due_on.desc() if order == "-due" else Deadline.due_on
     found = paginate(statement.where(*narrower).order_by(due, Deadline.id), page)
-    return replace(found, items=[_task(d, user, today, cutoff) for d in found.items])
+    return replace(found, items=_tasks(found.items, user, today, cutoff))
 
 
 def _tasks_of(user: User) -> Select | None:
@@ -210,11 +185,12 @@ def _tasks_of(user: User) -> Select | None:
     agency: joined instead, the planner may read every case and request of the area's history
     to match the few thousand deadlines under way."""
     cutoff = escalation_cutoff(uk_today())
-    case_level = and_(Deadline.reporting_request_id.is_(None), Deadline.panel_action_id.is_(None))
+    case_level = Deadline.owed_by_id.is_(None)
     area = _area_of_live_case()
     conditions = []
     if user.role is Role.AGENCY_REPORTER:
-        conditions.append(and_(_for_agency(user.organisation_id), area.in_(user.area_ids)))
+        conditions.append(and_(Deadline.owed_by_id == user.organisation_id,
+                               area.in_(user.area_ids)))  # fmt: skip
     if user.role is Role.COORDINATOR:
         conditions.append(and_(area.in_(user.area_ids), or_(case_level, Deadline.due_on <= cutoff)))
     if led := _areas_led_by(user):
@@ -224,7 +200,7 @@ def _tasks_of(user: User) -> Select | None:
     return (
         select(Deadline)
         .where(Deadline.state == DeadlineState.OPEN, or_(*conditions))
-        .options(joinedload(Deadline.case), *_agency_items())
+        .options(joinedload(Deadline.case))
     )
 
 
@@ -235,35 +211,25 @@ def _area_of_live_case():
     )
 
 
-def _for_agency(organisation_id: int | None):
-    """The deadline is on one of the agency's unfinished requests or panel actions (a
-    deadline is open only while its request or action is unfinished): a few hundred rows
-    found by index, whatever the agency's history."""
-    requests = select(ReportingRequest.id).where(
-        ReportingRequest.organisation_id == organisation_id,
-        ReportingRequest.status.in_(OPEN_STATUSES),
-    )
-    actions = select(PanelAction.id).where(
-        PanelAction.organisation_id == organisation_id, PanelAction.status.in_(UNFINISHED_ACTIONS)
-    )
-    return or_(Deadline.reporting_request_id.in_(requests), Deadline.panel_action_id.in_(actions))
-
-
 def _areas_led_by(user: User) -> list[int]:
     return list(db.session.scalars(select(Area.id).where(Area.lead_id == user.id)))
 
 
-def _task(deadline: Deadline, user: User, today: date, cutoff: date) -> Task:
-    return Task(
-        deadline=deadline,
-        what=describe_deadline(deadline),
-        reference=deadline.case.reference,
-        due_on=deadline.due_on,
-        status=due_status(deadline.due_on, today),
-        overdue=deadline.due_on < today,
-        escalated=deadline.due_on <= cutoff,
-        action_path=deadline_action_path(deadline, user),
-    )
+def _tasks(deadlines: list[Deadline], user: User, today: date, cutoff: date) -> list[Task]:
+    records = owed_records(deadlines)
+    return [
+        Task(
+            deadline=deadline,
+            what=what_is_due(deadline, records),
+            reference=deadline.case.reference,
+            due_on=deadline.due_on,
+            status=due_status(deadline.due_on, today),
+            overdue=deadline.due_on < today,
+            escalated=deadline.due_on <= cutoff,
+            action_path=action_path_for(user, deadline, records.get(deadline.id)),
+        )
+        for deadline in deadlines
+    ]
 
 
 def _overdue_in(user: User):
@@ -288,13 +254,13 @@ def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
     statement = (
         select(Deadline)
         .where(*_overdue_in(user))
-        .options(joinedload(Deadline.case), *_agency_items())
+        .options(joinedload(Deadline.case))
         .order_by(Deadline.due_on, Deadline.id)
         .limit(limit)
     )
     today = uk_today()
-    cutoff = escalation_cutoff(today)
-    return [_task(deadline, user, today, cutoff) for deadline in db.session.scalars(statement)]
+    deadlines = list(db.session.scalars(statement))
+    return _tasks(deadlines, user, today, escalation_cutoff(today))
 
 
 def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
@@ -389,11 +355,7 @@ def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimelin
     figures cost one period's requests however long the history."""
     met = Deadline.state == DeadlineState.MET
     on_time = met_by_due_date()
-    agency = (
-        select(ReportingRequest.organisation_id)
-        .where(ReportingRequest.id == Deadline.reporting_request_id)
-        .scalar_subquery()
-    )
+    agency = Deadline.owed_by_id
     counted = (
         select(
             agency.label("organisation_id"),

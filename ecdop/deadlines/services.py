@@ -3,7 +3,9 @@
 ``refresh_deadlines`` is called after every change to a case (a move through the stage machine,
 new or answered requests, a JAR or CDRM recorded, the national database told): it creates the
 deadlines now owed, marks those fulfilled as met, lets go of those no longer needed, reopens
-any that are owed again, and recomputes due dates from the area's rules.
+any that are owed again, and recomputes due dates from the area's rules. The case's own are
+worked out here; those its records owe, the features that keep the records say
+(``deadlines.hooks``).
 """
 
 from __future__ import annotations
@@ -22,22 +24,15 @@ from ecdop.cases.queries import case_facts
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
+from ecdop.deadlines.hooks import Owed, due_date_moved, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
 from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
-from ecdop.meetings.models import PanelAction
-from ecdop.meetings.queries import actions_of_case
-from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
-from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
-from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
-from ecdop.reporting_forms.queries import agency_reporters_of, requests_of
-from ecdop.urls import app_path
-from ecdop.vocabulary import ActionStatus
 
 REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 # Closing settles what is still open: nobody can act on a closed case, so an open deadline on
@@ -72,14 +67,24 @@ CASE_OBLIGATIONS: tuple[CaseObligation, ...] = (
 
 
 def refresh_deadlines(case: Case) -> None:
-    """Bring the case's deadlines in line with what is recorded about it."""
+    """Bring the case's deadlines in line with what is recorded about it: its own, and those
+    its records owe (the ``owed_by_records`` hook)."""
     today = uk_today()
-    live = case.is_live
-    closed = case.stage is Stage.CLOSED
-    requests = requests_of(case)
+    live, closed = case.is_live, case.stage is Stage.CLOSED
+    existing = deadlines_of(case)
+    _refresh_case_obligations(case, existing, live, closed, today)
+    by_record = {(deadline.kind, deadline.record_id): deadline for deadline in existing}
+    for owed in (owed for answer in owed_by_records(case) for owed in answer):
+        deadline = by_record.get((owed.kind, owed.record_id))
+        _refresh_owed(case, owed, deadline, live, closed, today)
+    db.session.flush()
+
+
+def _refresh_case_obligations(
+    case: Case, existing: list[Deadline], live: bool, closed: bool, today: date
+) -> None:
     facts = case_facts(case)
     rules = rules_for_area(case.area_id)
-    existing = deadlines_of(case)
     own = {deadline.kind: deadline for deadline in existing if deadline.is_case_level}
     for obligation in CASE_OBLIGATIONS:
         deadline = own.get(obligation.kind)
@@ -93,50 +98,22 @@ def refresh_deadlines(case: Case) -> None:
         elif not deadline.due_on_set_by_hand and deadline.due_on != due_on:
             _reschedule(deadline, due_on, today)
         _settle(deadline, obligation.fulfilled(case, facts), today, closed)
-    by_request = {deadline.reporting_request_id: deadline for deadline in existing}
-    for request in requests:
-        deadline = by_request.get(request.id)
-        _refresh_request_deadline(case, request, deadline, live, closed, today)
-    by_action = {deadline.panel_action_id: deadline for deadline in existing}
-    for action in actions_of_case(case):
-        _refresh_action_deadline(case, action, by_action.get(action.id), today)
-    db.session.flush()
 
 
-def _refresh_request_deadline(
-    case: Case,
-    request: ReportingRequest,
-    deadline: Deadline | None,
-    live: bool,
-    closed: bool,
-    today: date,
+def _refresh_owed(
+    case: Case, owed: Owed, deadline: Deadline | None, live: bool, closed: bool, today: date
 ) -> None:
+    """A record's deadline follows the record's own due date and state."""
     if deadline is None:
-        starts = uk_calendar_date(request.created_at or utc_now())
-        deadline = _open(case, DeadlineKind.REPORTING_REQUEST, starts, request.due_on, today)
-        deadline.reporting_request = request
-    elif deadline.due_on != request.due_on:
-        _reschedule(deadline, request.due_on, today)
-    if not live or request.status is RequestStatus.EXCUSED:
+        deadline = _open(case, owed.kind, owed.starts_on, owed.due_on, today)
+    elif deadline.due_on != owed.due_on:
+        _reschedule(deadline, owed.due_on, today)
+    deadline.owed_by_record(owed.record_id, owed.agency_id)
+    ends = owed.ends_with_the_case
+    if not owed.needed or (ends and not live):
         _let_go(deadline)
     else:
-        _settle(deadline, request.status is RequestStatus.SUBMITTED, today, closed)
-
-
-def _refresh_action_deadline(
-    case: Case, action: PanelAction, deadline: Deadline | None, today: date
-) -> None:
-    """A panel action is followed up until done or not accepted, whatever the case's stage."""
-    if deadline is None:
-        starts = action.analysis.meeting.held_on
-        deadline = _open(case, DeadlineKind.PANEL_ACTION, starts, action.due_on, today)
-        deadline.panel_action = action
-    elif deadline.due_on != action.due_on:
-        _reschedule(deadline, action.due_on, today)
-    if action.status is ActionStatus.NOT_ACCEPTED:
-        _let_go(deadline)
-    else:
-        _settle(deadline, action.status is ActionStatus.DONE, today)
+        _settle(deadline, owed.met, today, closed and ends)
 
 
 def _obligation_start(case: Case, kind: DeadlineKind) -> datetime | date:
@@ -217,10 +194,7 @@ def change_due_date(
     }
     deadline.due_on_set_by_hand = True
     _reschedule(deadline, due_on, uk_today())
-    if deadline.reporting_request is not None:
-        _move_request_due_date(deadline, due_on)
-    if deadline.panel_action is not None:  # the action's own date, which the tracker shows
-        deadline.panel_action.due_on = due_on
+    due_date_moved(deadline)  # the request or action it is owed by takes the new date too
     record_event(
         AuditAction.DEADLINE_DUE_DATE_CHANGED,
         case_id=deadline.case_id,
@@ -228,22 +202,6 @@ def change_due_date(
         details=details,
     )
     db.session.flush()
-
-
-def _move_request_due_date(deadline: Deadline, due_on: date) -> None:
-    """The agency is working to the request's date: move it too, and tell them."""
-    request = deadline.reporting_request
-    request.due_on = due_on
-    db.session.flush()
-    queue_message_to_each(
-        agency_reporters_of(request.organisation_id, deadline.case.area_id),
-        event_key=outbox_keys.request_due_date_moved(request.id, request.version_id),
-        subject=f"New due date for case {deadline.case.reference}",
-        template="email/due_date_changed.txt",
-        action_path=app_path("reporting_forms.respond", request_id=request.id),
-        deadline=deadline,
-        request=request,
-    )
 
 
 def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> int:

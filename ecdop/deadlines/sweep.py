@@ -11,33 +11,32 @@ part-way and run again, or run twice, queues nothing twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, select, update
 
-from ecdop.auth.models import Area, Organisation, Role, User
+from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, role_may
-from ecdop.auth.queries import active_coordinators_of
+from ecdop.auth.queries import active_coordinators_of, agency_reporters_of
 from ecdop.cases.models import Case
 from ecdop.clock import add_working_days, is_working_day, uk_today
-from ecdop.deadlines.models import Deadline, DeadlineState
+from ecdop.deadlines.hooks import OwedRecord
+from ecdop.deadlines.models import RECORD_COLUMNS, Deadline, DeadlineState
 from ecdop.deadlines.queries import (
     action_path_for,
     due_status,
     overdue_deadlines,
+    owed_records,
     tasks_for,
     what_is_due,
 )
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_send
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
-from ecdop.meetings.models import PanelAction
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import insert_messages, message_row
-from ecdop.reporting_forms.models import ReportingRequest
-from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
 
 # Deadlines per transaction: a few hundred milliseconds of work on PostgreSQL.
@@ -78,7 +77,7 @@ class Recipients:
 
 @dataclass(frozen=True)
 class DueDeadline:
-    """The columns of a deadline the sweep needs, read in one query."""
+    """The columns of a deadline the sweep needs, read in one query, and what its record is."""
 
     id: int
     kind: DeadlineKind
@@ -87,16 +86,16 @@ class DueDeadline:
     reminded_through: date
     reference: str
     area_id: int
-    request_id: int | None
-    action_id: int | None
-    organisation_id: int | None  # the agency that answers for it, if not the coordinators
-    form_type: str | None
-    agency: str | None
+    reporting_request_id: int | None
+    panel_action_id: int | None
+    owed_by_id: int | None  # the agency that answers for it, if not the coordinators
+    what: str = ""
+    record: OwedRecord | None = None
 
     @property
-    def what(self) -> str:
-        return what_is_due(self.kind, form_type=self.form_type, agency=self.agency,
-                           panel_action=self.action_id is not None)  # fmt: skip
+    def record_id(self) -> int | None:
+        column = RECORD_COLUMNS.get(self.kind)
+        return getattr(self, column) if column else None
 
 
 def sweep_deadlines(today: date | None = None) -> int:
@@ -120,18 +119,13 @@ def sweep_deadlines(today: date | None = None) -> int:
 
 
 def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
-    agency_id = func.coalesce(ReportingRequest.organisation_id, PanelAction.organisation_id)
     statement = (
         select(
             Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
             Deadline.reminded_through, Case.reference, Case.area_id,
-            ReportingRequest.id, PanelAction.id, agency_id, ReportingRequest.form_type,
-            Organisation.name,
+            Deadline.reporting_request_id, Deadline.panel_action_id, Deadline.owed_by_id,
         )
         .join(Case, Deadline.case_id == Case.id)
-        .outerjoin(ReportingRequest, Deadline.reporting_request_id == ReportingRequest.id)
-        .outerjoin(PanelAction, Deadline.panel_action_id == PanelAction.id)
-        .outerjoin(Organisation, agency_id == Organisation.id)
         .where(
             Deadline.state == DeadlineState.OPEN,
             Deadline.next_reminder_on <= today,
@@ -140,14 +134,18 @@ def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
         .order_by(Deadline.id)
         .limit(BATCH_SIZE)
     )  # fmt: skip
-    return [DueDeadline(*row) for row in db.session.execute(statement)]
+    batch = [DueDeadline(*row) for row in db.session.execute(statement)]
+    records = owed_records(batch)
+    return [
+        replace(due, what=what_is_due(due, records), record=records.get(due.id)) for due in batch
+    ]
 
 
 def _reminders(
     deadline: DueDeadline, step: ReminderStep, recipients: Recipients, today: date
 ) -> list[dict]:
-    if deadline.organisation_id is not None:
-        responsible = recipients.agency_reporters(deadline.organisation_id, deadline.area_id)
+    if deadline.owed_by_id is not None:
+        responsible = recipients.agency_reporters(deadline.owed_by_id, deadline.area_id)
         escalate_to = recipients.coordinators_of(deadline.area_id)
     else:
         responsible = recipients.coordinators_of(deadline.area_id)
@@ -183,10 +181,7 @@ def _reminder(
         if role_may(person.role, Permission.VIEW_AREA_CASES)
         else [c.full_name for c in coordinators]
     )
-    action_path = action_path_for(
-        person, case_id=deadline.case_id, request_id=deadline.request_id,
-        action_id=deadline.action_id, agency_id=deadline.organisation_id,
-    )  # fmt: skip
+    action_path = action_path_for(person, deadline, deadline.record)
     return message_row(
         dedupe_key=outbox_keys.deadline_step(deadline.id, deadline.due_on, step.key, person.id),
         recipient=person,

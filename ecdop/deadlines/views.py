@@ -76,7 +76,7 @@ def change_due_date(deadline_id: int):
         "deadlines/due_date.html",
         form=form,
         deadline=deadline,
-        what=queries.describe_deadline(deadline),
+        what=queries.describe_deadlines([deadline])[deadline.id],
     ), status
 
 
@@ -221,9 +221,10 @@ def deadline_rule(area_id: int, kind: str):
 
 def case_page_deadlines(case: Case) -> CasePageSection:
     """The case page's deadlines, with what can be done about each."""
+    deadlines = queries.deadlines_of(case)
     context = {
-        "deadlines": queries.deadlines_of(case),
-        "describe_deadline": queries.describe_deadline,
+        "deadlines": deadlines,
+        "what_is_due": queries.describe_deadlines(deadlines),
         "due_status": queries.due_status,
         "confirm_form": ConfirmForm(),
     }

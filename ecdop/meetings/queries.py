@@ -4,14 +4,19 @@ their areas' reviews), agencies their own organisation's actions."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import abort
 from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import selectinload
 
-from ecdop.auth.models import Role, User, user_areas
+from ecdop.auth.models import Organisation, Role, User, user_areas
+from ecdop.auth.permissions import Permission
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
+from ecdop.deadlines.hooks import Owed, OwedRecord
+from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.models import (
     AgendaItem,
@@ -24,7 +29,8 @@ from ecdop.meetings.models import (
 )
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
-from ecdop.vocabulary import UNFINISHED_ACTIONS
+from ecdop.urls import app_path
+from ecdop.vocabulary import UNFINISHED_ACTIONS, ActionStatus
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 
@@ -295,6 +301,43 @@ def actions_of_case(case: Case) -> list[PanelAction]:
         .options(selectinload(PanelAction.organisation))
     )
     return list(db.session.scalars(statement))
+
+
+def deadlines_owed_by_actions(case: Case) -> list[Owed]:
+    """Each panel action is followed up by its due date until done or not accepted, whatever
+    the case's stage: it is what the review asked for."""
+    return [
+        Owed(
+            kind=DeadlineKind.PANEL_ACTION,
+            record_id=action.id,
+            agency_id=action.organisation_id,
+            starts_on=action.analysis.meeting.held_on,
+            due_on=action.due_on,
+            needed=action.status is not ActionStatus.NOT_ACCEPTED,
+            met=action.status is ActionStatus.DONE,
+            ends_with_the_case=False,
+        )
+        for action in actions_of_case(case)
+    ]
+
+
+def actions_owing(kind: DeadlineKind, action_ids: Collection[int]) -> dict[int, OwedRecord]:
+    """What each action's deadline is for, updated on the action's page by those who may."""
+    if kind is not DeadlineKind.PANEL_ACTION:
+        return {}
+    rows = db.session.execute(
+        select(PanelAction.id, Organisation.name)
+        .join(Organisation, PanelAction.organisation_id == Organisation.id)
+        .where(PanelAction.id.in_(action_ids))
+    )
+    return {
+        action_id: OwedRecord(
+            f"Panel action for {agency}",
+            app_path("meetings.action", action_id=action_id),
+            opened_with=Permission.UPDATE_PANEL_ACTIONS,
+        )
+        for action_id, agency in rows
+    }
 
 
 PANEL_SUMMARY_TEXT = "panel-summary"

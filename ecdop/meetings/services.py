@@ -324,3 +324,9 @@ def supersede_review(case: Case) -> None:
         item.left_agenda_reason = "Case reopened after review"
     db.session.flush()
     record_event(AuditAction.PANEL_ANALYSIS_SUPERSEDED, case_id=case.id, subject=analysis)
+
+
+def move_action_due_date(deadline: Deadline) -> None:
+    """On ``due_date_moved``: the action's own date, which the action tracker shows, follows."""
+    if deadline.panel_action_id is not None:
+        db.session.get(PanelAction, deadline.panel_action_id).due_on = deadline.due_on

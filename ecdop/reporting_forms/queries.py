@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
 from flask import abort
@@ -13,29 +14,15 @@ from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
+from ecdop.db import utc_now
+from ecdop.deadlines.hooks import Owed, OwedRecord
+from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
+from ecdop.formatting import uk_calendar_date
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
-from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
-
-
-def agency_reporters_of(organisation_id: int, area_id: int) -> list[User]:
-    """The organisation's reporters who work in the area: a request about a child of one area
-    reaches no one of the same organisation who works only elsewhere."""
-    statement = (
-        select(User)
-        .join(Organisation)
-        .join(user_areas, user_areas.c.user_id == User.id)
-        .where(
-            User.organisation_id == organisation_id,
-            user_areas.c.area_id == area_id,
-            User.role == Role.AGENCY_REPORTER,
-            User.active,
-            Organisation.active,
-        )
-        .order_by(User.id)
-    )
-    return list(db.session.scalars(statement))
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
+from ecdop.urls import app_path
 
 
 def organisations_with_agency_reporters(area_id: int) -> set[int]:
@@ -160,4 +147,39 @@ def facts_about_requests_in_sql() -> dict[str, ColumnElement[bool]]:
     return {
         "reports_requested": any_request(),
         "outstanding_reports": any_request(ReportingRequest.status.in_(OPEN_STATUSES)),
+    }
+
+
+def deadlines_owed_by_requests(case: Case) -> list[Owed]:
+    """Each request owes its report by its own due date, until it arrives or is excused."""
+    return [
+        Owed(
+            kind=DeadlineKind.REPORTING_REQUEST,
+            record_id=request.id,
+            agency_id=request.organisation_id,
+            starts_on=uk_calendar_date(request.created_at or utc_now()),
+            due_on=request.due_on,
+            needed=request.status is not RequestStatus.EXCUSED,
+            met=request.status is RequestStatus.SUBMITTED,
+            ends_with_the_case=True,
+        )
+        for request in requests_of(case)
+    ]
+
+
+def requests_owing(kind: DeadlineKind, request_ids: Collection[int]) -> dict[int, OwedRecord]:
+    """What each request's deadline is for: the form, from the agency, answered on its form."""
+    if kind is not DeadlineKind.REPORTING_REQUEST:
+        return {}
+    rows = db.session.execute(
+        select(ReportingRequest.id, ReportingRequest.form_type, Organisation.name)
+        .join(Organisation, ReportingRequest.organisation_id == Organisation.id)
+        .where(ReportingRequest.id.in_(request_ids))
+    )
+    return {
+        request_id: OwedRecord(
+            f"{definition_for(form_type).title} from {agency}",
+            app_path("reporting_forms.respond", request_id=request_id),
+        )
+        for request_id, form_type, agency in rows
     }

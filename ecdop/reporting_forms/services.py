@@ -9,11 +9,12 @@ from sqlalchemy import select
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Organisation, User
-from ecdop.auth.queries import active_coordinators_of
+from ecdop.auth.queries import active_coordinators_of, agency_reporters_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import REPORT_REQUESTS
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
+from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
@@ -26,7 +27,6 @@ from ecdop.reporting_forms.definitions import (
     missing_answers,
 )
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
-from ecdop.reporting_forms.queries import agency_reporters_of
 from ecdop.urls import app_path
 
 
@@ -252,3 +252,22 @@ def excuse_report(request: ReportingRequest, *, reason: str, expected_version: i
     )
     db.session.flush()
     refresh_deadlines(request.case)
+
+
+def move_request_due_date(deadline: Deadline) -> None:
+    """On ``due_date_moved``: the agency works to its request's date, which moves with the
+    deadline, and the agency is told."""
+    if deadline.reporting_request_id is None:
+        return
+    request = db.session.get(ReportingRequest, deadline.reporting_request_id)
+    request.due_on = deadline.due_on
+    db.session.flush()
+    queue_message_to_each(
+        agency_reporters_of(request.organisation_id, deadline.case.area_id),
+        event_key=outbox_keys.request_due_date_moved(request.id, request.version_id),
+        subject=f"New due date for case {deadline.case.reference}",
+        template="email/due_date_changed.txt",
+        action_path=app_path("reporting_forms.respond", request_id=request.id),
+        deadline=deadline,
+        request=request,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import flask_migrate
 import time_machine
 from alembic.autogenerate import compare_metadata
@@ -14,7 +16,7 @@ from ecdop.demo import seed_demo
 from ecdop.extensions import db
 from ecdop.notifications.services import confirm_same_child
 from tests.conftest import DEMO_PASSWORD, FROZEN_NOW
-from tests.factories import notify, user
+from tests.factories import notify, requested_reports, triaged_case, user
 
 
 def test_migrations_match_the_models(database):
@@ -23,9 +25,10 @@ def test_migrations_match_the_models(database):
     assert differences == []
 
 
-def test_merged_cases_move_to_the_merged_stage_and_back(tmp_path):
+def test_existing_records_are_carried_over_by_the_layering_migrations(tmp_path):
     """0024 puts cases already merged at the terminal stage, and its downgrade takes them back
-    to "notified", the only stage a case could be merged from."""
+    to "notified", the only stage a case could be merged from; 0025 names the agency that
+    answers for each request's deadline."""
     database = f"sqlite:///{tmp_path / 'migrating.sqlite3'}"
     app = create_app(
         {"ENV_NAME": "test", "DEMO_PASSWORD": DEMO_PASSWORD, "SQLALCHEMY_DATABASE_URI": database}
@@ -36,15 +39,18 @@ def test_merged_cases_move_to_the_merged_stage_and_back(tmp_path):
         first = notify(nhs_number=None)[1].case
         second = notify(nhs_number=None, given_names="Other")[1].case
         confirm_same_child(second, second.version_id, actor=user("coordinator@demo.test"))
+        [request] = requested_reports(triaged_case(date_of_birth=date(2025, 1, 9)), "Demo Surgery")
         db.session.commit()
         assert (first.stage, second.stage) == (Stage.NOTIFIED, Stage.MERGED)
 
         def stages() -> list[str]:
             return list(db.session.scalars(text("SELECT stage FROM cases ORDER BY id")))
 
+        owing = text("SELECT owed_by_id FROM deadlines WHERE reporting_request_id = :id")
         flask_migrate.downgrade(revision="0023")
-        assert stages() == ["notified", "notified"]
+        assert stages() == ["notified", "notified", "information_gathering"]
         flask_migrate.upgrade()
-        assert stages() == ["notified", "merged"]
+        assert stages() == ["notified", "merged", "information_gathering"]
+        assert db.session.scalar(owing, {"id": request.id}) == request.organisation_id
         db.session.remove()
         db.engine.dispose()
