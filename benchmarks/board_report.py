@@ -25,7 +25,6 @@ from sqlalchemy import text
 
 from ecdop import create_app
 from ecdop.analytics import aggregates
-from ecdop.analytics.periods import PeriodKind, last_closed, trend_years
 from ecdop.auth.queries import area_by_code
 from ecdop.board_reports.content import build_report
 from ecdop.board_reports.render import report_pdf
@@ -33,6 +32,7 @@ from ecdop.cases.models import Case
 from ecdop.demo import DEMO_AREA, seed_demo, seed_demo_reference_data
 from ecdop.extensions import db
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.periods import PeriodKind, last_closed, trend_years
 from ecdop.synthetic import seed_synthetic
 
 TODAY = date(2026, 11, 20)

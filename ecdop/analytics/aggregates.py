@@ -23,7 +23,6 @@ from ecdop.analytics.models import (
     PopulationEstimate,
     PostcodeDeprivation,
 )
-from ecdop.analytics.periods import ReportingPeriod
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
 from ecdop.clock import UK
@@ -34,6 +33,7 @@ from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
+from ecdop.periods import ReportingPeriod
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.vocabulary import ActionStatus, AgeBand
 

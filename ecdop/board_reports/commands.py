@@ -35,9 +35,9 @@ def _areas(codes: tuple[str, ...]):
 def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: str) -> None:
     """Generate, archive and write a board report, e.g.
     reports generate --kind quarterly --period 2026-Q2 --output q2.pdf"""
-    from ecdop.analytics.periods import PeriodError, PeriodKind, parse_period
     from ecdop.board_reports.models import ReportOrigin
     from ecdop.board_reports.services import generate_report, start_month
+    from ecdop.periods import PeriodError, PeriodKind, parse_period
     from ecdop.refusals import ChangeRefused
 
     try:

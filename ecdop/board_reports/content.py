@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ecdop.analytics.periods import PeriodKind, ReportingPeriod
 from ecdop.auth.models import Area
 from ecdop.board_reports.deaths import (
     deaths_by_age_band,
@@ -31,6 +30,7 @@ from ecdop.board_reports.tables import (
     same_period_last_year,
 )
 from ecdop.board_reports.wording import summary_of
+from ecdop.periods import PeriodKind, ReportingPeriod
 
 SECTIONS = (
     deaths_section,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from ecdop.analytics import aggregates
 from ecdop.analytics.disclosure import SUPPRESSED, is_small, protect
-from ecdop.analytics.periods import trend_years
 from ecdop.analytics.statistics import median_and_quartiles
 from ecdop.auth.models import OrganisationKind
 from ecdop.board_reports.charts import trend_chart
@@ -23,6 +22,7 @@ from ecdop.board_reports.tables import (
     suppress_alone,
 )
 from ecdop.deadlines.rules import DeadlineKind
+from ecdop.periods import trend_years
 
 # -- Five-year trend ----------------------------------------------------------------------------
 

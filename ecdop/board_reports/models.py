@@ -18,9 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.analytics.periods import PeriodKind, period_label
 from ecdop.auth.models import Area, User
 from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.periods import PeriodKind, period_label
 from ecdop.vocabulary import LabelledEnum
 
 board_report_areas = Table(

@@ -10,7 +10,6 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from ecdop.analytics.periods import PeriodKind, ReportingPeriod, last_closed
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, Role, User
@@ -22,6 +21,7 @@ from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
+from ecdop.periods import PeriodKind, ReportingPeriod, last_closed
 from ecdop.refusals import ChangeRefused
 from ecdop.transactions import add_unless_present
 from ecdop.urls import app_path

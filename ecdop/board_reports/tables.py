@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ecdop.analytics.disclosure import SUPPRESSED, is_small, protect
-from ecdop.analytics.periods import ReportingPeriod, year_before
 from ecdop.analytics.statistics import Rate, rate_per_100k, wilson_interval
 from ecdop.auth.models import Area
 from ecdop.board_reports.charts import Chart, bar_chart
+from ecdop.periods import ReportingPeriod, year_before
 
 Shown = int | str  # a count as published: the number, or "c"
 

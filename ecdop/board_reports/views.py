@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from ecdop.analytics.periods import PeriodKind, closed_periods
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, user_may
@@ -17,6 +16,7 @@ from ecdop.board_reports.models import ReportOrigin
 from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.forms import select_choices
+from ecdop.periods import PeriodKind, closed_periods
 from ecdop.refusals import ChangeRefused
 
 board_reports_blueprint = Blueprint("board_reports", __name__)

@@ -24,6 +24,7 @@ from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.paging import PER_PAGE, Page, paginate
+from ecdop.periods import ReportingPeriod
 from ecdop.urls import app_path
 
 
@@ -286,43 +287,6 @@ def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:
 
 
 @dataclass(frozen=True)
-class Period:
-    """A fixed reporting period: a financial year (April to March) or one of its quarters."""
-
-    key: str
-    label: str
-    starts_on: date
-    ends_on: date
-
-
-def reporting_periods(today: date | None = None, years: int = 3) -> list[Period]:
-    """This financial year and the ones before it, each followed by its quarters, newest first."""
-    today = today or uk_today()
-    first_year = today.year if today.month >= 4 else today.year - 1
-    periods = []
-    for year in range(first_year, first_year - years, -1):
-        name = f"{year}-{(year + 1) % 100:02d}"
-        periods.append(
-            Period(name, f"Financial year {name}", date(year, 4, 1), date(year + 1, 3, 31))
-        )
-        for quarter, (start, end) in enumerate(QUARTERS, start=1):
-            starts = date(year + (start[0] < 4), *start)
-            ends = date(year + (end[0] < 4), *end)
-            periods.append(
-                Period(
-                    f"{name}-q{quarter}",
-                    f"Quarter {quarter} of {name} ({starts:%B} to {ends:%B %Y})",
-                    starts,
-                    ends,
-                )
-            )
-    return periods
-
-
-QUARTERS = (((4, 1), (6, 30)), ((7, 1), (9, 30)), ((10, 1), (12, 31)), ((1, 1), (3, 31)))
-
-
-@dataclass(frozen=True)
 class AgencyTimeliness:
     agency: str
     due: int
@@ -348,7 +312,7 @@ def fell_due_between(starts_on: date, ends_on: date, today: date) -> list:
     ]
 
 
-def agency_timeliness(area_ids: list[int], period: Period) -> list[AgencyTimeliness]:
+def agency_timeliness(area_ids: list[int], period: ReportingPeriod) -> list[AgencyTimeliness]:
     """Requests that fell due in the period, per agency: how many were answered by their due
     date, how many late, and how many are still outstanding. The period's request deadlines
     are found by kind and due date, and each looks up its own case and agency, so that the

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -12,6 +21,7 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
+from ecdop.clock import uk_today
 from ecdop.deadlines import queries, services
 from ecdop.deadlines.forms import (
     AreaLeadForm,
@@ -27,6 +37,7 @@ from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, list_filters, select_choices, submitted_version
 from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
+from ecdop.periods import ReportingPeriod, recent_periods
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
@@ -107,10 +118,10 @@ def export_agency_timeliness():
     )  # fmt: skip
 
 
-def _timeliness_period() -> tuple[PeriodForm, queries.Period]:
-    periods = queries.reporting_periods()
+def _timeliness_period() -> tuple[PeriodForm, ReportingPeriod]:
+    periods = recent_periods(uk_today(), current_app.config["REPORTING_YEAR_START_MONTH"])
     form = PeriodForm(formdata=request.args)
-    form.period.choices = select_choices((period.key, period.label) for period in periods)
+    form.period.choices = select_choices((period.key, period.choice_label) for period in periods)
     chosen = next((p for p in periods if p.key == form.period.data), periods[0])
     form.period.data = chosen.key
     return form, chosen

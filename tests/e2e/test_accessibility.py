@@ -18,7 +18,6 @@ from playwright.sync_api import Page
 from sqlalchemy import select
 
 from ecdop.analytics.models import EmergingPattern
-from ecdop.analytics.periods import PeriodKind, last_closed
 from ecdop.board_reports.models import ReportOrigin
 from ecdop.board_reports.services import generate_report
 from ecdop.cases.models import Case
@@ -26,6 +25,7 @@ from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
 from ecdop.extensions import db
 from ecdop.jobs import run_job
+from ecdop.periods import PeriodKind, last_closed
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
 from ecdop.vocabulary import CircumstancesType

@@ -19,7 +19,6 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, select
 
 from ecdop.analytics import aggregates
-from ecdop.analytics.periods import PeriodKind, parse_period
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.services import create_area
 from ecdop.board_reports import services as board_report_services
@@ -31,6 +30,7 @@ from ecdop.demo import seed_demo_reference_data
 from ecdop.extensions import db
 from ecdop.jobs import run_job
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.periods import PeriodKind, parse_period
 from ecdop.synthetic import seed_synthetic
 from ecdop.vocabulary import CircumstancesType
 from tests.conftest import using_postgres
@@ -297,9 +297,9 @@ def test_babies_deaths_are_rates_per_thousand_live_births_or_not_available(app, 
     assert "0 to 27 days" in text and "see below, per 1,000 live births" in text
     db.session.execute(sa_delete(LiveBirths))
     db.session.commit()
-    from ecdop.analytics.periods import parse_period
     from ecdop.board_reports.models import ReportOrigin
     from ecdop.board_reports.services import generate_report
+    from ecdop.periods import parse_period
 
     period = parse_period(PeriodKind.QUARTERLY, "2026-Q2", 4)
     report = generate_report(period, [demo_area()], origin=ReportOrigin.ON_DEMAND, today=TODAY)

@@ -6,12 +6,13 @@ from datetime import date
 
 import pytest
 
-from ecdop.analytics.periods import (
+from ecdop.periods import (
     PeriodError,
     PeriodKind,
     closed_periods,
     last_closed,
     parse_period,
+    recent_periods,
     trend_years,
     year_before,
 )
@@ -73,3 +74,17 @@ def test_the_trend_covers_five_whole_years_and_comparisons_a_year_back():
     annual = parse_period(PeriodKind.ANNUAL, "2025", APRIL)
     assert [y.code for y in trend_years(annual, APRIL)][-1] == "2025"
     assert year_before(quarter, APRIL).code == "2025-Q2"
+
+
+@pytest.mark.parametrize(
+    ("start_month", "keys"),
+    [
+        (4, ["2026-27", "2026-27-q1", "2026-27-q2", "2026-27-q3", "2026-27-q4", "2025-26"]),
+        (1, ["2026", "2026-q1", "2026-q2", "2026-q3", "2026-q4", "2025"]),
+    ],
+)
+def test_agency_timeliness_reads_the_reporting_years_the_setting_names(start_month, keys):
+    periods = recent_periods(date(2026, 11, 20), start_month)
+    assert [period.key for period in periods[:6]] == keys
+    assert periods[0].starts_on == date(2026, start_month, 1)
+    assert periods[3].choice_label.startswith(f"Quarter 3 of {keys[0]} (")

@@ -1,4 +1,5 @@
-"""The fixed periods reports are published for: a reporting year and its four quarters.
+"""The fixed periods ecdop reports on: a reporting year and its four quarters, for the board's
+reports and for agency timeliness alike.
 
 Only these are ever published, so that no two reports cover periods whose difference is a
 handful of days and a handful of children. The year starts in April by default, as the
@@ -44,6 +45,25 @@ class ReportingPeriod:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @property
+    def year_name(self) -> str:
+        """ "2026-27" for a year that starts after January, "2026" for a calendar year."""
+        year_starts_on = self.starts_on - relativedelta(months=3 * ((self.quarter or 1) - 1))
+        crosses = year_starts_on.month != 1
+        return f"{self.year}-{(self.year + 1) % 100:02d}" if crosses else str(self.year)
+
+    @property
+    def key(self) -> str:
+        """Its name in a page's address: "2026-27", or "2026-27-q3" for a quarter."""
+        return f"{self.year_name}-q{self.quarter}" if self.quarter else self.year_name
+
+    @property
+    def choice_label(self) -> str:
+        """ "Reporting year 2026-27", "Quarter 3 of 2026-27 (October to December 2026)"."""
+        if self.quarter is None:
+            return f"Reporting year {self.year_name}"
+        return f"Quarter {self.quarter} of {self.year_name} ({self.label})"
 
 
 def period_label(starts_on: date, ends_on: date) -> str:
@@ -124,3 +144,17 @@ def year_before(period: ReportingPeriod, start_month: int) -> ReportingPeriod:
     if period.kind is PeriodKind.ANNUAL:
         return reporting_year(period.year - 1, start_month)
     return reporting_quarter(period.year - 1, period.quarter or 1, start_month)
+
+
+def recent_periods(today: date, start_month: int, years: int = 3) -> list[ReportingPeriod]:
+    """This reporting year and the ones before it, each followed by its quarters, newest first
+    (the periods agency timeliness can be read for)."""
+    current = period_containing(PeriodKind.ANNUAL, today, start_month).year
+    return [
+        period
+        for year in range(current, current - years, -1)
+        for period in (
+            reporting_year(year, start_month),
+            *(reporting_quarter(year, quarter, start_month) for quarter in range(1, 5)),
+        )
+    ]
