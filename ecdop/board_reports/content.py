@@ -22,7 +22,7 @@ from ecdop.board_reports.follow_up import (
 )
 from ecdop.board_reports.reviews import reviews_by_modifiable_factors, reviews_section
 from ecdop.board_reports.tables import (
-    Facts,
+    PublishedFigures,
     Scope,
     Section,
     protect_line,
@@ -64,16 +64,14 @@ class ReportContent:
         return sum(f.table.suppressed for s in self.sections for f in s.figures)
 
 
-def figures_a_year_before(scope: Scope) -> Facts:
+def figures_a_year_before(scope: Scope) -> PublishedFigures:
     """What the summary compares with: the same period a year before, protected exactly as
     that period's own report printed it."""
     earlier = same_period_last_year(scope)
-    facts = Facts()
-    _cells, facts["deaths"] = protect_line(deaths_by_age_band(earlier))
+    _cells, deaths = protect_line(deaths_by_age_band(earlier))
     identified, others = reviews_by_modifiable_factors(earlier)
     part, _rest, whole = protect_pair(identified, identified + others)
-    facts["modifiable"] = (part, whole)
-    return facts
+    return PublishedFigures(deaths=deaths, modifiable=(part, whole))
 
 
 def areas_label(areas: list[Area]) -> str:
@@ -89,14 +87,16 @@ def build_report(
     generated_at: datetime,
 ) -> ReportContent:
     scope = Scope(tuple(areas), period, start_month, today)
-    facts = Facts()
-    sections = tuple(section(scope, facts) for section in SECTIONS)
+    published, sections = PublishedFigures(), []
+    for make_section in SECTIONS:  # in order: a later section may read an earlier one's figures
+        published, section = make_section(scope, published)
+        sections.append(section)
     return ReportContent(
         period.kind,
         period,
         areas_label(areas),
         generated_at,
-        summary_of(facts, figures_a_year_before(scope)),
-        sections,
+        summary_of(published, figures_a_year_before(scope)),
+        tuple(sections),
         start_month,
     )

@@ -3,12 +3,14 @@ the death rates."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ecdop.analytics import aggregates
 from ecdop.analytics.disclosure import SUPPRESSED, protect
 from ecdop.analytics.statistics import rate_per_100k
 from ecdop.board_reports.tables import (
-    Facts,
     Figure,
+    PublishedFigures,
     PublishedTable,
     Scope,
     Section,
@@ -71,12 +73,14 @@ def deaths_by_age_band(scope: Scope) -> list[int]:
     return in_order(aggregates.deaths_by(Case.age_band, scope.area_ids, scope.period), AgeBand)
 
 
-def deaths_section(scope: Scope, facts: Facts) -> Section:
+def deaths_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     age_labels = [band.label for band in AgeBand]
     age_table, age_cells, total = breakdown(
         "Deaths by age at death", "Age at death", age_labels, deaths_by_age_band(scope)
     )
-    facts["deaths"], facts["deaths_by_age"] = total, dict(zip(AgeBand, age_cells, strict=True))
+    published = replace(
+        published, deaths=total, deaths_by_age=dict(zip(AgeBand, age_cells, strict=True))
+    )
     figures = [figure(age_table, "deaths by age at death", age_labels, age_cells, "Deaths")]
     sexes = aggregates.deaths_by(Case.sex, scope.area_ids, scope.period)
     sex_table, *_ = breakdown("Deaths by sex", "Sex", [s.label for s in Sex], in_order(sexes, Sex))
@@ -106,20 +110,22 @@ def deaths_section(scope: Scope, facts: Facts) -> Section:
         [e.label for e in Expectation],
         in_order(expected, Expectation),
     )
-    facts["unexpected"] = expectation_cells[1]
+    published = replace(published, unexpected=expectation_cells[1])
     figures.append(Figure(expectation_table))
     paragraphs = (
         "Deaths are counted in the period the child died in, for children who lived in the "
         "area (transferred cases count where the child lived). Notifications found to be out "
         "of scope are left out.",
     )
-    return Section("deaths", "Deaths notified", paragraphs, tuple(figures))
+    return published, Section("deaths", "Deaths notified", paragraphs, tuple(figures))
 
 
 # -- Deprivation --------------------------------------------------------------------------------
 
 
-def deprivation_section(scope: Scope, facts: Facts) -> Section:
+def deprivation_section(
+    scope: Scope, published: PublishedFigures
+) -> tuple[PublishedFigures, Section]:
     """Deciles and quintiles protected as one table (a quintile is two deciles), so that no
     decile can be worked out by taking its partner from the quintile."""
     counts = aggregates.deaths_by_deprivation(scope.area_ids, scope.period)
@@ -151,13 +157,13 @@ def deprivation_section(scope: Scope, facts: Facts) -> Section:
         quintile_rows,
         total_row,
     )
-    facts["most_deprived_quintile"] = table.row_totals[0]
-    facts["least_deprived_quintile"] = table.row_totals[4]
+    published = replace(published, most_deprived_quintile=table.row_totals[0])
+    published = replace(published, least_deprived_quintile=table.row_totals[4])
     paragraphs = (
         "Deprivation is the Index of Multiple Deprivation (IMD) decile of the small area (LSOA) "
         "of the child's home postcode. Postcodes not in the lookup count as not known.",
     )
-    return Section(
+    return published, Section(
         "deprivation",
         "Deprivation",
         paragraphs,
@@ -187,11 +193,11 @@ UNDER_ONE = (AgeBand.NEONATAL, AgeBand.POST_NEONATAL)
 PER_LIVE_BIRTHS = 1_000
 
 
-def rates_section(scope: Scope, facts: Facts) -> Section:
+def rates_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     population_year = scope.period.starts_on.year
     population = aggregates.child_population(scope.area_ids, population_year)
     years = scope.period.days / 365.25
-    deaths_by_age = facts["deaths_by_age"]
+    deaths_by_age = published.deaths_by_age
     rows = []
     for band in AgeBand:
         if band in UNDER_ONE:
@@ -199,10 +205,10 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
             continue
         rate = published_rate(deaths_by_age[band], population.get(band, 0), years)
         rows.append(_rate_row(band.label, deaths_by_age[band], population.get(band, 0), rate))
-    overall = published_rate(facts["deaths"], sum(population.values()), years)
-    facts["rate"] = overall
+    overall = published_rate(published.deaths, sum(population.values()), years)
+    published = replace(published, rate=overall)
     total_row = _rate_row(
-        "All children (0 to 17)", facts["deaths"], sum(population.values()), overall
+        "All children (0 to 17)", published.deaths, sum(population.values()), overall
     )
     table = PublishedTable(
         f"Deaths per 100,000 children a year, by age, from the mid-{population_year} "
@@ -224,7 +230,7 @@ def rates_section(scope: Scope, facts: Facts) -> Section:
             f"No population estimates are loaded for {population_year}, so rates cannot be given.",
         )
     babies, births_paragraph = _babies_table(scope, deaths_by_age, years)
-    return Section(
+    return published, Section(
         "rates",
         "Rates of death",
         paragraphs + births_paragraph,

@@ -3,14 +3,16 @@ quickly reviews and agencies worked, the panel's actions, and emerging patterns.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ecdop.analytics import aggregates
 from ecdop.analytics.disclosure import SUPPRESSED, is_small, protect
 from ecdop.analytics.statistics import median_and_quartiles
 from ecdop.auth.models import OrganisationKind
 from ecdop.board_reports.charts import trend_chart
 from ecdop.board_reports.tables import (
-    Facts,
     Figure,
+    PublishedFigures,
     PublishedTable,
     Scope,
     Section,
@@ -18,6 +20,7 @@ from ecdop.board_reports.tables import (
     protect_pair,
     published_rate,
     rate_text,
+    share,
     shown,
     suppress_alone,
 )
@@ -27,7 +30,7 @@ from ecdop.periods import trend_years
 # -- Five-year trend ----------------------------------------------------------------------------
 
 
-def trend_section(scope: Scope, facts: Facts) -> Section:
+def trend_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     years = trend_years(scope.period, scope.start_month)
     labels = [_year_label(year) for year in years]
     deaths = [suppress_alone(n) for n in aggregates.deaths_by_year(scope.area_ids, years)]
@@ -36,11 +39,12 @@ def trend_section(scope: Scope, facts: Facts) -> Section:
         published_rate(d, populations.get(y.year, 0)) for d, y in zip(deaths, years, strict=True)
     ]
     reviews = aggregates.reviews_by_year(scope.area_ids, years)
-    shares, medians, counts = [], [], []
+    shares, share_values, medians, counts = [], [], [], []
     for year in reviews:
         part, _rest, whole = protect_pair(year.with_modifiable_factors, year.reviews)
         counts.append(whole)
         shares.append(percent(part, whole))
+        share_values.append(_plotted(share(part, whole)))
         medians.append(_median_days(year.reviews, year.median_days_to_closure))
     rows = tuple(
         (label, shown(d), rate_text(r) if populations.get(y.year) else "-", shown(n), s, m)
@@ -48,7 +52,6 @@ def trend_section(scope: Scope, facts: Facts) -> Section:
             labels, deaths, rates, years, counts, shares, medians, strict=True
         )
     )
-    facts["trend_shares"] = shares
     table = PublishedTable(
         "Five-year trend, by reporting year",
         (
@@ -63,8 +66,7 @@ def trend_section(scope: Scope, facts: Facts) -> Section:
         note="* Fewer than 20 deaths: the rate is unreliable.",
     )
     rate_values = [r.per_100k if r is not None else SUPPRESSED for r in rates]
-    share_values = [float(s.rstrip("%")) if s.endswith("%") else SUPPRESSED for s in shares]
-    return Section(
+    return published, Section(
         "trend",
         "Five-year trend",
         (
@@ -118,9 +120,14 @@ def _median_days(reviews: int, median: float | None) -> str:
 # -- Learning themes ----------------------------------------------------------------------------
 
 
-def themes_section(scope: Scope, facts: Facts) -> Section:
+def _plotted(value: float | str | None) -> float | str:
+    """A share as the trend chart draws it: a gap for a suppressed or unknown year."""
+    return SUPPRESSED if value is None else value
+
+
+def themes_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     counts = aggregates.reviews_by_learning_theme(scope.area_ids, scope.period)
-    reviews = facts["reviews"]
+    reviews = published.reviews
     rows = []
     for title, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         if reviews == SUPPRESSED or not reviews:
@@ -128,7 +135,8 @@ def themes_section(scope: Scope, facts: Facts) -> Section:
             continue
         part, _rest, whole = protect_pair(count, int(reviews))
         rows.append((title, shown(part), percent(part, whole)))
-    facts["top_theme"] = next((row[0] for row in rows if row[1] not in (SUPPRESSED, "0")), None)
+    top_theme = next((row[0] for row in rows if row[1] not in (SUPPRESSED, "0")), None)
+    published = replace(published, top_theme=top_theme)
     table = PublishedTable(
         "Learning themes in completed reviews",
         ("Theme", "Reviews", "Share of reviews"),
@@ -136,7 +144,7 @@ def themes_section(scope: Scope, facts: Facts) -> Section:
         note="A theme is counted where the panel named one of its factors, or its learning "
         "points or recommendations speak of it. A review can touch several themes.",
     )
-    return Section(
+    return published, Section(
         "themes",
         "Learning themes",
         (
@@ -150,10 +158,12 @@ def themes_section(scope: Scope, facts: Facts) -> Section:
 # -- Timeliness ---------------------------------------------------------------------------------
 
 
-def timeliness_section(scope: Scope, facts: Facts) -> Section:
+def timeliness_section(
+    scope: Scope, published: PublishedFigures
+) -> tuple[PublishedFigures, Section]:
     days = aggregates.days_from_death_to_closure(scope.area_ids, scope.period)
     spread = median_and_quartiles([float(d) for d in days]) if len(days) >= 6 else None
-    facts["median_days"] = spread.median if spread else None
+    published = replace(published, median_days=spread.median if spread else None)
     if spread:
         closure = (
             f"From death to the review's closure took a median of {spread.median:.0f} "
@@ -167,7 +177,7 @@ def timeliness_section(scope: Scope, facts: Facts) -> Section:
         )
     deadlines = aggregates.deadlines_met_on_time(scope.area_ids, scope.period, scope.today)
     agencies = aggregates.agency_reports_on_time(scope.area_ids, scope.period, scope.today)
-    return Section(
+    return published, Section(
         "timeliness",
         "Timeliness",
         (closure,),
@@ -222,7 +232,7 @@ def _on_time_table(caption: str, heading: str, rows_due_met) -> PublishedTable:
 # -- Actions and emerging patterns ------------------------------------------------------------
 
 
-def actions_section(scope: Scope, facts: Facts) -> Section:
+def actions_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     counts = aggregates.panel_actions(scope.area_ids, scope.period)
     rows = (
         ("Set by the panel in the period", shown(suppress_alone(counts.opened))),
@@ -230,9 +240,9 @@ def actions_section(scope: Scope, facts: Facts) -> Section:
         ("Not accepted in the period", shown(suppress_alone(counts.not_accepted))),
         ("Overdue at the end of the period", shown(suppress_alone(counts.overdue))),
     )
-    facts["overdue_actions"] = suppress_alone(counts.overdue)
+    published = replace(published, overdue_actions=suppress_alone(counts.overdue))
     table = PublishedTable("The panel's actions", ("Actions", "Number"), rows)
-    return Section(
+    return published, Section(
         "actions",
         "Actions",
         (
@@ -243,9 +253,9 @@ def actions_section(scope: Scope, facts: Facts) -> Section:
     )
 
 
-def patterns_section(scope: Scope, facts: Facts) -> Section:
+def patterns_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     patterns = aggregates.patterns_raised(scope.area_ids, scope.period)
-    facts["patterns"] = len(patterns)
+    published = replace(published, patterns=len(patterns))
     rows = tuple(
         (
             f"{pattern.raised_on:%B %Y}",
@@ -268,4 +278,6 @@ def patterns_section(scope: Scope, facts: Facts) -> Section:
     )
     if not patterns:
         words += " No patterns were raised in the period."
-    return Section("patterns", "Emerging patterns", (words,), (Figure(table),) if rows else ())
+    return published, Section(
+        "patterns", "Emerging patterns", (words,), (Figure(table),) if rows else ()
+    )

@@ -9,8 +9,8 @@ from dataclasses import replace
 from ecdop.analytics import aggregates
 from ecdop.analytics.disclosure import SUPPRESSED
 from ecdop.board_reports.tables import (
-    Facts,
     Figure,
+    PublishedFigures,
     PublishedTable,
     Scope,
     Section,
@@ -30,7 +30,7 @@ from ecdop.vocabulary import CategoryOfDeath
 # -- Reviews ------------------------------------------------------------------------------------
 
 
-def reviews_section(scope: Scope, facts: Facts) -> Section:
+def reviews_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedFigures, Section]:
     categories = aggregates.reviews_by(PanelAnalysis.category, scope.area_ids, scope.period)
     labels = [c.label for c in CategoryOfDeath]
     category_table, category_cells, total = breakdown(
@@ -40,8 +40,8 @@ def reviews_section(scope: Scope, facts: Facts) -> Section:
         in_order(categories, list(CategoryOfDeath)),
         unit="Reviews",
     )
-    facts["reviews"] = total
-    facts["top_category"] = _largest(labels, category_cells)
+    published = replace(published, reviews=total)
+    published = replace(published, top_category=_largest(labels, category_cells))
     modifiable_labels = list(MODIFIABLE_ROWS)
     modifiable_table, modifiable_cells, modifiable_total = breakdown(
         "Reviews by whether modifiable factors were identified",
@@ -57,8 +57,8 @@ def reviews_section(scope: Scope, facts: Facts) -> Section:
         + ". Reviews with insufficient information are counted with those without "
         "modifiable factors.",
     )
-    facts["modifiable"] = (modifiable_cells[0], modifiable_total)
-    return Section(
+    published = replace(published, modifiable=(modifiable_cells[0], modifiable_total))
+    return published, Section(
         "reviews",
         "Reviews completed",
         (

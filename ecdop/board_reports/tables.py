@@ -8,7 +8,7 @@ the period) print the same total, so reading one against another gives nothing m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,6 +17,7 @@ from ecdop.analytics.statistics import Rate, rate_per_100k, wilson_interval
 from ecdop.auth.models import Area
 from ecdop.board_reports.charts import Chart, bar_chart
 from ecdop.periods import ReportingPeriod, year_before
+from ecdop.vocabulary import AgeBand
 
 Shown = int | str  # a count as published: the number, or "c"
 
@@ -40,12 +41,22 @@ def shown(value: Shown) -> str:
     return value if isinstance(value, str) else f"{value:,}"
 
 
+def share(part: Shown, whole: Shown) -> float | str | None:
+    """A share in percent, only where neither count is suppressed (a share of a suppressed
+    count would give it away): the number, "c", or None where there is nothing to share."""
+    if SUPPRESSED in (part, whole):
+        return SUPPRESSED
+    if not whole:
+        return None
+    return 100 * int(part) / int(whole)
+
+
 def percent(part: Shown, whole: Shown) -> str:
-    """A share, only where neither count is suppressed (a share of a suppressed count would
-    give it away)."""
-    if SUPPRESSED in (part, whole) or not whole:
-        return SUPPRESSED if SUPPRESSED in (part, whole) else "-"
-    return f"{100 * part / whole:.0f}%"
+    """The share as printed in a table: "42%", "c", or "-"."""
+    value = share(part, whole)
+    if value is None:
+        return "-"
+    return value if isinstance(value, str) else f"{value:.0f}%"
 
 
 def protect_line(counts: Sequence[int]) -> tuple[list[Shown], Shown]:
@@ -131,17 +142,24 @@ class Section:
     figures: tuple[Figure, ...]
 
 
-@dataclass
-class Facts:
-    """Published figures the summary speaks of: each already through disclosure control."""
+@dataclass(frozen=True)
+class PublishedFigures:
+    """The figures the report publishes that its summary speaks of, each already through
+    disclosure control (a count is the number or "c"). Each section adds its own, in order."""
 
-    values: dict[str, object] = field(default_factory=dict)
-
-    def __getitem__(self, key: str):
-        return self.values.get(key)
-
-    def __setitem__(self, key: str, value) -> None:
-        self.values[key] = value
+    deaths: Shown | None = None
+    deaths_by_age: Mapping[AgeBand, Shown] = field(default_factory=dict)
+    unexpected: Shown | None = None
+    most_deprived_quintile: Shown | None = None
+    least_deprived_quintile: Shown | None = None
+    rate: Rate | None = None
+    reviews: Shown | None = None
+    top_category: str | None = None
+    modifiable: tuple[Shown, Shown] | None = None  # reviews with modifiable factors, of all
+    top_theme: str | None = None
+    median_days: float | None = None
+    overdue_actions: Shown | None = None
+    patterns: int = 0
 
 
 @dataclass(frozen=True)

@@ -4,16 +4,16 @@ figure is never described, even in words like "three"."""
 from __future__ import annotations
 
 from ecdop.analytics.disclosure import SUPPRESSED
-from ecdop.board_reports.tables import Facts
+from ecdop.board_reports.tables import PublishedFigures, share
 from ecdop.vocabulary import AgeBand
 
 TOO_FEW = "too few to publish safely"
 
 
 def _share(part, whole) -> float | None:
-    if SUPPRESSED in (part, whole) or not whole:
-        return None
-    return 100 * int(part) / int(whole)
+    """The share to speak of: none where it is suppressed or there is nothing to share."""
+    value = share(part, whole)
+    return value if isinstance(value, float) else None
 
 
 def _change(now: float | None, before: float | None, unit: str = "%") -> str:
@@ -25,13 +25,13 @@ def _change(now: float | None, before: float | None, unit: str = "%") -> str:
     return f", {direction} from {before:.0f}{unit} a year before"
 
 
-def deaths_sentence(facts: Facts, last_year: Facts) -> str:
-    deaths = facts["deaths"]
+def deaths_sentence(figures: PublishedFigures, last_year: PublishedFigures) -> str:
+    deaths = figures.deaths
     if deaths == SUPPRESSED:
         return f"The number of children's deaths in the period is {TOO_FEW} (1 to 5)."
     if deaths == 0:
         return "No child who lived in the area died in the period."
-    earlier = last_year["deaths"]
+    earlier = last_year.deaths
     compared = (
         f", compared with {earlier:,} in the same period a year before"
         if isinstance(earlier, int)
@@ -41,31 +41,31 @@ def deaths_sentence(facts: Facts, last_year: Facts) -> str:
     return f"{deaths:,} {child} died in the period{compared}."
 
 
-def infants_sentence(facts: Facts) -> str | None:
-    ages = facts["deaths_by_age"] or {}
+def infants_sentence(figures: PublishedFigures) -> str | None:
+    ages = figures.deaths_by_age or {}
     parts = [ages.get(AgeBand.NEONATAL), ages.get(AgeBand.POST_NEONATAL)]
-    if facts["deaths"] in (SUPPRESSED, 0) or SUPPRESSED in parts:
+    if figures.deaths in (SUPPRESSED, 0) or SUPPRESSED in parts:
         return None
-    share = _share(sum(parts), facts["deaths"])
+    share = _share(sum(parts), figures.deaths)
     return f"{share:.0f}% of the children who died were under 1 year old."
 
 
-def modifiable_sentence(facts: Facts, last_year: Facts) -> str:
-    part, whole = facts["modifiable"] or (0, 0)
+def modifiable_sentence(figures: PublishedFigures, last_year: PublishedFigures) -> str:
+    part, whole = figures.modifiable or (0, 0)
     if whole in (0, None):
         return "No reviews were completed in the period."
     share = _share(part, whole)
     if share is None:
         return f"The share of reviews with modifiable factors is {TOO_FEW}."
-    before = _share(*(last_year["modifiable"] or (0, 0)))
+    before = _share(*(last_year.modifiable or (0, 0)))
     return (
         f"{share:.0f}% of the {int(whole):,} reviews completed had modifiable factors"
         f"{_change(share, before)}."
     )
 
 
-def rate_sentence(facts: Facts) -> str | None:
-    rate = facts["rate"]
+def rate_sentence(figures: PublishedFigures) -> str | None:
+    rate = figures.rate
     if rate is None:
         return None
     caution = (
@@ -79,8 +79,8 @@ def rate_sentence(facts: Facts) -> str | None:
     )
 
 
-def category_sentence(facts: Facts) -> str | None:
-    top = facts["top_category"]
+def category_sentence(figures: PublishedFigures) -> str | None:
+    top = figures.top_category
     if top is None:
         return None
     label, count = top
@@ -90,15 +90,15 @@ def category_sentence(facts: Facts) -> str | None:
     )
 
 
-def follow_up_sentences(facts: Facts) -> list[str]:
+def follow_up_sentences(figures: PublishedFigures) -> list[str]:
     sentences = []
-    if facts["median_days"] is not None:
+    if figures.median_days is not None:
         sentences.append(
-            f"Half of the reviews were closed within {facts['median_days']:.0f} days of the death."
+            f"Half of the reviews were closed within {figures.median_days:.0f} days of the death."
         )
-    if facts["top_theme"]:
-        sentences.append(f"The learning theme met most often was {facts['top_theme'].lower()}.")
-    overdue = facts["overdue_actions"]
+    if figures.top_theme:
+        sentences.append(f"The learning theme met most often was {figures.top_theme.lower()}.")
+    overdue = figures.overdue_actions
     if overdue == SUPPRESSED:
         sentences.append(
             "A few of the panel's actions (1 to 5) were overdue at the end of the period."
@@ -107,8 +107,8 @@ def follow_up_sentences(facts: Facts) -> list[str]:
         sentences.append(
             f"{overdue:,} of the panel's actions were overdue at the end of the period."
         )
-    if facts["patterns"]:
-        count = facts["patterns"]
+    if figures.patterns:
+        count = figures.patterns
         sentences.append(
             f"ecdop raised {count} emerging pattern{'s' if count != 1 else ''} of "
             "deaths in the period: see Emerging patterns."
@@ -116,13 +116,13 @@ def follow_up_sentences(facts: Facts) -> list[str]:
     return sentences
 
 
-def summary_of(facts: Facts, last_year: Facts) -> tuple[str, ...]:
+def summary_of(figures: PublishedFigures, last_year: PublishedFigures) -> tuple[str, ...]:
     sentences = [
-        deaths_sentence(facts, last_year),
-        infants_sentence(facts),
-        rate_sentence(facts),
-        modifiable_sentence(facts, last_year),
-        category_sentence(facts),
-        *follow_up_sentences(facts),
+        deaths_sentence(figures, last_year),
+        infants_sentence(figures),
+        rate_sentence(figures),
+        modifiable_sentence(figures, last_year),
+        category_sentence(figures),
+        *follow_up_sentences(figures),
     ]
     return tuple(sentence for sentence in sentences if sentence)
