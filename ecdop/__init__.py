@@ -12,15 +12,35 @@ from werkzeug.routing import IntegerConverter
 
 from config import config_for
 from ecdop.forms import LARGEST_ID
+from ecdop.transactions import (
+    end_of_request,
+    forget_kept_writes_at_every_commit,
+    forget_the_request,
+)
 
 PROJECT_ROOT_TEMPLATES = "../templates"
 PROJECT_ROOT_STATIC = "../static"
 PROJECT_ROOT_REPORTS = "../reports"
 
 
+class EcdopFlask(Flask):
+    """Flask with one transaction per request, committed or rolled back in one place once the
+    answer is made (``ecdop.transactions``): views and services never commit."""
+
+    def full_dispatch_request(self):
+        response = super().full_dispatch_request()
+        try:
+            end_of_request(response.status_code)
+        except Exception as error:  # noqa: BLE001 - the commit failed: answered as any failure
+            forget_the_request()
+            rv = self.handle_user_exception(error)
+            response = self.finalize_request(rv, from_error_handler=True)
+        return response
+
+
 def create_app(config: str | dict | None = None) -> Flask:
     """Build an app. Configures only: no queries, no I/O."""
-    app = Flask(
+    app = EcdopFlask(
         __name__,
         template_folder=PROJECT_ROOT_TEMPLATES,
         static_folder=PROJECT_ROOT_STATIC,
@@ -98,6 +118,7 @@ def _register_extensions(app: Flask) -> None:
 
     enforce_sqlite_foreign_keys()
     protect_audit_trail()
+    forget_kept_writes_at_every_commit()
     end_sessions_when_access_changes()
     db.init_app(app)
     migrate.init_app(

@@ -23,6 +23,7 @@ from ecdop.audit.services import keep_refusal_on_record
 from ecdop.auth.permissions import Permission, declared_permission
 from ecdop.extensions import db
 from ecdop.site_pages.pages import SITE_PAGES
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,6 @@ def _audit_refusal(status: int) -> None:
         keep_refusal_on_record(status)
     except SQLAlchemyError:
         # The page still says no; the log says the trail missed it (never the request's data).
-        db.session.rollback()
         logger.exception("Could not audit a refused request")
 
 
@@ -102,8 +102,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(StaleDataError)
     def changed_meanwhile(error: StaleDataError):
-        # Another request saved the same record first (version_id_col); nothing of ours is kept.
-        db.session.rollback()
+        # Another request saved the same record first (version_id_col): the request boundary
+        # keeps nothing of ours. The page is drawn after a rollback, from what is there now.
+        roll_back_keeping_what_was_seen()
         return _render(409)
 
     @app.errorhandler(Problem)

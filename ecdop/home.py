@@ -9,7 +9,7 @@ from flask_login import current_user
 from ecdop import readiness
 from ecdop.analytics.queries import open_pattern_count
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event, rendered_then_committed
+from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.cases import queries as case_queries
 from ecdop.deadlines import queries as deadline_queries
@@ -46,7 +46,7 @@ def dashboard():
     record_event(AuditAction.DASHBOARD_VIEWED)
     overdue_by_kind = deadline_queries.overdue_by_kind(current_user)
     counts = case_queries.count_by_stage(current_user)
-    return rendered_then_committed(
+    return render_template(
         "dashboard.html",
         counts=counts,
         waiting=case_queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),

@@ -1,4 +1,15 @@
-"""The request's unit of work: run it, commit once, and retry a lost race."""
+"""One transaction per request, per job unit and per command, committed in one place.
+
+Views and services never commit: they add and flush. The request ends in ``end_of_request``
+(called by the app, see ``ecdop.EcdopFlask``), a job's units and a command's work in
+``commit_unit``. The outbox sender commits each message on its own, by design
+(``ecdop.outbox.sender``).
+
+Some writes are facts about what a person saw or did (reading a case, being refused a page,
+a session timing out) and are kept whatever becomes of the request's own work. They are
+written with ``keep_whatever_happens``, and undoing a request's work is always
+``roll_back_keeping_what_was_seen``, which writes them again.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +17,77 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from ecdop.extensions import db
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
 ATTEMPTS = 3
+KEPT = "ecdop.kept_whatever_happens"
 
 
-def commit_with_retry(work: Callable[[], Result]) -> Result:
-    """Run ``work`` and commit. If a concurrent transaction won a unique constraint (two
-    notifications of one child, two first cases of a year), roll back and run it again: the
-    second run sees the winner's committed rows and links to them instead."""
+def keep_whatever_happens(write: Callable[[], Result]) -> Result:
+    """Write now, in the request's transaction, and again after any rollback of it."""
+    db.session.info.setdefault(KEPT, []).append(write)
+    return write()
+
+
+def roll_back_keeping_what_was_seen() -> None:
+    """Undo the request's (or unit's) own work, then write again what must be kept."""
+    db.session.rollback()
+    for write in db.session.info.get(KEPT, ()):
+        write()
+
+
+def commit_unit() -> None:
+    """The commit that ends a request, a job's unit of work or a command."""
+    db.session.commit()
+
+
+def _forget_kept_writes(session: Session) -> None:
+    # Once committed, a kept write is kept: a later rollback must not write it a second time.
+    session.info.pop(KEPT, None)
+
+
+def forget_kept_writes_at_every_commit() -> None:
+    """Called by create_app, like the audit chain's seal."""
+    if not event.contains(Session, "after_commit", _forget_kept_writes):
+        event.listen(Session, "after_commit", _forget_kept_writes)
+
+
+def end_of_request(status: int) -> None:
+    """Keep the request's work if its answer is not an error, and only what was seen if it
+    is: a refused form, a page refused, a failure."""
+    if status >= 400:
+        roll_back_keeping_what_was_seen()
+    commit_unit()
+
+
+def forget_the_request() -> None:
+    """After a commit that failed (a conflict, the database gone): nothing of it is kept."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone with the database: nothing to undo
+        logger.warning("Could not roll back after a failed commit")
+    db.session.info.pop(KEPT, None)
+
+
+def retry_lost_race(work: Callable[[], Result]) -> Result:
+    """Run ``work`` in a savepoint; if a concurrent transaction won a unique constraint (two
+    notifications of one child, two first cases of a year, one idempotency key twice), undo
+    just that and run it again: the second run sees the winner's committed rows and links to
+    them instead. On PostgreSQL the losing insert waits for the winner to commit first."""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            result = work()
-            db.session.commit()
-            return result
+            with db.session.begin_nested():
+                return work()
         except IntegrityError:
-            db.session.rollback()
             if attempt == ATTEMPTS:
                 raise
-            logger.info("Unit of work lost a race on a unique constraint; retrying")
+            logger.info("A unit of work lost a race on a unique constraint; running it again")
     raise AssertionError("unreachable")
 
 

@@ -13,10 +13,10 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
-from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, list_filters
 from ecdop.paging import requested_page
 from ecdop.refusals import ChangeRefused
+from ecdop.transactions import roll_back_keeping_what_was_seen
 from ecdop.vocabulary import CategoryOfDeath
 
 analytics_blueprint = Blueprint("analytics", __name__)
@@ -39,7 +39,6 @@ def pattern(pattern_id: int):
         subject=pattern,
         details={"cases": [case.reference for case in pattern.cases]},
     )
-    db.session.commit()
     return render_template(
         "analytics/pattern.html", pattern=pattern, deaths=queries.deaths_behind(pattern)
     )
@@ -53,9 +52,8 @@ def warning_rules(area_id: int):
     if form.validate_on_submit():
         try:
             services.start_with_recommended_rules(area, actor=current_user)
-            db.session.commit()
         except ChangeRefused as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             flash(str(refused), "error")
         else:
             flash(f"{area.name} now has the recommended early-warning rules.", "success")
@@ -98,7 +96,6 @@ def _form_values(rule: WarningRule) -> dict:
 def _save_rule(form: WarningRuleForm, area, rule: WarningRule | None = None):
     if form.validate_on_submit():
         services.save_warning_rule(area, _settings(form), actor=current_user, rule=rule)
-        db.session.commit()
         flash("Early-warning rule saved.", "success")
         return redirect(url_for("analytics.warning_rules", area_id=area.id))
     return render_template(

@@ -11,7 +11,6 @@ from werkzeug.exceptions import HTTPException
 
 from ecdop.api import API_PREFIX
 from ecdop.auth.services import record_api_token_use
-from ecdop.extensions import db
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -102,15 +101,12 @@ RETRY_AFTER_SECONDS = 60
 
 
 def _answer(status: int, detail: str | None, **options) -> Response:
-    """The refusal, with the token's use put on the audit trail (nothing else of the request
-    is kept)."""
-    db.session.rollback()
+    """The refusal, with the token's use put on the audit trail: the request boundary keeps
+    that, and nothing else of the request."""
     token = g.get("api_token") or g.get("refused_api_token")
     if token is not None:
         try:
             record_api_token_use(token, status=status, refusal=g.get("api_token_refusal"))
-            db.session.commit()
         except SQLAlchemyError:
-            db.session.rollback()
             logger.exception("Could not audit an API token's refused request")
     return problem_response(status, detail, **options)

@@ -20,7 +20,7 @@ from ecdop.auth.services import record_api_token_use
 from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.notifications.services import submit_notification
-from ecdop.transactions import commit_with_retry
+from ecdop.transactions import retry_lost_race
 
 # At least a day, as the issue of a key promises; a week covers a system down over a weekend.
 IDEMPOTENCY_KEYS_KEPT_FOR = timedelta(days=7)
@@ -58,7 +58,7 @@ def notify_by_api(document: object, *, token: ApiToken, idempotency_key: str | N
     """Store the notification and match it to a case, or give the answer this key was given.
 
     A second request racing the first with the same key loses on the key's unique constraint;
-    ``commit_with_retry`` runs it again, and then it finds the first one's answer.
+    ``retry_lost_race`` runs it again, and then it finds the first one's answer.
     """
     digest = request_digest(document, token.user_id)
 
@@ -90,7 +90,7 @@ def notify_by_api(document: object, *, token: ApiToken, idempotency_key: str | N
             _remember(answer, token, idempotency_key, digest)
         return answer
 
-    return commit_with_retry(unit_of_work)
+    return retry_lost_race(unit_of_work)
 
 
 def _invalid_detail(invalid: NotificationInvalid) -> str:

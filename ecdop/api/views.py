@@ -15,7 +15,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.services import record_api_token_use
-from ecdop.extensions import csrf, db, limiter
+from ecdop.extensions import csrf, limiter
 from ecdop.notifications.queries import notification_sent_with_token_or_404
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -95,7 +95,6 @@ def notification(notification_id: int):
     receipt = receipt_document(stored)
     record_event(AuditAction.NOTIFICATION_VIEWED, case_id=stored.case_id, subject=stored)
     record_api_token_use(g.api_token, status=200)
-    db.session.commit()
     return _json_answer(200, receipt)
 
 

@@ -1,15 +1,23 @@
-"""Writing audit events. Each is flushed in the caller's transaction, so it commits or rolls
-back with the change it describes."""
+"""Writing audit events. Each is written in the caller's transaction, so it commits or rolls
+back with the change it describes; what someone read or was refused, and each use of an API
+token, is kept even when the request's own work is rolled back."""
 
 from __future__ import annotations
 
 import ipaddress
 
-from flask import has_request_context, render_template, request
+from flask import has_request_context, request
 from flask_login import current_user
 
-from ecdop.audit.models import ADDRESS_LENGTH, AuditAction, AuditEvent
+from ecdop.audit.models import ADDRESS_LENGTH, READ_ACTIONS, AuditAction, AuditEvent
 from ecdop.extensions import db
+from ecdop.transactions import keep_whatever_happens
+
+# On the trail whatever becomes of the request (a form refused, a page refused, a failure).
+KEPT_WHATEVER_HAPPENS = frozenset(
+    {*READ_ACTIONS, AuditAction.ACCESS_REFUSED, AuditAction.API_TOKEN_USED,
+     AuditAction.API_TOKEN_REFUSED}
+)  # fmt: skip
 
 
 def client_address() -> str | None:
@@ -31,16 +39,14 @@ def _current_actor_id() -> int | None:
 
 def keep_refusal_on_record(status: int) -> None:
     """A refused attempt on a protected route (403, or 404 for a record kept from the person)
-    goes on the trail, whatever became of the request: its own work is rolled back first, and
-    the refusal committed on its own. The route and path only, never the query string."""
-    db.session.rollback()
+    goes on the trail, whatever became of the request. The route and path only, never the
+    query string."""
     rule = request.url_rule.rule if request.url_rule is not None else None
     record_event(
         AuditAction.ACCESS_REFUSED,
         details={"status": status, "method": request.method, "route": rule,
                  "path": request.path[:300]},
     )  # fmt: skip
-    db.session.commit()
 
 
 def record_case_reads(
@@ -63,7 +69,7 @@ def record_event(
     actor_id: int | None = None,
     details: dict | None = None,
 ) -> AuditEvent:
-    audit_event = AuditEvent(
+    values = dict(
         action=action,
         actor_id=actor_id if actor_id is not None else _current_actor_id(),
         case_id=case_id,
@@ -72,14 +78,11 @@ def record_event(
         ip_address=client_address(),
         details=details or {},
     )
+    if action in KEPT_WHATEVER_HAPPENS:
+        return keep_whatever_happens(lambda: _added(AuditEvent(**values)))
+    return _added(AuditEvent(**values))
+
+
+def _added(audit_event: AuditEvent) -> AuditEvent:
     db.session.add(audit_event)
     return audit_event
-
-
-def rendered_then_committed(template: str, **context) -> str:
-    """Render a list page, then commit the read recorded for it. In that order: a commit
-    expires every row loaded, and a page drawn after it would load each row again, one
-    statement a row."""
-    html = render_template(template, **context)
-    db.session.commit()
-    return html

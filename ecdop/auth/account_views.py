@@ -12,7 +12,6 @@ from ecdop.auth import second_factor, services, sessions, sign_in
 from ecdop.auth.forms import ChangePasswordForm
 from ecdop.auth.models import SessionEnd
 from ecdop.auth.permissions import Permission, requires
-from ecdop.extensions import db
 from ecdop.forms import ConfirmForm
 
 account_blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -42,10 +41,8 @@ def change_password():
                 new_password=form.password.data,
             )
         except services.AccountError as error:
-            db.session.commit()  # a wrong current password counts towards the lockout
             form[error.field or "password"].errors.append(str(error))
         else:
-            db.session.commit()
             flash("Your password has been changed. Your other sessions are signed out.", "success")
             return redirect(url_for("account.index"))
     page = render_template("account/change_password.html", form=form)
@@ -59,7 +56,6 @@ def recovery_codes():
     if sign_in.needs_second_factor(current_user) and form.validate_on_submit():
         codes = second_factor.issue_recovery_codes(current_user)
         record_event(AuditAction.RECOVERY_CODES_REISSUED, subject=current_user)
-        db.session.commit()
         return render_template(
             "auth/recovery_codes.html", codes=codes.codes, continue_to=url_for("account.index")
         )
@@ -84,7 +80,6 @@ def end_session(session_id: int):
     if record is not None and ConfirmForm().validate_on_submit():
         sessions.end_session(record, SessionEnd.ENDED_BY_PERSON)
         record_event(AuditAction.SESSION_ENDED, subject=current_user)
-        db.session.commit()
         if record.id == sessions.current_session().id:
             return redirect(url_for("auth.login"))
         flash("That session is signed out.", "success")
@@ -98,7 +93,6 @@ def end_other_sessions():
         ended = sessions.end_sessions_of(
             current_user, SessionEnd.ENDED_BY_PERSON, keep=sessions.current_session()
         )
-        db.session.commit()
         flash(f"Signed out of {ended} other sessions.", "success")
     return redirect(url_for("account.sessions_list"))
 

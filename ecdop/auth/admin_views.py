@@ -17,9 +17,9 @@ from ecdop.auth.forms import (
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
-from ecdop.extensions import db
 from ecdop.forms import Confirmation, ConfirmForm, list_filters, select_choices
 from ecdop.paging import requested_page
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,10 +61,9 @@ def new_user():
                 password=form.password.data,
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             getattr(form, error.field or "email").errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"User {user.email} created.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form)
@@ -93,10 +92,9 @@ def change_user(user_id: int):
                 actor=current_user,
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             getattr(form, error.field or "full_name").errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"{account.full_name}: {'saved' if changed else 'nothing changed'}.", "success")
             return redirect(url_for("admin.user", user_id=account.id))
     page = render_template("admin/user_change.html", form=form, account=account)
@@ -114,7 +112,6 @@ def toggle_user(user_id: int):
             flash("You cannot deactivate your own account.", "error")
         else:
             services.set_user_active(user, not user.active)
-            db.session.commit()
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
     return redirect(url_for("admin.users"))
 
@@ -165,7 +162,6 @@ def reset_second_factor(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         sign_in.reset_second_factor(account, reset_by=current_user)
-        db.session.commit()
         flash(
             f"{account.email} must set up their authenticator app again at their next "
             "sign-in. We have emailed them.",
@@ -181,7 +177,6 @@ def end_sessions(user_id: int):
     account = queries.user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         ended = sessions.end_sessions_of(account, SessionEnd.ENDED_BY_ADMIN)
-        db.session.commit()
         flash(f"{account.email} is signed out everywhere ({ended} sessions ended).", "success")
     return redirect(url_for("admin.user", user_id=account.id))
 
@@ -210,7 +205,6 @@ def new_api_token():
             lifetime_in_days=form.lifetime_in_days.data,
             issued_by=current_user,
         )
-        db.session.commit()
         # Shown in this response only, never in an address or a flash message, which a browser
         # or a log might keep.
         return render_template("admin/api_token_created.html", issued=issued)
@@ -239,7 +233,6 @@ def revoke_api_token(token_id: int):
         return render_template("confirm.html", confirmation=confirmation)
     if ConfirmForm().validate_on_submit():
         services.revoke_api_token(token, revoked_by=current_user)
-        db.session.commit()
         flash(f"The token {token.prefix}… for {token.user.email} is revoked.", "success")
     return redirect(url_for("admin.api_tokens"))
 
@@ -271,10 +264,9 @@ def new_organisation():
                 areas=[areas[area_id] for area_id in form.area_ids.data],
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form.name.errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("admin.organisations"))
     page = render_template("admin/organisation_form.html", form=form)
@@ -293,10 +285,9 @@ def organisation_areas(organisation_id: int):
                 organisation, [areas[area_id] for area_id in form.area_ids.data]
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form.area_ids.errors.append(str(error))
         else:
-            db.session.commit()
             flash(f"The areas {organisation.name} works with are saved.", "success")
             return redirect(url_for("admin.organisations"))
     page = render_template("admin/organisation_areas.html", form=form, organisation=organisation)
@@ -314,7 +305,6 @@ def toggle_organisation(organisation_id: int):
             flash("You cannot deactivate your own organisation.", "error")
         else:
             services.set_organisation_active(organisation, not organisation.active)
-            db.session.commit()
             state = "active" if organisation.active else "deactivated"
             flash(f"{organisation.name} is now {state}.", "success")
     return redirect(url_for("admin.organisations"))

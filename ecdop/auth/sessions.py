@@ -22,6 +22,7 @@ from ecdop.auth.models import Organisation, SessionEnd, User, UserSession
 from ecdop.auth.passwords import secret_digest
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.transactions import keep_whatever_happens
 
 SESSION_KEY = "sid"
 PENDING_KEY = "pending_sid"
@@ -168,15 +169,24 @@ def _write_outside_the_request(
 ) -> None:
     """Timeouts and last-seen times are facts about the session, not about what the request
     does: they are kept (and a timeout audited) even when the request's own work is rolled
-    back. Its own ORM session, so the audit event is sealed into the chain as usual."""
-    with Session(db.engine) as own:
-        own.execute(
+    back."""
+    audit_values = None if audit is None else _event_values(audit)
+
+    def write() -> None:
+        db.session.execute(
             update(UserSession.__table__).where(UserSession.id == record.id).values(**values)
         )
-        if audit is not None:
-            own.add(audit)
-        own.commit()
-    db.session.expire(record)
+        if audit_values is not None:
+            db.session.add(AuditEvent(**audit_values))
+        db.session.expire(record)
+
+    keep_whatever_happens(write)
+
+
+def _event_values(audit: AuditEvent) -> dict:
+    columns = ("action", "actor_id", "case_id", "subject_type", "subject_id", "ip_address",
+               "details")  # fmt: skip
+    return {column: getattr(audit, column) for column in columns}
 
 
 def end_session(record: UserSession, reason: SessionEnd) -> None:

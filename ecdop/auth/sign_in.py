@@ -22,6 +22,7 @@ from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import queue_message
+from ecdop.transactions import keep_whatever_happens
 from ecdop.urls import app_path
 
 LOCKOUT_THRESHOLD = 5
@@ -65,20 +66,30 @@ def check_password(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == address).with_for_update())
     if user is None:
         passwords.spend_one_verification(password)
-        record_event(AuditAction.LOGIN_FAILED, details={"email": address[:254]})
+        _refused(lambda: record_event(AuditAction.LOGIN_FAILED, details={"email": address[:254]}))
         return None
     correct = user.check_password(password)
     if not user.is_active or is_locked(user):
         why = "locked" if is_locked(user) else "deactivated"
-        record_event(AuditAction.LOGIN_FAILED, subject=user, details={"refused": why})
+        _refused(lambda: record_event(AuditAction.LOGIN_FAILED, subject=user,
+                                      details={"refused": why}))  # fmt: skip
         return None
     if not correct:
-        record_event(AuditAction.LOGIN_FAILED, subject=user, details={"refused": "password"})
-        count_failure(user)
+        _refused(lambda: _wrong(AuditAction.LOGIN_FAILED, user, {"refused": "password"}))
         return None
     if passwords.needs_rehash(user.password_hash):
         user.set_password(password)
     return user
+
+
+def _refused(write) -> None:
+    """A refused sign-in, its count and any lockout are kept though the page says no (400)."""
+    keep_whatever_happens(write)
+
+
+def _wrong(action: AuditAction, user: User, details: dict | None = None) -> None:
+    record_event(action, subject=user, actor_id=user.id, details=details)
+    count_failure(user)
 
 
 def count_failure(user: User) -> None:
@@ -123,7 +134,8 @@ def finish(user: User) -> str | None:
 def check_second_factor(user: User, code: str) -> bool:
     """An authenticator code, or else one of the person's recovery codes; each works once."""
     if is_locked(user):
-        record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, details={"refused": "locked"})
+        _refused(lambda: record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user,
+                                      details={"refused": "locked"}))  # fmt: skip
         return False
     if second_factor.accept_authenticator_code(user, code):
         return True
@@ -137,8 +149,7 @@ def check_second_factor(user: User, code: str) -> bool:
             details={"left": second_factor.recovery_codes_left(user)},
         )
         return True
-    record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, actor_id=user.id)
-    count_failure(user)
+    _refused(lambda: _wrong(AuditAction.SECOND_FACTOR_FAILED, user))
     return False
 
 
@@ -178,7 +189,8 @@ def confirm_enrolment(user: User, secret: str, code: str) -> second_factor.Recov
     """The person proved their app holds the secret: it is theirs, with ten recovery codes."""
     step = second_factor.matching_step(secret, code, after_step=None)
     if step is None:
-        record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user, details={"during": "setup"})
+        _refused(lambda: record_event(AuditAction.SECOND_FACTOR_FAILED, subject=user,
+                                      details={"during": "setup"}))  # fmt: skip
         return None
     second_factor.enrol(user, secret, step=step)
     record_event(AuditAction.SECOND_FACTOR_ENROLLED, subject=user, actor_id=user.id)

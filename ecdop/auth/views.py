@@ -30,8 +30,9 @@ from ecdop.auth.forms import (
 )
 from ecdop.auth.models import SessionEnd, User
 from ecdop.auth.permissions import Permission, requires
-from ecdop.extensions import db, limiter
+from ecdop.extensions import limiter
 from ecdop.forms import ConfirmForm, select_choices
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 auth_blueprint = Blueprint("auth", __name__)
 
@@ -84,9 +85,7 @@ def login():
         if user is not None:
             sessions.start_sign_in(user, _safe_next(request.args.get("next")))
             response = _carry_on_signing_in(user)
-            db.session.commit()
             return response
-        db.session.commit()
         form.email.errors.append(LOGIN_FAILED_MESSAGE)
     return render_template("auth/login.html", form=form)
 
@@ -96,7 +95,6 @@ def _step_or_carry_on(endpoint: str) -> tuple[User, object | None]:
     user = sessions.pending_sign_in().user
     if sign_in.next_step(user) != endpoint:
         response = _carry_on_signing_in(user)
-        db.session.commit()
         return user, response
     return user, None
 
@@ -113,9 +111,7 @@ def second_factor_step():
         if sign_in.check_second_factor(user, form.code.data):
             sessions.pass_second_factor()
             response = _carry_on_signing_in(user)
-            db.session.commit()
             return response
-        db.session.commit()
         if sign_in.is_locked(user):
             flash(LOCKED_MESSAGE, "error")
             return redirect(url_for("auth.login"))
@@ -141,11 +137,10 @@ def choose_password():
                 keep=sessions.pending_sign_in(),
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form.password.errors.append(str(error))
         else:
             response = _carry_on_signing_in(user)
-            db.session.commit()
             return response
     return _page("auth/choose_password.html", form)
 
@@ -160,21 +155,18 @@ def set_up_authenticator():
     pending = sessions.pending_sign_in()
     if pending.pending_totp_secret is None:
         pending.pending_totp_secret = second_factor.new_secret()
-        db.session.commit()
     form = EnrolmentForm()
     if form.validate_on_submit():
         codes = sign_in.confirm_enrolment(user, pending.pending_totp_secret, form.code.data)
         if codes is not None:
             sessions.pass_second_factor()
             next_path = sign_in.finish(user)
-            db.session.commit()
             # Shown in this answer only: the codes are kept hashed from now on.
             return render_template(
                 "auth/recovery_codes.html",
                 codes=codes.codes,
                 continue_to=_safe_next(next_path) or url_for("home.index"),
             )
-        db.session.commit()
         form.code.errors.append(
             "The security code is not right. Check the app was set up with this QR code or "
             "key, then enter the code it shows now"
@@ -193,7 +185,6 @@ def set_up_authenticator():
 def logout():
     if ConfirmForm().validate_on_submit():
         sessions.sign_out()
-        db.session.commit()
         flash("You have signed out.", "success")
     return redirect(url_for("auth.login"))
 
@@ -205,7 +196,6 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         password_resets.send_reset_link(form.email.data)
-        db.session.commit()
         # The same answer whether or not the address has an account.
         return render_template("auth/reset_link_sent.html", email=form.email.data)
     return _page("auth/forgotten_password.html", form)
@@ -232,10 +222,8 @@ def reset_password(token: str):
                 reset, new_password=form.password.data, code=form.code.data or ""
             )
         except services.AccountError as error:
-            db.session.commit()  # a wrong code counts towards the lockout
             form[error.field or "password"].errors.append(str(error))
         else:
-            db.session.commit()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"))
     return _page("auth/reset_password.html", form, asks_for_code=asks_for_code)
@@ -262,10 +250,9 @@ def invite_agency_contact(organisation_id: int):
                 invited_by=current_user,
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form[error.field or "email"].errors.append(str(error))
         else:
-            db.session.commit()
             flash(
                 f"Invitation sent to {invitation.email}. The link works once, for 7 days.",
                 "success",
@@ -299,13 +286,12 @@ def accept_invitation(token: str):
                 password=form.password.data,
             )
         except services.AccountError as error:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form[error.field or "full_name"].errors.append(str(error))
         else:
             # The person chose their password; the second factor is still to set up.
             sessions.start_sign_in(user, None)
             response = _carry_on_signing_in(user)
-            db.session.commit()
             return response
     page = render_template("auth/accept_invitation.html", form=form, invitation=invitation)
     return page, 400 if form.errors else 200

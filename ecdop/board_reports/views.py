@@ -14,10 +14,10 @@ from ecdop.board_reports import queries, services
 from ecdop.board_reports.forms import GenerateReportForm
 from ecdop.board_reports.models import ReportOrigin
 from ecdop.clock import uk_today
-from ecdop.extensions import db
 from ecdop.forms import select_choices
 from ecdop.periods import PeriodKind, closed_periods
 from ecdop.refusals import ChangeRefused
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 board_reports_blueprint = Blueprint("board_reports", __name__)
 
@@ -37,7 +37,6 @@ def index():
 def show(report_id: int):
     report = queries.report_for_reader_or_404(current_user, report_id)
     record_event(AuditAction.BOARD_REPORT_VIEWED, subject=report)
-    db.session.commit()
     # The archived body is ecdop's own output: rendered, with every value escaped, by the
     # report template when the report was made.
     body = Markup(report.html)  # noqa: S704
@@ -50,7 +49,6 @@ def pdf(report_id: int):
     report = queries.report_for_reader_or_404(current_user, report_id)
     record_event(AuditAction.BOARD_REPORT_DOWNLOADED, subject=report,
                  details={"sha256": report.sha256})  # fmt: skip
-    db.session.commit()
     return Response(
         report.pdf,
         mimetype="application/pdf",
@@ -86,9 +84,8 @@ def new():
                 origin=ReportOrigin.ON_DEMAND,
                 actor=current_user,
             )
-            db.session.commit()
         except ChangeRefused as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form[refused.field or "period"].errors.append(str(refused))
         else:
             flash(f"{report.title} is ready, and the board has been told.", "success")

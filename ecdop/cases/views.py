@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event, rendered_then_committed
+from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, role_may
 from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
@@ -29,6 +29,7 @@ from ecdop.formatting import uk_calendar_date
 from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
 from ecdop.paging import page_of_list, requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.transactions import roll_back_keeping_what_was_seen
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
@@ -42,7 +43,7 @@ def waiting():
     page = page_of_list(waiting, requested_page())
     details = {"list": "waiting", "page": page.number, "results": page.total}
     record_event(AuditAction.CASE_LIST_VIEWED, details=details)
-    return rendered_then_committed("cases/waiting.html", waiting=page)
+    return render_template("cases/waiting.html", waiting=page)
 
 
 def _overdue_among(case_ids: list[int]) -> set[int]:
@@ -103,7 +104,6 @@ def _search_posted():
     search = services.remember_search(
         current_user, form.query.data, stage if isinstance(stage, Stage) else None
     )
-    db.session.commit()
     return redirect(url_for("cases.index", search=search.id), 303)
 
 
@@ -124,7 +124,7 @@ def _case_list(form, search, stage, page: int, *, search_ended=False, status: in
                    "results": results.total}  # fmt: skip
         record_event(AuditAction.CASE_LIST_VIEWED, details=details)
     form.stage.data = _stage_value(stage)
-    page_html = rendered_then_committed(
+    page_html = render_template(
         "cases/index.html",
         form=form,
         results=results,
@@ -158,7 +158,6 @@ def export():
     details = {"rows": len(rows), "stage": _stage_value(stage) or "all",
                "searched": search is not None}  # fmt: skip
     record_event(AuditAction.CASE_LIST_EXPORTED, details=details)
-    db.session.commit()
     return csv_download(
         "ecdop-cases.csv",
         ("Reference", "Stage", "Date notified", "Days in stage", "Age band", "Overdue"),
@@ -195,7 +194,7 @@ def render_case_page(case, *, status: int = 200, **refused_forms):
     context["move_form"].target.choices = select_choices(
         (t.target.value, t.action) for t in offered
     )
-    page = rendered_then_committed(
+    page = render_template(
         "cases/show.html",
         case=case,
         merged=merged,
@@ -232,7 +231,7 @@ def timeline(case_id: int):
     merged = queries.cases_merged_into(case)
     record_event(AuditAction.CASE_TIMELINE_VIEWED, case_id=case.id, subject=case)
     entries = _timeline(case, merged)
-    return rendered_then_committed("cases/timeline.html", case=case, entries=entries)
+    return render_template("cases/timeline.html", case=case, entries=entries)
 
 
 @cases_blueprint.route("/cases/<int:case_id>/stage", methods=["POST"])
@@ -250,7 +249,6 @@ def move(case_id: int):
             reason=form.reason.data or "",
             expected_version=submitted_version(form),
         )
-        db.session.commit()
     except (ChangeRefused, StaleDataError) as refused:
         return _move_refused(case, form, refused)
     flash(f"{case.reference} moved to {case.stage.label}.", "success")
@@ -258,7 +256,7 @@ def move(case_id: int):
 
 
 def _move_refused(case, form, refused: Exception):
-    db.session.rollback()
+    roll_back_keeping_what_was_seen()
     db.session.refresh(case)
     message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
     field = getattr(refused, "field", None) or "target"
@@ -291,7 +289,6 @@ def triage(case_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             return _triage_refused(case, form, refused)
         flash(outcome, "success")
@@ -314,7 +311,7 @@ def _triage_decision(form: TriageForm) -> services.TriageDecision:
 
 
 def _triage_refused(case, form, refused: Exception):
-    db.session.rollback()
+    roll_back_keeping_what_was_seen()
     db.session.refresh(case)
     conflict = isinstance(refused, EditConflict | StaleDataError)
     message = CONFLICT_MESSAGE if conflict else str(refused)
@@ -325,7 +322,6 @@ def _triage_refused(case, form, refused: Exception):
 
 def _render_triage(case, form, status: int, conflict: bool = False):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
-    db.session.commit()
     return render_template("cases/triage.html", case=case, form=form, conflict=conflict), status
 
 
@@ -339,9 +335,8 @@ def national_database_told(case_id: int):
             services.record_national_database_told(
                 case, actor=current_user, expected_version=posted_version()
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
             flash(message, "error")
         else:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event, rendered_then_committed
+from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
 from ecdop.cases.hooks import CasePageSection
@@ -33,12 +33,12 @@ from ecdop.deadlines.forms import (
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.exports import csv_download
-from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, list_filters, select_choices, submitted_version
 from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
 from ecdop.periods import ReportingPeriod, recent_periods
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
 
@@ -52,7 +52,7 @@ def tasks():
     )
     details = {"tasks": tasks.total, "page": tasks.number, "show": filters.show.data}
     record_event(AuditAction.TASKS_LISTED, details=details)
-    return rendered_then_committed("deadlines/tasks.html", tasks=tasks, filters=filters)
+    return render_template("deadlines/tasks.html", tasks=tasks, filters=filters)
 
 
 @deadlines_blueprint.route("/deadlines/<int:deadline_id>/due-date", methods=["GET", "POST"])
@@ -62,7 +62,6 @@ def change_due_date(deadline_id: int):
     form = DueDateForm(data={"version": deadline.version_id})
     if request.method == "GET":
         record_event(AuditAction.CASE_VIEWED, case_id=deadline.case_id, subject=deadline)
-        db.session.commit()
     elif form.validate_on_submit():
         try:
             services.change_due_date(
@@ -72,9 +71,8 @@ def change_due_date(deadline_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             field = getattr(refused, "field", None) or "due_on"
             form[field].errors.append(
                 str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
@@ -109,7 +107,6 @@ def export_agency_timeliness():
     _form, period = _timeliness_period()
     rows = queries.agency_timeliness(current_user.area_ids, period)
     record_event(AuditAction.TIMELINESS_EXPORTED, details={"period": period.key, "rows": len(rows)})
-    db.session.commit()
     return csv_download(
         f"ecdop-agency-timeliness-{period.key}.csv",
         ("Agency", "Fell due", "On time", "Late", "Outstanding", "Share on time"),
@@ -131,7 +128,6 @@ def _timeliness_period() -> tuple[PeriodForm, ReportingPeriod]:
 @requires(Permission.VIEW_OUTBOX)
 def outbox():
     record_event(AuditAction.OUTBOX_VIEWED)
-    db.session.commit()
     return _outbox_page(HeldMailForm())
 
 
@@ -145,7 +141,6 @@ def decide_held_mail():
         return _outbox_page(form), 400
     send = form.decision.data == "send"
     changed = services.decide_held_mail(form.priorities.data, send=send, actor=current_user)
-    db.session.commit()
     verb = "queued to be sent" if send else "withdrawn: they will not be sent"
     flash(f"{changed} held message{'s' if changed != 1 else ''} {verb}.", "success")
     return redirect(url_for("deadlines.outbox"))
@@ -184,7 +179,6 @@ def area(area_id: int):
     if lead_form.validate_on_submit():
         lead = user_or_404(int(lead_form.lead_id.data))
         services.set_area_lead(area, lead)
-        db.session.commit()
         flash(f"{lead.full_name} is now the lead for {area.name}.", "success")
         return redirect(url_for("deadlines.area", area_id=area.id))
     return render_template(
@@ -212,9 +206,8 @@ def deadline_rule(area_id: int, kind: str):
             moved = services.change_rule(
                 area, kind, Rule(form.amount.data, RuleUnit(form.unit.data)), actor=current_user
             )
-            db.session.commit()
         except ChangeRefused as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             form[refused.field or "amount"].errors.append(str(refused))
         else:
             flash(f"{kind.label}: now {form.amount.data} {RuleUnit(form.unit.data).label} "

@@ -9,7 +9,6 @@ from flask_login import current_user
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_case_reads
 from ecdop.auth.permissions import Permission, requires, user_may
-from ecdop.extensions import db
 from ecdop.meetings import queries
 from ecdop.meetings.pack import Pack, pack_for, pack_pdf
 from ecdop.meetings.views import meetings_blueprint
@@ -24,7 +23,6 @@ def agenda(meeting_id: int):
     record_case_reads(
         AuditAction.PANEL_MEETING_VIEWED, (c.case_id for c in pack.cases), subject=meeting
     )
-    db.session.commit()
     return render_template("meetings/agenda.html", meeting=meeting, pack=pack)
 
 
@@ -42,7 +40,6 @@ def pack(meeting_id: int):
     record_case_reads(
         AuditAction.PANEL_PACK_DOWNLOADED, (c.case_id for c in pack.cases), subject=meeting
     )
-    db.session.commit()
     return Response(
         pdf,
         mimetype="application/pdf",

@@ -10,7 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
-from ecdop.extensions import db
 from ecdop.forms import submitted_version
 from ecdop.meetings import papers as panel_papers
 from ecdop.meetings import queries
@@ -37,7 +36,6 @@ def papers(item_id: int):
                 expected_version=submitted_version(form),
                 not_identifiers=form.not_identifiers.data or [],
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "panel_summary")
             findings = _offer_words_to_confirm(form, refused)
@@ -46,7 +44,6 @@ def papers(item_id: int):
             flash("Panel summary saved.", "success")
             return redirect(url_for("meetings.papers", item_id=item.id))
     record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
-    db.session.commit()
     status = 400 if form.is_submitted() else 200
     page = render_template(
         "meetings/papers.html",
@@ -78,7 +75,6 @@ def extract(item_id: int, request_id: int):
                 expected_version=submitted_version(form),
                 not_identifiers=form.not_identifiers.data or [],
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "text")
             findings = _offer_words_to_confirm(form, refused)
@@ -88,7 +84,6 @@ def extract(item_id: int, request_id: int):
             flash("Extract confirmed for the panel pack.", "success")
             return redirect(url_for("meetings.papers", item_id=item.id))
     record_event(AuditAction.REPORT_VIEWED, case_id=item.case_id, subject=report)
-    db.session.commit()
     status = 400 if form.is_submitted() else 200
     page = render_template(
         "meetings/extract.html",

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_case_reads, record_event, rendered_then_committed
+from ecdop.audit.services import record_case_reads, record_event
 from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
@@ -31,6 +31,7 @@ from ecdop.meetings.forms import (
 from ecdop.meetings.pack import pack_case, pack_for
 from ecdop.paging import requested_page
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.transactions import roll_back_keeping_what_was_seen
 from ecdop.vocabulary import ActionStatus
 
 ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
@@ -45,7 +46,7 @@ def _refusal_message(refused: Exception) -> str:
 
 
 def _show_refusal(form, refused: Exception, default_field: str) -> None:
-    db.session.rollback()
+    roll_back_keeping_what_was_seen()
     field = getattr(refused, "field", None) or default_field
     getattr(form, field).errors.append(_refusal_message(refused))
 
@@ -85,7 +86,6 @@ def new():
                 members=chosen,
                 actor=current_user,
             )
-            db.session.commit()
         except ChangeRefused as refused:
             _show_refusal(form, refused, "held_on")
         else:
@@ -118,7 +118,6 @@ def _render_meeting(meeting, add_form: AddToAgendaForm, status: int = 200):
     record_case_reads(
         AuditAction.PANEL_MEETING_VIEWED, (item.case_id for item in agenda), subject=meeting
     )
-    db.session.commit()
     page = render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -143,7 +142,6 @@ def add_to_agenda(meeting_id: int):
     case = db.session.scalar(visible_cases(current_user).filter_by(id=int(form.case_id.data)))
     try:
         services.add_to_agenda(meeting, case, actor=current_user)
-        db.session.commit()
     except ChangeRefused as refused:
         _show_refusal(form, refused, "case_id")
         return _render_meeting(meeting, form, 400)
@@ -160,9 +158,8 @@ def move(item_id: int):
         abort(400)
     try:
         services.move_on_agenda(item, earlier=request.form["direction"] == "up")
-        db.session.commit()
     except ChangeRefused as refused:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         flash(str(refused), "error")
     return redirect(url_for("meetings.show", meeting_id=item.meeting_id, _anchor="agenda"))
 
@@ -184,7 +181,6 @@ def take_off(item_id: int):
             services.take_off_agenda(
                 item, to_meeting=to_meeting, reason=form.reason.data, actor=current_user
             )
-            db.session.commit()
         except ChangeRefused as refused:
             _show_refusal(form, refused, "reason")
         else:
@@ -208,7 +204,6 @@ def reviews(meeting_id: int):
     record_case_reads(
         AuditAction.PANEL_REVIEWS_VIEWED, (item.case_id for item in agenda), subject=meeting
     )
-    db.session.commit()
     return render_template("meetings/reviews.html", meeting=meeting, rows=rows)
 
 
@@ -232,7 +227,6 @@ def analysis(item_id: int):
             services.record_analysis(
                 item, values, actor=current_user, expected_version=submitted_version(form)
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "category")
         else:
@@ -243,7 +237,6 @@ def analysis(item_id: int):
     for row in form.actions:
         row.form.organisation_id.choices = [("", "Choose an organisation"), *organisations]
     record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
-    db.session.commit()
     page = render_template(
         "meetings/analysis.html",
         item=item,
@@ -268,9 +261,8 @@ def sign_off(analysis_id: int):
         abort(400)
     try:
         services.sign_off(analysis, actor=current_user, expected_version=submitted_version(form))
-        db.session.commit()
     except (ChangeRefused, StaleDataError) as refused:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         flash(_refusal_message(refused), "error")
         if item is not None:
             return redirect(url_for("meetings.analysis", item_id=item.id))
@@ -281,7 +273,6 @@ def sign_off(analysis_id: int):
 
 def _confirm_sign_off(analysis, item):
     record_event(AuditAction.CASE_VIEWED, case_id=analysis.case_id, subject=analysis)
-    db.session.commit()
     back = (
         url_for("meetings.analysis", item_id=item.id)
         if item is not None
@@ -317,7 +308,7 @@ def actions():
     )
     details = {"show": filters.show.data, "page": actions.number, "actions": actions.total}
     record_event(AuditAction.PANEL_ACTIONS_LISTED, details=details)
-    return rendered_then_committed(
+    return render_template(
         "meetings/actions.html", actions=actions, filters=filters, overdue=queries.overdue
     )
 
@@ -331,7 +322,6 @@ def export_actions():
     show = filters.show.data
     rows = queries.tracked_actions(current_user, show=show, order=filters.sort.data)
     record_event(AuditAction.PANEL_ACTIONS_EXPORTED, details={"show": show, "rows": len(rows)})
-    db.session.commit()
     return csv_download(
         "ecdop-panel-actions.csv",
         ("Case", "Action", "Agency", "Due", "Status", "Overdue"),
@@ -355,14 +345,12 @@ def action(action_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
             _show_refusal(form, refused, "status")
         else:
             flash("Action updated.", "success")
             return redirect(url_for("meetings.actions"))
     record_event(AuditAction.CASE_VIEWED, case_id=panel_action.case_id, subject=panel_action)
-    db.session.commit()
     status = 400 if form.is_submitted() else 200
     page = render_template(
         "meetings/action.html",

@@ -13,11 +13,11 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.views import render_case_page
-from ecdop.extensions import db
 from ecdop.forms import ConfirmForm, posted_version
 from ecdop.notifications import queries, services
 from ecdop.notifications.forms import DuplicateDecisionForm
 from ecdop.refusals import ChangeRefused, check_version
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 duplicates_blueprint = Blueprint("duplicates", __name__)
 
@@ -43,11 +43,10 @@ def decide_duplicate(case_id: int):
             return redirect(url_for("duplicates.confirm_merge", case_id=case.id))
         services.reject_duplicate(case, version)
     except (ChangeRefused, ValueError) as refused:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         form.decision.errors.append(str(refused))
         form.version.data = case.version_id
         return render_case_page(case, decision_form=form, status=409)
-    db.session.commit()
     flash("Possible duplicate flag removed.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -65,15 +64,13 @@ def confirm_merge(case_id: int):
         try:
             services.confirm_same_child(case, posted_version(), actor=current_user)
         except ChangeRefused as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             flash(str(refused), "error")
             return redirect(url_for("cases.show", case_id=case.id))
-        db.session.commit()
         flash(f"{case.reference} merged into {survivor.reference}.", "success")
         return redirect(url_for("cases.show", case_id=survivor.id))
     for shown in (case, survivor):
         record_event(AuditAction.CASE_VIEWED, case_id=shown.id, subject=shown)
-    db.session.commit()
     return render_template(
         "notifications/confirm_merge.html",
         case=case,

@@ -6,18 +6,17 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event, rendered_then_committed
+from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
-from ecdop.extensions import db
 from ecdop.forms import list_filters, select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.services import submit_notification
 from ecdop.paging import requested_page
 from ecdop.pdf import render_pdf
-from ecdop.transactions import commit_with_retry
+from ecdop.transactions import retry_lost_race
 
 notifications_blueprint = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -38,9 +37,7 @@ def index():
     details = {"shown": len(notifications.items), "of": notifications.total,
                "page": notifications.number, "show": filters.show.data}  # fmt: skip
     record_event(AuditAction.NOTIFICATIONS_LISTED, details=details)
-    return rendered_then_committed(
-        "notifications/index.html", notifications=notifications, filters=filters
-    )
+    return render_template("notifications/index.html", notifications=notifications, filters=filters)
 
 
 @notifications_blueprint.route("/new", methods=["GET", "POST"])
@@ -55,7 +52,7 @@ def new():
         form.area_id.data = next(iter(areas))
     if form.validate_on_submit():
         details = form.to_details()
-        notification, outcome = commit_with_retry(
+        notification, outcome = retry_lost_race(
             lambda: submit_notification(
                 details, notifier=current_user, area=areas[form.area_id.data]
             )
@@ -73,7 +70,6 @@ def receipt(notification_id: int):
     record_event(
         AuditAction.NOTIFICATION_VIEWED, case_id=notification.case_id, subject=notification
     )
-    db.session.commit()
     return render_template("notifications/receipt.html", notification=notification)
 
 
@@ -83,7 +79,6 @@ def receipt_pdf(notification_id: int):
     notification = queries.own_organisation_notification_or_404(current_user, notification_id)
     pdf = render_pdf(render_template("notifications/receipt_pdf.html", notification=notification))
     record_event(AuditAction.RECEIPT_DOWNLOADED, case_id=notification.case_id, subject=notification)
-    db.session.commit()
     # The file name carries the notification number only, never the child's name.
     return Response(
         pdf,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
-from ecdop.audit.services import record_event, rendered_then_committed
+from ecdop.audit.services import record_event
 from ecdop.auth.models import Organisation
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import organisations_working_in
@@ -40,6 +40,7 @@ from ecdop.reporting_forms.forms import (
     report_form_class,
 )
 from ecdop.reporting_forms.models import OPEN_STATUSES
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
 
@@ -56,7 +57,7 @@ def index():
     )
     details = {"requests": requests.total, "page": requests.number, "show": filters.show.data}
     record_event(AuditAction.REQUESTS_LISTED, details=details)
-    return rendered_then_committed(
+    return render_template(
         "reporting_forms/index.html", requests=requests, filters=filters,
         definition_for=definition_for,
     )  # fmt: skip
@@ -93,14 +94,13 @@ def _save_response(request, definition, form):
     try:
         save(request, answers=answers, not_known=not_known,
              expected_version=submitted_version(form), actor=current_user, **extra)  # fmt: skip
-        db.session.commit()
     except services.AnswersMissing as missing:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         for key, message in missing.problems.items():
             form[key].errors.append(message)
         return _render_response(request, definition, form, 400)
     except (ChangeRefused, StaleDataError) as refused:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         return _response_refused(request, definition, form, refused)
     if checking:
         return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
@@ -123,20 +123,18 @@ def check_answers(request_id: int):
             services.submit_checked_report(
                 request, expected_version=posted_version(), actor=current_user
             )
-            db.session.commit()
         except services.AnswersMissing:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             flash("Some answers are missing: answer them, then check again.", "error")
             return redirect(url_for("reporting_forms.respond", request_id=request.id))
         except (ChangeRefused, StaleDataError) as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             flash(str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE,
                   "error")  # fmt: skip
             return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
         flash(f"{definition.title} for case {request.case.reference} submitted.", "success")
         return redirect(url_for("reporting_forms.index"))
     record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
-    db.session.commit()
     return render_template(
         "reporting_forms/check_answers.html",
         reporting_request=request,
@@ -157,7 +155,6 @@ def _response_refused(request, definition, form, refused):
 
 def _render_response(request, definition, form, status: int = 200, conflict: bool = False):
     record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
-    db.session.commit()
     page = render_template(
         "reporting_forms/respond.html",
         reporting_request=request,
@@ -198,9 +195,8 @@ def request_reports(case_id: int):
                 due_on=form.due_on.data,
                 actor=current_user,
             )
-            db.session.commit()
         except ChangeRefused as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             getattr(form, refused.field or "organisation_ids").errors.append(str(refused))
         else:
             return _after_requests_sent(case, sent, chosen, unanswered)
@@ -249,7 +245,6 @@ def review(request_id: int):
 
 def _render_review(request, return_form=None, excuse_form=None, status: int = 200):
     record_event(AuditAction.REPORT_VIEWED, case_id=request.case_id, subject=request)
-    db.session.commit()
     version = {"version": request.version_id}
     page = render_template(
         "reporting_forms/review.html",
@@ -298,9 +293,8 @@ def _decide(request, form, field: str, service, done: str, show_again):
         version = submitted_version(form)
         try:
             service(request, **{field: form[field].data}, expected_version=version)
-            db.session.commit()
         except (ChangeRefused, StaleDataError) as refused:
-            db.session.rollback()
+            roll_back_keeping_what_was_seen()
             db.session.refresh(request)
             message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
             form[field].errors.append(message)

@@ -15,13 +15,13 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import REVIEW_MEETINGS
-from ecdop.extensions import db
 from ecdop.forms import submitted_version
 from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
 from ecdop.review_meetings import services
 from ecdop.review_meetings.forms import ChildDeathReviewMeetingForm, JointAgencyResponseForm
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 review_meetings_blueprint = Blueprint("review_meetings", __name__)
 
@@ -76,9 +76,8 @@ def _record_meeting(kind: MeetingKind, case_id: int):
     try:
         version = submitted_version(form)
         kind.save(case, _values(kind, form), expected_version=version, actor=current_user)
-        db.session.commit()
     except (ChangeRefused, StaleDataError) as refused:
-        db.session.rollback()
+        roll_back_keeping_what_was_seen()
         return _refused(kind, case, form, refused)
     flash(f"{kind.title} saved.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
@@ -99,7 +98,6 @@ def _refused(kind: MeetingKind, case, form, refused: Exception):
 
 def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool = False):
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=record or case)
-    db.session.commit()
     form.offer_spare_rows()
     page = render_template(
         "review_meetings/form.html",

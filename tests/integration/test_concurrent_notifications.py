@@ -13,7 +13,7 @@ from ecdop.cases.models import Case
 from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.services import submit_notification
-from ecdop.transactions import commit_with_retry
+from ecdop.transactions import retry_lost_race
 from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.conftest import using_postgres
 from tests.factories import demo_area, notification_details, user
@@ -38,9 +38,10 @@ def notify_together(app, detail_sets: list[dict]) -> list[tuple[str, str]]:
                 area = demo_area()
                 details = notification_details(**overrides)
                 start.wait(timeout=10)
-                _notification, outcome = commit_with_retry(
+                _notification, outcome = retry_lost_race(
                     lambda: submit_notification(details, notifier=notifier, area=area)
                 )
+                db.session.commit()
                 results.append((outcome.case.reference, outcome.result.value))
                 db.session.remove()
         except BaseException as error:  # noqa: BLE001 - reported to the test below
