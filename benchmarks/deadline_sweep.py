@@ -41,6 +41,7 @@ from ecdop.deadlines.services import change_due_date
 from ecdop.deadlines.sweep import sweep_deadlines
 from ecdop.extensions import db
 from ecdop.outbox.models import OutboxMessage
+from ecdop.transactions import commit_each_unit
 
 TODAY = date(2026, 11, 23)  # a Monday
 CASE_KINDS = [kind for kind in DeadlineKind if kind is not DeadlineKind.REPORTING_REQUEST]
@@ -80,7 +81,7 @@ def fill(cases: int, seed: int) -> None:
 def timed_sweep(label: str, today: date) -> None:
     with time_machine.travel(today, tick=True):
         started = time.perf_counter()
-        queued = sweep_deadlines(today)
+        queued = commit_each_unit(sweep_deadlines(today))
         db.session.commit()
         elapsed = time.perf_counter() - started
     print(f"{label:<48} {elapsed:6.2f} s   {queued:6d} reminders queued")
@@ -103,7 +104,7 @@ def edits_during_sweep(app, today: date) -> None:
     def sweep() -> None:
         with app.app_context():
             started = time.perf_counter()
-            queued = sweep_deadlines(today)
+            queued = commit_each_unit(sweep_deadlines(today))
             db.session.commit()
             print(f"{'sweep with edits alongside':<48} {time.perf_counter() - started:6.2f} s   "
                   f"{queued:6d} reminders queued")  # fmt: skip

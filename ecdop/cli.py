@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -16,6 +17,7 @@ from ecdop.auth.models import OrganisationKind, Role
 from ecdop.clock import uk_today
 from ecdop.extensions import db
 from ecdop.jobs import DATED_JOBS, JOBS
+from ecdop.transactions import commit_each_unit
 
 
 def _fail(message: str) -> None:
@@ -45,7 +47,6 @@ def create_area_command(code: str, name: str) -> None:
         area = auth_services.create_area(code, name)
     except auth_services.AccountError as error:
         _fail(str(error))
-    db.session.commit()
     click.echo(f"Created area {area.code}")
 
 
@@ -63,7 +64,6 @@ def create_organisation_command(name: str, kind: str, area_codes: tuple[str, ...
         auth_services.create_organisation(name, OrganisationKind(kind), areas=areas)
     except auth_services.AccountError as error:
         _fail(str(error))
-    db.session.commit()
     click.echo(f"Created organisation {name}")
 
 
@@ -102,7 +102,6 @@ def create_user_command(
         )
     except auth_services.AccountError as error:
         _fail(str(error))
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}")
 
 
@@ -123,9 +122,7 @@ def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) ->
     try:
         made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today(), years=years)
     except SyntheticDataRefused as refused:
-        db.session.rollback()
         _fail(str(refused))
-    db.session.commit()
     click.echo(f"Added {made:,} synthetic cases to {area.name}.")
 
 
@@ -146,7 +143,6 @@ def seed_demo_command() -> None:
     demo_case = seed_demo_case()
     seed_demo_reference_data()
     synthetic = seed_demo_history()
-    db.session.commit()
     click.echo("Demo data is ready." if created else "Demo data was already there.")
     click.echo(f"Demo accounts (password: {current_app.config['DEMO_PASSWORD']}):")
     for email, role, _organisation in DEMO_ACCOUNTS:
@@ -246,7 +242,6 @@ def refresh_deadlines_command() -> None:
     from ecdop.deadlines.services import refresh_all_deadlines
 
     count = refresh_all_deadlines()
-    db.session.commit()
     click.echo(f"Deadlines refreshed for {count} cases")
 
 
@@ -293,7 +288,6 @@ def export_national_command(starts_on, ends_on, path, output_format, area_codes)
         )
     except ValueError as error:
         _fail(str(error))
-    db.session.commit()
     click.echo(
         f"National return: {count} closed case{'s' if count != 1 else ''} written as "
         f"{output_format}."
@@ -309,12 +303,10 @@ def _import_reference_data(kind: str, path: str) -> None:
         with open(path, encoding="utf-8-sig", newline="") as lines:
             imported = IMPORTERS[kind](lines)
     except ImportRefused as refused:
-        db.session.rollback()
         _fail("Nothing was imported:\n  " + "\n  ".join(refused.problems[:50]))
     except (OSError, UnicodeDecodeError) as error:
         _fail(f"Could not read {path}: {error}")
     record_event(AuditAction.REFERENCE_DATA_IMPORTED, details={"kind": kind, "rows": imported.rows})
-    db.session.commit()
     click.echo(f"Imported {imported.rows} rows of {kind}.")
 
 
@@ -366,6 +358,30 @@ def serve_command(host: str, port: int) -> None:
         runner.shutdown()
 
 
+def in_one_transaction(command: click.Command) -> click.Command:
+    """A command's work is committed when it finishes (a job's, unit by unit), and rolled back
+    if it fails: the command line's commit point, as the request's is the app's."""
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            in_one_transaction(subcommand)
+        return command
+    if getattr(command.callback, "in_one_transaction", False):
+        return command  # the same command, registered by another app in this process
+    work = command.callback
+
+    @functools.wraps(work)
+    def run(*args, **kwargs):
+        try:
+            return commit_each_unit(work(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+
+    run.in_one_transaction = True
+    command.callback = run
+    return command
+
+
 def register_commands(app: Flask) -> None:
     from ecdop.audit.commands import audit_group
     from ecdop.auth.commands import tokens_group
@@ -392,4 +408,4 @@ def register_commands(app: Flask) -> None:
         import_deprivation_command,
         serve_command,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(in_one_transaction(command))

@@ -36,6 +36,7 @@ from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
 from ecdop.outbox.sender import deliver_outbox
+from ecdop.transactions import commit_each_unit
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +95,7 @@ def run_job(app: Flask, job: Job | str, **arguments) -> object:
             log.warning("Job %s is already running elsewhere; not started again", job.name)
             return None
         try:
-            result = job.service(**arguments)
-            db.session.commit()
+            result = commit_each_unit(job.service(**arguments))
         except Exception:
             db.session.rollback()
             log.exception("Job %s failed", job.name)
@@ -329,8 +329,7 @@ class JobScheduler:
     def _record_heartbeat(self) -> None:
         try:
             with self.app.app_context():
-                record_heartbeat(NODE, self.leading_since or utc_now())
-                db.session.commit()
+                commit_each_unit(record_heartbeat(NODE, self.leading_since or utc_now()))
         except DBAPIError as error:
             # The lock is what decides who leads; a missed beat only shows on /readyz.
             log.error("Could not record the scheduler's heartbeat: %s", error)

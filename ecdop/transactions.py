@@ -1,9 +1,9 @@
 """One transaction per request, per job unit and per command, committed in one place.
 
 Views and services never commit: they add and flush. The request ends in ``end_of_request``
-(called by the app, see ``ecdop.EcdopFlask``), a job's units and a command's work in
-``commit_unit``. The outbox sender commits each message on its own, by design
-(``ecdop.outbox.sender``).
+(called by the app, see ``ecdop.EcdopFlask``); a job's units and a command's work end in
+``commit_each_unit``, called by the job runner and the command line. The outbox sender
+commits each message on its own, by design (``ecdop.outbox.sender``).
 
 Some writes are facts about what a person saw or did (reading a case, being refused a page,
 a session timing out) and are kept whatever becomes of the request's own work. They are
@@ -14,7 +14,7 @@ written with ``keep_whatever_happens``, and undoing a request's work is always
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import TypeVar
 
 from sqlalchemy import event
@@ -56,6 +56,23 @@ def forget_kept_writes_at_every_commit() -> None:
     """Called by create_app, like the audit chain's seal."""
     if not event.contains(Session, "after_commit", _forget_kept_writes):
         event.listen(Session, "after_commit", _forget_kept_writes)
+
+
+def commit_each_unit(work: object) -> object:
+    """Commit a job's or a command's work. A job that works in units is a generator that
+    yields after each: each unit is committed on its own, so a run killed half-way keeps what
+    it finished and the next run takes up the rest. The generator's return value, or the
+    plain work's, is the result."""
+    if not isinstance(work, Generator):
+        commit_unit()
+        return work
+    while True:
+        try:
+            next(work)
+        except StopIteration as finished:
+            commit_unit()
+            return finished.value
+        commit_unit()
 
 
 def end_of_request(status: int) -> None:

@@ -7,6 +7,7 @@ notification or triage. The checks run when a death is notified or triaged, and 
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -124,10 +125,11 @@ def watch_area_of_death(case) -> None:
     ask_to_watch(case.area_id)
 
 
-def watch_areas_asked_about(today: date | None = None) -> int:
+def watch_areas_asked_about(today: date | None = None) -> Generator[None, None, int]:
     """The job: check each area asked about, each in its own transaction with its patterns,
-    its alerts and the end of the ask, so a run killed half-way leaves the ask for the next
-    run and nothing is announced twice. Returns how many patterns were raised."""
+    its alerts and the end of the ask (yielding after each, for the job runner to commit), so
+    a run killed half-way leaves the ask for the next run and nothing is announced twice.
+    Returns how many patterns were raised."""
     raised = 0
     asks = db.session.execute(select(AreaToWatch.area_id, AreaToWatch.asked_at)).all()
     for area_id, asked_at in asks:
@@ -137,7 +139,7 @@ def watch_areas_asked_about(today: date | None = None) -> int:
                 AreaToWatch.area_id == area_id, AreaToWatch.asked_at <= asked_at
             )
         )
-        db.session.commit()
+        yield
     return raised
 
 

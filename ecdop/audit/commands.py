@@ -17,7 +17,6 @@ def verify_command() -> None:
     from ecdop.audit.chain import verify_chain
 
     verdict = verify_chain(db.session)
-    db.session.rollback()  # a read: nothing to keep
     if not verdict.intact:
         where = f"audit event {verdict.broken_at}" if verdict.broken_at else "the chain's end"
         raise click.ClickException(

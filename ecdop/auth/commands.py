@@ -35,7 +35,6 @@ def create_token_command(email: str, name: str, lifetime_in_days: int) -> None:
         issued = issue_api_token(user, name=name, lifetime_in_days=lifetime_in_days, issued_by=None)
     except AccountError as error:
         _fail(str(error))
-    db.session.commit()
     token = issued.token
     click.echo(f"Token {token.id} for {user.email}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC.")
     click.echo("Copy it now: it is not shown again.")
@@ -68,5 +67,4 @@ def revoke_token_command(token_id: int) -> None:
     if token is None:
         _fail(f"No token number {token_id}")
     revoke_api_token(token, revoked_by=None)
-    db.session.commit()
     click.echo(f"Revoked token {token.id} ({token.prefix}…) for {token.user.email}.")

@@ -89,7 +89,6 @@ def make_backup(directory: Path) -> Manifest:
     manifest.write(directory)
     details = {"made_at": manifest.made_at, "revision": manifest.schema_revision}
     record_event(AuditAction.BACKUP_MADE, details=details)
-    db.session.commit()
     return manifest
 
 
@@ -174,7 +173,6 @@ def restore_backup(directory: Path) -> Restored:
     held = hold_unsent_mail()
     details = {"made_at": manifest.made_at, "revision": manifest.schema_revision, "held": held}
     record_event(AuditAction.BACKUP_RESTORED, details=details)
-    db.session.commit()
     return Restored(manifest, chain, upgraded_to, held)
 
 

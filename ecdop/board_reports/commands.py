@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ecdop.extensions import db
 from ecdop.files import write_private_file
 
 reports_group = AppGroup("reports", help="Board reports: generate one for a fixed period.")
@@ -44,9 +43,7 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
         period = parse_period(PeriodKind(kind), code, start_month())
         report = generate_report(period, _areas(area_codes), origin=ReportOrigin.COMMAND_LINE)
     except (PeriodError, ChangeRefused) as refused:
-        db.session.rollback()
         _fail(str(refused))
     write_private_file(path, report.pdf)
-    db.session.commit()
     click.echo(f"{report.title} ({report.areas_label}): {report.pdf_bytes:,} bytes, "
                f"SHA-256 {report.sha256}, written to {path}.")  # fmt: skip

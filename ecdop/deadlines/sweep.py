@@ -3,14 +3,15 @@
 The sweep reads only open deadlines whose next reminder has come round (an index serves it),
 queues the latest reminder step that has fallen due since the deadline was last swept
 (after downtime, one message rather than a flood), and moves each deadline's bookkeeping on.
-Each batch of deadlines commits on its own, its messages and its bookkeeping together, so a
-coordinator changing a deadline waits for one batch at most, never for the whole sweep. Each
-message's outbox key is the deadline, its due date, the step and the recipient: a sweep killed
-part-way and run again, or run twice, queues nothing twice.
+The job runner commits each batch of deadlines on its own, its messages and its bookkeeping
+together, so a coordinator changing a deadline waits for one batch at most, never for the
+whole sweep. Each message's outbox key is the deadline, its due date, the step and the
+recipient: a sweep killed part-way and run again, or run twice, queues nothing twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -98,8 +99,9 @@ class DueDeadline:
         return getattr(self, column) if column else None
 
 
-def sweep_deadlines(today: date | None = None) -> int:
-    """Queue the reminders and escalations due by ``today``; returns how many were queued."""
+def sweep_deadlines(today: date | None = None) -> Generator[None, None, int]:
+    """Queue the reminders and escalations due by ``today``, a batch at a time (yielding
+    after each, for the job runner to commit); returns how many were queued."""
     today = today or uk_today()
     recipients = Recipients()
     queued, after_id = 0, 0
@@ -112,8 +114,9 @@ def sweep_deadlines(today: date | None = None) -> int:
         ]
         queued += insert_messages(messages)
         _move_bookkeeping_on(batch, today)
-        # The batch's outbox keys and its deadlines' reminded_through go in together.
-        db.session.commit()
+        # The job runner commits here: the batch's outbox keys and its deadlines'
+        # reminded_through go in together.
+        yield
         after_id = batch[-1].id
     return queued
 
