@@ -1,6 +1,11 @@
-"""Changes a service refuses, with the message and the form field to show it at."""
+"""Changes a service refuses, with the message and the form field to show it at, and the one
+way a view turns a refusal into what the page says and the status it answers with."""
 
 from __future__ import annotations
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 
 class ChangeRefused(ValueError):
@@ -25,3 +30,29 @@ def check_version(record, expected_version: int | None, field: str | None = None
     """Refuse a save based on an older version of ``record`` (its ``version_id``)."""
     if expected_version is None or record.version_id != expected_version:
         raise EditConflict(CONFLICT_MESSAGE, field)
+
+
+# What a view catches around a service call: a refusal, or a save overtaken by another.
+REFUSALS = (ChangeRefused, StaleDataError)
+
+
+def refusal_message(refused: Exception) -> str:
+    """What the person is told: the service's words, or, when someone else saved the record
+    first, the conflict message."""
+    conflict = isinstance(refused, EditConflict | StaleDataError)
+    return CONFLICT_MESSAGE if conflict else str(refused)
+
+
+def refusal_status(refused: Exception) -> int:
+    """409 when someone else saved the record first, 400 for any other refusal."""
+    return 409 if isinstance(refused, EditConflict | StaleDataError) else 400
+
+
+def show_refusal(refused: Exception, form=None, default_field: str | None = None) -> int:
+    """Undo the refused change (what was read is kept), put its message on ``form`` at its
+    field, and give the status the page answers with."""
+    roll_back_keeping_what_was_seen()
+    if form is not None:
+        field = getattr(refused, "field", None) or default_field
+        form[field].errors.append(refusal_message(refused))
+    return refusal_status(refused)

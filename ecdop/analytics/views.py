@@ -15,8 +15,7 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
 from ecdop.forms import ConfirmForm, list_filters
 from ecdop.paging import requested_page
-from ecdop.refusals import ChangeRefused
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import ChangeRefused, refusal_message, show_refusal
 from ecdop.vocabulary import CategoryOfDeath
 
 analytics_blueprint = Blueprint("analytics", __name__)
@@ -53,8 +52,8 @@ def warning_rules(area_id: int):
         try:
             services.start_with_recommended_rules(area, actor=current_user)
         except ChangeRefused as refused:
-            roll_back_keeping_what_was_seen()
-            flash(str(refused), "error")
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
         else:
             flash(f"{area.name} now has the recommended early-warning rules.", "success")
         return redirect(url_for("analytics.warning_rules", area_id=area.id))

@@ -19,7 +19,7 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
 from ecdop.forms import Confirmation, ConfirmForm, list_filters, select_choices
 from ecdop.paging import requested_page
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import show_refusal
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -61,8 +61,7 @@ def new_user():
                 password=form.password.data,
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            getattr(form, error.field or "email").errors.append(str(error))
+            show_refusal(error, form, "email")
         else:
             flash(f"User {user.email} created.", "success")
             return redirect(url_for("admin.users"))
@@ -92,8 +91,7 @@ def change_user(user_id: int):
                 actor=current_user,
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            getattr(form, error.field or "full_name").errors.append(str(error))
+            show_refusal(error, form, "full_name")
         else:
             flash(f"{account.full_name}: {'saved' if changed else 'nothing changed'}.", "success")
             return redirect(url_for("admin.user", user_id=account.id))
@@ -264,8 +262,7 @@ def new_organisation():
                 areas=[areas[area_id] for area_id in form.area_ids.data],
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            form.name.errors.append(str(error))
+            show_refusal(error, form, "name")
         else:
             flash(f"{organisation.name} added.", "success")
             return redirect(url_for("admin.organisations"))
@@ -285,8 +282,7 @@ def organisation_areas(organisation_id: int):
                 organisation, [areas[area_id] for area_id in form.area_ids.data]
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            form.area_ids.errors.append(str(error))
+            show_refusal(error, form, "area_ids")
         else:
             flash(f"The areas {organisation.name} works with are saved.", "success")
             return redirect(url_for("admin.organisations"))

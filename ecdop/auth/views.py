@@ -32,7 +32,7 @@ from ecdop.auth.models import SessionEnd, User
 from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import limiter
 from ecdop.forms import ConfirmForm, select_choices
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import show_refusal
 
 auth_blueprint = Blueprint("auth", __name__)
 
@@ -137,8 +137,7 @@ def choose_password():
                 keep=sessions.pending_sign_in(),
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            form.password.errors.append(str(error))
+            show_refusal(error, form, "password")
         else:
             response = _carry_on_signing_in(user)
             return response
@@ -250,8 +249,7 @@ def invite_agency_contact(organisation_id: int):
                 invited_by=current_user,
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            form[error.field or "email"].errors.append(str(error))
+            show_refusal(error, form, "email")
         else:
             flash(
                 f"Invitation sent to {invitation.email}. The link works once, for 7 days.",
@@ -286,8 +284,7 @@ def accept_invitation(token: str):
                 password=form.password.data,
             )
         except services.AccountError as error:
-            roll_back_keeping_what_was_seen()
-            form[error.field or "full_name"].errors.append(str(error))
+            show_refusal(error, form, "full_name")
         else:
             # The person chose their password; the second factor is still to set up.
             sessions.start_sign_in(user, None)

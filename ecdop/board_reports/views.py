@@ -16,8 +16,7 @@ from ecdop.board_reports.models import ReportOrigin
 from ecdop.clock import uk_today
 from ecdop.forms import select_choices
 from ecdop.periods import PeriodKind, closed_periods
-from ecdop.refusals import ChangeRefused
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import ChangeRefused, show_refusal
 
 board_reports_blueprint = Blueprint("board_reports", __name__)
 
@@ -85,8 +84,7 @@ def new():
                 actor=current_user,
             )
         except ChangeRefused as refused:
-            roll_back_keeping_what_was_seen()
-            form[refused.field or "period"].errors.append(str(refused))
+            show_refusal(refused, form, "period")
         else:
             flash(f"{report.title} is ready, and the board has been told.", "success")
             return redirect(url_for("board_reports.show", report_id=report.id))

@@ -12,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -28,8 +27,7 @@ from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
 from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
 from ecdop.paging import page_of_list, requested_page
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import REFUSALS, refusal_message, show_refusal
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
@@ -249,20 +247,16 @@ def move(case_id: int):
             reason=form.reason.data or "",
             expected_version=submitted_version(form),
         )
-    except (ChangeRefused, StaleDataError) as refused:
+    except REFUSALS as refused:
         return _move_refused(case, form, refused)
     flash(f"{case.reference} moved to {case.stage.label}.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 
 def _move_refused(case, form, refused: Exception):
-    roll_back_keeping_what_was_seen()
+    status = show_refusal(refused, form, "target")
     db.session.refresh(case)
-    message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
-    field = getattr(refused, "field", None) or "target"
-    form[field].errors.append(message)
     form.version.data = case.version_id
-    status = 409 if isinstance(refused, EditConflict | StaleDataError) else 400
     return render_case_page(case, move_form=form, status=status)
 
 
@@ -289,7 +283,7 @@ def triage(case_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-        except (ChangeRefused, StaleDataError) as refused:
+        except REFUSALS as refused:
             return _triage_refused(case, form, refused)
         flash(outcome, "success")
         if case.area_id not in current_user.area_ids:
@@ -311,13 +305,10 @@ def _triage_decision(form: TriageForm) -> services.TriageDecision:
 
 
 def _triage_refused(case, form, refused: Exception):
-    roll_back_keeping_what_was_seen()
+    status = show_refusal(refused, form, "in_scope")
     db.session.refresh(case)
-    conflict = isinstance(refused, EditConflict | StaleDataError)
-    message = CONFLICT_MESSAGE if conflict else str(refused)
-    form[getattr(refused, "field", None) or "in_scope"].errors.append(message)
     form.version.data = case.version_id
-    return _render_triage(case, form, 409 if conflict else 400, conflict=conflict)
+    return _render_triage(case, form, status, conflict=status == 409)
 
 
 def _render_triage(case, form, status: int, conflict: bool = False):
@@ -335,10 +326,9 @@ def national_database_told(case_id: int):
             services.record_national_database_told(
                 case, actor=current_user, expected_version=posted_version()
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            roll_back_keeping_what_was_seen()
-            message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
-            flash(message, "error")
+        except REFUSALS as refused:
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
         else:
             flash(f"Recorded: the national database has been told of {case.reference}.", "success")
     else:

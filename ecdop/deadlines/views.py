@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -37,8 +36,7 @@ from ecdop.forms import ConfirmForm, list_filters, select_choices, submitted_ver
 from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
 from ecdop.periods import ReportingPeriod, recent_periods
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import REFUSALS, ChangeRefused, show_refusal
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
 
@@ -71,12 +69,8 @@ def change_due_date(deadline_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            roll_back_keeping_what_was_seen()
-            field = getattr(refused, "field", None) or "due_on"
-            form[field].errors.append(
-                str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
-            )
+        except REFUSALS as refused:
+            show_refusal(refused, form, "due_on")
         else:
             flash(f"The due date is now {deadline.due_on:%-d %B %Y}.", "success")
             return redirect(url_for("cases.show", case_id=deadline.case_id))
@@ -207,8 +201,7 @@ def deadline_rule(area_id: int, kind: str):
                 area, kind, Rule(form.amount.data, RuleUnit(form.unit.data)), actor=current_user
             )
         except ChangeRefused as refused:
-            roll_back_keeping_what_was_seen()
-            form[refused.field or "amount"].errors.append(str(refused))
+            show_refusal(refused, form, "amount")
         else:
             flash(f"{kind.label}: now {form.amount.data} {RuleUnit(form.unit.data).label} "
                   f"{ANCHORS[kind].label}. {moved} open deadline(s) moved.", "success")  # fmt: skip

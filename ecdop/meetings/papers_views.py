@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -15,8 +14,8 @@ from ecdop.meetings import papers as panel_papers
 from ecdop.meetings import queries
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.forms import ExtractForm, PanelSummaryForm
-from ecdop.meetings.views import _show_refusal, meetings_blueprint
-from ecdop.refusals import ChangeRefused
+from ecdop.meetings.views import meetings_blueprint
+from ecdop.refusals import REFUSALS, show_refusal
 
 
 @meetings_blueprint.route("/agenda-items/<int:item_id>/papers", methods=["GET", "POST"])
@@ -36,8 +35,8 @@ def papers(item_id: int):
                 expected_version=submitted_version(form),
                 not_identifiers=form.not_identifiers.data or [],
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "panel_summary")
+        except REFUSALS as refused:
+            show_refusal(refused, form, "panel_summary")
             findings = _offer_words_to_confirm(form, refused)
             form.version.data = item.version_id
         else:
@@ -75,8 +74,8 @@ def extract(item_id: int, request_id: int):
                 expected_version=submitted_version(form),
                 not_identifiers=form.not_identifiers.data or [],
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "text")
+        except REFUSALS as refused:
+            show_refusal(refused, form, "text")
             findings = _offer_words_to_confirm(form, refused)
             current = queries.extract_of(report)
             form.version.data = current.version_id if current else ""

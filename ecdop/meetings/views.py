@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_case_reads, record_event
@@ -30,25 +29,13 @@ from ecdop.meetings.forms import (
 )
 from ecdop.meetings.pack import pack_case, pack_for
 from ecdop.paging import requested_page
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
 from ecdop.vocabulary import ActionStatus
 
 ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
 meetings_blueprint = Blueprint("meetings", __name__)
 
 OFF_THE_AGENDA = "off"
-
-
-def _refusal_message(refused: Exception) -> str:
-    conflict = isinstance(refused, EditConflict | StaleDataError)
-    return CONFLICT_MESSAGE if conflict else str(refused)
-
-
-def _show_refusal(form, refused: Exception, default_field: str) -> None:
-    roll_back_keeping_what_was_seen()
-    field = getattr(refused, "field", None) or default_field
-    getattr(form, field).errors.append(_refusal_message(refused))
 
 
 @meetings_blueprint.route("/meetings")
@@ -87,7 +74,7 @@ def new():
                 actor=current_user,
             )
         except ChangeRefused as refused:
-            _show_refusal(form, refused, "held_on")
+            show_refusal(refused, form, "held_on")
         else:
             flash("Panel meeting scheduled.", "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -143,7 +130,7 @@ def add_to_agenda(meeting_id: int):
     try:
         services.add_to_agenda(meeting, case, actor=current_user)
     except ChangeRefused as refused:
-        _show_refusal(form, refused, "case_id")
+        show_refusal(refused, form, "case_id")
         return _render_meeting(meeting, form, 400)
     flash(f"{case.reference} added to the agenda.", "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -159,8 +146,8 @@ def move(item_id: int):
     try:
         services.move_on_agenda(item, earlier=request.form["direction"] == "up")
     except ChangeRefused as refused:
-        roll_back_keeping_what_was_seen()
-        flash(str(refused), "error")
+        show_refusal(refused)
+        flash(refusal_message(refused), "error")
     return redirect(url_for("meetings.show", meeting_id=item.meeting_id, _anchor="agenda"))
 
 
@@ -182,7 +169,7 @@ def take_off(item_id: int):
                 item, to_meeting=to_meeting, reason=form.reason.data, actor=current_user
             )
         except ChangeRefused as refused:
-            _show_refusal(form, refused, "reason")
+            show_refusal(refused, form, "reason")
         else:
             flash(f"{item.case.reference} has left the agenda.", "success")
             return redirect(url_for("meetings.show", meeting_id=item.meeting_id))
@@ -227,8 +214,8 @@ def analysis(item_id: int):
             services.record_analysis(
                 item, values, actor=current_user, expected_version=submitted_version(form)
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "category")
+        except REFUSALS as refused:
+            show_refusal(refused, form, "category")
         else:
             flash(f"Analysis of case {item.case.reference} saved.", "success")
             return redirect(url_for("meetings.reviews", meeting_id=item.meeting_id))
@@ -261,9 +248,9 @@ def sign_off(analysis_id: int):
         abort(400)
     try:
         services.sign_off(analysis, actor=current_user, expected_version=submitted_version(form))
-    except (ChangeRefused, StaleDataError) as refused:
-        roll_back_keeping_what_was_seen()
-        flash(_refusal_message(refused), "error")
+    except REFUSALS as refused:
+        show_refusal(refused)
+        flash(refusal_message(refused), "error")
         if item is not None:
             return redirect(url_for("meetings.analysis", item_id=item.id))
         return redirect(url_for("meetings.reviews", meeting_id=analysis.meeting_id))
@@ -345,8 +332,8 @@ def action(action_id: int):
                 actor=current_user,
                 expected_version=submitted_version(form),
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            _show_refusal(form, refused, "status")
+        except REFUSALS as refused:
+            show_refusal(refused, form, "status")
         else:
             flash("Action updated.", "success")
             return redirect(url_for("meetings.actions"))

@@ -16,8 +16,7 @@ from ecdop.cases.views import render_case_page
 from ecdop.forms import ConfirmForm, posted_version
 from ecdop.notifications import queries, services
 from ecdop.notifications.forms import DuplicateDecisionForm
-from ecdop.refusals import ChangeRefused, check_version
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.refusals import ChangeRefused, check_version, refusal_message, show_refusal
 
 duplicates_blueprint = Blueprint("duplicates", __name__)
 
@@ -43,10 +42,9 @@ def decide_duplicate(case_id: int):
             return redirect(url_for("duplicates.confirm_merge", case_id=case.id))
         services.reject_duplicate(case, version)
     except (ChangeRefused, ValueError) as refused:
-        roll_back_keeping_what_was_seen()
-        form.decision.errors.append(str(refused))
+        status = show_refusal(refused, form, "decision")
         form.version.data = case.version_id
-        return render_case_page(case, decision_form=form, status=409)
+        return render_case_page(case, decision_form=form, status=status)
     flash("Possible duplicate flag removed.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -64,8 +62,8 @@ def confirm_merge(case_id: int):
         try:
             services.confirm_same_child(case, posted_version(), actor=current_user)
         except ChangeRefused as refused:
-            roll_back_keeping_what_was_seen()
-            flash(str(refused), "error")
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
             return redirect(url_for("cases.show", case_id=case.id))
         flash(f"{case.reference} merged into {survivor.reference}.", "success")
         return redirect(url_for("cases.show", case_id=survivor.id))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -27,7 +26,7 @@ from ecdop.forms import (
     submitted_version,
 )
 from ecdop.paging import requested_page
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
 from ecdop.reporting_forms import queries, services
 from ecdop.reporting_forms.definitions import definition_for, supplementary_definitions
 from ecdop.reporting_forms.forms import (
@@ -40,7 +39,6 @@ from ecdop.reporting_forms.forms import (
     report_form_class,
 )
 from ecdop.reporting_forms.models import OPEN_STATUSES
-from ecdop.transactions import roll_back_keeping_what_was_seen
 
 reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
 
@@ -95,12 +93,11 @@ def _save_response(request, definition, form):
         save(request, answers=answers, not_known=not_known,
              expected_version=submitted_version(form), actor=current_user, **extra)  # fmt: skip
     except services.AnswersMissing as missing:
-        roll_back_keeping_what_was_seen()
+        show_refusal(missing)
         for key, message in missing.problems.items():
             form[key].errors.append(message)
         return _render_response(request, definition, form, 400)
-    except (ChangeRefused, StaleDataError) as refused:
-        roll_back_keeping_what_was_seen()
+    except REFUSALS as refused:
         return _response_refused(request, definition, form, refused)
     if checking:
         return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
@@ -123,14 +120,13 @@ def check_answers(request_id: int):
             services.submit_checked_report(
                 request, expected_version=posted_version(), actor=current_user
             )
-        except services.AnswersMissing:
-            roll_back_keeping_what_was_seen()
+        except services.AnswersMissing as missing:
+            show_refusal(missing)
             flash("Some answers are missing: answer them, then check again.", "error")
             return redirect(url_for("reporting_forms.respond", request_id=request.id))
-        except (ChangeRefused, StaleDataError) as refused:
-            roll_back_keeping_what_was_seen()
-            flash(str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE,
-                  "error")  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
             return redirect(url_for("reporting_forms.check_answers", request_id=request.id))
         flash(f"{definition.title} for case {request.case.reference} submitted.", "success")
         return redirect(url_for("reporting_forms.index"))
@@ -144,12 +140,12 @@ def check_answers(request_id: int):
 
 
 def _response_refused(request, definition, form, refused):
+    status = show_refusal(refused)
     db.session.refresh(request)
-    if isinstance(refused, EditConflict | StaleDataError) and request.status in OPEN_STATUSES:
-        flash(CONFLICT_MESSAGE, "error")
+    flash(refusal_message(refused), "error")
+    if status == 409 and request.status in OPEN_STATUSES:
         form.version.data = request.version_id
         return _render_response(request, definition, form, 409, conflict=True)
-    flash(str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE, "error")
     return _render_response(request, definition, form, 409)
 
 
@@ -196,8 +192,7 @@ def request_reports(case_id: int):
                 actor=current_user,
             )
         except ChangeRefused as refused:
-            roll_back_keeping_what_was_seen()
-            getattr(form, refused.field or "organisation_ids").errors.append(str(refused))
+            show_refusal(refused, form, "organisation_ids")
         else:
             return _after_requests_sent(case, sent, chosen, unanswered)
     status = 400 if form.errors else 200
@@ -293,11 +288,9 @@ def _decide(request, form, field: str, service, done: str, show_again):
         version = submitted_version(form)
         try:
             service(request, **{field: form[field].data}, expected_version=version)
-        except (ChangeRefused, StaleDataError) as refused:
-            roll_back_keeping_what_was_seen()
+        except REFUSALS as refused:
+            show_refusal(refused, form, field)
             db.session.refresh(request)
-            message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
-            form[field].errors.append(message)
             form.version.data = request.version_id
         else:
             flash(done, "success")

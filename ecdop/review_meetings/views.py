@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -16,12 +15,11 @@ from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.forms import submitted_version
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused, EditConflict
+from ecdop.refusals import REFUSALS, show_refusal
 from ecdop.review_meetings import services
 from ecdop.review_meetings.forms import ChildDeathReviewMeetingForm, JointAgencyResponseForm
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
-from ecdop.transactions import roll_back_keeping_what_was_seen
 
 review_meetings_blueprint = Blueprint("review_meetings", __name__)
 
@@ -76,8 +74,7 @@ def _record_meeting(kind: MeetingKind, case_id: int):
     try:
         version = submitted_version(form)
         kind.save(case, _values(kind, form), expected_version=version, actor=current_user)
-    except (ChangeRefused, StaleDataError) as refused:
-        roll_back_keeping_what_was_seen()
+    except REFUSALS as refused:
         return _refused(kind, case, form, refused)
     flash(f"{kind.title} saved.", "success")
     return redirect(url_for("cases.show", case_id=case.id))
@@ -86,14 +83,12 @@ def _record_meeting(kind: MeetingKind, case_id: int):
 def _refused(kind: MeetingKind, case, form, refused: Exception):
     """Show why, keeping everything the coordinator typed; on a conflict, beside the version
     that someone else saved."""
-    conflict = isinstance(refused, EditConflict | StaleDataError)
-    message = CONFLICT_MESSAGE if conflict else str(refused)
-    field = getattr(refused, "field", None) or "summary"
-    getattr(form, field).errors.append(message)
+    status = show_refusal(refused, form, "summary")
     record = record_for(kind.record_class, case)
+    conflict = status == 409
     if conflict:
         form.version.data = record.version_id if record else ""
-    return _render(kind, case, record, form, 409 if conflict else 400, conflict=conflict)
+    return _render(kind, case, record, form, status, conflict=conflict)
 
 
 def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool = False):

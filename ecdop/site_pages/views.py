@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.auth.permissions import Permission, requires
 from ecdop.forms import submitted_version
-from ecdop.refusals import CONFLICT_MESSAGE, ChangeRefused
+from ecdop.refusals import REFUSALS, show_refusal
 from ecdop.site_pages import services
 from ecdop.site_pages.forms import SitePageForm
 from ecdop.site_pages.pages import SITE_PAGES, page_html
 from ecdop.site_pages.queries import page_content
-from ecdop.transactions import roll_back_keeping_what_was_seen
 
 site_pages_blueprint = Blueprint("site_pages", __name__)
 
@@ -64,10 +62,8 @@ def edit(key: str):
             services.change_page_text(
                 key, form.body.data, actor=current_user, expected_version=submitted_version(form)
             )
-        except (ChangeRefused, StaleDataError) as refused:
-            roll_back_keeping_what_was_seen()
-            message = str(refused) if isinstance(refused, ChangeRefused) else CONFLICT_MESSAGE
-            form.body.errors.append(message)
+        except REFUSALS as refused:
+            show_refusal(refused, form, "body")
             form.version.data = page_content(key).version or ""
         else:
             flash(f"{content.page.title} saved.", "success")
