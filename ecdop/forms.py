@@ -304,3 +304,9 @@ def list_filters(show: list[tuple[str, str]], sort: list[tuple[str, str]]) -> Li
         if field.data not in {value for value, _label in choices}:
             field.data = choices[0][0]
     return form
+
+
+def form_status(form) -> int:
+    """The status of a page showing ``form``: 400 once it was sent with errors (every invalid
+    POST answers 400), 200 otherwise."""
+    return 400 if form.errors else 200

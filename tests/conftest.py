@@ -169,6 +169,29 @@ def make_browser(app, demo):
     return make
 
 
+# A signed-in browser for each role the tests act as most (the demo accounts of seed_demo).
+@pytest.fixture
+def coordinator(make_browser) -> Browser:
+    return make_browser("coordinator@demo.test")
+
+
+@pytest.fixture
+def admin(make_browser) -> Browser:
+    return make_browser("admin@demo.test")
+
+
+@pytest.fixture
+def gp(make_browser) -> Browser:
+    """The demo surgery's agency reporter, who answers requests for reports."""
+    return make_browser("gp@demo.test")
+
+
+@pytest.fixture
+def police(make_browser) -> Browser:
+    """The demo force's notifier."""
+    return make_browser("police@demo.test")
+
+
 class SMTPSink:
     """A real SMTP server (aiosmtpd) on a free local port, keeping what it receives. It can be
     stopped and started again on the same port, as a mail server going down and coming back."""

@@ -17,7 +17,7 @@ from ecdop.auth.forms import (
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires
 from ecdop.db import utc_now
-from ecdop.forms import Confirmation, ConfirmForm, list_filters, select_choices
+from ecdop.forms import Confirmation, ConfirmForm, form_status, list_filters, select_choices
 from ecdop.paging import requested_page
 from ecdop.refusals import show_refusal
 
@@ -65,7 +65,7 @@ def new_user():
         else:
             flash(f"User {user.email} created.", "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form)
+    return render_template("admin/user_form.html", form=form), form_status(form)
 
 
 @admin_blueprint.route("/users/<int:user_id>/change", methods=["GET", "POST"])
@@ -206,7 +206,7 @@ def new_api_token():
         # Shown in this response only, never in an address or a flash message, which a browser
         # or a log might keep.
         return render_template("admin/api_token_created.html", issued=issued)
-    return render_template("admin/api_token_form.html", form=form)
+    return render_template("admin/api_token_form.html", form=form), form_status(form)
 
 
 @admin_blueprint.route("/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])

@@ -87,7 +87,7 @@ def login():
             response = _carry_on_signing_in(user)
             return response
         form.email.errors.append(LOGIN_FAILED_MESSAGE)
-    return render_template("auth/login.html", form=form)
+    return _page("auth/login.html", form)
 
 
 def _step_or_carry_on(endpoint: str) -> tuple[User, object | None]:

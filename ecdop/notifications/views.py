@@ -10,7 +10,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
-from ecdop.forms import list_filters, select_choices
+from ecdop.forms import form_status, list_filters, select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.services import submit_notification
@@ -60,7 +60,8 @@ def new():
         return redirect(url_for("notifications.receipt", notification_id=notification.id))
     if not form.is_submitted():
         _prefill_notifier(form)
-    return render_template("notifications/new.html", form=form, single_area=len(areas) == 1)
+    page = render_template("notifications/new.html", form=form, single_area=len(areas) == 1)
+    return page, form_status(form)
 
 
 @notifications_blueprint.route("/<int:notification_id>")

@@ -26,16 +26,6 @@ from tests.factories import (
 from tests.helpers import page_text
 
 
-@pytest.fixture
-def coordinator(make_browser):
-    return make_browser("coordinator@demo.test")
-
-
-@pytest.fixture
-def gp(make_browser):
-    return make_browser("gp@demo.test")
-
-
 def count(model, *conditions) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
 

@@ -21,11 +21,6 @@ from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
 from tests.helpers import page_text
 
 
-@pytest.fixture
-def coordinator(make_browser):
-    return make_browser("coordinator@demo.test")
-
-
 def flagged_pair():
     """A case notified by the police, and a second, flagged one from health without NHS number."""
     _n, first = notify("police@demo.test")

@@ -3,8 +3,6 @@ focus into its field: a date's link goes to its Day box, as GOV.UK's does."""
 
 from __future__ import annotations
 
-import pytest
-
 from ecdop.deadlines.rules import DeadlineKind
 from tests.deadline_helpers import deadline
 from tests.factories import (
@@ -20,11 +18,6 @@ from tests.helpers import assert_error_summary_follows_the_page
 from tests.panel_helpers import analysis_form, with_action
 
 BAD_DATE = ["31", "2", "2026"]
-
-
-@pytest.fixture
-def coordinator(make_browser):
-    return make_browser("coordinator@demo.test")
 
 
 def test_the_notification_form(make_browser):

@@ -39,7 +39,7 @@ def test_six_wrong_passwords_from_six_addresses_lock_the_account(make_browser, d
     assert "Enter a correct email address and password" in page_text(response)
     # Even the right password waits out the lock, with the same message.
     right = make_browser().submit("/login", {"email": EMAIL, "password": OWN_PASSWORD})
-    assert right.status_code == 200 and "Enter a correct" in page_text(right)
+    assert right.status_code == 400 and "Enter a correct" in page_text(right)
     [locked] = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == AuditAction.ACCOUNT_LOCKED)
     ).all()
@@ -79,7 +79,7 @@ def test_wrong_security_codes_lock_the_account_too(make_browser, demo, clock):
 def test_an_unknown_address_answers_like_a_wrong_password(make_browser, demo):
     known = wrong_password_from(make_browser, "192.0.2.1", "coordinator@demo.test")
     unknown = wrong_password_from(make_browser, "192.0.2.1", "nobody@council.example")
-    assert known.status_code == unknown.status_code == 200
+    assert known.status_code == unknown.status_code == 400
     assert page_text(known) == page_text(unknown)
 
 

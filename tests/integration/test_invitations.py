@@ -18,11 +18,6 @@ from tests.helpers import Browser, page_text
 PASSWORD = "a-good-long-password"
 
 
-@pytest.fixture
-def coordinator(make_browser):
-    return make_browser("coordinator@demo.test")
-
-
 def invite(coordinator, email="sw@council.test"):
     council = organisation("Demo Council")
     path = f"/agencies/{council.id}/invite"

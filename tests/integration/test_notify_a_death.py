@@ -137,17 +137,13 @@ class TestBadInput:
     and nothing stored."""
 
     def assert_refused(self, response, field_id: str, message: str):
-        assert response.status_code == 200
+        assert response.status_code == 400
         text = page_text(response)
         assert "There is a problem" in text
         targets = assert_error_summary_follows_the_page(response)
         assert field_id in targets or f"{field_id}-day" in targets, "the summary links to it"
         assert message in text
         assert count(Notification) == 0 and count(Case) == 0 and count(OutboxMessage) == 0
-
-    @pytest.fixture
-    def police(self, make_browser):
-        return make_browser("police@demo.test")
 
     def test_an_nhs_number_failing_the_check_names_the_field(self, police):
         response = submit(police, nhs_number="943 476 5918")
@@ -228,7 +224,7 @@ class TestBadInput:
     )
     def test_malformed_input_never_gives_a_500(self, police, overrides):
         response = submit(police, **overrides)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "There is a problem" in page_text(response)
         assert count(Notification) == 0
 

@@ -11,11 +11,6 @@ from tests.factories import notify, triaged_case
 from tests.helpers import page_text
 
 
-@pytest.fixture
-def coordinator(make_browser):
-    return make_browser("coordinator@demo.test")
-
-
 def jar_form(**overrides) -> dict:
     data = {
         "started_on": ["18", "11", "2026"],

@@ -45,7 +45,7 @@ def test_a_successful_sign_in_is_audited(browser):
 )
 def test_any_failed_sign_in_gets_the_same_message(browser, email, password):
     response = browser.submit("/login", {"email": email, "password": password})
-    assert response.status_code == 200
+    assert response.status_code == 400
     text = page_text(response)
     assert "There is a problem" in text
     if email:
