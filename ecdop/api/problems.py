@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from ecdop.api import API_PREFIX
 from ecdop.auth.services import record_api_token_use
+from ecdop.transactions import roll_back_keeping_what_was_seen
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -103,6 +104,7 @@ RETRY_AFTER_SECONDS = 60
 def _answer(status: int, detail: str | None, **options) -> Response:
     """The refusal, with the token's use put on the audit trail: the request boundary keeps
     that, and nothing else of the request."""
+    roll_back_keeping_what_was_seen()
     token = g.get("api_token") or g.get("refused_api_token")
     if token is not None:
         try:

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ecdop.audit.models import ADDRESS_LENGTH, READ_ACTIONS, AuditAction, AuditEvent
 from ecdop.extensions import db
-from ecdop.transactions import keep_whatever_happens
+from ecdop.transactions import keep_whatever_happens, roll_back_keeping_what_was_seen
 
 # On the trail whatever becomes of the request (a form refused, a page refused, a failure).
 KEPT_WHATEVER_HAPPENS = frozenset(
@@ -39,8 +39,9 @@ def _current_actor_id() -> int | None:
 
 def keep_refusal_on_record(status: int) -> None:
     """A refused attempt on a protected route (403, or 404 for a record kept from the person)
-    goes on the trail, whatever became of the request. The route and path only, never the
-    query string."""
+    goes on the trail, whatever became of the request (whose own work is undone first). The
+    route and path only, never the query string."""
+    roll_back_keeping_what_was_seen()
     rule = request.url_rule.rule if request.url_rule is not None else None
     record_event(
         AuditAction.ACCESS_REFUSED,
