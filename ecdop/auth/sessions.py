@@ -120,7 +120,7 @@ def _live_record(token: str | None, *, signed_in: bool) -> UserSession | None:
     if record is None:
         return None
     if reason := _why_over(record, utc_now()):
-        _end_outside_the_request(record, reason)
+        _end_whatever_happens(record, reason)
         return None
     _keep_alive(record)
     return record
@@ -139,54 +139,36 @@ def _why_over(record: UserSession, now: datetime) -> SessionEnd | None:
 def _keep_alive(record: UserSession) -> None:
     now = utc_now()
     if now - record.last_seen_at >= TOUCH_INTERVAL:
-        _write_outside_the_request(record, last_seen_at=now)
+        _record_whatever_happens(record, last_seen_at=now)
 
 
 def keep_alive_now() -> None:
     """'Stay signed in': the idle timeout starts again from this moment."""
     if record := current_session():
-        _write_outside_the_request(record, last_seen_at=utc_now())
+        _record_whatever_happens(record, last_seen_at=utc_now())
 
 
-def _end_outside_the_request(record: UserSession, reason: SessionEnd) -> None:
-    _write_outside_the_request(
-        record,
-        ended_at=utc_now(),
-        end_reason=reason,
-        audit=AuditEvent(
-            action=AuditAction.SESSION_ENDED,
-            actor_id=record.user_id,
-            subject_type="User",
-            subject_id=record.user_id,
-            ip_address=client_address(),
-            details={"reason": reason.value},
-        ),
-    )
+def _end_whatever_happens(record: UserSession, reason: SessionEnd) -> None:
+    ended = {"action": AuditAction.SESSION_ENDED, "actor_id": record.user_id,
+             "subject_type": "User", "subject_id": record.user_id,
+             "ip_address": client_address(), "details": {"reason": reason.value}}  # fmt: skip
+    _record_whatever_happens(record, ended, ended_at=utc_now(), end_reason=reason)
 
 
-def _write_outside_the_request(
-    record: UserSession, *, audit: AuditEvent | None = None, **values
-) -> None:
+def _record_whatever_happens(record: UserSession, audit: dict | None = None, **values) -> None:
     """Timeouts and last-seen times are facts about the session, not about what the request
-    does: they are kept (and a timeout audited) even when the request's own work is rolled
-    back."""
-    audit_values = None if audit is None else _event_values(audit)
+    does: they are kept (and a timeout audited, from ``audit``'s values) even when the
+    request's own work is rolled back."""
 
     def write() -> None:
         db.session.execute(
             update(UserSession.__table__).where(UserSession.id == record.id).values(**values)
         )
-        if audit_values is not None:
-            db.session.add(AuditEvent(**audit_values))
+        if audit is not None:
+            db.session.add(AuditEvent(**audit))
         db.session.expire(record)
 
     keep_whatever_happens(write)
-
-
-def _event_values(audit: AuditEvent) -> dict:
-    columns = ("action", "actor_id", "case_id", "subject_type", "subject_id", "ip_address",
-               "details")  # fmt: skip
-    return {column: getattr(audit, column) for column in columns}
 
 
 def end_session(record: UserSession, reason: SessionEnd) -> None:
