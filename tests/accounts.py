@@ -53,3 +53,9 @@ def first_sign_in(browser, email: str) -> tuple[str, list[str]]:
     done = browser.submit("/sign-in/authenticator", {"code": code_now(secret)})
     assert done.status_code == 200, done.get_data(as_text=True)
     return secret, RECOVERY_CODE.findall(done.get_data(as_text=True))
+
+
+def confirm_identity(browser, *, password: str, code: str | None = None):
+    """'Confirm it is you', as a sensitive account action asks: a demo account has no code."""
+    fields = {"password": password} | ({"code": code} if code is not None else {})
+    return browser.submit("/account/confirm-its-you", fields)

@@ -112,6 +112,8 @@ class AuditAction(enum.StrEnum):
     SECOND_FACTOR_RESET = "second_factor_reset"
     RECOVERY_CODE_USED = "recovery_code_used"
     RECOVERY_CODES_REISSUED = "recovery_codes_reissued"
+    IDENTITY_CONFIRMED = "identity_confirmed"
+    IDENTITY_CONFIRMATION_FAILED = "identity_confirmation_failed"
     ACCOUNT_LOCKED = "account_locked"
     SESSIONS_ENDED = "sessions_ended"
     SESSION_ENDED = "session_ended"

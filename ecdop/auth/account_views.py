@@ -3,16 +3,17 @@ sessions they have open."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth import second_factor, services, sessions, sign_in
-from ecdop.auth.forms import ChangePasswordForm
+from ecdop.auth.forms import ChangePasswordForm, ConfirmIdentityForm
 from ecdop.auth.models import SessionEnd
-from ecdop.auth.permissions import Permission, requires
-from ecdop.forms import ConfirmForm
+from ecdop.auth.permissions import Permission, requires, requires_recent_confirmation
+from ecdop.forms import ConfirmForm, form_status
+from ecdop.urls import safe_next_path
 
 account_blueprint = Blueprint("account", __name__, url_prefix="/account")
 
@@ -28,29 +29,57 @@ def index():
     )
 
 
+@account_blueprint.route("/confirm-its-you", methods=["GET", "POST"])
+@requires(Permission.SIGNED_IN)
+def confirm_identity():
+    """The password and a fresh code, before the sensitive action the person was going to."""
+    form = ConfirmIdentityForm()
+    if not sign_in.needs_second_factor(current_user):
+        del form.code
+    going_to = safe_next_path(request.args.get("next")) or url_for("account.index")
+    if form.validate_on_submit():
+        try:
+            sign_in.confirm_identity(
+                current_user, password=form.password.data, code=form.data.get("code")
+            )
+        except services.AccountError as error:
+            if sign_in.is_locked(current_user):
+                return _signed_out_after_lockout()
+            form[error.field].errors.append(str(error))
+        else:
+            return redirect(going_to)
+    page = render_template("account/confirm_identity.html", form=form)
+    return page, form_status(form)
+
+
+def _signed_out_after_lockout():
+    """Guessing in a signed-in session locks the account and ends the session guessing."""
+    sessions.sign_out()
+    flash(sign_in.LOCKED_MESSAGE, "error")
+    return redirect(url_for("auth.login"))
+
+
 @account_blueprint.route("/password", methods=["GET", "POST"])
 @requires(Permission.SIGNED_IN)
+@requires_recent_confirmation
 def change_password():
     form = ChangePasswordForm()
     form.account = current_user
     if form.validate_on_submit():
         try:
-            sign_in.change_password(
-                current_user,
-                current_password=form.current_password.data,
-                new_password=form.password.data,
-            )
+            sign_in.change_password(current_user, new_password=form.password.data)
         except services.AccountError as error:
             form[error.field or "password"].errors.append(str(error))
         else:
             flash("Your password has been changed. Your other sessions are signed out.", "success")
             return redirect(url_for("account.index"))
     page = render_template("account/change_password.html", form=form)
-    return page, 400 if form.errors else 200
+    return page, form_status(form)
 
 
 @account_blueprint.route("/recovery-codes", methods=["GET", "POST"])
 @requires(Permission.SIGNED_IN)
+@requires_recent_confirmation
 def recovery_codes():
     form = ConfirmForm()
     if sign_in.needs_second_factor(current_user) and form.validate_on_submit():

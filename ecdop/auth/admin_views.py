@@ -15,7 +15,7 @@ from ecdop.auth.forms import (
     UserForm,
 )
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
-from ecdop.auth.permissions import Permission, requires
+from ecdop.auth.permissions import Permission, requires, requires_recent_confirmation
 from ecdop.db import utc_now
 from ecdop.forms import Confirmation, ConfirmForm, form_status, list_filters, select_choices
 from ecdop.paging import requested_page
@@ -155,6 +155,7 @@ def user(user_id: int):
 
 @admin_blueprint.route("/users/<int:user_id>/reset-second-factor", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
+@requires_recent_confirmation
 def reset_second_factor(user_id: int):
     account = queries.user_or_404(user_id)
     form = ConfirmForm()
@@ -189,6 +190,7 @@ def api_tokens():
 
 @admin_blueprint.route("/api-tokens/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_API_TOKENS)
+@requires_recent_confirmation
 def new_api_token():
     form = ApiTokenForm()
     notifiers = {user.id: user for user in queries.notifiers()}

@@ -228,16 +228,31 @@ class ChoosePasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[TextRequired("Enter your current password"), Length(max=128)],
-    )
+    """The current password was asked for a moment before, when the person confirmed who
+    they are."""
+
     password, confirm_password = _new_password_fields("New password")
     submit = GovSubmitField("Change password")
 
 
 CODE_HINT = "The 6-digit code your authenticator app shows now."
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Before a sensitive account action. A demo account, with no second factor, has no code
+    field (the view removes it)."""
+
+    password = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[TextRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    code = GovStringField(
+        "Security code",
+        description=CODE_HINT,
+        validators=[TextRequired("Enter the code from your authenticator app"), Length(max=20)],
+    )
+    submit = GovSubmitField("Continue")
 
 
 class SecondFactorForm(FlaskForm):

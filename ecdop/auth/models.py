@@ -227,7 +227,7 @@ class SessionEnd(LabelledEnum):
     SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
     DEACTIVATED = "deactivated", "Account deactivated"
-    ACCESS_CHANGED = "access_changed", "Role or areas changed"
+    ACCESS_CHANGED = "access_changed", "What they may see changed"
 
 
 class UserSession(Base):
@@ -254,6 +254,9 @@ class UserSession(Base):
     second_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
     # The secret being set up during enrolment, before the person has proved they hold it.
     pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # When the person last gave their password and a fresh code in this session: sensitive
+    # account actions need it to be recent, so a session left open or stolen is not enough.
+    identity_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 

@@ -16,7 +16,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from ecdop.auth.models import Role
-from ecdop.auth.sessions import pending_sign_in
+from ecdop.auth.sessions import identity_confirmed_recently, pending_sign_in
 from ecdop.extensions import login_manager
 
 
@@ -124,6 +124,19 @@ def requires(permission: Permission) -> Callable[[View], View]:
     return declare
 
 
+def requires_recent_confirmation(view: View) -> View:
+    """A sensitive account action (new recovery codes, a password, another person's second
+    factor or API token): the person gives their password and a fresh code first, within the
+    last five minutes of this session, so that a stolen session cannot take the account."""
+    view.needs_recent_confirmation = True  # type: ignore[attr-defined]
+    return view
+
+
+def needs_recent_confirmation(endpoint: str) -> bool:
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "needs_recent_confirmation", False))
+
+
 def role_may(role: Role, permission: Permission) -> bool:
     if permission in (Permission.PUBLIC, Permission.SIGNED_IN, Permission.SIGNING_IN):
         return True
@@ -165,4 +178,6 @@ def enforce_declared_permission():
         return login_manager.unauthorized()
     if not role_may(current_user.role, permission):
         abort(403)
+    if needs_recent_confirmation(request.endpoint) and not identity_confirmed_recently():
+        return redirect(url_for("account.confirm_identity", next=request.path))
     return None

@@ -32,6 +32,8 @@ PENDING_LIFETIME = timedelta(minutes=10)
 # Last-seen times are written at most this often: the idle timeout needs no finer grain.
 TOUCH_INTERVAL = timedelta(minutes=1)
 USER_AGENT_LENGTH = 200
+# Sensitive account actions need the person to have confirmed who they are this recently.
+IDENTITY_CONFIRMATION_LIFETIME = timedelta(minutes=5)
 
 
 def idle_timeout() -> timedelta:
@@ -177,6 +179,18 @@ def end_session(record: UserSession, reason: SessionEnd) -> None:
         record.end_reason = reason
 
 
+def identity_confirmed_recently() -> bool:
+    """Did the person give their password and a fresh code in this session, within the last
+    five minutes?"""
+    record = current_session()
+    confirmed_at = record.identity_confirmed_at if record is not None else None
+    return confirmed_at is not None and utc_now() - confirmed_at < IDENTITY_CONFIRMATION_LIFETIME
+
+
+def confirm_identity_now() -> None:
+    current_session().identity_confirmed_at = utc_now()
+
+
 def sign_out() -> None:
     if record := current_session():
         end_session(record, SessionEnd.SIGNED_OUT)
@@ -250,19 +264,31 @@ def _just_deactivated(record: User | Organisation, state) -> bool:
     return state.attrs.active.history.has_changes() and not record.active
 
 
+# What decides what a person may see: a change to any of these ends their sessions.
+ACCESS_ATTRIBUTES = ("role", "areas", "organisation_id", "organisation")
+
+
+def _changed(state, names: tuple[str, ...]) -> bool:
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
 def _access_changes(session_: Session) -> dict[int, SessionEnd]:
-    """People whose role, areas or active state this flush changes, and organisations made
-    inactive: their sessions end, so no page goes on being shown on the old terms."""
+    """People whose role, organisation, areas or active state this flush changes, and the
+    people of an organisation made inactive or given other areas: their sessions end, so no
+    page goes on being shown on the old terms."""
     ended: dict[int, SessionEnd] = {}
     for record in session_.dirty:
         state = inspect(record)
         if isinstance(record, User):
             if _just_deactivated(record, state):
                 ended[record.id] = SessionEnd.DEACTIVATED
-            elif state.attrs.role.history.has_changes() or state.attrs.areas.history.has_changes():
+            elif _changed(state, ACCESS_ATTRIBUTES):
                 ended[record.id] = SessionEnd.ACCESS_CHANGED
-        elif isinstance(record, Organisation) and _just_deactivated(record, state):
-            ended.update({member.id: SessionEnd.DEACTIVATED for member in record.users})
+        elif isinstance(record, Organisation):
+            if _just_deactivated(record, state):
+                ended.update({member.id: SessionEnd.DEACTIVATED for member in record.users})
+            elif _changed(state, ("areas",)):
+                ended.update({member.id: SessionEnd.ACCESS_CHANGED for member in record.users})
     return ended
 
 
@@ -276,7 +302,8 @@ def _end_sessions_on_access_changes(session_: Session, flush_context, instances)
 
 
 def end_sessions_when_access_changes() -> None:
-    """Registered by create_app: a change of role, areas or active state ends the person's
-    sessions, however it was made (a page, the command line, a script)."""
+    """Registered by create_app: a change to what a person may see (role, organisation, areas,
+    active state, or their organisation's areas) ends the person's sessions, however it was
+    made (a page, the command line, a script)."""
     if not event.contains(Session, "before_flush", _end_sessions_on_access_changes):
         event.listen(Session, "before_flush", _end_sessions_on_access_changes)

@@ -31,6 +31,13 @@ LOCKOUT_DURATION = timedelta(minutes=15)
 # Only the demo's own accounts, on the reserved .test domain that no real mailbox can have,
 # and only where demo data may exist at all (never in production).
 DEMO_ACCOUNT_DOMAIN = "@demo.test"
+WRONG_PASSWORD_MESSAGE = "Your password is not right"  # noqa: S105 - words, not a secret
+WRONG_CODE_MESSAGE = (
+    "The security code is not right. Enter the code your app shows now, or a recovery code"
+)
+LOCKED_MESSAGE = (
+    "Too many wrong attempts. Sign in again in 15 minutes; we have emailed you about it."
+)
 
 
 def is_demo_account(user: User) -> bool:
@@ -175,14 +182,28 @@ def choose_password(
     sessions.end_sessions_of(user, reason, keep=keep)
 
 
-def change_password(user: User, *, current_password: str, new_password: str) -> None:
-    """From the account page: the current password first, as proof it is still the person."""
-    if not user.check_password(current_password):
-        count_failure(user)
-        raise AccountError("Your current password is not right", "current_password")
+def change_password(user: User, *, new_password: str) -> None:
+    """From the account page, once the person has confirmed who they are (the page asks)."""
     choose_password(
         user, new_password, reason=SessionEnd.PASSWORD_CHANGED, keep=sessions.current_session()
     )
+
+
+def confirm_identity(user: User, *, password: str, code: str | None) -> None:
+    """A signed-in person proves again that they are who the session says, before a sensitive
+    account action. A wrong password or code counts towards the account's lockout and is on
+    the trail, whatever the page answers: a stolen session cannot guess its way on. Refused
+    with an AccountError naming the field."""
+    if is_locked(user):
+        raise AccountError(LOCKED_MESSAGE, "password")
+    if not user.check_password(password):
+        _refused(lambda: _wrong(AuditAction.IDENTITY_CONFIRMATION_FAILED, user,
+                                {"refused": "password"}))  # fmt: skip
+        raise AccountError(WRONG_PASSWORD_MESSAGE, "password")
+    if needs_second_factor(user) and not check_second_factor(user, code or ""):
+        raise AccountError(WRONG_CODE_MESSAGE, "code")
+    sessions.confirm_identity_now()
+    record_event(AuditAction.IDENTITY_CONFIRMED, subject=user, actor_id=user.id)
 
 
 def confirm_enrolment(user: User, secret: str, code: str) -> second_factor.RecoveryCodes | None:

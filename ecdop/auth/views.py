@@ -3,8 +3,6 @@ authenticator), signing out, forgotten passwords, and agencies' invitations."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -33,29 +31,11 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.extensions import limiter
 from ecdop.forms import ConfirmForm, select_choices
 from ecdop.refusals import show_refusal
+from ecdop.urls import safe_next_path
 
 auth_blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED_MESSAGE = "Enter a correct email address and password"
-WRONG_CODE_MESSAGE = (
-    "The security code is not right. Enter the code your app shows now, or a recovery code"
-)
-LOCKED_MESSAGE = (
-    "Too many wrong attempts. Sign in again in 15 minutes; we have emailed you about it."
-)
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only our own paths: never another host, scheme or protocol-relative address, and never
-    a character that could not stand in a Location header."""
-    if not target or not target.isprintable() or any(c.isspace() for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    if "\\" in target:
-        return None
-    return target
 
 
 def _limited():
@@ -70,7 +50,7 @@ def _carry_on_signing_in(user: User):
     """The next step of sign-in, or the person's first page once every step is done."""
     if step := sign_in.next_step(user):
         return redirect(url_for(step))
-    return redirect(_safe_next(sign_in.finish(user)) or url_for("home.index"))
+    return redirect(safe_next_path(sign_in.finish(user)) or url_for("home.index"))
 
 
 @auth_blueprint.route("/login", methods=["GET", "POST"])
@@ -83,7 +63,7 @@ def login():
     if form.validate_on_submit():
         user = sign_in.check_password(form.email.data, form.password.data)
         if user is not None:
-            sessions.start_sign_in(user, _safe_next(request.args.get("next")))
+            sessions.start_sign_in(user, safe_next_path(request.args.get("next")))
             response = _carry_on_signing_in(user)
             return response
         form.email.errors.append(LOGIN_FAILED_MESSAGE)
@@ -113,9 +93,9 @@ def second_factor_step():
             response = _carry_on_signing_in(user)
             return response
         if sign_in.is_locked(user):
-            flash(LOCKED_MESSAGE, "error")
+            flash(sign_in.LOCKED_MESSAGE, "error")
             return redirect(url_for("auth.login"))
-        form.code.errors.append(WRONG_CODE_MESSAGE)
+        form.code.errors.append(sign_in.WRONG_CODE_MESSAGE)
     return _page("auth/second_factor.html", form)
 
 
@@ -164,7 +144,7 @@ def set_up_authenticator():
             return render_template(
                 "auth/recovery_codes.html",
                 codes=codes.codes,
-                continue_to=_safe_next(next_path) or url_for("home.index"),
+                continue_to=safe_next_path(next_path) or url_for("home.index"),
             )
         form.code.errors.append(
             "The security code is not right. Check the app was set up with this QR code or "
@@ -255,7 +235,7 @@ def invite_agency_contact(organisation_id: int):
                 f"Invitation sent to {invitation.email}. The link works once, for 7 days.",
                 "success",
             )
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.dashboard"))
+            return redirect(safe_next_path(request.args.get("next")) or url_for("home.dashboard"))
     page = render_template("admin/invite.html", form=form, organisation=organisation)
     return page, 400 if form.errors else 200
 

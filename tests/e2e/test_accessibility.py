@@ -50,6 +50,7 @@ NARROW_WIDTHS = (375, 320)
 class Visit:
     path: str
     press: str | None = None  # a button to press first, to see the form in its error state
+    fill: tuple[tuple[str, str], ...] = ()  # labelled fields to fill before pressing
 
 
 @dataclass
@@ -95,6 +96,8 @@ def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
         if response is None or response.status >= 400:
             findings.add(where, f"answered {response.status if response else 'nothing'}")
             continue
+        for label, value in visit.fill:
+            page.get_by_label(label, exact=True).fill(value)
         if visit.press:
             button = page.get_by_role("button", name=visit.press, exact=True)
             if not button.count():
@@ -177,6 +180,10 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
                   Visit("/accessibility"), Visit("/privacy"), Visit("/cookies"), Visit("/help")],
          "signed out", findings)  # fmt: skip
 
+    # A sensitive account action's page comes after "Confirm it is you".
+    confirm_its_you = Visit(
+        "/account/confirm-its-you", "Continue", (("Your password", DEMO_PASSWORD),)
+    )
     journeys_by_role = {
         "police@demo.test": [
             Visit("/notifications/new"),
@@ -184,6 +191,9 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/notifications/"),
             Visit(f"/notifications/{j['notification'].id}"),
             Visit("/account"),
+            Visit("/account/confirm-its-you"),
+            Visit("/account/confirm-its-you", "Continue"),
+            confirm_its_you,
             Visit("/account/password"),
             Visit("/account/password", "Change password"),
             Visit("/account/sessions"),
@@ -251,6 +261,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/admin/organisations/new"),
             Visit("/admin/organisations/new", "Add organisation"),
             Visit("/admin/api-tokens"),
+            confirm_its_you,
             Visit("/admin/api-tokens/new"),
             Visit("/admin/api-tokens/new", "Create token"),
             Visit("/admin/areas"),

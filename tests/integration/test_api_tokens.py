@@ -16,6 +16,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import ApiToken
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from tests.accounts import confirm_identity
 from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.factories import user
 from tests.helpers import Browser, page_text
@@ -77,6 +78,7 @@ def test_the_cli_revokes_a_token_at_once(app, browser):
 
 def test_an_administrator_creates_a_token_and_sees_it_only_once(make_browser):
     admin = make_browser("admin@demo.test")
+    confirm_identity(admin, password=admin.password)
     police = user("police@demo.test")
 
     page = admin.submit(
@@ -103,6 +105,7 @@ def test_an_administrator_creates_a_token_and_sees_it_only_once(make_browser):
 
 def test_only_notifiers_are_offered_and_every_field_is_checked(make_browser):
     admin = make_browser("admin@demo.test")
+    confirm_identity(admin, password=admin.password)
     form = admin.get("/admin/api-tokens/new").get_data(as_text=True)
     assert "police@demo.test" in form and "health@demo.test" in form
     assert "coordinator@demo.test" not in form

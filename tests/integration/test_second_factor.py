@@ -14,6 +14,7 @@ from tests.accounts import (
     INITIAL_PASSWORD,
     OWN_PASSWORD,
     code_now,
+    confirm_identity,
     first_sign_in,
     real_account,
 )
@@ -121,6 +122,7 @@ def test_an_administrator_resets_the_second_factor_and_the_person_enrols_again(
     first_sign_in(person, EMAIL)
     assert person.get("/dashboard").status_code == 200
     admin = make_browser("admin@demo.test")
+    confirm_identity(admin, password=admin.password)
     account_id = user(EMAIL).id
     page = page_text(admin.get(f"/admin/users/{account_id}/reset-second-factor"))
     assert "Reset Pat Quinn's authenticator app?" in page

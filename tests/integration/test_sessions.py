@@ -10,8 +10,8 @@ from sqlalchemy import select
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import Role, SessionEnd, UserSession
 from ecdop.extensions import db
-from tests.accounts import OWN_PASSWORD, code_now, first_sign_in, real_account
-from tests.factories import demo_area, user
+from tests.accounts import OWN_PASSWORD, code_now, confirm_identity, first_sign_in, real_account
+from tests.factories import demo_area, organisation, user
 from tests.helpers import page_text
 
 
@@ -94,11 +94,11 @@ def test_after_a_password_change_the_other_browser_is_signed_out(make_browser, d
     desktop.submit("/sign-in/code", {"code": code_now(secret)})
     assert desktop.get("/dashboard").status_code == 200
     new_password = "meadow-trumpet-glacier-9"
+    clock.shift(timedelta(seconds=30))
+    confirm_identity(laptop, password=OWN_PASSWORD, code=code_now(secret))
     response = laptop.submit(
-        "/account/password",
-        {"current_password": OWN_PASSWORD, "password": new_password,
-         "confirm_password": new_password},
-    )  # fmt: skip
+        "/account/password", {"password": new_password, "confirm_password": new_password}
+    )
     assert response.status_code == 302
     assert laptop.get("/dashboard").status_code == 200
     assert desktop.get("/dashboard").headers["Location"].startswith("/login")
@@ -106,15 +106,19 @@ def test_after_a_password_change_the_other_browser_is_signed_out(make_browser, d
 
 def test_changing_a_password_needs_the_current_one(make_browser):
     coordinator = make_browser("coordinator@demo.test")
-    new_password = "meadow-trumpet-glacier-9"
-    response = coordinator.submit(
-        "/account/password",
-        {"current_password": "not-my-password", "password": new_password,
-         "confirm_password": new_password},
-    )  # fmt: skip
-    assert response.status_code == 400
-    assert "Your current password is not right" in page_text(response)
-    assert not user("coordinator@demo.test").check_password(new_password)
+    assert (
+        coordinator.get("/account/password")
+        .headers["Location"]
+        .startswith("/account/confirm-its-you")
+    )
+    refused = confirm_identity(coordinator, password="not-my-password")
+    assert refused.status_code == 400
+    assert "Your password is not right" in page_text(refused)
+    assert (
+        coordinator.get("/account/password")
+        .headers["Location"]
+        .startswith("/account/confirm-its-you")
+    )
 
 
 def test_your_sessions_lists_them_and_ends_one_or_all(make_browser):
@@ -182,6 +186,41 @@ def test_a_role_area_or_deactivation_change_ends_the_persons_sessions(make_brows
     reasons = db.session.scalars(select(UserSession.end_reason)).all()
     assert SessionEnd.ACCESS_CHANGED in reasons and SessionEnd.DEACTIVATED in reasons
     assert demo_area() in account.areas
+
+
+def test_a_change_of_organisation_ends_the_persons_sessions(make_browser, admin):
+    """A new organisation changes what the person sees (its requests, its notifications)."""
+    gp = make_browser("gp@demo.test")
+    account = user("gp@demo.test")
+    school = organisation("Demo Primary School")
+    form = admin.get(f"/admin/users/{account.id}/change").get_data(as_text=True)
+    assert "Demo Primary School" in form
+    changed = admin.submit(
+        f"/admin/users/{account.id}/change",
+        {"full_name": account.full_name, "role": account.role.value,
+         "organisation_id": str(school.id), "area_ids": [str(demo_area().id)]},
+    )  # fmt: skip
+    assert changed.status_code == 302
+    assert user("gp@demo.test").organisation == school
+    assert gp.get("/requests").headers["Location"].startswith("/login")
+    ended = db.session.scalars(
+        select(UserSession.end_reason).where(
+            UserSession.user_id == account.id, UserSession.signed_in
+        )
+    ).all()
+    assert ended == [SessionEnd.ACCESS_CHANGED]
+
+
+def test_a_change_of_an_organisations_areas_ends_its_peoples_sessions(make_browser):
+    from ecdop.auth.services import create_area
+
+    gp = make_browser("gp@demo.test")
+    police = make_browser("police@demo.test")
+    surgery = organisation("Demo Surgery")
+    surgery.areas.append(create_area("NORTH", "North"))
+    db.session.commit()
+    assert gp.get("/requests").headers["Location"].startswith("/login")
+    assert police.get("/notifications/").status_code == 200  # another organisation
 
 
 def test_the_session_id_and_csrf_token_are_new_at_every_sign_in(make_browser):
