@@ -168,7 +168,9 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_PATH = "/"
     PREFERRED_URL_SCHEME = "https"
     PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "")
-    TRUSTED_PROXY_COUNT = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "1"))
+    # No default: believing a hop that is not there lets anyone choose the address the audit
+    # trail records and the per-address limits count. The deployment says how many (0 too).
+    TRUSTED_PROXY_COUNT = os.environ.get("ECDOP_TRUSTED_PROXIES")
     HSTS_SECONDS = 60 * 60 * 24 * 365 * 2
     REQUIRED_KEYS = (*BaseConfig.REQUIRED_KEYS, "PUBLIC_BASE_URL")
 
@@ -182,6 +184,19 @@ class ProductionConfig(BaseConfig):
         # Several web processes must share one count, or each token gets its limit per process.
         if not settings.get("RATELIMIT_STORAGE_URI", "").startswith(REDIS_SCHEMES):
             raise RuntimeError("Production needs RATELIMIT_STORAGE_URI pointing at Redis")
+        settings["TRUSTED_PROXY_COUNT"] = trusted_proxy_count(settings.get("TRUSTED_PROXY_COUNT"))
+
+
+def trusted_proxy_count(value: object) -> int:
+    """ECDOP_TRUSTED_PROXIES, which production must state: how many reverse proxies stand in
+    front (0 for none)."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit():
+        raise RuntimeError(
+            "Production needs ECDOP_TRUSTED_PROXIES: how many reverse proxies stand in front "
+            "of ecdop and add X-Forwarded-For (0 if none; 1 behind one load balancer)"
+        )
+    return int(text)
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

@@ -17,6 +17,7 @@ def production(**overrides):
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://ecdop@db.internal/ecdop",
         "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
         "PUBLIC_BASE_URL": "https://ecdop.example.nhs.uk",
+        "TRUSTED_PROXY_COUNT": "1",
     }
     settings.update(overrides)
     return settings
@@ -123,3 +124,28 @@ def test_in_development_the_public_address_follows_the_port_served(monkeypatch, 
     assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5077"
     with pytest.raises(RuntimeError, match="ECDOP_PUBLIC_BASE_URL"):
         create_app(production(PUBLIC_BASE_URL=""))
+
+
+@pytest.mark.parametrize("proxies", [None, "", "one", "-1"])
+def test_production_refuses_to_guess_how_many_proxies_stand_in_front(proxies):
+    with pytest.raises(RuntimeError, match="ECDOP_TRUSTED_PROXIES"):
+        create_app(production(TRUSTED_PROXY_COUNT=proxies))
+
+
+@pytest.mark.parametrize(("proxies", "seen_as"), [("0", "198.51.100.4"), ("1", "203.0.113.9")])
+def test_production_believes_x_forwarded_for_as_far_as_it_is_told(proxies, seen_as):
+    from flask import request
+
+    from ecdop.auth.permissions import Permission, requires
+
+    app = create_app(production(TRUSTED_PROXY_COUNT=proxies))
+    app.add_url_rule(
+        "/address", "address", requires(Permission.PUBLIC)(lambda: request.remote_addr)
+    )
+    answer = app.test_client().get(
+        "/address",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "198.51.100.4"},
+        base_url="https://ecdop.example.nhs.uk",
+    )
+    assert answer.get_data(as_text=True) == seen_as
