@@ -15,11 +15,13 @@ REDIS_SCHEMES = ("redis://", "rediss://", "redis+sentinel://", "redis+cluster://
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 # The key the development server made for itself, kept so sign-ins survive a restart.
 DEVELOPMENT_SECRET_KEY_FILE = INSTANCE_DIR / "secret_key"
+DEVELOPMENT_AUDIT_KEY_FILE = INSTANCE_DIR / "audit_key"
 MINIMUM_SECRET_KEY_LENGTH = 32
 # The environment variable that sets a required key, where the two names differ.
 ENVIRONMENT_NAMES = {
     "SQLALCHEMY_DATABASE_URI": "DATABASE_URL",
     "PUBLIC_BASE_URL": "ECDOP_PUBLIC_BASE_URL",
+    "AUDIT_KEY": "ECDOP_AUDIT_KEY",
 }
 
 
@@ -77,7 +79,18 @@ class BaseConfig:
     # Reports cover reporting years starting in April (as national returns do) or January.
     REPORTING_YEAR_START_MONTH = 1 if os.environ.get("ECDOP_REPORTING_YEAR") == "calendar" else 4
     DEMO_PASSWORD = os.environ.get("ECDOP_DEMO_PASSWORD", "demo-password-2026")
-    REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    # The audit chain's key (HMAC-SHA-256): in the environment of ecdop's processes, never in
+    # the database, so that whoever owns the database cannot re-seal a rewritten trail. Keys
+    # used before a rotation stay here, comma-separated, so earlier events still verify.
+    AUDIT_KEY = os.environ.get("ECDOP_AUDIT_KEY", "")
+    AUDIT_EARLIER_KEYS = [
+        key.strip() for key in os.environ.get("ECDOP_AUDIT_EARLIER_KEYS", "").split(",")
+        if key.strip()
+    ]  # fmt: skip
+    # Where the daily checkpoint of the audit chain is e-mailed: a mailbox the database's
+    # administrators cannot reach (an information governance or audit team's).
+    AUDIT_CHECKPOINT_ADDRESS = os.environ.get("ECDOP_AUDIT_ADDRESS", "")
+    REQUIRED_KEYS: tuple[str, ...] = ("SECRET_KEY", "AUDIT_KEY", "SQLALCHEMY_DATABASE_URI")
 
     # Strict-Transport-Security: sent only where every address is https (production).
     HSTS_SECONDS = 0
@@ -99,10 +112,12 @@ class BaseConfig:
                 f"Missing required configuration: {', '.join(missing)}. To try ecdop on "
                 "this computer, set ECDOP_ENV=development (make run does)."
             )
-        if len(settings["SECRET_KEY"]) < MINIMUM_SECRET_KEY_LENGTH:
-            raise RuntimeError(
-                f"SECRET_KEY must be a random value of {MINIMUM_SECRET_KEY_LENGTH}+ characters"
-            )
+        for key in ("SECRET_KEY", "AUDIT_KEY"):
+            if len(settings[key]) < MINIMUM_SECRET_KEY_LENGTH:
+                raise RuntimeError(
+                    f"{ENVIRONMENT_NAMES.get(key, key)} must be a random value of "
+                    f"{MINIMUM_SECRET_KEY_LENGTH}+ characters"
+                )
         if settings.get("SMTP_SECURITY") not in ("starttls", "tls", "none"):
             raise RuntimeError("ECDOP_SMTP_SECURITY must be starttls, tls or none")
 
@@ -135,14 +150,18 @@ class DevelopmentConfig(BaseConfig):
         if not settings.get("PUBLIC_BASE_URL"):
             settings["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"
         # Only a server that nobody else can reach may make up its own key.
-        if not settings.get("SECRET_KEY") and is_loopback_address(settings["PUBLIC_BASE_URL"]):
-            settings["SECRET_KEY"] = development_secret_key()
+        if is_loopback_address(settings["PUBLIC_BASE_URL"]):
+            if not settings.get("SECRET_KEY"):
+                settings["SECRET_KEY"] = development_secret_key()
+            if not settings.get("AUDIT_KEY"):
+                settings["AUDIT_KEY"] = development_secret_key(DEVELOPMENT_AUDIT_KEY_FILE)
 
 
 class TestConfig(BaseConfig):
     TESTING = True
     # A new key for each run of the suite: no key written down anywhere opens anything.
     SECRET_KEY = secrets.token_urlsafe(48)
+    AUDIT_KEY = secrets.token_urlsafe(48)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "ECDOP_TEST_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'test.sqlite3'}"
     )

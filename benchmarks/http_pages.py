@@ -149,6 +149,7 @@ class Deployment:
             "RATELIMIT_STORAGE_URI": redis_url,
             "ECDOP_API_RATE_LIMIT": "1000000 per minute",
             "ECDOP_TRUSTED_PROXIES": "1",
+            "ECDOP_AUDIT_KEY": "benchmark-audit-" + "a" * 40,
         }
         self.process: subprocess.Popen | None = None
         self.base = f"http://127.0.0.1:{self.port}"

@@ -122,6 +122,7 @@ class Drill:
             "RATELIMIT_STORAGE_URI": redis,
             "ECDOP_API_RATE_LIMIT": f"{RATE_LIMIT} per minute",
             "ECDOP_TRUSTED_PROXIES": "1",
+            "ECDOP_AUDIT_KEY": uuid.uuid4().hex * 2,
             "ECDOP_SMTP_HOST": "127.0.0.1",
             "ECDOP_SMTP_PORT": str(self.ports["smtp"]),
             "ECDOP_SMTP_SECURITY": "none",

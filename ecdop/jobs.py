@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ecdop.analytics.early_warning import watch_all_areas, watch_areas_asked_about
 from ecdop.api.services import forget_old_idempotency_keys
+from ecdop.audit.checkpoints import send_checkpoint
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.clock import UK
@@ -73,6 +74,9 @@ JOBS: tuple[Job, ...] = (
     Job("forget-idempotency-keys", forget_old_idempotency_keys,
         "Forget the API's idempotency keys once they are a week old",
         "cron", {"hour": 3, "minute": 15}),
+    Job("audit-checkpoint", send_checkpoint,
+        "Send the audit chain's position and hash to the log and the audit mailbox",
+        "cron", {"hour": 0, "minute": 10}),
     Job("forget-ended-sessions", forget_ended_sessions,
         "Delete the records of sessions that ended more than 90 days ago",
         "cron", {"hour": 3, "minute": 30}),
@@ -82,7 +86,7 @@ JOBS_BY_NAME = {job.name: job for job in JOBS}
 # Jobs whose service takes the day it runs for (so the CLI can try them on another day).
 DATED_JOBS = (
     "sweep-deadlines", "coordinator-digest", "watch-new-deaths", "watch-for-patterns",
-    "board-reports",
+    "board-reports", "audit-checkpoint",
 )  # fmt: skip
 
 

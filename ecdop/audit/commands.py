@@ -11,12 +11,22 @@ audit_group = AppGroup("audit", help="The audit trail: check that it has not bee
 
 
 @audit_group.command("verify")
-def verify_command() -> None:
-    """Walk the hash chain from the first event; name the first event that does not match.
-    Exits 1 if the chain is broken."""
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.File("r"),
+    help="A file of checkpoints kept outside the database (the daily e-mail, or log lines).",
+)
+def verify_command(checkpoint_file) -> None:
+    """Walk the hash chain from the first event; name the first event that does not match,
+    and check that the chain passes through every checkpoint given. Exits 1 if not."""
     from ecdop.audit.chain import verify_chain
+    from ecdop.audit.checkpoints import read_checkpoints
 
-    verdict = verify_chain(db.session)
+    checkpoints = read_checkpoints(checkpoint_file.read()) if checkpoint_file else []
+    if checkpoint_file and not checkpoints:
+        raise click.ClickException(f"{checkpoint_file.name} holds no audit checkpoint.")
+    verdict = verify_chain(db.session, checkpoints=checkpoints)
     if not verdict.intact:
         where = f"audit event {verdict.broken_at}" if verdict.broken_at else "the chain's end"
         raise click.ClickException(
@@ -24,5 +34,7 @@ def verify_command() -> None:
             f"{verdict.checked:,} events before it are intact."
         )
     click.echo(f"The audit trail is intact: {verdict.checked:,} events in an unbroken chain.")
+    if checkpoints:
+        click.echo(f"It passes through all {len(checkpoints):,} checkpoints given.")
     if verdict.unsealed:
         click.echo(f"{verdict.unsealed:,} newer events are being sealed by their commits.")

@@ -167,10 +167,12 @@ class AuditEvent(Base):
     ip_address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
     # Never names or NHS numbers: references, ids and field names only.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    # The event's place in the hash chain, and SHA-256 over it and the event before: set once,
-    # at commit (audit/chain.py), so that any later change to the trail shows.
+    # The event's place in the hash chain, HMAC-SHA-256 over it and the event before, and
+    # which key made it: set once, at commit (audit/chain.py), so that any later change to the
+    # trail shows.
     chain_position: Mapped[int | None] = mapped_column(BigInteger, index=True, unique=True)
     chain_hash: Mapped[str | None] = mapped_column(String(64))
+    chain_key_id: Mapped[str | None] = mapped_column(String(16))
 
     actor: Mapped[User | None] = relationship("User")
 

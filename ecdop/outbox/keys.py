@@ -94,3 +94,10 @@ def account_locked(user_id: int, locked_until: datetime) -> str:
 
 def second_factor_reset(user_id: int, at: datetime) -> str:
     return _key("second-factor-reset", user_id, at.isoformat())
+
+
+# The audit trail.
+
+
+def audit_checkpoint(day: date, position: int) -> str:
+    return _key("audit-checkpoint", day.isoformat(), position)

@@ -84,10 +84,11 @@ def upgrade():
         _postgresql_guard()
     else:
         _sqlite_guard()
-    from ecdop.audit.chain import seal_unsealed_events
+    # Sealed as this revision did, with plain SHA-256; 0027 re-seals them with the key.
+    from ecdop.audit.chain import UNKEYED, seal_unsealed_events
 
     session = Session(bind=op.get_bind())
-    seal_unsealed_events(session)
+    seal_unsealed_events(session, UNKEYED)
     session.flush()
 
 

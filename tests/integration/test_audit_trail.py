@@ -180,6 +180,145 @@ class TestHashChain:
         assert self.run_verify(app).exit_code == 0
 
 
+class TestTheDatabaseOwnerCannotRewriteTheTrail:
+    """What an attacker who owns the database did: turn off the guard, delete one event, edit
+    another, seal every event again with ecdop's own function and move the head on. Without
+    ECDOP_AUDIT_KEY, which the database never holds, the seals cannot be made to match."""
+
+    def rewrite_the_trail(self, key) -> None:
+        from sqlalchemy.orm import Session
+
+        from ecdop.audit.chain import GENESIS, seal_unsealed_events
+
+        ids = db.session.scalars(select(AuditEvent.id).order_by(AuditEvent.id)).all()
+        with db.engine.begin() as connection:
+            _turn_off_the_guard(connection)
+            connection.execute(text("DELETE FROM audit_events WHERE id = :id"), {"id": ids[2]})
+            connection.execute(
+                text("UPDATE audit_events SET ip_address = '203.0.113.66' WHERE id = :id"),
+                {"id": ids[4]},
+            )
+            connection.execute(text(
+                "UPDATE audit_events SET chain_position = NULL, chain_hash = NULL, "
+                "chain_key_id = NULL"
+            ))  # fmt: skip
+            connection.execute(
+                text("UPDATE audit_chain_head SET position = 0, hash = :genesis"),
+                {"genesis": GENESIS},
+            )
+            seal_unsealed_events(Session(bind=connection), key)
+
+    @pytest.mark.parametrize(
+        ("attackers_key", "found"),
+        [
+            ("unkeyed", "names no key"),
+            ("their own", "which this server does not hold"),
+            ("their own, under ecdop's key id", "does not match its hash"),
+        ],
+    )
+    def test_a_rewritten_trail_fails_verification(self, app, make_browser, attackers_key, found):
+        from ecdop.audit.chain import UNKEYED, ChainKey, chain_key
+
+        make_browser("coordinator@demo.test").get("/cases")
+        with app.app_context():
+            ours = chain_key(app.config["AUDIT_KEY"])
+        key = {
+            "unkeyed": UNKEYED,
+            "their own": chain_key("a key the attacker made up for this"),
+            "their own, under ecdop's key id": ChainKey(ours.id, b"a guess at the key"),
+        }[attackers_key]
+        self.rewrite_the_trail(key)
+        result = app.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 1, result.output
+        first = db.session.scalar(select(db.func.min(AuditEvent.id)))
+        assert f"does not match at audit event {first}" in result.output
+        assert found in result.output
+
+    def test_cutting_off_the_newest_events_is_caught_by_a_checkpoint(
+        self, app, make_browser, tmp_path
+    ):
+        from ecdop.audit.chain import HEAD_ID
+        from ecdop.audit.checkpoints import send_checkpoint
+        from ecdop.audit.models import AuditChainHead
+
+        make_browser("coordinator@demo.test").get("/cases")
+        before = db.session.execute(
+            select(AuditEvent.chain_position, AuditEvent.chain_hash)
+            .order_by(AuditEvent.chain_position.desc())
+            .offset(2)
+        ).first()
+        checkpoint = send_checkpoint()
+        db.session.commit()
+        kept = tmp_path / "checkpoints.log"
+        kept.write_text(f"INFO ecdop.audit.checkpoints: audit checkpoint {checkpoint.as_json()}\n")
+        with db.engine.begin() as connection:
+            _turn_off_the_guard(connection)
+            connection.execute(
+                text("DELETE FROM audit_events WHERE chain_position > :p"), {"p": before[0]}
+            )
+            connection.execute(
+                text("UPDATE audit_chain_head SET position = :p, hash = :h WHERE id = :id"),
+                {"p": before[0], "h": before[1], "id": HEAD_ID},
+            )
+        assert db.session.get(AuditChainHead, HEAD_ID) is not None
+        # Without the checkpoint the shortened chain is whole; with it, the cut shows.
+        assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+        result = app.test_cli_runner().invoke(args=["audit", "verify", "--checkpoint", str(kept)])
+        assert result.exit_code == 1, result.output
+        assert f"the checkpoint of {checkpoint.taken_at} saw {checkpoint.position}" in (
+            result.output
+        )
+
+    def test_a_trail_that_passes_its_checkpoints_says_so(self, app, make_browser, tmp_path):
+        from ecdop.audit.checkpoints import send_checkpoint
+
+        make_browser("coordinator@demo.test").get("/cases")
+        kept = tmp_path / "checkpoint.txt"
+        kept.write_text(send_checkpoint().as_json())
+        db.session.commit()
+        make_browser("coordinator@demo.test").get("/cases")
+        result = app.test_cli_runner().invoke(args=["audit", "verify", "--checkpoint", str(kept)])
+        assert result.exit_code == 0, result.output
+        assert "passes through all 1 checkpoints" in result.output
+
+    def test_a_file_with_no_checkpoint_is_refused(self, app, demo, tmp_path):
+        empty = tmp_path / "notes.txt"
+        empty.write_text("nothing to see here\n")
+        result = app.test_cli_runner().invoke(args=["audit", "verify", "--checkpoint", str(empty)])
+        assert result.exit_code == 1 and "holds no audit checkpoint" in result.output
+
+
+def test_the_daily_checkpoint_goes_to_the_audit_mailbox_once_and_verifies(
+    app, demo, smtp_sink, monkeypatch, tmp_path, caplog
+):
+    from ecdop.jobs import run_job
+    from ecdop.outbox.sender import deliver_outbox
+
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_ADDRESS", "audit@ig.example.nhs.uk")
+    with caplog.at_level("INFO", logger="ecdop.audit.checkpoints"):
+        first = run_job(app, "audit-checkpoint")
+        again = run_job(app, "audit-checkpoint")
+    assert first.position == again.position > 0
+    assert caplog.text.count(f"audit checkpoint {first.as_json()}") == 2  # logged at each run
+    deliver_outbox()
+    db.session.commit()
+    [mail] = [m for m in smtp_sink.messages if m["To"] == "audit@ig.example.nhs.uk"]
+    assert mail["Subject"] == f"ecdop audit checkpoint: position {first.position:,}"
+    saved = tmp_path / "checkpoint.eml"
+    saved.write_text(mail.get_content())
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--checkpoint", str(saved)])
+    assert result.exit_code == 0, result.output
+
+
+def _turn_off_the_guard(connection) -> None:
+    """What the database's owner can do: the append-only triggers stop nobody who owns them."""
+    if using_postgres():
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+    else:
+        connection.execute(text("DROP TRIGGER audit_events_no_update"))
+        connection.execute(text("DROP TRIGGER audit_events_no_delete"))
+
+
 def _bypassing_the_guard(sql: str, **values) -> None:
     """What someone with the database owner's rights could do, triggers and all."""
     with db.engine.begin() as connection:

@@ -54,3 +54,43 @@ def test_existing_records_are_carried_over_by_the_layering_migrations(tmp_path):
         assert db.session.scalar(owing, {"id": request.id}) == request.organisation_id
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_keyed_chain_migration_reseals_an_intact_trail_and_refuses_a_broken_one(
+    tmp_path, capfd
+):
+    """0027 checks the trail against its plain SHA-256 chain, then seals every event again with
+    ECDOP_AUDIT_KEY; a trail already rewritten is not blessed with the key."""
+    import pytest
+    from sqlalchemy import select
+
+    from ecdop.audit.chain import UNKEYED, chain_key, verify_chain
+    from ecdop.audit.models import AuditEvent
+
+    database = f"sqlite:///{tmp_path / 'keyed.sqlite3'}"
+    app = create_app(
+        {"ENV_NAME": "test", "DEMO_PASSWORD": DEMO_PASSWORD, "SQLALCHEMY_DATABASE_URI": database}
+    )
+    with app.app_context(), time_machine.travel(FROZEN_NOW, tick=False):
+        flask_migrate.upgrade()
+        seed_demo(DEMO_PASSWORD)
+        notify(nhs_number=None)
+        db.session.commit()
+        flask_migrate.downgrade(revision="0026")
+        assert verify_chain(db.session, {None: UNKEYED}).intact
+        flask_migrate.upgrade()
+        key = chain_key(app.config["AUDIT_KEY"])
+        assert verify_chain(db.session).intact
+        assert set(db.session.scalars(select(AuditEvent.chain_key_id))) == {key.id}
+
+        flask_migrate.downgrade(revision="0026")
+        db.session.execute(text("DROP TRIGGER audit_events_no_update"))
+        db.session.execute(text("UPDATE audit_events SET ip_address = '203.0.113.9' WHERE id = 2"))
+        db.session.commit()
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the migration's error, and exits
+            flask_migrate.upgrade()
+        revision = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        assert revision == "0026"
+        assert "does not match at audit event 2" in capfd.readouterr().err
+        db.session.remove()
+        db.engine.dispose()

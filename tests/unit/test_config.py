@@ -14,6 +14,7 @@ def production(**overrides):
     settings = {
         "ENV_NAME": "production",
         "SECRET_KEY": "x" * 40,
+        "AUDIT_KEY": "a" * 40,
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://ecdop@db.internal/ecdop",
         "RATELIMIT_STORAGE_URI": "redis://cache.internal:6379/0",
         "PUBLIC_BASE_URL": "https://ecdop.example.nhs.uk",
@@ -149,3 +150,19 @@ def test_production_believes_x_forwarded_for_as_far_as_it_is_told(proxies, seen_
         base_url="https://ecdop.example.nhs.uk",
     )
     assert answer.get_data(as_text=True) == seen_as
+
+
+@pytest.mark.parametrize("key", ["", "short-and-guessable"])
+def test_production_refuses_to_start_without_a_real_audit_key(key):
+    with pytest.raises(RuntimeError, match="ECDOP_AUDIT_KEY"):
+        create_app(production(AUDIT_KEY=key))
+
+
+def test_development_on_this_computer_makes_its_own_audit_key(tmp_path, monkeypatch):
+    import config
+
+    monkeypatch.setattr(config, "DEVELOPMENT_AUDIT_KEY_FILE", tmp_path / "audit_key")
+    monkeypatch.setattr(config, "DEVELOPMENT_SECRET_KEY_FILE", tmp_path / "secret_key")
+    app = create_app({"ENV_NAME": "development", "SECRET_KEY": "", "AUDIT_KEY": ""})
+    assert app.config["AUDIT_KEY"] == (tmp_path / "audit_key").read_text().strip()
+    assert app.config["AUDIT_KEY"] != app.config["SECRET_KEY"]
