@@ -37,6 +37,8 @@ class BaseConfig:
     # Sessions hold who is signed in to a system about dead children: short, strict cookies.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A browser that has signed in before keeps its own allowance of wrong attempts.
+    KNOWN_BROWSER_COOKIE_NAME = "ecdop_known_browser"
     # The browser may forget the cookie sooner; the server's record decides when it stops working.
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
@@ -183,6 +185,7 @@ class TestConfig(BaseConfig):
 class ProductionConfig(BaseConfig):
     # __Host-: the browser sends it only to this host, over https, for every path.
     SESSION_COOKIE_NAME = "__Host-ecdop_session"
+    KNOWN_BROWSER_COOKIE_NAME = "__Host-ecdop_known_browser"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_PATH = "/"
     PREFERRED_URL_SCHEME = "https"

@@ -115,6 +115,7 @@ class AuditAction(enum.StrEnum):
     IDENTITY_CONFIRMED = "identity_confirmed"
     IDENTITY_CONFIRMATION_FAILED = "identity_confirmation_failed"
     ACCOUNT_LOCKED = "account_locked"
+    KNOWN_BROWSER_LOCKED = "known_browser_locked"
     SESSIONS_ENDED = "sessions_ended"
     SESSION_ENDED = "session_ended"
     ACCESS_REFUSED = "access_refused"

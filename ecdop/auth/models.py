@@ -289,3 +289,23 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class KnownBrowser(Base):
+    """A browser the person has signed in with before (OWASP's device cookie): it keeps an
+    allowance of wrong passwords and codes of its own, so that someone guessing from elsewhere
+    cannot keep the account's owner locked out. The browser holds a signed random nonce; only
+    its hash is stored."""
+
+    __tablename__ = "known_browsers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    nonce_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_signed_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    first_failed_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

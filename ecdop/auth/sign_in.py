@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
-from ecdop.auth import passwords, second_factor, sessions
-from ecdop.auth.models import SessionEnd, User, UserSession
+from ecdop.auth import known_browsers, passwords, second_factor, sessions
+from ecdop.auth.models import KnownBrowser, SessionEnd, User, UserSession
 from ecdop.auth.services import AccountError, normalise_email
 from ecdop.db import utc_now
 from ecdop.extensions import db
@@ -64,7 +64,10 @@ def next_step(user: User) -> str | None:
 
 
 def is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > utc_now()
+    """Locked for this browser: a browser that has signed in to the account before answers
+    for itself; any other meets the account's lock."""
+    holder = known_browsers.this_browser_for(user) or user
+    return holder.locked_until is not None and holder.locked_until > utc_now()
 
 
 def check_password(email: str, password: str) -> User | None:
@@ -100,14 +103,33 @@ def _wrong(action: AuditAction, user: User, details: dict | None = None) -> None
 
 
 def count_failure(user: User) -> None:
-    """A wrong password or code: the fifth in 15 minutes, from anywhere, locks the account."""
-    now = utc_now()
-    if user.first_failed_sign_in_at is None or now - user.first_failed_sign_in_at >= LOCKOUT_WINDOW:
-        user.failed_sign_ins = 0
-        user.first_failed_sign_in_at = now
-    user.failed_sign_ins += 1
-    if user.failed_sign_ins >= LOCKOUT_THRESHOLD:
+    """A wrong password or code: the fifth in 15 minutes locks. A browser that has signed in to
+    the account before spends its own allowance and locks only itself; the attempts of every
+    other browser, from anywhere, lock the account against browsers it does not know."""
+    browser = known_browsers.this_browser_for(user)
+    if browser is not None:
+        if _allowance_spent(browser):
+            _lock_browser(user, browser)
+    elif _allowance_spent(user):
         _lock(user)
+
+
+def _allowance_spent(holder: User | KnownBrowser) -> bool:
+    now = utc_now()
+    first = holder.first_failed_sign_in_at
+    if first is None or now - first >= LOCKOUT_WINDOW:
+        holder.failed_sign_ins = 0
+        holder.first_failed_sign_in_at = now
+    holder.failed_sign_ins += 1
+    return holder.failed_sign_ins >= LOCKOUT_THRESHOLD
+
+
+def _lock_browser(user: User, browser: KnownBrowser) -> None:
+    browser.locked_until = utc_now() + LOCKOUT_DURATION
+    clear_failures(browser)
+    if pending := sessions.pending_sign_in():
+        sessions.end_session(pending, SessionEnd.ACCOUNT_LOCKED)
+    record_event(AuditAction.KNOWN_BROWSER_LOCKED, subject=user, actor_id=user.id)
 
 
 def _lock(user: User) -> None:
@@ -126,15 +148,18 @@ def _lock(user: User) -> None:
     )
 
 
-def clear_failures(user: User) -> None:
-    user.failed_sign_ins = 0
-    user.first_failed_sign_in_at = None
+def clear_failures(holder: User | KnownBrowser) -> None:
+    holder.failed_sign_ins = 0
+    holder.first_failed_sign_in_at = None
 
 
 def finish(user: User) -> str | None:
     """Every step done: the count of failures starts again, and the session begins. Where the
     person was going, if anywhere."""
     clear_failures(user)
+    if browser := known_browsers.this_browser_for(user):
+        clear_failures(browser)
+    known_browsers.remember_this_browser(user)
     return sessions.finish_sign_in(user)
 
 

@@ -200,3 +200,62 @@ def test_a_finished_sign_in_starts_the_count_of_failures_again(make_browser, dem
     for n in range(4):
         wrong_password_from(make_browser, f"198.51.100.{n}", "coordinator@demo.test")
     assert user("coordinator@demo.test").locked_until is None
+
+
+def test_someone_guessing_cannot_keep_the_owner_out_of_a_browser_they_signed_in_with(
+    make_browser, demo, clock, smtp_sink
+):
+    """OWASP's device cookie: the owner's own browser keeps its allowance while the account is
+    locked against every browser it does not know; the owner is still told."""
+    real_account(EMAIL)
+    secret, _codes = first_sign_in(owners := make_browser(), EMAIL)
+    owners.submit("/logout", {}, form_page="/dashboard")
+    for n in range(5):
+        wrong_password_from(make_browser, f"198.51.100.{n + 1}")
+    assert user(EMAIL).locked_until is not None
+    stranger = make_browser().submit("/login", {"email": EMAIL, "password": OWN_PASSWORD})
+    assert stranger.status_code == 400 and "Enter a correct" in page_text(stranger)
+
+    clock.shift(timedelta(seconds=30))
+    assert (
+        owners.submit("/login", {"email": EMAIL, "password": OWN_PASSWORD}).headers["Location"]
+        == "/sign-in/code"
+    )
+    assert owners.submit("/sign-in/code", {"code": code_now(secret)}).status_code == 302
+    assert owners.get("/dashboard").status_code == 200
+    deliver_outbox()
+    db.session.commit()
+    assert smtp_sink.subjects_to(EMAIL) == ["Your ecdop account is locked for 15 minutes"]
+
+
+def test_a_known_browser_that_guesses_locks_only_itself(make_browser, demo):
+    real_account(EMAIL)
+    first_sign_in(known := make_browser(), EMAIL)
+    known.submit("/logout", {}, form_page="/dashboard")
+    for _ in range(5):
+        known.submit("/login", {"email": EMAIL, "password": "not-the-password"})
+    right = known.submit("/login", {"email": EMAIL, "password": OWN_PASSWORD})
+    assert right.status_code == 400
+    assert user(EMAIL).locked_until is None  # the account still lets other browsers try
+    [locked] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == AuditAction.KNOWN_BROWSER_LOCKED)
+    ).all()
+    assert locked.subject_id == user(EMAIL).id
+    elsewhere = make_browser().submit("/login", {"email": EMAIL, "password": OWN_PASSWORD})
+    assert elsewhere.headers["Location"] == "/sign-in/code"
+
+
+def test_a_forged_or_borrowed_browser_cookie_earns_no_allowance(make_browser, demo, app):
+    """A cookie signed by someone else, or one from another account's browser, is unknown."""
+    real_account(EMAIL)
+    first_sign_in(make_browser(), EMAIL)
+    name = app.config["KNOWN_BROWSER_COOKIE_NAME"]
+    borrowed = make_browser("coordinator@demo.test").client.get_cookie(name).value
+    for cookie in ("forged.value", borrowed):
+        attacker = make_browser()
+        attacker.client.set_cookie(name, cookie)
+        for _ in range(5):
+            attacker.submit("/login", {"email": EMAIL, "password": "not-the-password"})
+        assert user(EMAIL).locked_until is not None
+        user(EMAIL).locked_until = None
+        db.session.commit()

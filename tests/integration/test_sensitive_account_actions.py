@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.auth.models import RecoveryCode
+from ecdop.auth.models import KnownBrowser, RecoveryCode
 from ecdop.extensions import db
 from tests.accounts import (
     OWN_PASSWORD,
@@ -51,6 +51,14 @@ def signed_in(make_browser, clock):
     return browser, secret
 
 
+def failures_counted() -> int:
+    """Wrong answers counted against the account, or against the browser that gave them
+    (a browser that signed in before keeps its own allowance)."""
+    account = user(EMAIL)
+    browsers = db.session.scalars(select(KnownBrowser).where(KnownBrowser.user_id == account.id))
+    return account.failed_sign_ins + sum(browser.failed_sign_ins for browser in browsers)
+
+
 def recovery_code_hashes() -> set[str]:
     return set(db.session.scalars(select(RecoveryCode.code_hash)))
 
@@ -73,12 +81,12 @@ def test_a_stolen_session_cannot_guess_the_password(signed_in):
         refused = confirm_identity(browser, password=f"guess-number-{guess}", code="000000")
         assert refused.status_code == 400
         assert "Your password is not right" in page_text(refused)
-    assert user(EMAIL).failed_sign_ins == 4
+    assert failures_counted() == 4
     last = confirm_identity(browser, password="guess-number-5", code="000000")
     assert last.headers["Location"] == "/login"
-    assert user(EMAIL).locked_until is not None
     assert events(AuditAction.IDENTITY_CONFIRMATION_FAILED) == 5
-    assert events(AuditAction.ACCOUNT_LOCKED) == 1
+    # The session's browser signed in before, so the lock is its own (see test_guessing_…).
+    assert events(AuditAction.KNOWN_BROWSER_LOCKED) == 1
     # The session that guessed is over; the right password now meets the lock.
     assert browser.get("/account").headers["Location"].startswith("/login")
 
@@ -89,7 +97,7 @@ def test_a_wrong_code_counts_and_is_refused_at_its_field(signed_in):
     assert refused.status_code == 400
     assert "The security code is not right" in page_text(refused)
     assert 'href="#code"' in refused.get_data(as_text=True)
-    assert user(EMAIL).failed_sign_ins == 1
+    assert failures_counted() == 1
     assert events(AuditAction.SECOND_FACTOR_FAILED) == 1
 
 
@@ -165,3 +173,17 @@ def test_an_administrator_confirms_before_issuing_an_api_token(admin):
     assert admin.get("/admin/api-tokens/new").headers["Location"].startswith(CONFIRM)
     confirm_identity(admin, password=admin.password)
     assert admin.get("/admin/api-tokens/new").status_code == 200
+
+
+def test_a_session_cookie_taken_to_another_browser_locks_the_account(signed_in, make_browser, app):
+    """Without the owner's browser cookie, the guesses count against the account itself."""
+    owners, _secret = signed_in
+    thief = make_browser()
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    thief.client.set_cookie(cookie, owners.client.get_cookie(cookie).value)
+    assert thief.get("/account").status_code == 200
+    for guess in range(5):
+        confirm_identity(thief, password=f"guess-number-{guess}", code="000000")
+    assert user(EMAIL).locked_until is not None
+    assert events(AuditAction.ACCOUNT_LOCKED) == 1
+    assert thief.get("/account").headers["Location"].startswith("/login")
