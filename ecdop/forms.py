@@ -32,7 +32,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, StopValidation
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from ecdop.formatting import clock_time
 
@@ -71,6 +71,35 @@ def one_line(value):
     return strip(ZERO_WIDTH.sub("", LINE_BREAKS.sub(" ", value)))
 
 
+def spoken_label(field: Field) -> str:
+    """A field's label as a message names it: "Time of death", not "Time of death (optional)"."""
+    return re.sub(r"\s*\(optional\)\s*$", "", str(field.label.text)).strip()
+
+
+class MaxLength(Length):
+    """A length limit whose message is in the service's words and names its field (WTForms'
+    own, "Field cannot be longer than 5 characters.", names none)."""
+
+    def __init__(self, max: int, message: str | None = None):
+        super().__init__(max=max, message=message)
+
+    def __call__(self, form, field) -> None:
+        if len(field.data or "") > self.max:
+            raise ValidationError(
+                self.message or f"{spoken_label(field)} must be {self.max:,} characters or fewer"
+            )
+
+
+class ChoiceNamed:
+    """A choice field whose refusal of a value it did not offer names the field."""
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(f"{spoken_label(self)}: choose from the options shown") from None
+
+
 class DrawnInPageOrder:
     """A field that notes when the page draws it, so that the error summary lists problems in
     the order a person meets them on the page, not the order the form declares its fields."""
@@ -105,18 +134,18 @@ class GovIntegerField(DrawnInPageOrder, IntegerField):
                 self.data = int(valuelist[0].strip())
             except ValueError:
                 self.data = None
-                raise ValueError(f"{self.label.text} must be a whole number, like 20") from None
+                raise ValueError(f"{spoken_label(self)} must be a whole number, like 20") from None
 
 
-class GovSelectField(DrawnInPageOrder, SelectField):
+class GovSelectField(ChoiceNamed, DrawnInPageOrder, SelectField):
     widget = GovSelect()
 
 
-class GovRadioField(DrawnInPageOrder, RadioField):
+class GovRadioField(ChoiceNamed, DrawnInPageOrder, RadioField):
     widget = GovRadioInput()
 
 
-class GovCheckboxesField(DrawnInPageOrder, SelectMultipleField):
+class GovCheckboxesField(ChoiceNamed, DrawnInPageOrder, SelectMultipleField):
     widget = GovCheckboxesInput()
 
 
@@ -141,16 +170,16 @@ class GovDateField(DrawnInPageOrder, DateField):
             return
         missing = [name for name, part in zip(DATE_PARTS, parts, strict=True) if not part]
         if missing:
-            raise ValueError(f"{self.label.text} must include a {' and a '.join(missing)}")
+            raise ValueError(f"{spoken_label(self)} must include a {' and a '.join(missing)}")
         if not all(part.isdigit() and len(part) <= 4 for part in parts):
-            raise ValueError(f"{self.label.text} must be a real date")
+            raise ValueError(f"{spoken_label(self)} must be a real date")
         day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
             raise ValueError("Year must include 4 numbers")
         try:
             self.data = date(year, month, day)
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date") from None
+            raise ValueError(f"{spoken_label(self)} must be a real date") from None
 
 
 def error_summary(form) -> dict:
@@ -208,7 +237,7 @@ class GovTimeField(GovStringField):
         self.raw_text = strip(valuelist[0]) if valuelist else ""
         self.data = time_of_day(self.raw_text) if self.raw_text else None
         if self.raw_text and self.data is None:
-            raise ValueError(f"{self.label.text} must be a time, like 10am, 2:30pm or 14:30")
+            raise ValueError(f"{spoken_label(self)} must be a time, like 10am, 2:30pm or 14:30")
 
     def _value(self):
         if getattr(self, "raw_text", None) is not None:

@@ -82,3 +82,59 @@ def assert_error_summary_follows_the_page(response) -> list[str]:
         positions.append(element.start())
     assert positions == sorted(positions), f"the summary's order is not the page's: {targets}"
     return targets
+
+
+def form_values(response, form_index: int = -1) -> dict:
+    """What the page's form would send back as drawn, as a browser would post it: text and
+    hidden inputs, ticked boxes and radios, chosen options and text areas. The last form on
+    the page by default (the header's sign-out form comes first)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms: list[dict] = []
+            self.select = self.textarea = None
+
+        def add(self, name, value):
+            fields = self.forms[-1]
+            if name in fields:
+                fields[name] = [*(v if isinstance(v := fields[name], list) else [v]), value]
+            else:
+                fields[name] = value
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.forms.append({})
+            elif not self.forms or "name" not in a and tag != "option":
+                return
+            elif tag == "input" and a.get("type") not in ("submit", "button"):
+                if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                    return
+                self.add(a["name"], a.get("value", "on" if a.get("type") == "checkbox" else ""))
+            elif tag == "select":
+                self.select = a["name"]
+            elif tag == "option" and self.select and "selected" in a:
+                self.add(self.select, a.get("value", ""))
+            elif tag == "textarea":
+                self.textarea = a["name"]
+                self.add(self.textarea, "")
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                fields = self.forms[-1]
+                # HTML drops the newline that may start a text area's content.
+                fields[self.textarea] += (
+                    data.removeprefix("\n") if not fields[self.textarea] else data
+                )
+
+    reader = Reader()
+    reader.feed(response.get_data(as_text=True))
+    return reader.forms[form_index]

@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
-from wtforms.validators import EqualTo, Length, Optional, ValidationError
+from wtforms.validators import EqualTo, Optional, ValidationError
 
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
@@ -21,6 +21,7 @@ from ecdop.forms import (
     GovSelectField,
     GovStringField,
     GovSubmitField,
+    MaxLength,
     TextRequired,
     record_id,
     select_choices,
@@ -29,12 +30,12 @@ from ecdop.forms import (
 
 class LoginForm(FlaskForm):
     email = GovStringField(
-        "Email address", validators=[TextRequired("Enter your email address"), Length(max=254)]
+        "Email address", validators=[TextRequired("Enter your email address"), MaxLength(254)]
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[TextRequired("Enter your password"), Length(max=128)],
+        validators=[TextRequired("Enter your password"), MaxLength(128)],
     )
     submit = GovSubmitField("Sign in")
 
@@ -42,7 +43,7 @@ class LoginForm(FlaskForm):
 class OrganisationForm(FlaskForm):
     name = GovStringField(
         "Organisation name",
-        validators=[TextRequired("Enter the organisation's name"), Length(max=160)],
+        validators=[TextRequired("Enter the organisation's name"), MaxLength(160)],
     )
     kind = GovRadioField(
         "Type of organisation",
@@ -104,7 +105,7 @@ def _new_password_fields(label: str = "Create a password"):
         label,
         description=PASSWORD_ADVICE,
         widget=GovPasswordInput(),
-        validators=[TextRequired(label), Length(max=MAX_PASSWORD_LENGTH), _acceptable_password],
+        validators=[TextRequired(label), MaxLength(MAX_PASSWORD_LENGTH), _acceptable_password],
     )
     confirm = PasswordField(
         "Type the password again",
@@ -121,10 +122,10 @@ class UserDetailsForm(FlaskForm):
     """Who a person is and what they may do: what an administrator can change later."""
 
     full_name = GovStringField(
-        "Full name", validators=[TextRequired("Enter the person's full name"), Length(max=120)]
+        "Full name", validators=[TextRequired("Enter the person's full name"), MaxLength(120)]
     )
-    job_title = GovStringField("Job title (optional)", validators=[Optional(), Length(max=120)])
-    phone = GovStringField("Telephone (optional)", validators=[Optional(), Length(max=40)])
+    job_title = GovStringField("Job title (optional)", validators=[Optional(), MaxLength(120)])
+    phone = GovStringField("Telephone (optional)", validators=[Optional(), MaxLength(40)])
     role = GovRadioField(
         "Role",
         choices=select_choices(Role.choices()),
@@ -144,7 +145,7 @@ class UserForm(UserDetailsForm):
         "Email address",
         validators=[
             TextRequired("Enter an email address"),
-            Length(max=254),
+            MaxLength(254),
             _email_address,
         ],
     )
@@ -162,28 +163,30 @@ class UserForm(UserDetailsForm):
 class InvitationForm(FlaskForm):
     full_name = GovStringField(
         "Contact's full name",
-        validators=[TextRequired("Enter the contact's full name"), Length(max=120)],
+        validators=[TextRequired("Enter the contact's full name"), MaxLength(120)],
     )
     email = GovStringField(
         "Contact's work email address",
         validators=[
             TextRequired("Enter the contact's email address"),
-            Length(max=254),
+            MaxLength(254),
             _email_address,
         ],
     )
-    area_id = GovSelectField("Review area", coerce=int, validators=[TextRequired()])
+    area_id = GovSelectField(
+        "Review area", coerce=int, validators=[TextRequired("Choose the review area")]
+    )
     submit = GovSubmitField("Send invitation")
 
 
 class AcceptInvitationForm(FlaskForm):
     full_name = GovStringField(
-        "Full name", validators=[TextRequired("Enter your full name"), Length(max=120)]
+        "Full name", validators=[TextRequired("Enter your full name"), MaxLength(120)]
     )
     job_title = GovStringField(
-        "Job title", validators=[TextRequired("Enter your job title"), Length(max=120)]
+        "Job title", validators=[TextRequired("Enter your job title"), MaxLength(120)]
     )
-    phone = GovStringField("Work telephone (optional)", validators=[Optional(), Length(max=40)])
+    phone = GovStringField("Work telephone (optional)", validators=[Optional(), MaxLength(40)])
     password, confirm_password = _new_password_fields()
     submit = GovSubmitField("Create account")
 
@@ -202,7 +205,7 @@ class ApiTokenForm(FlaskForm):
         description="For example, the force's records management system",
         validators=[
             TextRequired("Enter what system uses the token"),
-            Length(max=API_TOKEN_NAME_MAX),
+            MaxLength(API_TOKEN_NAME_MAX),
         ],
     )
     lifetime_in_days = GovRadioField(
@@ -245,12 +248,12 @@ class ConfirmIdentityForm(FlaskForm):
     password = PasswordField(
         "Your password",
         widget=GovPasswordInput(),
-        validators=[TextRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
+        validators=[TextRequired("Enter your password"), MaxLength(MAX_PASSWORD_LENGTH)],
     )
     code = GovStringField(
         "Security code",
         description=CODE_HINT,
-        validators=[TextRequired("Enter the code from your authenticator app"), Length(max=20)],
+        validators=[TextRequired("Enter the code from your authenticator app"), MaxLength(20)],
     )
     submit = GovSubmitField("Continue")
 
@@ -259,7 +262,7 @@ class SecondFactorForm(FlaskForm):
     code = GovStringField(
         "Security code",
         description=CODE_HINT + " If you do not have the app, enter one of your recovery codes.",
-        validators=[TextRequired("Enter the code from your authenticator app"), Length(max=20)],
+        validators=[TextRequired("Enter the code from your authenticator app"), MaxLength(20)],
     )
     submit = GovSubmitField("Continue")
 
@@ -269,7 +272,7 @@ class EnrolmentForm(FlaskForm):
         "Security code from the app",
         description=CODE_HINT,
         validators=[TextRequired("Enter the 6-digit code from your authenticator app"),
-                    Length(max=20)],
+                    MaxLength(20)],
     )  # fmt: skip
     submit = GovSubmitField("Confirm and continue")
 
@@ -277,7 +280,7 @@ class EnrolmentForm(FlaskForm):
 class ForgottenPasswordForm(FlaskForm):
     email = GovStringField(
         "Email address",
-        validators=[TextRequired("Enter your email address"), Length(max=254), _email_address],
+        validators=[TextRequired("Enter your email address"), MaxLength(254), _email_address],
     )
     submit = GovSubmitField("Send me a link")
 
@@ -287,6 +290,6 @@ class ResetPasswordForm(FlaskForm):
     code = GovStringField(
         "Security code",
         description=CODE_HINT + " If you do not have the app, enter one of your recovery codes.",
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional(), MaxLength(20)],
     )
     submit = GovSubmitField("Save password")

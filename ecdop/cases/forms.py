@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from ecdop.cases.states import UNDER_WAY, Stage
 from ecdop.forms import (
@@ -13,6 +13,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    MaxLength,
     TextRequired,
     select_choices,
 )
@@ -43,11 +44,17 @@ class CaseSearchForm(FlaskForm):
 
     query = GovStringField(
         "Search by case reference, name or NHS number",
-        validators=[Optional(), Length(max=100, message="Search must be 100 characters or fewer")],
+        validators=[Optional(), MaxLength(100, message="Search must be 100 characters or fewer")],
     )
     stage = GovSelectField("Stage", choices=select_choices(STAGE_CHOICES), validators=[Optional()])
     sort = GovSelectField("Order", choices=select_choices(CASE_ORDERS), validators=[Optional()])
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=100_000)], default=1)
+    page = IntegerField(
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message="Page must be a number from 1 to 100,000"),
+        ],
+        default=1,
+    )
     submit = GovSubmitField("Search")
 
 
@@ -63,7 +70,7 @@ class TriageForm(FlaskForm):
     )
     out_of_scope_reason = GovTextAreaField(
         "Why is it out of scope?",
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), MaxLength(2000)],
     )
     expectation = GovRadioField(
         "Was the death expected or unexpected?",
@@ -96,6 +103,6 @@ class MoveCaseForm(FlaskForm):
         choices=select_choices(Stage.choices()),
         validators=[TextRequired("Choose where to move the case")],
     )
-    reason = GovTextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+    reason = GovTextAreaField("Reason", validators=[Optional(), MaxLength(2000)])
     version = HiddenField()
     submit = GovSubmitField("Move case")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import NumberRange
 
 from ecdop.deadlines.rules import RuleUnit
 from ecdop.forms import (
@@ -15,6 +15,7 @@ from ecdop.forms import (
     GovSelectField,
     GovSubmitField,
     GovTextAreaField,
+    MaxLength,
     TextRequired,
     date_required,
     select_choices,
@@ -25,7 +26,7 @@ class DueDateForm(FlaskForm):
     due_on = GovDateField("New due date", validators=[date_required("Enter the new due date")])
     reason = GovTextAreaField(
         "Why is the due date changing?",
-        validators=[TextRequired("Give the reason for changing the due date"), Length(max=2000)],
+        validators=[TextRequired("Give the reason for changing the due date"), MaxLength(2000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Change due date")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from ecdop.forms import (
     GovCheckboxesField,
@@ -14,6 +14,7 @@ from ecdop.forms import (
     GovSubmitField,
     GovTextAreaField,
     GovTimeField,
+    MaxLength,
     TextRequired,
     date_required,
     select_choices,
@@ -39,7 +40,7 @@ class MeetingForm(FlaskForm):
         "Where",
         validators=[
             TextRequired("Enter where the meeting is, or the link to the video call"),
-            Length(max=300, message="Where must be 300 characters or fewer"),
+            MaxLength(300, message="Where must be 300 characters or fewer"),
         ],
     )
     panel_type = GovRadioField(
@@ -66,7 +67,7 @@ class TakeOffAgendaForm(FlaskForm):
     )
     reason = GovTextAreaField(
         "Reason",
-        validators=[TextRequired("Give the reason"), Length(max=2000)],
+        validators=[TextRequired("Give the reason"), MaxLength(2000)],
     )
     submit = GovSubmitField("Confirm")
 
@@ -81,7 +82,7 @@ def _not_identifiers_field() -> GovCheckboxesField:
 class PanelSummaryForm(FlaskForm):
     panel_summary = GovTextAreaField(
         "Panel summary",
-        validators=[TextRequired("Enter the panel summary"), Length(max=20_000)],
+        validators=[TextRequired("Enter the panel summary"), MaxLength(20_000)],
     )
     not_identifiers = _not_identifiers_field()
     version = HiddenField()
@@ -91,7 +92,7 @@ class PanelSummaryForm(FlaskForm):
 class ExtractForm(FlaskForm):
     text = GovTextAreaField(
         "Extract for the panel pack",
-        validators=[TextRequired("Enter the extract"), Length(max=50_000)],
+        validators=[TextRequired("Enter the extract"), MaxLength(50_000)],
     )
     not_identifiers = _not_identifiers_field()
     version = HiddenField()
@@ -103,7 +104,7 @@ class ActionRowForm(Form):
     organisation_id = GovSelectField(
         "Owning organisation", validators=[Optional()], validate_choice=False
     )
-    description = GovTextAreaField("Action", validators=[Optional(), Length(max=2000)])
+    description = GovTextAreaField("Action", validators=[Optional(), MaxLength(2000)])
     due_on = GovDateField("Due date", validators=[Optional()])
 
     def is_blank(self) -> bool:
@@ -124,7 +125,7 @@ def _domain_fields() -> dict:
             "Factors named", choices=select_choices(domain.common_factors)
         )
         fields[f"{domain.key}_other"] = GovTextAreaField(
-            "Other factors", validators=[Optional(), Length(max=5000)]
+            "Other factors", validators=[Optional(), MaxLength(5000)]
         )
     return fields
 
@@ -141,10 +142,10 @@ class AnalysisForm(FlaskForm):
         validators=[TextRequired("Select whether modifiable factors were identified")],
     )
     learning_points = GovTextAreaField(
-        "Learning points", validators=[Optional(), Length(max=20_000)]
+        "Learning points", validators=[Optional(), MaxLength(20_000)]
     )
     recommendations = GovTextAreaField(
-        "Recommendations", validators=[Optional(), Length(max=20_000)]
+        "Recommendations", validators=[Optional(), MaxLength(20_000)]
     )
     actions = FieldList(FormField(ActionRowForm), min_entries=SPARE_ACTION_ROWS)
     version = HiddenField()
@@ -170,7 +171,7 @@ class ActionStatusForm(FlaskForm):
     note = GovTextAreaField(
         "Note",
         description="Required when the action is done (what was done) or not accepted (why).",
-        validators=[Optional(), Length(max=5000)],
+        validators=[Optional(), MaxLength(5000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Update action")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ecdop.forms import (
     GovCheckboxesField,
@@ -17,8 +17,11 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    GovTimeField,
+    MaxLength,
     TextRequired,
     select_choices,
+    strip,
 )
 from ecdop.notifications import rules
 from ecdop.notifications.choices import AgencyKind
@@ -43,6 +46,19 @@ def _follows(rule: Callable) -> Callable:
     return validate
 
 
+class TimeOfDeathField(GovTimeField):
+    """The 24-hour time the API takes too (the shared rule), shown back just as it was typed:
+    a page the form drew must be accepted when it is sent again."""
+
+    def process_formdata(self, valuelist):
+        self.raw_text = strip(valuelist[0]) if valuelist else ""
+        try:
+            self.data = rules.clean_time_of_death(self.raw_text)
+        except rules.RuleBroken as broken:
+            self.data = None
+            raise ValueError(str(broken)) from None
+
+
 def _required(message: str) -> InputRequired:
     return TextRequired(message)
 
@@ -52,16 +68,16 @@ class NotificationForm(FlaskForm):
 
     given_names = GovStringField(
         "Given names",
-        validators=[_required("Enter the child's given names"), Length(max=NAME_MAX)],
+        validators=[_required("Enter the child's given names"), MaxLength(NAME_MAX)],
     )
     family_name = GovStringField(
         "Family name",
-        validators=[_required("Enter the child's family name"), Length(max=NAME_MAX)],
+        validators=[_required("Enter the child's family name"), MaxLength(NAME_MAX)],
     )
     nhs_number = GovStringField(
         "NHS number (optional)",
         description="10 digits, like 943 476 5919. Leave blank if you do not know it.",
-        validators=[Optional(), Length(max=20), _follows(rules.clean_nhs_number)],
+        validators=[Optional(), MaxLength(20), _follows(rules.clean_nhs_number)],
     )
     date_of_birth = GovDateField(
         "Date of birth",
@@ -81,13 +97,13 @@ class NotificationForm(FlaskForm):
     address = GovTextAreaField(
         "Home address",
         description="The address where the child usually lived, without the postcode",
-        validators=[_required("Enter the child's home address"), Length(max=SHORT_TEXT_MAX)],
+        validators=[_required("Enter the child's home address"), MaxLength(SHORT_TEXT_MAX)],
     )
     postcode = GovStringField(
         "Postcode",
         validators=[
             _required("Enter the postcode of the child's home address"),
-            Length(max=10, message="Enter a real UK postcode, like SW1A 2AA"),
+            MaxLength(10, message="Enter a real UK postcode, like SW1A 2AA"),
             _follows(rules.clean_postcode),
         ],
     )
@@ -97,10 +113,10 @@ class NotificationForm(FlaskForm):
         description="For example, 14 11 2026",
         validators=[_required("Enter the date of death")],
     )
-    time_of_death = GovStringField(
+    time_of_death = TimeOfDeathField(
         "Time of death (optional)",
         description="24-hour clock, for example 14:30",
-        validators=[Optional(), Length(max=5), _follows(rules.clean_time_of_death)],
+        validators=[Optional()],
     )
     place_of_death = GovSelectField(
         "Place of death",
@@ -110,7 +126,7 @@ class NotificationForm(FlaskForm):
     place_of_death_detail = GovStringField(
         "Place of death: details (optional)",
         description="For example, the name of the hospital or ward",
-        validators=[Optional(), Length(max=SHORT_TEXT_MAX)],
+        validators=[Optional(), MaxLength(SHORT_TEXT_MAX)],
     )
     expectation = GovRadioField(
         "Was the death expected?",
@@ -127,7 +143,7 @@ class NotificationForm(FlaskForm):
         description="A summary of the circumstances of the death, as far as they are known",
         validators=[
             _required("Enter a summary of what happened"),
-            Length(max=CIRCUMSTANCES_MAX),
+            MaxLength(CIRCUMSTANCES_MAX),
         ],
     )
     circumstances_type = GovRadioField(
@@ -139,11 +155,11 @@ class NotificationForm(FlaskForm):
     )
     parental_responsibility = GovTextAreaField(
         "People with parental responsibility (optional)",
-        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+        validators=[Optional(), MaxLength(LONG_TEXT_MAX)],
     )
     other_children = GovTextAreaField(
         "Other children in the household (optional)",
-        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+        validators=[Optional(), MaxLength(LONG_TEXT_MAX)],
     )
     agencies_involved = GovCheckboxesField(
         "Agencies known to be involved (optional)",
@@ -154,18 +170,18 @@ class NotificationForm(FlaskForm):
     agencies_detail = GovTextAreaField(
         "Agencies: details (optional)",
         description="For example, the name of the school or GP practice",
-        validators=[Optional(), Length(max=LONG_TEXT_MAX)],
+        validators=[Optional(), MaxLength(LONG_TEXT_MAX)],
     )
 
     notifier_name = GovStringField(
-        "Your name", validators=[_required("Enter your name"), Length(max=120)]
+        "Your name", validators=[_required("Enter your name"), MaxLength(120)]
     )
     notifier_role = GovStringField(
-        "Your role", validators=[_required("Enter your role"), Length(max=120)]
+        "Your role", validators=[_required("Enter your role"), MaxLength(120)]
     )
     notifier_phone = GovStringField(
         "Your telephone number",
-        validators=[_required("Enter a telephone number we can reach you on"), Length(max=40)],
+        validators=[_required("Enter a telephone number we can reach you on"), MaxLength(40)],
     )
     submit = GovSubmitField("Send notification")
 
@@ -220,5 +236,8 @@ class DuplicateDecisionForm(FlaskForm):
         ),
         validators=[TextRequired("Select whether this is the same child")],
     )
-    version = HiddenField(validators=[TextRequired()])
+    # Sent by the page itself: missing only if the page was not ecdop's.
+    version = HiddenField(
+        validators=[TextRequired("The page was out of date: look at the case again and decide")]
+    )
     submit = GovSubmitField("Save decision")

@@ -8,7 +8,7 @@ from functools import cache
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from ecdop.clock import uk_today
 from ecdop.forms import (
@@ -18,6 +18,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    MaxLength,
     TextRequired,
     date_required,
     select_choices,
@@ -38,7 +39,7 @@ def _answer_field(question: Question):
     if question.kind in TEXT_LIMITS:
         limit = TEXT_LIMITS[question.kind]
         options["validators"].append(
-            Length(max=limit, message=f"Answer must be {limit:,} characters or fewer")
+            MaxLength(limit, message=f"Answer must be {limit:,} characters or fewer")
         )
         field_class = GovStringField if question.kind is AnswerKind.SHORT_TEXT else GovTextAreaField
         return field_class(question.label, **options)
@@ -143,7 +144,7 @@ class RequestReportsForm(FlaskForm):
 class ReturnReportForm(FlaskForm):
     question = GovTextAreaField(
         "Your question for the agency",
-        validators=[TextRequired("Enter the question for the agency"), Length(max=5000)],
+        validators=[TextRequired("Enter the question for the agency"), MaxLength(5000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Return the form with this question")
@@ -153,7 +154,7 @@ class ExcuseReportForm(FlaskForm):
     reason = GovTextAreaField(
         "Why will this form not come?",
         description="For example, the agency has no record of the child.",
-        validators=[TextRequired("Say why the form will not come"), Length(max=5000)],
+        validators=[TextRequired("Say why the form will not come"), MaxLength(5000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Record that it will not come")

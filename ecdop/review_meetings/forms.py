@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from ecdop.forms import (
     GovDateField,
@@ -12,6 +12,7 @@ from ecdop.forms import (
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    MaxLength,
     TextRequired,
     date_required,
     select_choices,
@@ -23,20 +24,20 @@ MIN_ATTENDEE_ROWS = 6
 
 
 class AttendeeForm(Form):
-    role = GovStringField("Role", validators=[Optional(), Length(max=120)])
-    organisation = GovStringField("Organisation", validators=[Optional(), Length(max=160)])
+    role = GovStringField("Role", validators=[Optional(), MaxLength(120)])
+    organisation = GovStringField("Organisation", validators=[Optional(), MaxLength(160)])
 
 
 class ReviewMeetingForm(FlaskForm):
     attendees = FieldList(FormField(AttendeeForm), min_entries=MIN_ATTENDEE_ROWS)
     summary = GovTextAreaField(
         "Summary",
-        validators=[TextRequired("Enter a summary"), Length(max=20_000)],
+        validators=[TextRequired("Enter a summary"), MaxLength(20_000)],
     )
     decisions = GovTextAreaField(
         "Decisions",
         description="What was agreed, and who will do it.",
-        validators=[TextRequired("Enter the decisions"), Length(max=20_000)],
+        validators=[TextRequired("Enter the decisions"), MaxLength(20_000)],
     )
     version = HiddenField()
     submit = GovSubmitField("Save")

@@ -119,7 +119,7 @@ def test_only_notifiers_are_offered_and_every_field_is_checked(make_browser):
     text = page_text(page)
     assert "Choose the notifier the token acts for" in text
     assert "Enter what system uses the token" in text
-    assert "Not a valid choice" in text
+    assert "How long it lasts: choose from the options shown" in text
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
 
 

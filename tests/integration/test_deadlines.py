@@ -221,7 +221,7 @@ class TestDeadlineRules:
             ("ten", "days", "How long must be a whole number, like 20"),
             ("0", "days", "Enter a number from 1 to 999"),
             ("1000", "days", "Enter a number from 1 to 999"),
-            ("10", "fortnights", "Not a valid choice"),
+            ("10", "fortnights", "choose from the options shown"),
         ],
     )
     def test_bad_rules_are_refused_at_the_field(self, make_browser, amount, unit, message):

@@ -156,7 +156,7 @@ def test_a_category_given_at_triage_can_complete_a_cluster(make_browser, demo):
     coordinator = make_browser(COORDINATOR)
     path = f"/cases/{unknown.id}/triage"
     bad = coordinator.submit(path, _triage(unknown, provisional_category="not-a-category"))
-    assert bad.status_code == 400 and "Not a valid choice" in page_text(bad)
+    assert bad.status_code == 400 and "choose from the options shown" in page_text(bad)
     assert patterns() == []
     response = coordinator.submit(path, _triage(unknown, provisional_category="suicide"))
     assert response.status_code == 302

@@ -15,7 +15,7 @@ from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.queries import notifications_of
 from ecdop.outbox.models import OutboxMessage
 from tests.factories import OTHER_VALID_NHS_NUMBER, form_data, notify
-from tests.helpers import assert_error_summary_follows_the_page, page_text
+from tests.helpers import assert_error_summary_follows_the_page, form_values, page_text
 
 NEW = "/notifications/new"
 
@@ -170,7 +170,7 @@ class TestBadInput:
     def test_text_over_the_limit(self, police):
         response = submit(police, circumstances="x" * 5001)
         self.assert_refused(
-            response, "circumstances", "Field cannot be longer than 5000 characters"
+            response, "circumstances", "What happened must be 5,000 characters or fewer"
         )
 
     def test_an_impossible_date(self, police):
@@ -273,3 +273,16 @@ def test_nothing_identifying_reaches_the_application_log(make_browser, caplog):
     logged = caplog.text
     for identifying in ("Amelia", "Testchild", "9434765919", "943 476 5918", "SW1A", "Example"):
         assert identifying not in logged
+
+
+def test_a_time_of_death_the_form_wrote_back_is_accepted_again(make_browser):
+    """07:15 came back as 07:15:00 and was then refused with WTForms' own words."""
+    police = make_browser("police@demo.test")
+    refused = submit(police, time_of_death="07:15", family_name="")
+    assert refused.status_code == 400
+    drawn = form_values(refused)
+    assert drawn["time_of_death"] == "07:15"
+    drawn["family_name"] = "Testchild"
+    accepted = police.post(NEW, data=drawn)
+    assert accepted.status_code == 302, page_text(accepted)
+    assert db.session.scalar(select(Notification.time_of_death)).strftime("%H:%M") == "07:15"

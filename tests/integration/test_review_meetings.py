@@ -53,7 +53,7 @@ def test_recording_the_jar(coordinator):
         ({"attendees-0-role": "", "attendees-0-organisation": "", "attendees-1-role": "",
           "attendees-1-organisation": ""}, "Add at least one attendee"),
         ({"summary": ""}, "Enter a summary"),
-        ({"joint_home_visit": "perhaps"}, "Not a valid choice"),
+        ({"joint_home_visit": "perhaps"}, "choose from the options shown"),
     ],
 )  # fmt: skip
 def test_bad_input_is_named_and_nothing_is_stored(coordinator, overrides, message):
