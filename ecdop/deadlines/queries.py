@@ -125,13 +125,41 @@ def due_status(due_on: date, today: date | None = None) -> str:
     return f"Due in {left} working day{'s' if left != 1 else ''}"
 
 
+# Due today or on the next working day: tagged yellow beside the red of overdue.
+DUE_SOON_WORKING_DAYS = 1
+
+
+@dataclass(frozen=True)
+class DueTag:
+    """How an open item's due date is shown on every list: "Overdue by 3 working days" in
+    red, due within a working day in yellow, anything later in grey."""
+
+    text: str
+    colour: str
+
+    @property
+    def pressing(self) -> bool:
+        return self.colour != "grey"
+
+
+def due_tag(due_on: date, today: date | None = None) -> DueTag:
+    today = today or uk_today()
+    if due_on < today:
+        colour = "red"
+    elif working_days_between(today, due_on) <= DUE_SOON_WORKING_DAYS:
+        colour = "yellow"
+    else:
+        colour = "grey"
+    return DueTag(due_status(due_on, today), colour)
+
+
 @dataclass(frozen=True)
 class Task:
     deadline: Deadline
     what: str
     reference: str
     due_on: date
-    status: str
+    status: DueTag
     overdue: bool
     escalated: bool
     action_path: str
@@ -224,7 +252,7 @@ def _tasks(deadlines: list[Deadline], user: User, today: date, cutoff: date) -> 
             what=what_is_due(deadline, records),
             reference=deadline.case.reference,
             due_on=deadline.due_on,
-            status=due_status(deadline.due_on, today),
+            status=due_tag(deadline.due_on, today),
             overdue=deadline.due_on < today,
             escalated=deadline.due_on <= cutoff,
             action_path=action_path_for(user, deadline, records.get(deadline.id)),

@@ -222,7 +222,7 @@ def case_page_deadlines(case: Case) -> CasePageSection:
     context = {
         "deadlines": deadlines,
         "what_is_due": queries.describe_deadlines(deadlines),
-        "due_status": queries.due_status,
+        "due_tag": queries.due_tag,
         "confirm_form": ConfirmForm(),
     }
     return CasePageSection("deadlines/_case_deadlines.html", "work", context)

@@ -15,7 +15,7 @@ from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import REPORT_REQUESTS
 from ecdop.clock import uk_today
-from ecdop.deadlines.queries import rules_for_area
+from ecdop.deadlines.queries import due_tag, rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.forms import (
@@ -57,7 +57,8 @@ def index():
     record_event(AuditAction.REQUESTS_LISTED, details=details)
     return render_template(
         "reporting_forms/index.html", requests=requests, filters=filters,
-        definition_for=definition_for,
+        definition_for=definition_for, due_tag=due_tag, today=uk_today(),
+        open_statuses=OPEN_STATUSES,
     )  # fmt: skip
 
 

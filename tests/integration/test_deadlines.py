@@ -268,3 +268,28 @@ def test_the_demo_has_a_due_request_for_the_gp_and_overdue_items_for_the_coordin
     assert "JAR information-sharing meeting 1" in dashboard
     assert "Demo Surgery 2 1" in dashboard  # 2 outstanding, 1 overdue
     assert f"{demo_case.late_reference} Information gathering 21" in dashboard
+
+
+def test_the_agencys_list_tags_what_is_overdue_and_due_soon(make_browser, clock):
+    """The GP's /requests showed a late request with the same grey tag as one due next month."""
+    from datetime import timedelta
+
+    from ecdop.reporting_forms.services import request_reports
+    from tests.factories import organisation
+
+    for n, due_on in enumerate((date(2026, 11, 23), date(2026, 11, 26), date(2026, 12, 18))):
+        request_reports(
+            triaged_case(nhs_number=None, date_of_birth=date(2025, 1, n + 1)),
+            organisations=[organisation("Demo Surgery")],
+            supplementary_forms=[],
+            due_on=due_on,
+            actor=user("coordinator@demo.test"),
+        )
+    db.session.commit()
+    clock.shift(timedelta(days=5))  # Wednesday 25 November
+    page = make_browser("gp@demo.test").get("/requests?sort=due")
+    html = page.get_data(as_text=True)
+    rows = html.split('<tr class="govuk-table__row">')[2:]
+    assert "govuk-tag--red" in rows[0] and "Overdue by 2 working days" in rows[0]
+    assert "govuk-tag--yellow" in rows[1] and "Due in 1 working day" in rows[1]
+    assert "Overdue" not in rows[2] and "Due in" not in rows[2]
