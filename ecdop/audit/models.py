@@ -65,6 +65,7 @@ class AuditAction(enum.StrEnum):
     ORGANISATION_AREAS_CHANGED = "organisation_areas_changed"
     AREA_CREATED = "area_created"
     NATIONAL_DATABASE_TOLD = "national_database_told"
+    NATIONAL_DATABASE_TOLD_CORRECTED = "national_database_told_corrected"
     DEADLINE_DUE_DATE_CHANGED = "deadline_due_date_changed"
     DEADLINE_RULE_CHANGED = "deadline_rule_changed"
     AREA_LEAD_CHANGED = "area_lead_changed"

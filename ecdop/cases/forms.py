@@ -8,14 +8,18 @@ from wtforms.validators import NumberRange, Optional
 
 from ecdop.cases.states import UNDER_WAY, Stage
 from ecdop.forms import (
+    GovDateField,
     GovRadioField,
     GovSelectField,
     GovStringField,
     GovSubmitField,
     GovTextAreaField,
+    GovTimeField,
     MaxLength,
     TextRequired,
+    date_required,
     select_choices,
+    value_required,
 )
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
@@ -106,3 +110,35 @@ class MoveCaseForm(FlaskForm):
     reason = GovTextAreaField("Reason", validators=[Optional(), MaxLength(2000)])
     version = HiddenField()
     submit = GovSubmitField("Move case")
+
+
+class NationalDatabaseToldForm(FlaskForm):
+    """When the National Child Mortality Database was told of the death; and, once recorded, a
+    correction with its reason (the view leaves those fields out of a first record)."""
+
+    told_on = GovDateField(
+        "Date the national database was told",
+        description="For example, 19 11 2026",
+        validators=[date_required("Enter the date the national database was told")],
+    )
+    told_at = GovTimeField(
+        "Time",
+        description="24-hour clock, for example 14:30",
+        validators=[value_required("Enter the time the national database was told")],
+    )
+    correction = GovRadioField(
+        "What was wrong with the record?",
+        choices=select_choices(
+            [
+                ("moment", "The date or time: it was told, at the date and time above"),
+                ("not_told", "It has not been told: take the record away"),
+            ]
+        ),
+        validators=[TextRequired("Choose what was wrong with the record")],
+    )
+    reason = GovTextAreaField(
+        "Reason for the correction",
+        validators=[TextRequired("Give the reason for correcting the record"), MaxLength(2000)],
+    )
+    version = HiddenField()
+    submit = GovSubmitField("Record")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
@@ -36,6 +37,7 @@ from ecdop.cases.states import (
 from ecdop.clock import uk_today
 from ecdop.db import utc_now
 from ecdop.extensions import db
+from ecdop.formatting import uk_calendar_date, uk_date
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
 from ecdop.refusals import ChangeRefused, check_version
@@ -244,18 +246,59 @@ def transfer_case(case: Case, area: Area) -> None:
     )
 
 
-def record_national_database_told(case: Case, *, actor: User, expected_version: int | None) -> None:
-    """The coordinator has told the National Child Mortality Database of the death. This can
-    be recorded after the case is closed: it is a fact about the past, not an edit."""
-    check_version(case, expected_version, "confirm")
+def record_national_database_told(
+    case: Case, *, told_at: datetime, actor: User, expected_version: int | None
+) -> None:
+    """The coordinator has told the National Child Mortality Database of the death, at
+    ``told_at``. This can be recorded after the case is closed: it is a fact about the past,
+    not an edit."""
+    check_version(case, expected_version, "told_on")
     if case.national_database_told_at is not None:
         raise ChangeRefused("The national database has already been told of this death")
     if not case.is_live:
         raise ChangeRefused("This case is not live: there is nothing to tell")
-    case.national_database_told_at = utc_now()
-    record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case)
+    _refuse_an_impossible_moment(case, told_at)
+    case.national_database_told_at = told_at
+    record_event(AuditAction.NATIONAL_DATABASE_TOLD, case_id=case.id, subject=case,
+                 details={"told_at": told_at.isoformat()})  # fmt: skip
     db.session.flush()
     case_changed(case)
+
+
+def correct_national_database_told(
+    case: Case, *, told_at: datetime | None, reason: str, actor: User, expected_version: int | None
+) -> None:
+    """A mistaken record put right: another moment, or not told at all (``told_at`` None), with
+    the reason. The timeline keeps the record and its correction."""
+    check_version(case, expected_version, "told_on")
+    was = case.national_database_told_at
+    if was is None:
+        raise ChangeRefused("There is no record to correct: record when it was told instead")
+    if not reason.strip():
+        raise ChangeRefused("Give the reason for correcting the record", "reason")
+    if told_at is not None:
+        _refuse_an_impossible_moment(case, told_at)
+        if told_at == was:
+            raise ChangeRefused("That is already the date and time recorded", "told_on")
+    case.national_database_told_at = told_at
+    record_event(AuditAction.NATIONAL_DATABASE_TOLD_CORRECTED, case_id=case.id, subject=case,
+                 details={"was": was.isoformat(),
+                          "now": told_at.isoformat() if told_at else None,
+                          "reason": reason.strip()})  # fmt: skip
+    db.session.flush()
+    case_changed(case)
+
+
+def _refuse_an_impossible_moment(case: Case, told_at: datetime) -> None:
+    if told_at > utc_now():
+        raise ChangeRefused("The date the national database was told must be today or in the "
+                            "past", "told_on")  # fmt: skip
+    if uk_calendar_date(told_at) < case.date_of_death:
+        raise ChangeRefused(
+            "The date the national database was told cannot be before the date of death, "
+            f"{uk_date(case.date_of_death)}",
+            "told_on",
+        )
 
 
 def remember_search(user: User, query: str, stage: Stage | None) -> CaseSearch:

@@ -19,7 +19,7 @@ from ecdop.auth.models import User
 from ecdop.cases.models import StageChange
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
-from ecdop.formatting import uk_date
+from ecdop.formatting import uk_date, uk_datetime
 from ecdop.vocabulary import ActionStatus, Expectation
 
 A = AuditAction
@@ -56,6 +56,9 @@ DESCRIPTIONS = {
     A.PANEL_ANALYSIS_SUPERSEDED: "Panel analysis kept as history: the case was reopened",
     A.REVIEW_SIGNED_OFF: "Review signed off",
     A.PANEL_ACTION_UPDATED: "A panel action is now {status}",
+    A.NATIONAL_DATABASE_TOLD: "National database told of the death{told_at}",
+    A.NATIONAL_DATABASE_TOLD_CORRECTED: "Record of telling the national database corrected: "
+    "{was} became {now}",
 }
 
 
@@ -79,9 +82,18 @@ def _readable(details: dict) -> dict:
     for key in ("due_on", "held_on"):
         if key in details:
             readable[key] = uk_date(date.fromisoformat(details[key]))
+    for key in ("was", "now"):
+        if key in details:
+            readable[key] = _moment_told(details[key])
+    if details.get("told_at"):  # recorded before the moment was asked for: no detail
+        readable["told_at"] = f", {_moment_told(details['told_at'])}"
     if "to_status" in details:
         readable["status"] = ActionStatus(details["to_status"]).label.lower()
     return readable
+
+
+def _moment_told(value: str | None) -> str:
+    return uk_datetime(datetime.fromisoformat(value)) if value else "not told"
 
 
 def describe(event: AuditEvent) -> str:

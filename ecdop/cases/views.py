@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import (
     Blueprint,
     current_app,
@@ -18,16 +20,23 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, role_may
 from ecdop.auth.queries import all_areas, area_or_404
 from ecdop.cases import queries, services
-from ecdop.cases.forms import CaseSearchForm, MoveCaseForm, TriageForm
+from ecdop.cases.forms import (
+    CaseSearchForm,
+    MoveCaseForm,
+    NationalDatabaseToldForm,
+    TriageForm,
+)
 from ecdop.cases.hooks import case_page, overdue_among
 from ecdop.cases.states import UNDER_WAY, Stage, Transition, transitions_from
 from ecdop.cases.timeline import case_history, timeline_entries
+from ecdop.clock import UK
+from ecdop.db import utc_now
 from ecdop.exports import csv_download
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
-from ecdop.forms import ConfirmForm, posted_version, select_choices, submitted_version
+from ecdop.forms import select_choices, submitted_version
 from ecdop.paging import page_of_list, requested_page
-from ecdop.refusals import REFUSALS, refusal_message, show_refusal
+from ecdop.refusals import REFUSALS, show_refusal
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
@@ -316,21 +325,55 @@ def _render_triage(case, form, status: int, conflict: bool = False):
     return render_template("cases/triage.html", case=case, form=form, conflict=conflict), status
 
 
-@cases_blueprint.route("/cases/<int:case_id>/national-database", methods=["POST"])
+@cases_blueprint.route("/cases/<int:case_id>/national-database", methods=["GET", "POST"])
 @requires(Permission.TELL_NATIONAL_DATABASE)
 def national_database_told(case_id: int):
+    """Record when the national database was told, on its own page; once recorded, correct a
+    mistaken record with its reason."""
     case = queries.case_for_coordinator_or_404(current_user, case_id)
-    form = ConfirmForm()
+    correcting = case.national_database_told_at is not None
+    form = NationalDatabaseToldForm(data=_told_form_defaults(case))
+    if not correcting:
+        del form.correction, form.reason
     if form.validate_on_submit():
         try:
-            services.record_national_database_told(
-                case, actor=current_user, expected_version=posted_version()
-            )
+            _record_or_correct(case, form, correcting)
         except REFUSALS as refused:
-            show_refusal(refused)
-            flash(refusal_message(refused), "error")
-        else:
-            flash(f"Recorded: the national database has been told of {case.reference}.", "success")
-    else:
-        flash("Nothing was recorded: the page had expired. Try again.", "error")
-    return redirect(url_for("cases.show", case_id=case.id))
+            status = show_refusal(refused, form, "told_on")
+            db.session.refresh(case)
+            form.version.data = case.version_id
+            return _render_told(case, form, correcting), status
+        flash(f"Saved: when the national database was told of {case.reference}.", "success")
+        return redirect(url_for("cases.show", case_id=case.id))
+    return _render_told(case, form, correcting), 400 if form.errors else 200
+
+
+def _told_form_defaults(case) -> dict:
+    """The moment recorded, to correct; or now, the usual answer for a first record."""
+    moment = (case.national_database_told_at or utc_now()).astimezone(UK)
+    return {"told_on": moment.date(), "told_at": moment.time().replace(second=0, microsecond=0),
+            "version": case.version_id}  # fmt: skip
+
+
+def _record_or_correct(case, form, correcting: bool) -> None:
+    told_at = datetime.combine(form.told_on.data, form.told_at.data, tzinfo=UK).astimezone(UTC)
+    version = submitted_version(form)
+    if not correcting:
+        services.record_national_database_told(
+            case, told_at=told_at, actor=current_user, expected_version=version
+        )
+        return
+    services.correct_national_database_told(
+        case,
+        told_at=None if form.correction.data == "not_told" else told_at,
+        reason=form.reason.data,
+        actor=current_user,
+        expected_version=version,
+    )
+
+
+def _render_told(case, form, correcting: bool) -> str:
+    record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case)
+    return render_template(
+        "cases/national_database_told.html", case=case, form=form, correcting=correcting
+    )

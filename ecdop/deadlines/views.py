@@ -32,7 +32,7 @@ from ecdop.deadlines.forms import (
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.exports import csv_download
-from ecdop.forms import ConfirmForm, list_filters, select_choices, submitted_version
+from ecdop.forms import list_filters, select_choices, submitted_version
 from ecdop.outbox import queries as outbox_queries
 from ecdop.paging import requested_page
 from ecdop.periods import ReportingPeriod, recent_periods
@@ -223,6 +223,5 @@ def case_page_deadlines(case: Case) -> CasePageSection:
         "deadlines": deadlines,
         "what_is_due": queries.describe_deadlines(deadlines),
         "due_tag": queries.due_tag,
-        "confirm_form": ConfirmForm(),
     }
     return CasePageSection("deadlines/_case_deadlines.html", "work", context)

@@ -204,6 +204,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/cases?stage=notified"),
             Visit(f"/cases/{case.id}"),
             Visit(f"/cases/{case.id}/timeline"),
+            Visit(f"/cases/{case.id}/national-database"),
             Visit(f"/cases/{j['flagged'].id}"),
             Visit(f"/cases/{j['flagged'].id}/merge"),
             Visit(f"/cases/{j['flagged'].id}/triage"),

@@ -14,6 +14,7 @@ from ecdop.cases.services import (
     triage_case,
 )
 from ecdop.cases.states import Stage
+from ecdop.db import utc_now
 from ecdop.deadlines.models import DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
@@ -29,7 +30,7 @@ from tests.factories import (
     triaged_case,
     user,
 )
-from tests.helpers import page_text
+from tests.helpers import error_summary_targets, form_values, page_text
 
 K = DeadlineKind
 
@@ -67,8 +68,9 @@ def test_fulfilled_obligations_meet_their_deadlines(demo):
     assert request_deadline(request).due_on == date(2026, 12, 18)
     record_jar(case)
     record_national_database_told(
-        case, actor=user("coordinator@demo.test"), expected_version=case.version_id
-    )
+        case, told_at=utc_now(), actor=user("coordinator@demo.test"),
+        expected_version=case.version_id,
+    )  # fmt: skip
     submitted(request)
     db.session.commit()
     for met in (deadline(case, K.JAR_MEETING), deadline(case, K.NATIONAL_DATABASE),
@@ -107,18 +109,77 @@ def test_withdrawing_lets_every_deadline_go_and_reinstating_brings_them_back(dem
     assert request_deadline(request).state is DeadlineState.OPEN
 
 
-def test_the_coordinator_records_telling_the_national_database(make_browser):
-    _n, outcome = notify()
-    coordinator = make_browser("coordinator@demo.test")
-    page = coordinator.get(f"/cases/{outcome.case.id}")
-    assert "National database told of the death" in page_text(page)
-    response = coordinator.submit(
-        f"/cases/{outcome.case.id}/national-database",
-        {"version": str(outcome.case.version_id)},
-        form_page=f"/cases/{outcome.case.id}",
+class TestTellingTheNationalDatabase:
+    """Recording asks for the moment it was told, on its own page; one click recorded it once,
+    with no date and no way back."""
+
+    def path(self, case) -> str:
+        return f"/cases/{case.id}/national-database"
+
+    def record(self, browser, case, **fields):
+        data = {"told_on": ["19", "11", "2026"], "told_at": "16:05",
+                "version": str(case.version_id)} | fields  # fmt: skip
+        return browser.submit(self.path(case), data)
+
+    def test_the_case_page_leads_to_a_page_that_asks_when(self, coordinator):
+        _n, outcome = notify()
+        case = outcome.case
+        page = coordinator.get(f"/cases/{case.id}").get_data(as_text=True)
+        assert (
+            f'href="{self.path(case)}"' in page
+            and "<button" not in page.split('id="national-database-told"')[1][:200]
+        )
+        form = form_values(coordinator.get(self.path(case)))
+        assert form["told_on"] == ["20", "11", "2026"]  # today by default
+        assert deadline(case, K.NATIONAL_DATABASE).state is DeadlineState.OPEN
+
+    def test_recording_the_moment_meets_the_deadline(self, coordinator):
+        _n, outcome = notify()
+        response = self.record(coordinator, outcome.case)
+        assert response.status_code == 302
+        db.session.refresh(outcome.case)
+        assert outcome.case.national_database_told_at.isoformat() == "2026-11-19T16:05:00+00:00"
+        assert deadline(outcome.case, K.NATIONAL_DATABASE).state is DeadlineState.MET
+
+    @pytest.mark.parametrize(
+        ("fields", "field", "message"),
+        [
+            ({"told_on": ["21", "11", "2026"]}, "told_on", "must be today or in the past"),
+            ({"told_on": ["1", "11", "2026"]}, "told_on", "cannot be before the date of death"),
+            ({"told_on": ["", "", ""]}, "told_on", "Enter the date the national database was"),
+            ({"told_at": "25:00"}, "told_at", "Time must be a time"),
+        ],
     )
-    assert response.status_code == 302
-    assert deadline(outcome.case, K.NATIONAL_DATABASE).state is DeadlineState.MET
+    def test_an_impossible_moment_is_refused_at_its_field(self, coordinator, fields, field,
+                                                          message):  # fmt: skip
+        _n, outcome = notify()
+        response = self.record(coordinator, outcome.case, **fields)
+        assert response.status_code == 400
+        assert message in page_text(response)
+        assert field in error_summary_targets(response)[0]
+        db.session.refresh(outcome.case)
+        assert outcome.case.national_database_told_at is None
+
+    def test_a_mistaken_record_is_corrected_with_a_reason_and_the_timeline_keeps_both(
+        self, coordinator
+    ):
+        _n, outcome = notify()
+        case = outcome.case
+        self.record(coordinator, case)
+        db.session.refresh(case)
+        refused = self.record(coordinator, case, correction="not_told", reason="")
+        assert refused.status_code == 400
+        assert "Give the reason for correcting the record" in page_text(refused)
+        corrected = self.record(coordinator, case, correction="not_told",
+                                reason="Recorded against the wrong case")  # fmt: skip
+        assert corrected.status_code == 302
+        db.session.refresh(case)
+        assert case.national_database_told_at is None
+        assert deadline(case, K.NATIONAL_DATABASE).state is DeadlineState.OPEN
+        timeline = page_text(coordinator.get(f"/cases/{case.id}/timeline"))
+        assert "National database told of the death, 19 November 2026 at 16:05" in timeline
+        assert "corrected: 19 November 2026 at 16:05 became not told" in timeline
+        assert "Recorded against the wrong case" in timeline
 
 
 class TestChangingADueDate:

@@ -17,7 +17,7 @@ from ecdop.meetings.models import PanelAction, PanelAnalysis
 from ecdop.vocabulary import ActionStatus
 from tests.deadline_helpers import all_messages, deliver, sweep_on
 from tests.factories import on_agenda, organisation, panel_meeting, ready_for_panel_case, user
-from tests.helpers import page_text
+from tests.helpers import form_values, page_text
 from tests.panel_helpers import analysis_form, with_action
 
 
@@ -280,11 +280,8 @@ def test_closing_settles_every_open_deadline_and_the_national_database_can_still
         assert case.reference not in page_text(make_browser(email).get("/tasks"))
     page = page_text(coordinator.get(f"/cases/{case.id}"))
     assert "closed before" in page
-    response = coordinator.submit(
-        f"/cases/{case.id}/national-database",
-        {"version": str(case.version_id)},
-        form_page=f"/cases/{case.id}",
-    )
+    told = form_values(coordinator.get(f"/cases/{case.id}/national-database"))
+    response = coordinator.post(f"/cases/{case.id}/national-database", data=told)
     assert response.status_code == 302
     db.session.refresh(national)
     assert national.state is DeadlineState.MET
