@@ -182,6 +182,13 @@ class GovDateField(DrawnInPageOrder, DateField):
             raise ValueError(f"{spoken_label(self)} must be a real date") from None
 
 
+def drawn(field: Field) -> str:
+    """A field a template draws by hand (a box in a table row): noted in page order like the
+    others, so the error summary lists it where it is. Returns the id for its element."""
+    g.setdefault("fields_drawn", []).append(field.id)
+    return field.id
+
+
 def error_summary(form) -> dict:
     """The GOV.UK error summary's parameters: each field's first problem, in page order, each
     linking to the field's first input (a date's day box), so the link moves focus there."""
@@ -195,6 +202,11 @@ def error_summary(form) -> dict:
     }
 
 
+def has_problems(form) -> bool:
+    """Whether the page shows any problem with ``form``, a row's box included."""
+    return form is not None and next(_problems(form), None) is not None
+
+
 def _problems(form) -> Iterator[tuple[str, str, str]]:
     """(field id, first message, id of its first input) for each field with a problem."""
     for field in form:
@@ -203,13 +215,46 @@ def _problems(form) -> Iterator[tuple[str, str, str]]:
 
 def _field_problems(field: Field) -> Iterator[tuple[str, str, str]]:
     if isinstance(field, FieldList):
+        # A problem with the rows as a whole (set on the list itself) links to the first row.
+        for message in (error for error in field.errors if isinstance(error, str)):
+            yield field.id, message, _first_input(field)
         for entry in field:
             yield from _field_problems(entry)
     elif isinstance(field, FormField):
+        for message in getattr(field.form, "form_errors", ()):
+            yield field.id, message, _first_input(field)
         yield from _problems(field.form)
     elif field.errors:
-        first_input = f"{field.name}-day" if isinstance(field, DateField) else field.id
-        yield field.id, field.errors[0], first_input
+        yield field.id, field.errors[0], _first_input(field)
+
+
+def _first_input(field: Field) -> str:
+    """The id of the box a link to ``field`` moves focus to: a date's day, a row's first."""
+    if isinstance(field, FieldList):
+        return _first_input(field.entries[0]) if field.entries else field.id
+    if isinstance(field, FormField):
+        return _first_input(next(iter(field.form))) if len(field.form._fields) else field.id
+    return f"{field.name}-day" if isinstance(field, DateField) else field.id
+
+
+def field_named(form, name: str) -> Field:
+    """A field of ``form`` by its full name, a row's included ("actions-0-due_on")."""
+    for field in _every_field(form):
+        if field.name == name:
+            return field
+    raise KeyError(name)
+
+
+def _every_field(form) -> Iterator[Field]:
+    for field in form:
+        yield field
+        if isinstance(field, FieldList):
+            for entry in field:
+                yield entry
+                if isinstance(entry, FormField):
+                    yield from _every_field(entry.form)
+        elif isinstance(field, FormField):
+            yield from _every_field(field.form)
 
 
 TIME_OF_DAY = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from ecdop.forms import field_named
 from ecdop.transactions import roll_back_keeping_what_was_seen
 
 
@@ -53,6 +54,6 @@ def show_refusal(refused: Exception, form=None, default_field: str | None = None
     field, and give the status the page answers with."""
     roll_back_keeping_what_was_seen()
     if form is not None:
-        field = getattr(refused, "field", None) or default_field
-        form[field].errors.append(refusal_message(refused))
+        field = field_named(form, getattr(refused, "field", None) or default_field)
+        field.errors = [*field.errors, refusal_message(refused)]
     return refusal_status(refused)

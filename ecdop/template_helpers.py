@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from ecdop.auth.permissions import Permission, user_may
 from ecdop.formatting import nhs_number_display, uk_date, uk_datetime
-from ecdop.forms import error_summary
+from ecdop.forms import drawn, error_summary, has_problems
 from ecdop.notifications.receipts import receipt_sections
 from ecdop.site_pages.pages import SITE_PAGES
 
@@ -54,6 +54,8 @@ def register(app: Flask) -> None:
     app.add_template_global(with_line_breaks)
     app.add_template_global(status_tag)
     app.add_template_global(error_summary)
+    app.add_template_global(drawn)
+    app.add_template_global(has_problems)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)
     app.add_template_global(SITE_PAGES, name="site_pages")

@@ -81,7 +81,32 @@ def assert_error_summary_follows_the_page(response) -> list[str]:
         )
         positions.append(element.start())
     assert positions == sorted(positions), f"the summary's order is not the page's: {targets}"
+    assert_every_error_is_summarised(response)
     return targets
+
+
+INLINE_ERROR = re.compile(r'<p[^>]*class="govuk-error-message"[^>]*>(.*?)</p>', re.S)
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def error_summary_texts(response) -> list[str]:
+    """The messages the error summary lists, in its order."""
+    summary = ERROR_SUMMARY.search(response.get_data(as_text=True))
+    assert summary, "the page has no error summary"
+    return [_text(item) for item in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+
+
+def assert_every_error_is_summarised(response) -> None:
+    """Each message shown at a field (rows of actions and attendees included) is also in the
+    error summary, and the summary is never empty."""
+    listed = " | ".join(error_summary_texts(response))
+    assert listed, "the error summary lists nothing"
+    for inline in INLINE_ERROR.findall(response.get_data(as_text=True)):
+        message = _text(inline).removeprefix("Error:").strip()
+        assert message.split(": ", 1)[-1] in listed, f"{message!r} is not in the summary"
 
 
 def form_values(response, form_index: int = -1) -> dict:

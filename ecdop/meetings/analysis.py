@@ -53,7 +53,7 @@ def analysis_values(form: AnalysisForm) -> AnalysisValues:
         modifiable=ModifiableFactors(form.modifiable.data) if form.modifiable.data else None,
         learning_points=form.learning_points.data or "",
         recommendations=form.recommendations.data or "",
-        actions=[_action_row(row.form) for row in form.actions if not row.form.is_blank()],
+        actions=[_action_row(row) for row in form.actions if not row.form.is_blank()],
     )
 
 
@@ -61,11 +61,13 @@ def _score(value: str | None) -> int | None:
     return int(value) if value in ("0", "1", "2") else None
 
 
-def _action_row(row) -> ActionRow:
+def _action_row(entry) -> ActionRow:
+    row = entry.form
     organisation_id = record_id(row.organisation_id.data)
     return ActionRow(
         organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
         description=row.description.data or "",
         due_on=row.due_on.data,
         action_id=record_id(row.action_id.data),
+        field=entry.name,
     )

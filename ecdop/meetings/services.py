@@ -20,6 +20,7 @@ from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
+from ecdop.formatting import uk_date
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors, PanelType
 from ecdop.meetings.models import (
     AgendaItem,
@@ -156,6 +157,7 @@ class ActionRow:
     description: str
     due_on: date | None
     action_id: int | None = None
+    field: str = "actions"  # the form's row, where a problem with it is shown
 
 
 @dataclass(frozen=True)
@@ -221,14 +223,24 @@ def _check_analysis(values: AnalysisValues, held_on: date) -> None:
             raise ChangeRefused(f"Score {domain.title.lower()} as 0, 1 or 2", f"{domain.key}_score")
     if values.modifiable is None:
         raise ChangeRefused("Select whether modifiable factors were identified", "modifiable")
-    for row in values.actions:
-        if row.organisation is None or not row.description.strip() or row.due_on is None:
-            raise ChangeRefused(
-                "Give every action an owning organisation, a description and a due date",
-                "actions",
-            )
-        if row.due_on < held_on:
-            raise ChangeRefused("An action cannot be due before the meeting", "actions")
+    for number, row in enumerate(values.actions, start=1):
+        _check_action(number, row, held_on)
+
+
+def _check_action(number: int, row: ActionRow, held_on: date) -> None:
+    """Each action's own problem, at its own box (``row.field`` names the form's row)."""
+    if row.organisation is None:
+        raise ChangeRefused(f"Choose the organisation that owns action {number}",
+                            f"{row.field}-organisation_id")  # fmt: skip
+    if not row.description.strip():
+        raise ChangeRefused(f"Describe action {number}", f"{row.field}-description")
+    if row.due_on is None:
+        raise ChangeRefused(f"Enter the date action {number} is due", f"{row.field}-due_on")
+    if row.due_on < held_on:
+        raise ChangeRefused(
+            f"Action {number} cannot be due before the meeting, on {uk_date(held_on)}",
+            f"{row.field}-due_on",
+        )
 
 
 def _fill_analysis(analysis: PanelAnalysis, values: AnalysisValues, actor: User) -> None:

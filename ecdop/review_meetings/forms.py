@@ -18,9 +18,10 @@ from ecdop.forms import (
     select_choices,
 )
 
-# Empty attendee rows offered beyond those already recorded (no JavaScript needed to add more).
-SPARE_ATTENDEE_ROWS = 4
-MIN_ATTENDEE_ROWS = 6
+# One empty attendee row beyond those filled in; "Add another attendee" adds more, without
+# JavaScript, as the analysis form's actions do.
+SPARE_ATTENDEE_ROWS = 1
+MIN_ATTENDEE_ROWS = 1
 
 
 class AttendeeForm(Form):
@@ -41,6 +42,27 @@ class ReviewMeetingForm(FlaskForm):
     )
     version = HiddenField()
     submit = GovSubmitField("Save")
+
+    def validate(self, extra_validators=None) -> bool:
+        fields_valid = super().validate(extra_validators)
+        return self._every_attendee_has_a_role() and fields_valid
+
+    def _every_attendee_has_a_role(self) -> bool:
+        """Each row's problem at its own box: a row with an organisation and no role, or no
+        attendee at all (at the first row)."""
+        if not self.attendee_rows():
+            self._refuse_row(self.attendees[0], "Add at least one attendee, with their role")
+            return False
+        valid = True
+        for number, row in enumerate(self.attendees, start=1):
+            if row.form.organisation.data and not row.form.role.data:
+                self._refuse_row(row, f"Give the role of attendee {number}")
+                valid = False
+        return valid
+
+    @staticmethod
+    def _refuse_row(row, message: str) -> None:
+        row.form.role.errors = [*row.form.role.errors, message]
 
     def attendee_rows(self) -> list[dict]:
         return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -22,6 +22,7 @@ from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyRes
 from ecdop.review_meetings.queries import record_for
 
 review_meetings_blueprint = Blueprint("review_meetings", __name__)
+ADD_ATTENDEE = "add_attendee"  # the "Add another attendee" button
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ def _record_meeting(kind: MeetingKind, case_id: int):
     case = case_for_coordinator_or_404(current_user, case_id)
     record = record_for(kind.record_class, case)
     form = kind.form_class(data=_form_data(kind, record))
+    if form.is_submitted() and ADD_ATTENDEE in request.form:
+        # GOV.UK's "add another", without JavaScript: the page again, as typed, one row longer.
+        # (CSRFProtect has checked the post; nothing is validated or saved.)
+        form.attendees.append_entry()
+        return _render(kind, case, record, form, 200)
     if not form.validate_on_submit():
         return _render(kind, case, record, form, 400 if form.is_submitted() else 200)
     try:
@@ -96,6 +102,7 @@ def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool =
     form.offer_spare_rows()
     page = render_template(
         "review_meetings/form.html",
+        add_attendee=ADD_ATTENDEE,
         kind=kind,
         case=case,
         record=record,

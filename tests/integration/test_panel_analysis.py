@@ -17,7 +17,12 @@ from ecdop.meetings.models import PanelAction, PanelAnalysis
 from ecdop.vocabulary import ActionStatus
 from tests.deadline_helpers import all_messages, deliver, sweep_on
 from tests.factories import on_agenda, organisation, panel_meeting, ready_for_panel_case, user
-from tests.helpers import form_values, page_text
+from tests.helpers import (
+    assert_every_error_is_summarised,
+    error_summary_texts,
+    form_values,
+    page_text,
+)
 from tests.panel_helpers import analysis_form, with_action
 
 
@@ -62,12 +67,14 @@ def test_chair_records_the_analysis_and_the_case_is_panel_reviewed(scheduled, ma
         ({"social_score": "-1"}, "as 0, 1 or 2"),
         ({"modifiable": ""}, "Select whether modifiable factors were identified"),
         ({"actions-0-description": "Do something", "actions-0-organisation_id": ""},
-         "Give every action an owning organisation, a description and a due date"),
+         "Choose the organisation that owns action 1"),
         ({"actions-0-description": "Do something", "actions-0-due_on": ["1", "3", "2027"],
           "actions-0-organisation_id": "99999999999999999999"},
-         "Give every action an owning organisation, a description and a due date"),
+         "Choose the organisation that owns action 1"),
+        ({"actions-0-organisation_id": "1", "actions-0-description": "",
+          "actions-0-due_on": ["1", "3", "2027"]}, "Describe action 1"),
         ({"actions-0-organisation_id": "1", "actions-0-description": "Late",
-          "actions-0-due_on": ["1", "1", "2026"]}, "cannot be due before the meeting"),
+          "actions-0-due_on": ["1", "1", "2026"]}, "Action 1 cannot be due before the meeting"),
         ({"actions-0-organisation_id": "1", "actions-0-description": "Typo",
           "actions-0-due_on": ["31", "2", "2027"]}, "must be a real date"),
     ],
@@ -78,7 +85,9 @@ def test_bad_analyses_are_refused_at_the_field_and_nothing_is_saved(
     case, item = scheduled
     response = record(make_browser("coordinator@demo.test"), item, analysis_form(**overrides))
     assert response.status_code == 400
-    assert message in page_text(response)
+    # Listed in the error summary, as every problem is; it was once empty for a late action.
+    assert message in " ".join(error_summary_texts(response))
+    assert_every_error_is_summarised(response)
     assert analyses() == 0
     assert db.session.scalar(select(func.count(PanelAction.id))) == 0
     db.session.refresh(case)

@@ -8,7 +8,12 @@ from sqlalchemy import select
 from ecdop.extensions import db
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from tests.factories import notify, triaged_case
-from tests.helpers import page_text
+from tests.helpers import (
+    assert_every_error_is_summarised,
+    error_summary_texts,
+    form_values,
+    page_text,
+)
 
 
 def jar_form(**overrides) -> dict:
@@ -49,7 +54,7 @@ def test_recording_the_jar(coordinator):
         ({"started_on": ["21", "11", "2026"]}, "today or in the past"),
         ({"started_on": ["", "11", "2026"]}, "must include a day"),
         ({"home_visit_on": ["", "", ""]}, "Enter the date of the joint home visit"),
-        ({"attendees-0-role": "", "attendees-1-role": ""}, "Give the role of every attendee"),
+        ({"attendees-0-role": "", "attendees-1-role": ""}, "Give the role of attendee 1"),
         ({"attendees-0-role": "", "attendees-0-organisation": "", "attendees-1-role": "",
           "attendees-1-organisation": ""}, "Add at least one attendee"),
         ({"summary": ""}, "Enter a summary"),
@@ -60,7 +65,26 @@ def test_bad_input_is_named_and_nothing_is_stored(coordinator, overrides, messag
     case = triaged_case()
     response = coordinator.submit(f"/cases/{case.id}/joint-agency-response", jar_form(**overrides))
     assert response.status_code == 400
-    assert message in page_text(response)
+    assert message in " ".join(error_summary_texts(response))
+    assert_every_error_is_summarised(response)
+    assert db.session.scalar(select(JointAgencyResponse)) is None
+
+
+def test_add_another_attendee_keeps_what_was_typed(coordinator):
+    case = triaged_case()
+    path = f"/cases/{case.id}/joint-agency-response"
+    page = coordinator.get(path).get_data(as_text=True)
+    assert page.count('name="attendees-') == 2  # one empty row: role and organisation
+    typed = jar_form(summary="Kept as typed") | {"add_attendee": "1"}
+    more = coordinator.submit(path, typed)
+    assert more.status_code == 200
+    drawn = form_values(more)
+    assert drawn["summary"] == "Kept as typed"
+    assert drawn["attendees-0-role"] == typed["attendees-0-role"]
+    assert (
+        sum(name.endswith("-role") for name in drawn)
+        == len([k for k in typed if k.endswith("-role")]) + 1
+    )
     assert db.session.scalar(select(JointAgencyResponse)) is None
 
 
