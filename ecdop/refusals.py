@@ -17,6 +17,15 @@ class ChangeRefused(ValueError):
         self.field = field
 
 
+class ProblemsAtFields(ChangeRefused):
+    """Several fields refused at once, each with its own message: every wrong date of a form,
+    not just the first."""
+
+    def __init__(self, problems: dict[str, str], summary: str = "Some answers cannot be right"):
+        super().__init__(summary, next(iter(problems), None))
+        self.problems = problems
+
+
 class EditConflict(ChangeRefused):
     """Someone else saved the record after this person opened it."""
 
@@ -54,6 +63,10 @@ def show_refusal(refused: Exception, form=None, default_field: str | None = None
     field, and give the status the page answers with."""
     roll_back_keeping_what_was_seen()
     if form is not None:
-        field = field_named(form, getattr(refused, "field", None) or default_field)
-        field.errors = [*field.errors, refusal_message(refused)]
+        problems = getattr(refused, "problems", None) or {
+            getattr(refused, "field", None) or default_field: refusal_message(refused)
+        }
+        for name, message in problems.items():
+            field = field_named(form, name)
+            field.errors = [*field.errors, message]
     return refusal_status(refused)

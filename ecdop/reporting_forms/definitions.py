@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 
@@ -40,6 +41,10 @@ class Question:
     required: bool = False
     not_known: bool = True
     choices: tuple[tuple[str, str], ...] = ()
+    # A date question's limits beyond "not in the future": on or before the child's death
+    # (something in the child's life), and on or after another date question's answer.
+    by_death: bool = False
+    not_before: str = ""
 
     @property
     def offered_choices(self) -> tuple[tuple[str, str], ...]:
@@ -92,6 +97,8 @@ def _question(raw: dict) -> Question:
         required=raw.get("required", False),
         not_known=raw.get("not_known", True),
         choices=choices,
+        by_death=raw.get("by_death", False),
+        not_before=raw.get("not_before", ""),
     )
 
 
@@ -104,6 +111,11 @@ def _definition(raw: dict) -> FormDefinition:
     keys = [question.key for question in definition.questions]
     if len(keys) != len(set(keys)):
         raise DefinitionError(f"{definition.key}: question keys repeat")
+    dates = {question.key for question in definition.questions if question.kind is AnswerKind.DATE}
+    if unknown := [
+        q.key for q in definition.questions if q.not_before and q.not_before not in dates
+    ]:
+        raise DefinitionError(f"{definition.key}: not_before names no date question in {unknown}")
     bad = [
         key
         for key in keys
@@ -143,3 +155,39 @@ def missing_answers(
             verb = "Select an answer for" if question.has_choices else "Answer"
             problems[question.key] = f'{verb} "{question.label}"'
     return problems
+
+
+def impossible_dates(
+    definition: FormDefinition, answers: dict[str, str], *, date_of_death: date, today: date
+) -> dict[str, str]:
+    """Dates that cannot be true, each with the message for its question: after today, after
+    the child's death where the question is about the child's life, or before the date another
+    answer gives."""
+    given = {
+        question.key: date.fromisoformat(answers[question.key])
+        for question in definition.questions
+        if question.kind is AnswerKind.DATE and answers.get(question.key)
+    }
+    problems = {}
+    for question in definition.questions:
+        if question.key in given and (problem := _date_problem(question, given, date_of_death,
+                                                               today, definition)):  # fmt: skip
+            problems[question.key] = problem
+    return problems
+
+
+def _date_problem(question, given, date_of_death, today, definition) -> str:
+    answer = given[question.key]
+    if answer > today:
+        return f'"{question.label}" must be today or in the past'
+    if question.by_death and answer > date_of_death:
+        return f'"{question.label}" cannot be after the child\'s death, on {_uk(date_of_death)}'
+    earlier = given.get(question.not_before)
+    if earlier is not None and answer < earlier:
+        label = next(q.label for q in definition.questions if q.key == question.not_before)
+        return f'"{question.label}" cannot be before "{label}"'
+    return ""
+
+
+def _uk(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

@@ -19,23 +19,25 @@ from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
-from ecdop.refusals import ChangeRefused, check_version
+from ecdop.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.reporting_forms.definitions import (
     CORE_FORM,
     definition_for,
     form_definitions,
+    impossible_dates,
     missing_answers,
 )
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
 from ecdop.urls import app_path
 
 
-class AnswersMissing(ChangeRefused):
-    """A submission without every required answer; ``problems`` maps question keys to messages."""
+class AnswersRefused(ProblemsAtFields):
+    """Answers refused question by question (a required one left blank, a date that cannot be
+    true); ``problems`` maps question keys to messages."""
 
-    def __init__(self, problems: dict[str, str]):
-        super().__init__("Some required questions are not answered")
-        self.problems = problems
+    def __init__(self, problems: dict[str, str], summary: str = "Some required questions are "
+                 "not answered"):  # fmt: skip
+        super().__init__(problems, summary)
 
 
 def request_reports(
@@ -138,13 +140,16 @@ def save_report(
     actor: User,
     submit: bool,
 ) -> None:
-    """Save the agency's answers as a draft, or submit them, after which they are read-only."""
+    """Save the agency's answers as a draft, or submit them, after which they are read-only.
+    A date that cannot be true is refused even in a draft."""
     _refuse_closed_request(request)
     check_version(request, expected_version)
-    if submit and (
-        problems := missing_answers(definition_for(request.form_type), answers, not_known)
-    ):
-        raise AnswersMissing(problems)
+    definition = definition_for(request.form_type)
+    if problems := impossible_dates(definition, answers, date_of_death=request.case.date_of_death,
+                                    today=uk_today()):  # fmt: skip
+        raise AnswersRefused(problems, "Some dates cannot be right")
+    if submit and (problems := missing_answers(definition, answers, not_known)):
+        raise AnswersRefused(problems)
     request.answers = answers
     request.not_known = sorted(not_known)
     details = _request_details(request, request.organisation)
@@ -181,7 +186,7 @@ def save_answers_to_check(
     answers") before they submit: what they check is what is sent."""
     _refuse_closed_request(request)
     if problems := missing_answers(definition_for(request.form_type), answers, not_known):
-        raise AnswersMissing(problems)
+        raise AnswersRefused(problems)
     save_report(request, answers=answers, not_known=not_known,
                 expected_version=expected_version, actor=actor, submit=False)  # fmt: skip
 

@@ -93,10 +93,8 @@ def _save_response(request, definition, form):
     try:
         save(request, answers=answers, not_known=not_known,
              expected_version=submitted_version(form), actor=current_user, **extra)  # fmt: skip
-    except services.AnswersMissing as missing:
-        show_refusal(missing)
-        for key, message in missing.problems.items():
-            form[key].errors.append(message)
+    except services.AnswersRefused as refused:
+        show_refusal(refused, form)
         return _render_response(request, definition, form, 400)
     except REFUSALS as refused:
         return _response_refused(request, definition, form, refused)
@@ -121,9 +119,9 @@ def check_answers(request_id: int):
             services.submit_checked_report(
                 request, expected_version=posted_version(), actor=current_user
             )
-        except services.AnswersMissing as missing:
+        except services.AnswersRefused as missing:
             show_refusal(missing)
-            flash("Some answers are missing: answer them, then check again.", "error")
+            flash(f"{refusal_message(missing)}: put them right, then check again.", "error")
             return redirect(url_for("reporting_forms.respond", request_id=request.id))
         except REFUSALS as refused:
             show_refusal(refused)

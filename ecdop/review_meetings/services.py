@@ -12,7 +12,8 @@ from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.clock import uk_today
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.extensions import db
-from ecdop.refusals import ChangeRefused, check_version
+from ecdop.formatting import uk_date
+from ecdop.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import ReviewMeeting, record_for
 
@@ -22,13 +23,37 @@ AUDIT_ACTIONS = {
 }
 
 
-def _check_meeting_date(case: Case, day: date | None, field: str) -> None:
-    if day is None:
-        return
+# How each date is named in a message about it.
+DATE_NAMES = {
+    "started_on": "The date the Joint Agency Response started",
+    "home_visit_on": "The date of the joint home visit",
+    "information_sharing_meeting_on": "The date of the information-sharing meeting",
+    "held_on": "The date of the meeting",
+}
+
+
+def _refuse_impossible_dates(case: Case, values: dict, *, not_before: dict | None = None) -> None:
+    """Every date that cannot be true, each at its own field and naming it: before the death,
+    in the future, or before the date it follows (``not_before``: field -> earlier field)."""
+    problems = {}
+    for field in DATE_NAMES:
+        if (day := values.get(field)) and (problem := _date_problem(case, values, field, day,
+                                                                   not_before or {})):  # fmt: skip
+            problems[field] = problem
+    if problems:
+        raise ProblemsAtFields(problems, "Some dates cannot be right")
+
+
+def _date_problem(case: Case, values: dict, field: str, day: date, not_before: dict) -> str:
+    name = DATE_NAMES[field]
     if day < case.date_of_death:
-        raise ChangeRefused("The date must be on or after the date of death", field)
+        return f"{name} cannot be before the date of death, {uk_date(case.date_of_death)}"
     if day > uk_today():
-        raise ChangeRefused("The date must be today or in the past", field)
+        return f"{name} must be today or in the past"
+    earlier = not_before.get(field)
+    if earlier and values.get(earlier) and day < values[earlier]:
+        return f"{name} cannot be before {DATE_NAMES[earlier][0].lower()}{DATE_NAMES[earlier][1:]}"
+    return ""
 
 
 def save_review_meeting(
@@ -64,18 +89,16 @@ def save_review_meeting(
 
 
 def save_joint_agency_response(case: Case, values: dict, **kwargs) -> JointAgencyResponse:
-    _check_meeting_date(case, values["started_on"], "started_on")
     if values["joint_home_visit"] and values["home_visit_on"] is None:
         raise ChangeRefused("Enter the date of the joint home visit", "home_visit_on")
     if not values["joint_home_visit"]:
         values = {**values, "home_visit_on": None}
-    _check_meeting_date(case, values["home_visit_on"], "home_visit_on")
-    _check_meeting_date(
-        case, values["information_sharing_meeting_on"], "information_sharing_meeting_on"
+    _refuse_impossible_dates(
+        case, values, not_before={"information_sharing_meeting_on": "started_on"}
     )
     return save_review_meeting(JointAgencyResponse, case, values, **kwargs)
 
 
 def save_child_death_review_meeting(case: Case, values: dict, **kwargs) -> ChildDeathReviewMeeting:
-    _check_meeting_date(case, values["held_on"], "held_on")
+    _refuse_impossible_dates(case, values)
     return save_review_meeting(ChildDeathReviewMeeting, case, values, **kwargs)

@@ -23,7 +23,7 @@ from tests.factories import (
     submitted,
     triaged_case,
 )
-from tests.helpers import page_text
+from tests.helpers import error_summary_texts, page_text
 
 
 def count(model, *conditions) -> int:
@@ -302,6 +302,33 @@ class TestAgencySide:
         assert 'Give an answer or tick "Not known", not both' in page_text(response)
         db.session.refresh(request)
         assert request.status is RequestStatus.REQUESTED
+
+    @pytest.mark.parametrize(
+        ("dates", "messages"),
+        [
+            ({"last_contact_on": "2026-11-19"},
+             ['"Date of your agency\'s last contact with the child" cannot be after the '
+              "child's death, on 18 November 2026"]),
+            ({"first_contact_on": "2026-11-10", "last_contact_on": "2026-03-02"},
+             ['"Date of your agency\'s last contact with the child" cannot be before "Date of '
+              'your agency\'s first contact with the child"']),
+            ({"first_contact_on": "2026-12-01", "last_contact_on": "2026-12-02"},
+             ['"Date of your agency\'s first contact with the child" must be today or in the '
+              "past", '"Date of your agency\'s last contact with the child" must be today or '
+              "in the past"]),
+        ],
+    )  # fmt: skip
+    def test_a_contact_date_that_cannot_be_true_is_refused_at_its_field(self, gp, dates,
+                                                                       messages):  # fmt: skip
+        """The reporting form accepted a last contact after the child's death."""
+        (request,) = requested_reports(triaged_case(), "Demo Surgery")
+        data = self.form_data(request, **{**CORE_ANSWERS, **dates})
+        for button in ({"save_draft": "Save"}, {"submit": "Continue"}):
+            response = gp.submit(f"/requests/{request.id}", {**data, **button})
+            assert response.status_code == 400
+            assert error_summary_texts(response) == messages
+        db.session.refresh(request)
+        assert request.answers == {} and request.status is RequestStatus.REQUESTED
 
     def test_a_choice_outside_the_definition_is_refused(self, gp):
         (request,) = requested_reports(triaged_case(), "Demo Surgery")

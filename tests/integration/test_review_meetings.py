@@ -50,8 +50,8 @@ def test_recording_the_jar(coordinator):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"started_on": ["17", "11", "2026"]}, "on or after the date of death"),
-        ({"started_on": ["21", "11", "2026"]}, "today or in the past"),
+        ({"started_on": ["17", "11", "2026"]}, "The date the Joint Agency Response started cannot be before the date of death"),
+        ({"started_on": ["21", "11", "2026"]}, "The date the Joint Agency Response started must be today or in the past"),
         ({"started_on": ["", "11", "2026"]}, "must include a day"),
         ({"home_visit_on": ["", "", ""]}, "Enter the date of the joint home visit"),
         ({"attendees-0-role": "", "attendees-1-role": ""}, "Give the role of attendee 1"),
@@ -141,3 +141,44 @@ def test_opening_the_record_is_audited(coordinator):
     assert [(event.case_id, event.actor.email) for event in viewed] == [
         (case.id, "coordinator@demo.test")
     ]
+
+
+def test_every_impossible_date_is_named_at_its_own_field(coordinator):
+    """Three wrong dates gave one message at the first, naming none of them."""
+    case = triaged_case()
+    response = coordinator.submit(
+        f"/cases/{case.id}/joint-agency-response",
+        jar_form(started_on=["17", "11", "2026"], home_visit_on=["1", "11", "2026"],
+                 information_sharing_meeting_on=["25", "11", "2026"]),
+    )  # fmt: skip
+    assert response.status_code == 400
+    listed = error_summary_texts(response)
+    assert listed == [
+        "The date the Joint Agency Response started cannot be before the date of death, "
+        "18 November 2026",
+        "The date of the joint home visit cannot be before the date of death, 18 November 2026",
+        "The date of the information-sharing meeting must be today or in the past",
+    ]
+    assert db.session.scalar(select(JointAgencyResponse)) is None
+
+
+def test_the_information_sharing_meeting_follows_the_start_of_the_response(coordinator):
+    case = triaged_case()
+    response = coordinator.submit(
+        f"/cases/{case.id}/joint-agency-response",
+        jar_form(started_on=["19", "11", "2026"], information_sharing_meeting_on=["18", "11",
+                                                                                  "2026"]),
+    )  # fmt: skip
+    assert error_summary_texts(response) == [
+        "The date of the information-sharing meeting cannot be before the date the Joint "
+        "Agency Response started"
+    ]
+
+
+def test_a_meeting_in_the_future_is_refused(coordinator):
+    case = triaged_case()
+    response = coordinator.submit(f"/cases/{case.id}/child-death-review-meeting", {
+        "held_on": ["1", "12", "2026"], "attendees-0-role": "GP", "summary": "s",
+        "decisions": "d", "version": "",
+    })  # fmt: skip
+    assert error_summary_texts(response) == ["The date of the meeting must be today or in the past"]
