@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,17 @@ STYLE = {
 }
 
 
+# The report's charts are as wide as its text column: 6.3 inches of an A4 page's margins.
+CHART_WIDTH = 6.3
+# A category label is wrapped at this many characters, so that the longest ("Chromosomal,
+# genetic and congenital anomalies") takes two lines rather than half the chart.
+LABEL_WIDTH = 26
+# Room to the right of the longest bar for its value, as a share of the axis.
+VALUE_ROOM = 0.18
+# No more ticks than this: four-digit ticks at 30, 60, 90… ran together.
+MOST_TICKS = 6
+
+
 @dataclass(frozen=True)
 class Chart:
     data_uri: str  # an SVG image inlined in the report, so the renderer fetches nothing
@@ -65,22 +77,36 @@ def _heading(title: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-def bar_chart(
+def wrapped(label: str, width: int = LABEL_WIDTH) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _titled(figure: Figure, title: str) -> None:
+    """The chart's title at the figure's left edge, wrapped to its width: an axes title starts
+    where the axes does, and was cut off past the right edge."""
+    figure.suptitle(wrapped(_heading(title), 70), x=0.01, ha="left", fontweight="bold",
+                    fontsize=STYLE["axes.titlesize"])  # fmt: skip
+
+
+def bar_figure(
     title: str, labels: Sequence[str], values: Sequence[int | float | str], unit: str
-) -> Chart:
-    """Horizontal bars, one per label, largest category order kept as given."""
+) -> Figure:
+    """Horizontal bars, one per label, in the order given; the figure grows with the labels'
+    lines so that none is squeezed."""
     numbers = [0 if value == SUPPRESSED else value for value in values]
+    lines = [wrapped(label) for label in labels]
+    height = 0.9 + sum(0.26 + 0.19 * line.count("\n") for line in lines)
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 0.8 + 0.32 * len(labels)))
+        figure = Figure(figsize=(CHART_WIDTH, height), layout="constrained")
+        _titled(figure, title)
         axes = figure.add_subplot()
-        axes.set_title(_heading(title))
-        if all(isinstance(number, int) for number in numbers):
-            # A count has no half deaths: whole-number ticks only.
-            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        integers = all(isinstance(number, int) for number in numbers)
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=MOST_TICKS, integer=integers))
         positions = range(len(labels))
         axes.barh(positions, numbers, color=BAR_COLOUR)
-        axes.set_yticks(positions, labels)
+        axes.set_yticks(positions, lines)
         axes.invert_yaxis()
+        axes.set_xlim(0, max([*numbers, 1]) * (1 + VALUE_ROOM))
         axes.set_xlabel(unit)
         axes.xaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
         axes.set_axisbelow(True)
@@ -92,23 +118,29 @@ def bar_chart(
                 textcoords="offset points",
                 va="center",
             )
-        figure.tight_layout()
-        uri = _svg_data_uri(figure)
+    return figure
+
+
+def bar_chart(
+    title: str, labels: Sequence[str], values: Sequence[int | float | str], unit: str
+) -> Chart:
+    with matplotlib.rc_context(STYLE):
+        uri = _svg_data_uri(bar_figure(title, labels, values, unit))
     described = "; ".join(
         f"{label}: {_shown(value)}" for label, value in zip(labels, values, strict=True)
     )
     return Chart(uri, f"Bar chart of {title}. {described}.")
 
 
-def trend_chart(
+def trend_figure(
     title: str, periods: Sequence[str], values: Sequence[int | float | str | None], unit: str
-) -> Chart:
+) -> Figure:
     """A line over the years; a suppressed or missing year is a gap, not a guess."""
     points = [None if value in (SUPPRESSED, None) else value for value in values]
     with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(6.3, 2.7))
+        figure = Figure(figsize=(CHART_WIDTH, 2.7), layout="constrained")
+        _titled(figure, title)
         axes = figure.add_subplot()
-        axes.set_title(_heading(title))
         positions = list(range(len(periods)))
         axes.plot(
             positions,
@@ -117,11 +149,18 @@ def trend_chart(
             marker="o",
         )
         axes.set_xticks(positions, periods)
-        axes.set_ylabel(unit)
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=MOST_TICKS))
+        axes.set_ylabel(wrapped(unit, 24))
         axes.set_ylim(bottom=0)
         axes.yaxis.grid(True, color=GRID_COLOUR, linewidth=0.5)
-        figure.tight_layout()
-        uri = _svg_data_uri(figure)
+    return figure
+
+
+def trend_chart(
+    title: str, periods: Sequence[str], values: Sequence[int | float | str | None], unit: str
+) -> Chart:
+    with matplotlib.rc_context(STYLE):
+        uri = _svg_data_uri(trend_figure(title, periods, values, unit))
     described = "; ".join(
         f"{period}: {'not shown' if value is None else _shown(value)}"
         for period, value in zip(periods, values, strict=True)

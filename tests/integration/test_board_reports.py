@@ -409,3 +409,104 @@ def test_a_report_made_on_demand_may_be_made_again(app, demo):
     db.session.commit()
     assert first.id != again.id
     assert first.scheduled_areas is None
+
+
+def drawn_tick_labels(axis) -> list:
+    """The tick labels matplotlib draws: those of ticks inside the axis's view."""
+    low, high = sorted(axis.get_view_interval())
+    return [
+        label
+        for location, label in zip(axis.get_ticklocs(), axis.get_ticklabels(), strict=True)
+        if low - 1e-9 <= location <= high + 1e-9 and label.get_text()
+    ]
+
+
+def texts_that_do_not_fit(figure) -> list[str]:
+    """Each text of the chart that reaches outside the figure, or runs into the tick label
+    beside it, as matplotlib measures them when it draws."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    edge = figure.bbox
+    hidden = {id(label) for axes in figure.axes for axis in (axes.xaxis, axes.yaxis)
+              for label in axis.get_ticklabels()} - {
+        id(label) for axes in figure.axes for axis in (axes.xaxis, axes.yaxis)
+        for label in drawn_tick_labels(axis)}  # fmt: skip
+    name = repr(figure.texts[0].get_text() if figure.texts else figure.axes[0].get_title())
+    problems = []
+    for text in figure.findobj(Text):
+        if id(text) in hidden or not text.get_visible() or not text.get_text().strip():
+            continue
+        box = text.get_window_extent(renderer)
+        if (
+            box.x0 < edge.x0 - 0.5
+            or box.x1 > edge.x1 + 0.5
+            or box.y0 < edge.y0 - 0.5
+            or (box.y1 > edge.y1 + 0.5)
+        ):
+            problems.append(f"{text.get_text()!r} leaves the figure")
+    for axes in figure.axes:
+        boxes = sorted((t.get_window_extent(renderer) for t in drawn_tick_labels(axes.xaxis)),
+                       key=lambda box: box.x0)  # fmt: skip
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            if left.x1 > right.x0:
+                problems.append(f"x ticks run together in {name}")
+        if axes.get_window_extent(renderer).width < 0.4 * edge.width:
+            problems.append(f"the plot of {name} is squeezed")
+    return problems
+
+
+def test_every_chart_the_report_draws_fits_its_figure(app, history, monkeypatch):
+    """The modifiable-factors chart's title was cut, its labels squeezed the plot into a fifth
+    of the page, its ticks ran together and a value ran past the plot."""
+    from ecdop.board_reports import charts
+
+    drawn = []
+    for name, make in (("bar_chart", charts.bar_figure), ("trend_chart", charts.trend_figure)):
+        real = getattr(charts, name)
+
+        def keep(*arguments, real=real, make=make):
+            drawn.append(make(*arguments))
+            return real(*arguments)
+
+        monkeypatch.setattr(f"ecdop.board_reports.tables.{name}", keep, raising=False)
+        monkeypatch.setattr(f"ecdop.board_reports.follow_up.{name}", keep, raising=False)
+    run_job(app, "board-reports")
+    assert len(drawn) >= 10
+    titles = [figure.texts[0].get_text() for figure in drawn]
+    assert any("modifiable" in title for title in titles), titles
+    problems = [problem for figure in drawn for problem in texts_that_do_not_fit(figure)]
+    assert problems == []
+
+
+def test_the_longest_labels_and_largest_counts_still_fit():
+    from ecdop.board_reports.charts import bar_figure, trend_figure
+    from ecdop.vocabulary import CategoryOfDeath
+
+    labels = [category.label for category in CategoryOfDeath]
+    figures = [
+        bar_figure(
+            "reviews by category of death in the whole region over five years",
+            labels,
+            [12_345 + 1_000 * n for n in range(len(labels))],
+            "Reviews",
+        ),  # fmt: skip
+        bar_figure(
+            "reviews by modifiable factors",
+            [
+                "Modifiable factors identified",
+                "No modifiable factors identified, or insufficient information",
+            ],
+            [90, 250],
+            "Reviews",
+        ),  # fmt: skip
+        trend_figure(
+            "the share of completed reviews with modifiable factors, by year",
+            ["2021-22", "2022-23", "2023-24", "2024-25", "2025-26"],
+            [23.5, 34.1, "c", 27.0, 26.2],
+            "Per cent of completed reviews",
+        ),  # fmt: skip
+    ]
+    assert [problem for figure in figures for problem in texts_that_do_not_fit(figure)] == []
