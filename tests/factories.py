@@ -72,6 +72,8 @@ def form_data(**overrides) -> dict:
         "notifier_name": "Sam Patel",
         "notifier_role": "Detective Sergeant",
         "notifier_phone": "01632 960001",
+        # Sent from the "Check your answers" page; without it the form shows that page.
+        "send": "1",
     }
     data.update(overrides)
     return data

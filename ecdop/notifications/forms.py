@@ -183,7 +183,7 @@ class NotificationForm(FlaskForm):
         "Your telephone number",
         validators=[_required("Enter a telephone number we can reach you on"), MaxLength(40)],
     )
-    submit = GovSubmitField("Send notification")
+    submit = GovSubmitField("Continue")
 
     def validate(self, extra_validators=None) -> bool:
         fields_valid = super().validate(extra_validators)

@@ -24,6 +24,11 @@ class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_organisation_id_submitted_at", "organisation_id", "submitted_at"),
+        Index(
+            "ix_notifications_submitted_by_id_submission_digest",
+            "submitted_by_id",
+            "submission_digest",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +40,9 @@ class Notification(Base):
     # The token a system sent it with: that token, and no other, reads it back through the API.
     api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), index=True)
     match_result: Mapped[MatchResult | None] = mapped_column(string_enum(MatchResult))
+    # A digest of what was sent, by whom and to which area: the same form sent twice in a few
+    # minutes (a double click, a resubmitted page) is recognised and not notified twice.
+    submission_digest: Mapped[str | None] = mapped_column(String(64))
 
     # About the child
     given_names: Mapped[str] = mapped_column(String(100))

@@ -3,8 +3,12 @@ deciding the possible duplicates that matching flags."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
+
+from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -14,6 +18,7 @@ from ecdop.cases.hooks import case_changed, death_recorded
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_with_nhs_number, possible_duplicate_of
 from ecdop.cases.services import merge_into, open_case
+from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.queries import notifications_of
@@ -60,6 +65,36 @@ class NotificationDetails:
     circumstances_type: CircumstancesType = CircumstancesType.NOT_KNOWN
 
 
+# The same form from the same person within this long is the same notification sent twice.
+RESUBMISSION_WINDOW = timedelta(minutes=10)
+
+
+def submission_digest(details: NotificationDetails, *, notifier: User, area: Area) -> str:
+    fields = {**asdict(details), "notifier": notifier.id, "area": area.id}
+    canonical = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def earlier_same_submission(
+    details: NotificationDetails, *, notifier: User, area: Area
+) -> Notification | None:
+    """The notification this person sent with exactly these details in the last few minutes,
+    if any. The person's row is locked first, so that two copies sent at once (a double
+    click) are decided one after the other."""
+    db.session.execute(select(User.id).where(User.id == notifier.id).with_for_update())
+    return db.session.scalar(
+        select(Notification)
+        .where(
+            Notification.submitted_by_id == notifier.id,
+            Notification.submission_digest
+            == submission_digest(details, notifier=notifier, area=area),  # fmt: skip
+            Notification.submitted_at > utc_now() - RESUBMISSION_WINDOW,
+        )
+        .order_by(Notification.id)
+        .limit(1)
+    )
+
+
 def submit_notification(
     details: NotificationDetails, *, notifier: User, area: Area, api_token_id: int | None = None
 ) -> tuple[Notification, MatchOutcome]:
@@ -69,6 +104,7 @@ def submit_notification(
         organisation_id=notifier.organisation_id,
         area=area,
         api_token_id=api_token_id,
+        submission_digest=submission_digest(details, notifier=notifier, area=area),
     )
     db.session.add(notification)
     db.session.flush()

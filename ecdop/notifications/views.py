@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from dataclasses import asdict
+from types import SimpleNamespace
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -13,7 +16,8 @@ from ecdop.cases.models import Case
 from ecdop.forms import form_status, list_filters, select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
-from ecdop.notifications.services import submit_notification
+from ecdop.notifications.receipts import receipt_sections
+from ecdop.notifications.services import earlier_same_submission, submit_notification
 from ecdop.paging import requested_page
 from ecdop.pdf import render_pdf
 from ecdop.transactions import retry_lost_race
@@ -40,9 +44,16 @@ def index():
     return render_template("notifications/index.html", notifications=notifications, filters=filters)
 
 
+# The check page's buttons: send what was checked, or go back to the form to change it.
+SEND = "send"
+CHANGE = "change"
+
+
 @notifications_blueprint.route("/new", methods=["GET", "POST"])
 @requires(Permission.NOTIFY_DEATH)
 def new():
+    """The form, then GOV.UK's "Check your answers", then the receipt. What was typed travels
+    in the check page's own form, never in an address and never stored until it is sent."""
     form = NotificationForm()
     areas = {area.id: area for area in current_user.areas}
     form.area_id.choices = select_choices(
@@ -50,18 +61,41 @@ def new():
     )
     if len(areas) == 1 and form.area_id.data is None:
         form.area_id.data = next(iter(areas))
-    if form.validate_on_submit():
-        details = form.to_details()
-        notification, outcome = retry_lost_race(
-            lambda: submit_notification(
-                details, notifier=current_user, area=areas[form.area_id.data]
-            )
-        )
-        return redirect(url_for("notifications.receipt", notification_id=notification.id))
+    changing = form.is_submitted() and CHANGE in request.form
+    if not changing and form.validate_on_submit():
+        details, area = form.to_details(), areas[form.area_id.data]
+        if SEND not in request.form:
+            return render_template("notifications/check.html", form=form, area=area,
+                                   sections=checked_sections(details), send=SEND,
+                                   change=CHANGE)  # fmt: skip
+        return _send(details, area)
     if not form.is_submitted():
         _prefill_notifier(form)
     page = render_template("notifications/new.html", form=form, single_area=len(areas) == 1)
     return page, form_status(form)
+
+
+def checked_sections(details) -> list:
+    """The receipt's sections for what is about to be sent, with each section's first box."""
+    sent = SimpleNamespace(**asdict(details), organisation=current_user.organisation)
+    return list(zip(receipt_sections(sent), SECTION_STARTS, strict=True))
+
+
+# Where each section of the form starts: a "Change" button goes back to it.
+SECTION_STARTS = ("given_names", "date_of_death-day", "circumstances", "notifier_name")
+
+
+def _send(details, area):
+    """Send, unless this person sent the very same a few minutes ago: then it is the first
+    notification's receipt they see, with nothing sent twice."""
+    earlier = earlier_same_submission(details, notifier=current_user, area=area)
+    if earlier is not None:
+        flash("You had already sent this notification: this is its receipt.", "success")
+        return redirect(url_for("notifications.receipt", notification_id=earlier.id))
+    notification, _outcome = retry_lost_race(
+        lambda: submit_notification(details, notifier=current_user, area=area)
+    )
+    return redirect(url_for("notifications.receipt", notification_id=notification.id))
 
 
 @notifications_blueprint.route("/<int:notification_id>")

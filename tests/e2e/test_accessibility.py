@@ -187,7 +187,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
     journeys_by_role = {
         "police@demo.test": [
             Visit("/notifications/new"),
-            Visit("/notifications/new", "Send notification"),
+            Visit("/notifications/new", "Continue"),
             Visit("/notifications/"),
             Visit(f"/notifications/{j['notification'].id}"),
             Visit("/account"),

@@ -18,6 +18,13 @@ def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
 
 
 def notify(page: Page, nhs_number: str = "943 476 5919") -> None:
+    fill_the_form(page, nhs_number)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    page.get_by_role("button", name="Send notification").click()
+
+
+def fill_the_form(page: Page, nhs_number: str = "943 476 5919") -> None:
+    """The notification form, filled in as a person would, up to "Continue"."""
     page.get_by_role("link", name="Notify a death").first.click()
     page.get_by_label("Given names").fill("Amelia Rose")
     page.get_by_label("Family name").fill("Testchild")
@@ -32,7 +39,7 @@ def notify(page: Page, nhs_number: str = "943 476 5919") -> None:
     page.get_by_role("group", name="Was the death expected?").get_by_label("Unexpected").check()
     page.get_by_label("What happened").fill("Found unresponsive in the morning.")
     page.get_by_label("Sudden unexpected death with no cause yet known").check()
-    page.get_by_role("button", name="Send notification").click()
+    page.get_by_role("button", name="Continue").click()
 
 
 def test_two_notifiers_one_case(open_session, live_server):
@@ -64,7 +71,7 @@ def test_two_notifiers_one_case(open_session, live_server):
 
 def test_an_invalid_nhs_number_is_named_in_the_error_summary(open_session):
     police = open_session("police@demo.test", DEMO_PASSWORD)
-    notify(police, nhs_number="943 476 5918")
+    fill_the_form(police, nhs_number="943 476 5918")
     summary = police.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("NHS number is not valid")

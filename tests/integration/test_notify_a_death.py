@@ -283,6 +283,87 @@ def test_a_time_of_death_the_form_wrote_back_is_accepted_again(make_browser):
     drawn = form_values(refused)
     assert drawn["time_of_death"] == "07:15"
     drawn["family_name"] = "Testchild"
-    accepted = police.post(NEW, data=drawn)
+    accepted = police.post(NEW, data={**drawn, "send": "1"})
     assert accepted.status_code == 302, page_text(accepted)
     assert db.session.scalar(select(Notification.time_of_death)).strftime("%H:%M") == "07:15"
+
+
+class TestCheckYourAnswers:
+    """A notification is irreversible and sensitive: the notifier sees what they are about to
+    send, can change any part of it, and sends it from there."""
+
+    def continue_from_the_form(self, police, **overrides):
+        data = form_data(**overrides)
+        data.pop("send")
+        return police.submit(NEW, data)
+
+    def test_the_form_leads_to_a_check_of_every_answer_and_nothing_is_sent_yet(self, police):
+        check = self.continue_from_the_form(police, time_of_death="07:15")
+        assert check.status_code == 200
+        text = page_text(check)
+        assert "Check your answers before sending the notification" in text
+        for shown in ("Amelia Rose", "943 476 5919", "18 November 2026", "07:15", "Sam Patel"):
+            assert shown in text
+        assert count(Notification) == 0 and count(OutboxMessage) == 0
+
+    def test_sending_from_the_check_page_sends_exactly_what_was_checked(self, police):
+        check = self.continue_from_the_form(police, address="1 Example Street\nExampletown")
+        sent = police.post(NEW, data={**form_values(check), "send": "1"})
+        assert sent.status_code == 302
+        notification = db.session.scalar(select(Notification))
+        assert notification.address == "1 Example Street\nExampletown"
+        assert notification.agencies_involved == ["gp", "health_visitor"]
+        assert notification.time_of_death.strftime("%H:%M") == "03:15"
+
+    def test_change_goes_back_to_the_form_as_typed(self, police):
+        check = self.continue_from_the_form(police, given_names="Amelia Rose")
+        back = police.post(NEW, data={**form_values(check), "change": "1"})
+        assert back.status_code == 200
+        assert "Notify the death of a child" in page_text(back)
+        assert form_values(back)["given_names"] == "Amelia Rose"
+        assert count(Notification) == 0
+
+
+def test_the_same_form_sent_twice_makes_one_notification_and_one_alert(police):
+    """A double click or a resubmitted page: the first receipt, nothing twice."""
+    first = submit(police)
+    again = submit(police)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert count(Notification) == 1
+    assert "You had already sent this notification" in page_text(
+        police.get(again.headers["Location"])
+    )
+    alerts = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert alerts == len(active_coordinators())
+    # Something different, or the same much later, is a notification of its own.
+    assert (
+        submit(police, circumstances="Found unresponsive; ambulance called.").headers["Location"]
+        != first.headers["Location"]
+    )
+
+
+def test_a_possible_duplicate_is_told_the_coordinator_will_check(police, make_browser):
+    submit(police, nhs_number="")
+    health = make_browser("health@demo.test")
+    receipt = health.get(submit(health, nhs_number="", given_names="Amy").headers["Location"])
+    assert "the coordinator will check whether this is a child already notified" in (
+        page_text(receipt).replace("The coordinator", "the coordinator")
+    )
+    first_receipt = police.get("/notifications/1")
+    assert "coordinator will check" not in page_text(first_receipt)
+
+
+def active_coordinators():
+    from ecdop.auth.queries import active_coordinators_of
+    from tests.factories import demo_area
+
+    return active_coordinators_of(demo_area().id)
+
+
+def test_the_same_form_sent_again_after_ten_minutes_is_a_notification_of_its_own(police, clock):
+    from datetime import timedelta
+
+    first = submit(police)
+    clock.shift(timedelta(minutes=10, seconds=1))
+    assert submit(police).headers["Location"] != first.headers["Location"]
+    assert count(Notification) == 2
