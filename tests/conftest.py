@@ -125,6 +125,21 @@ def _reset_database(app, database_url: str) -> None:
             shutil.copyfile(path.with_suffix(".pristine"), path)
 
 
+@pytest.fixture(autouse=True)
+def one_rate_limit_store():
+    """Flask-Limiter keeps one store per process, set by the latest create_app: a test that
+    makes an app of its own (a production configuration, a tighter limit) must not leave the
+    suite's app counting in that app's store, such as a Redis that cannot be reached. The
+    suite runs in random order, so this cannot be left to the order of the files. (Flask-
+    Limiter has no public way to read the store back: these are its own attributes.)"""
+    from ecdop.extensions import limiter
+
+    kept = getattr(limiter, "_storage", None), getattr(limiter, "_limiter", None)
+    yield
+    if kept[0] is not None:
+        limiter._storage, limiter._limiter = kept
+
+
 @pytest.fixture
 def clock():
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:

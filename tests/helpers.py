@@ -163,3 +163,18 @@ def form_values(response, form_index: int = -1) -> dict:
     reader = Reader()
     reader.feed(response.get_data(as_text=True))
     return reader.forms[form_index]
+
+
+def audit_events(*actions) -> list:
+    """The audit events of these actions (every event, if none named), in the order they were
+    written. Always ordered: PostgreSQL promises no order without ORDER BY."""
+    from sqlalchemy import select
+
+    from ecdop.audit.models import AuditEvent
+    from ecdop.extensions import db
+
+    statement = select(AuditEvent).order_by(AuditEvent.id)
+    if actions:
+        statement = statement.where(AuditEvent.action.in_(actions))
+    db.session.expire_all()
+    return list(db.session.scalars(statement))

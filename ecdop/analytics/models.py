@@ -146,7 +146,7 @@ class EmergingPattern(Base, TimestampMixin):
     rule: Mapped[WarningRule] = relationship()
     area: Mapped[Area] = relationship()
     cases: Mapped[list[Case]] = relationship(
-        secondary=emerging_pattern_cases, order_by=Case.date_of_death
+        secondary=emerging_pattern_cases, order_by=(Case.date_of_death, Case.id)
     )
 
 

@@ -77,7 +77,7 @@ class Organisation(Base, TimestampMixin):
     kind: Mapped[OrganisationKind] = mapped_column(string_enum(OrganisationKind))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    users: Mapped[list[User]] = relationship(back_populates="organisation")
+    users: Mapped[list[User]] = relationship(back_populates="organisation", order_by="User.id")
     areas: Mapped[list[Area]] = relationship(secondary=organisation_areas, order_by=Area.code)
 
     @property

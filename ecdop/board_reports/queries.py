@@ -18,7 +18,10 @@ def reports_for(user: User) -> list[BoardReport]:
     """Newest period first, and within a period the latest made first."""
     reports = db.session.scalars(
         select(BoardReport).order_by(
-            BoardReport.period_ends_on.desc(), BoardReport.kind, BoardReport.generated_at.desc()
+            BoardReport.period_ends_on.desc(),
+            BoardReport.kind,
+            BoardReport.generated_at.desc(),
+            BoardReport.id.desc(),
         )
     )
     return [report for report in reports if _readable_by(user, report)]

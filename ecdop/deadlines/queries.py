@@ -390,7 +390,7 @@ def possible_area_leads(area_id: int) -> list[User]:
             User.active,
             User.role.in_((Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER)),
         )
-        .order_by(User.full_name)
+        .order_by(User.full_name, User.id)
     )
     return list(db.session.scalars(statement))
 

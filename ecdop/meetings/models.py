@@ -54,7 +54,7 @@ class PanelMeeting(Base, TimestampMixin):
 
     area: Mapped[Area] = relationship()
     members: Mapped[list[User]] = relationship(
-        secondary=panel_meeting_members, order_by=User.full_name
+        secondary=panel_meeting_members, order_by=(User.full_name, User.id)
     )
 
     __mapper_args__ = {"version_id_col": version_id}

@@ -131,7 +131,7 @@ def left_agenda_of(meeting: PanelMeeting) -> list[AgendaItem]:
     statement = (
         select(AgendaItem)
         .where(AgendaItem.meeting_id == meeting.id, AgendaItem.left_agenda_at.is_not(None))
-        .order_by(AgendaItem.left_agenda_at)
+        .order_by(AgendaItem.left_agenda_at, AgendaItem.id)
         .options(selectinload(AgendaItem.case), selectinload(AgendaItem.deferred_to))
     )
     return list(db.session.scalars(statement))
@@ -163,7 +163,7 @@ def possible_members(area_id: int) -> list[User]:
         select(User)
         .join(user_areas, user_areas.c.user_id == User.id)
         .where(user_areas.c.area_id == area_id, User.role.in_(PANEL_ROLES), User.active)
-        .order_by(User.full_name)
+        .order_by(User.full_name, User.id)
     )
     return list(db.session.scalars(statement))
 
@@ -221,7 +221,11 @@ def analyses_of(case: Case) -> list[PanelAnalysis]:
     statement = (
         select(PanelAnalysis)
         .where(PanelAnalysis.case_id == case.id)
-        .order_by(PanelAnalysis.superseded_at.is_not(None), PanelAnalysis.recorded_at.desc())
+        .order_by(
+            PanelAnalysis.superseded_at.is_not(None),
+            PanelAnalysis.recorded_at.desc(),
+            PanelAnalysis.id.desc(),
+        )
         .options(selectinload(PanelAnalysis.actions).selectinload(PanelAction.organisation))
     )
     return list(db.session.scalars(statement))

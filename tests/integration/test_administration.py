@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ecdop.auth.models import Organisation, Role, User
 from ecdop.extensions import db
 from tests.factories import demo_area, user
-from tests.helpers import page_text
+from tests.helpers import audit_events, page_text
 
 
 def new_user_form(**overrides):
@@ -220,7 +220,7 @@ def change_form(account, **overrides) -> dict:
 
 
 def test_an_admin_changes_a_persons_details_and_a_new_role_signs_them_out(admin, make_browser):
-    from ecdop.audit.models import AuditAction, AuditEvent
+    from ecdop.audit.models import AuditAction
 
     gp_browser = make_browser("gp@demo.test")
     assert gp_browser.get("/requests").status_code == 200
@@ -237,9 +237,7 @@ def test_an_admin_changes_a_persons_details_and_a_new_role_signs_them_out(admin,
     db.session.refresh(gp)
     assert gp.role is Role.NOTIFIER
     assert gp_browser.get("/requests").status_code == 302  # signed out: sign in again
-    changes = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == AuditAction.USER_CHANGED)
-    ).all()
+    changes = audit_events(AuditAction.USER_CHANGED)
     assert [event.details["changed"] for event in changes] == [
         ["full_name", "job_title"], ["role"],
     ]  # fmt: skip

@@ -10,6 +10,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import record_event
 from ecdop.extensions import db
 from tests.conftest import using_postgres
+from tests.helpers import audit_events
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_raw_sql_cannot_rewrite_history_either(audit_event):
 
 
 def _events(action) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return audit_events(action)
 
 
 def test_a_refused_attempt_on_a_record_is_audited_without_the_query_string(make_browser):

@@ -7,11 +7,9 @@ import csv
 import io
 
 import pytest
-from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.exports import spreadsheet_safe
-from ecdop.extensions import db
 from tests.factories import (
     notify,
     on_agenda,
@@ -19,7 +17,7 @@ from tests.factories import (
     panel_meeting,
     ready_for_panel_case,
 )
-from tests.helpers import page_text
+from tests.helpers import audit_events, page_text
 from tests.panel_helpers import analysis_form, with_action
 
 COORDINATOR = "coordinator@demo.test"
@@ -34,8 +32,7 @@ def rows_of(response) -> list[list[str]]:
 
 
 def exported(action: AuditAction) -> list[AuditEvent]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return audit_events(action)
 
 
 @pytest.mark.parametrize(

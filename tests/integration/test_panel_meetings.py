@@ -12,7 +12,7 @@ from ecdop.extensions import db
 from ecdop.meetings.models import AgendaItem, PanelMeeting, ReportExtract
 from ecdop.reporting_forms.queries import requests_of
 from tests.factories import on_agenda, panel_meeting, ready_for_panel_case, user
-from tests.helpers import page_text
+from tests.helpers import audit_events, page_text
 
 
 def ready_cases(count: int = 2):
@@ -23,7 +23,7 @@ def ready_cases(count: int = 2):
 
 
 def events(action: AuditAction) -> list[AuditEvent]:
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+    return audit_events(action)
 
 
 def test_coordinator_schedules_a_meeting_with_panel_members(make_browser):

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
-from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.audit.models import AuditAction
 from ecdop.extensions import db
 from ecdop.vocabulary import AgeBand, age_band
+from tests.helpers import audit_events
 
 SAMPLES = resources.files("ecdop.analytics").joinpath("samples")
 
@@ -38,12 +39,7 @@ def test_the_sample_files_import_and_are_audited(app, demo):
     assert result.exit_code == 0, result.output
     lookup = db.session.get(PostcodeDeprivation, "SW1A 2AA")
     assert lookup.imd_decile == 7
-    kinds = [
-        e.details["kind"]
-        for e in db.session.scalars(
-            select(AuditEvent).where(AuditEvent.action == AuditAction.REFERENCE_DATA_IMPORTED)
-        )
-    ]
+    kinds = [e.details["kind"] for e in audit_events(AuditAction.REFERENCE_DATA_IMPORTED)]
     assert kinds == ["populations", "deprivation"]
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.audit.models import AuditAction
 from ecdop.auth.models import RecoveryCode, Role, UserSession
 from ecdop.extensions import db
 from tests.accounts import (
@@ -19,13 +19,13 @@ from tests.accounts import (
     real_account,
 )
 from tests.factories import user
-from tests.helpers import page_text
+from tests.helpers import audit_events, page_text
 
 EMAIL = "pat.quinn@council.example"
 
 
 def actions_of(action):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+    return audit_events(action)
 
 
 def sign_in_with(browser, code: str, password: str = OWN_PASSWORD):

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.audit.models import AuditAction
 from ecdop.extensions import db
 from tests.factories import user
-from tests.helpers import page_text
+from tests.helpers import audit_events, page_text
 
 GENERIC = "Enter a correct email address and password"
 
 
 def events(action):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+    return audit_events(action)
 
 
 def test_signing_in_takes_each_role_to_its_work(make_browser):
