@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import config_for
+from ecdop.db import unit_of_work
 from ecdop.forms import LARGEST_ID
 from ecdop.transactions import (
     end_of_request,
@@ -28,14 +29,15 @@ class EcdopFlask(Flask):
     answer is made (``ecdop.transactions``): views and services never commit."""
 
     def full_dispatch_request(self):
-        response = super().full_dispatch_request()
-        try:
-            end_of_request(response.status_code)
-        except Exception as error:  # noqa: BLE001 - the commit failed: answered as any failure
-            forget_the_request()
-            rv = self.handle_user_exception(error)
-            response = self.finalize_request(rv, from_error_handler=True)
-        return response
+        with unit_of_work():
+            response = super().full_dispatch_request()
+            try:
+                end_of_request(response.status_code)
+            except Exception as error:  # noqa: BLE001 - the commit failed: answered as any failure
+                forget_the_request()
+                rv = self.handle_user_exception(error)
+                response = self.finalize_request(rv, from_error_handler=True)
+            return response
 
 
 def create_app(config: str | dict | None = None) -> Flask:
@@ -75,10 +77,6 @@ def _configure(app: Flask, config: str | dict | None) -> None:
     app.config.update(overrides)
     config_class.complete(app.config)
     config_class.validate(app.config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # Concurrent writers wait for SQLite's lock instead of failing at once.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "connect_args": {"timeout": 30}}
     if app.config.get("TRUSTED_PROXY_COUNT"):
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -113,10 +111,10 @@ def _register_extensions(app: Flask) -> None:
     from ecdop.api.authentication import SessionsOutsideTheApi, notifier_from_api_token
     from ecdop.audit.chain import protect_audit_trail
     from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
-    from ecdop.db import enforce_sqlite_foreign_keys
+    from ecdop.db import configure_sqlite
     from ecdop.extensions import csrf, db, limiter, login_manager, migrate
 
-    enforce_sqlite_foreign_keys()
+    configure_sqlite()
     protect_audit_trail()
     forget_kept_writes_at_every_commit()
     end_sessions_when_access_changes()

@@ -15,6 +15,7 @@ from ecdop.auth import queries as auth_queries
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.clock import uk_today
+from ecdop.db import unit_of_work
 from ecdop.extensions import db
 from ecdop.jobs import DATED_JOBS, JOBS
 from ecdop.transactions import commit_each_unit
@@ -371,11 +372,12 @@ def in_one_transaction(command: click.Command) -> click.Command:
 
     @functools.wraps(work)
     def run(*args, **kwargs):
-        try:
-            return commit_each_unit(work(*args, **kwargs))
-        except BaseException:
-            db.session.rollback()
-            raise
+        with unit_of_work():
+            try:
+                return commit_each_unit(work(*args, **kwargs))
+            except BaseException:
+                db.session.rollback()
+                raise
 
     run.in_one_transaction = True
     command.callback = run

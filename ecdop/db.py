@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, TypeDecorator, case, func
@@ -64,22 +67,64 @@ class TimestampMixin:
     )
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection."""
+# A writer waits this long for another to finish before the request is answered "busy".
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# Set while ecdop does a unit of its own work: a request, a job, a command (see
+# ``ecdop.transactions.unit_of_work``). Code outside one, such as a test reading what a request
+# left, keeps the driver's own deferred transactions, which take no lock to read.
+_UNIT_OF_WORK = ContextVar("ecdop_unit_of_work", default=False)
+
+
+def _sqlite_connection_settings(dbapi_connection, connection_record) -> None:
+    """Per connection: foreign keys are enforced only when asked; WAL lets readers go on while
+    one writer writes (the setting is kept in the file; asking again is cheap)."""
     import sqlite3
 
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+        if dbapi_connection.execute("PRAGMA database_list").fetchone()[2]:  # a file
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
-def enforce_sqlite_foreign_keys() -> None:
+def _begin_sqlite(connection) -> None:
+    """In a unit of ecdop's work, a transaction takes SQLite's write lock when it begins
+    (BEGIN IMMEDIATE), waiting its turn behind the busy timeout. A deferred transaction that
+    has read and then writes gets SQLITE_BUSY at once in WAL mode, whatever the timeout, if
+    another wrote meanwhile; and nearly every unit here writes (an audit event, a session's
+    last-seen time)."""
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if _UNIT_OF_WORK.get():
+        driver.isolation_level = None  # the driver begins nothing itself: this does
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        driver.isolation_level = ""  # the driver's deferred BEGIN, before the first write
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """A request, a job or a command: ecdop's own work, whose transactions take the write lock
+    when they begin on SQLite (and change nothing on PostgreSQL)."""
+    token = _UNIT_OF_WORK.set(True)
+    try:
+        yield
+    finally:
+        _UNIT_OF_WORK.reset(token)
+
+
+def configure_sqlite() -> None:
+    """Registered by create_app: how ecdop uses a SQLite database (the embedded default), so
+    that concurrent writers wait for each other instead of failing."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    if not event.contains(Engine, "connect", _sqlite_pragmas):
-        event.listen(Engine, "connect", _sqlite_pragmas)
+    for name, listener in (("connect", _sqlite_connection_settings), ("begin", _begin_sqlite)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
 
 
 def count_if(condition: ColumnElement) -> ColumnElement:

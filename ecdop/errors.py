@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from psycopg import errors as psycopg_errors
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ecdop.api.problems import (
+    BUSY_RETRY_AFTER_SECONDS,
     RETRY_AFTER_SECONDS,
     Problem,
     answer_http_error,
@@ -45,6 +48,26 @@ MESSAGES = {
         "coordinator or administrator.",
     ),
 }
+BUSY = (
+    "Sorry, the service is busy",
+    "Nothing you sent was saved. Try again in a few seconds.",
+)
+
+
+def is_busy(error: SQLAlchemyError) -> bool:
+    """A write that waited its turn longer than the database allows (SQLite's busy timeout, a
+    PostgreSQL lock or deadlock), not a database out of reach."""
+    orig = getattr(error, "orig", None)
+    if isinstance(orig, sqlite3.OperationalError):
+        return "locked" in str(orig)  # "database is locked", "database table is locked"
+    return isinstance(orig, BUSY_POSTGRESQL_ERRORS)
+
+
+BUSY_POSTGRESQL_ERRORS = (
+    psycopg_errors.LockNotAvailable,
+    psycopg_errors.DeadlockDetected,
+    psycopg_errors.SerializationFailure,
+)
 
 
 # A refused attempt on a record: forbidden, or kept from view as if it did not exist.
@@ -72,15 +95,16 @@ def _render(status: int, detail: str | None = None):
     return render_template("errors.html", title=title, advice=detail or advice), status
 
 
-def _render_without_the_database(status: int):
+def _render_without_the_database(status: int, *, busy: bool = False):
     """The service's own page, made straight from its template: Flask's template context
     would load the signed-in person, and so reach for a database that may be the failure."""
     _let_go_of_the_transaction()
-    title, advice = MESSAGES.get(status, MESSAGES[500])
+    title, advice = BUSY if busy else MESSAGES.get(status, MESSAGES[500])
     page = current_app.jinja_env.get_template("errors_plain.html").render(
         title=title, advice=advice, site_pages=SITE_PAGES, csp_nonce=g.get("csp_nonce", "")
     )
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
+    wait = BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS
+    headers = {"Retry-After": str(wait)} if status == 503 else {}
     return page, status, headers
 
 
@@ -122,12 +146,17 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unreachable(error: SQLAlchemyError):
+        busy = is_busy(error)
         # The type only: the message may name the server, and never the request's values.
-        logger.error("The database is unreachable (%s)", type(error.orig).__name__)
+        if busy:
+            logger.warning("The database was too busy to answer in time (%s)",
+                           type(error.orig).__name__)  # fmt: skip
+        else:
+            logger.error("The database is unreachable (%s)", type(error.orig).__name__)
         if is_api_request():
             _let_go_of_the_transaction()
-            return answer_unavailable()
-        return _render(503)
+            return answer_unavailable(busy=busy)
+        return _render_without_the_database(503, busy=busy)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -32,7 +32,7 @@ from ecdop.audit.checkpoints import send_checkpoint
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.clock import UK
-from ecdop.db import utc_now
+from ecdop.db import unit_of_work, utc_now
 from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
@@ -94,7 +94,7 @@ def run_job(app: Flask, job: Job | str, **arguments) -> object:
     """Run one job in its own app context and transaction, unless it is running elsewhere:
     a job never runs twice at the same moment, whichever scheduler or command started it."""
     job = JOBS_BY_NAME[job] if isinstance(job, str) else job
-    with app.app_context(), job_lock(db.engine, job.name) as held:
+    with app.app_context(), job_lock(db.engine, job.name) as held, unit_of_work():
         if not held:
             log.warning("Job %s is already running elsewhere; not started again", job.name)
             return None

@@ -95,19 +95,20 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        # SQLite heeds these pragmas only outside a transaction: they go straight to the
+        # driver, which begins none of its own (ecdop.db.configure_sqlite).
+        driver = connection.connection.driver_connection
         if sqlite:
             # SQLite changes a table (a new check, say) by copying it and dropping the old
             # one, which its foreign keys would refuse; they are checked once at the end.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # outside the migrations' transaction, where SQLite heeds it
+            driver.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
         if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+            broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+            driver.execute("PRAGMA foreign_keys=ON")
             if broken:
                 raise RuntimeError(f"The migration left rows pointing nowhere: {broken[:10]}")
 

@@ -93,12 +93,19 @@ def answer_unexpected_error() -> Response:
     return _answer(500, None)
 
 
-def answer_unavailable() -> Response:
-    """The database is out of reach: the answer is made without it (nothing to audit with)."""
+def answer_unavailable(*, busy: bool = False) -> Response:
+    """The database is out of reach, or too busy to take this in time: the answer is made
+    without it (nothing to audit with)."""
+    if busy:
+        return problem_response(503, BUSY_ADVICE, code="busy",
+                                headers={"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})  # fmt: skip
     return problem_response(503, None, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 RETRY_AFTER_SECONDS = 60
+# A write that waited its turn too long: another attempt soon will most likely get through.
+BUSY_RETRY_AFTER_SECONDS = 5
+BUSY_ADVICE = "ecdop is busy. Nothing was stored. Try again in a few seconds."
 
 
 def _answer(status: int, detail: str | None, **options) -> Response:

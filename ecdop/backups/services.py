@@ -214,6 +214,9 @@ def _check_restored(manifest: Manifest) -> None:
 
 
 def _upgrade_if_behind(manifest: Manifest) -> str | None:
+    # The migrations take a connection of their own: this one's transaction (the chain's
+    # check) ends first, or on SQLite the two would wait on each other's write lock.
+    db.session.remove()
     flask_migrate.upgrade()
     db.session.remove()
     with db.engine.connect() as connection:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -148,7 +149,11 @@ def journeys(app, demo, live_server):
     late_request = db.session.scalar(
         select(ReportingRequest).where(ReportingRequest.case_id == late.id)
     )
-    save_answers_to_check(late_request, answers=CORE_ANSWERS, not_known=[],
+    contacts = {
+        "first_contact_on": (late.date_of_death - timedelta(days=200)).isoformat(),
+        "last_contact_on": (late.date_of_death - timedelta(days=10)).isoformat(),
+    }
+    save_answers_to_check(late_request, answers=CORE_ANSWERS | contacts, not_known=[],
                           expected_version=late_request.version_id,
                           actor=user("gp@demo.test"))  # fmt: skip
     ready_report = db.session.scalar(

@@ -45,11 +45,14 @@ def test_a_record_saved_by_someone_else_meanwhile_gives_a_conflict_page(make_bro
     saved_meanwhile = []
 
     def another_coordinator_saves_first(session, flush_context, instances):
-        # Between this request's read and its write, another connection saves the case.
+        # Between this request's read and its write, the case's version moves on, as another
+        # coordinator's save would move it. (Written on the request's own connection: on
+        # SQLite another writer could only wait for this request to end.)
         if not saved_meanwhile:
             saved_meanwhile.append(True)
-            with db.engine.begin() as other:
-                other.execute(update(Case).where(Case.id == case_id).values(version_id=version + 1))
+            session.connection().execute(
+                update(Case).where(Case.id == case_id).values(version_id=version + 1)
+            )
 
     event.listen(Session, "before_flush", another_coordinator_saves_first)
     try:
