@@ -25,6 +25,10 @@ ENVIRONMENT_NAMES = {
 }
 
 
+class ConfigurationRefused(RuntimeError):
+    """Settings ecdop will not start with; the message says what to set."""
+
+
 class BaseConfig:
     # No default: a key anyone can read in the source would let anyone forge a session.
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -110,18 +114,18 @@ class BaseConfig:
         missing = [ENVIRONMENT_NAMES.get(key, key) for key in cls.REQUIRED_KEYS
                    if not settings.get(key)]  # fmt: skip
         if missing:
-            raise RuntimeError(
+            raise ConfigurationRefused(
                 f"Missing required configuration: {', '.join(missing)}. To try ecdop on "
                 "this computer, set ECDOP_ENV=development (make run does)."
             )
         for key in ("SECRET_KEY", "AUDIT_KEY"):
             if len(settings[key]) < MINIMUM_SECRET_KEY_LENGTH:
-                raise RuntimeError(
+                raise ConfigurationRefused(
                     f"{ENVIRONMENT_NAMES.get(key, key)} must be a random value of "
                     f"{MINIMUM_SECRET_KEY_LENGTH}+ characters"
                 )
         if settings.get("SMTP_SECURITY") not in ("starttls", "tls", "none"):
-            raise RuntimeError("ECDOP_SMTP_SECURITY must be starttls, tls or none")
+            raise ConfigurationRefused("ECDOP_SMTP_SECURITY must be starttls, tls or none")
 
 
 def is_loopback_address(base_url: str) -> bool:
@@ -200,12 +204,14 @@ class ProductionConfig(BaseConfig):
     def validate(cls, settings: dict) -> None:
         super().validate(settings)
         if urlsplit(settings["PUBLIC_BASE_URL"]).scheme != "https":
-            raise RuntimeError("Production needs ECDOP_PUBLIC_BASE_URL to be an https:// address")
+            raise ConfigurationRefused(
+                "Production needs ECDOP_PUBLIC_BASE_URL to be an https:// address"
+            )
         if settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-            raise RuntimeError("Production needs DATABASE_URL pointing at PostgreSQL")
+            raise ConfigurationRefused("Production needs DATABASE_URL pointing at PostgreSQL")
         # Several web processes must share one count, or each token gets its limit per process.
         if not settings.get("RATELIMIT_STORAGE_URI", "").startswith(REDIS_SCHEMES):
-            raise RuntimeError("Production needs RATELIMIT_STORAGE_URI pointing at Redis")
+            raise ConfigurationRefused("Production needs RATELIMIT_STORAGE_URI pointing at Redis")
         settings["TRUSTED_PROXY_COUNT"] = trusted_proxy_count(settings.get("TRUSTED_PROXY_COUNT"))
 
 
@@ -214,7 +220,7 @@ def trusted_proxy_count(value: object) -> int:
     front (0 for none)."""
     text = str(value).strip() if value is not None else ""
     if not text.isdigit():
-        raise RuntimeError(
+        raise ConfigurationRefused(
             "Production needs ECDOP_TRUSTED_PROXIES: how many reverse proxies stand in front "
             "of ecdop and add X-Forwarded-For (0 if none; 1 behind one load balancer)"
         )
@@ -234,4 +240,6 @@ def config_for(name: str | None) -> type[BaseConfig]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"Unknown ECDOP_ENV {name!r}; use one of {', '.join(CONFIGS)}") from None
+        raise ConfigurationRefused(
+            f"Unknown ECDOP_ENV {name!r}; use one of {', '.join(CONFIGS)}"
+        ) from None

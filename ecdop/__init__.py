@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 
+import click
 from flask import Flask, current_app, g
+from flask.cli import NoAppException
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import config_for
+from config import ConfigurationRefused, config_for
 from ecdop.db import unit_of_work
 from ecdop.forms import LARGEST_ID
 from ecdop.transactions import (
@@ -48,7 +50,14 @@ def create_app(config: str | dict | None = None) -> Flask:
         static_folder=PROJECT_ROOT_STATIC,
         instance_relative_config=False,
     )
-    _configure(app, config)
+    try:
+        _configure(app, config)
+    except ConfigurationRefused as refused:
+        if click.get_current_context(silent=True) is not None:
+            # On the command line (flask --app ecdop …): the reason in one line, not a
+            # traceback. Elsewhere (gunicorn) the error stands as it is.
+            raise NoAppException(str(refused)) from None
+        raise
     _register_templates(app)
     # Before the extensions' hooks, so a route is refused before CSRF or rate limits are checked.
     _register_request_hooks(app)

@@ -3,7 +3,7 @@ dashboard: the first few of each of the lists that make up their work, from ever
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from ecdop import readiness
@@ -63,6 +63,19 @@ def dashboard():
 
 # How many of each list the dashboard shows before its link to the whole list.
 FIRST_FEW = 5
+
+
+@home_blueprint.route("/favicon.ico")
+@requires(Permission.PUBLIC)
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: ecdop's own icon, not a 404."""
+    return send_from_directory(
+        current_app.static_folder, "images/ecdop-icon.svg", mimetype="image/svg+xml",
+        max_age=ICON_CACHE_SECONDS,
+    )  # fmt: skip
+
+
+ICON_CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 @home_blueprint.route("/healthz")

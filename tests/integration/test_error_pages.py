@@ -77,3 +77,12 @@ def test_an_id_in_an_address_beyond_any_record_is_not_found(make_browser):
                  "/patterns/99999999999999999999"):  # fmt: skip
         assert coordinator.get(path).status_code == 404, path
     assert coordinator.get("/board-reports/2147483647").status_code == 404  # simply not there
+
+
+def test_every_page_has_an_icon_and_favicon_ico_is_not_a_404(client, make_browser):
+    """Lighthouse found /favicon.ico a 404 on every page."""
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg")
+    page = make_browser().get("/login").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/images/ecdop-icon.svg" type="image/svg+xml">' in page

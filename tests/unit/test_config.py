@@ -166,3 +166,23 @@ def test_development_on_this_computer_makes_its_own_audit_key(tmp_path, monkeypa
     app = create_app({"ENV_NAME": "development", "SECRET_KEY": "", "AUDIT_KEY": ""})
     assert app.config["AUDIT_KEY"] == (tmp_path / "audit_key").read_text().strip()
     assert app.config["AUDIT_KEY"] != app.config["SECRET_KEY"]
+
+
+def test_the_command_line_without_ecdop_env_says_why_in_one_line(tmp_path):
+    """`flask --app ecdop --help` ended in a Python traceback without ECDOP_ENV."""
+    import os
+    import subprocess
+    import sys
+
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("ECDOP_ENV", "SECRET_KEY", "ECDOP_AUDIT_KEY", "DATABASE_URL")
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and command
+        [sys.executable, "-m", "flask", "--app", "ecdop", "--help"],
+        env=environment, capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr
+    assert "Error: Missing required configuration: SECRET_KEY" in result.stderr
+    assert "set ECDOP_ENV=development" in result.stderr
