@@ -121,7 +121,7 @@ def _register_extensions(app: Flask) -> None:
     from ecdop.audit.chain import protect_audit_trail
     from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
     from ecdop.db import configure_sqlite
-    from ecdop.extensions import csrf, db, limiter, login_manager, migrate
+    from ecdop.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     configure_sqlite()
     protect_audit_trail()
@@ -132,6 +132,7 @@ def _register_extensions(app: Flask) -> None:
         app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
     )
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
