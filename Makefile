@@ -14,12 +14,13 @@ $(STAMP):
 	mkdir -p $(STAMP) instance
 
 # System packages: what WeasyPrint renders PDFs with, Chromium for browser tests, poppler
-# and tesseract to turn panel packs into page images and read them back in the tests, the
+# and tesseract to turn panel packs into page images and read them back in the tests, Java for
+# the Nu HTML Checker (vnu.jar, from npm) in the browser walk, the
 # British English word list the panel papers' identifier check consults, and pg_dump and
 # pg_restore for `backup` and `restore` on PostgreSQL. Installed
 # only when missing (needs root/sudo).
 $(STAMP)/system-deps: Makefile | $(STAMP)
-	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils tesseract-ocr wbritish postgresql-client; do \
+	@missing=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils tesseract-ocr wbritish postgresql-client default-jre-headless; do \
 	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \

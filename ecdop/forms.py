@@ -291,7 +291,16 @@ class GovTimeField(GovStringField):
 
 
 class TextRequired(InputRequired):
-    """InputRequired, and not just spaces: typed text is stripped, and blank is not an answer."""
+    """InputRequired, and not just spaces: typed text is stripped, and blank is not an answer.
+
+    It sets no ``required`` attribute on the page: the service checks every answer and says
+    what is wrong at the field, as GOV.UK forms do (the browser's own checks are turned off),
+    and ``required`` is not valid HTML on a date's group of boxes, nor on a list whose first
+    choice is a real answer."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message)
+        self.field_flags = {}
 
     def __call__(self, form, field) -> None:
         super().__call__(form, field)

@@ -1,14 +1,18 @@
 """Every page of every role's journey, and each form in its error state, checked in Chromium:
-axe-core finds no violation of WCAG 2.2 AA or best practice; no page is wider than a 375 px
-screen or than 320 CSS px (a 1280 px screen at 400% zoom), where only a table may scroll; and
-no two different pages share a title.
+axe-core finds no violation of WCAG 2.2 AA or best practice; the Nu HTML Checker finds no
+error in the page's HTML; no page is wider than a 375 px screen or than 320 CSS px (a 1280 px
+screen at 400% zoom), where only a table may scroll; and no two different pages share a title.
 
-axe-core comes from npm at set-up (node_modules, never committed)."""
+axe-core and the Nu HTML Checker (vnu-jar, run on Java) come from npm at set-up (node_modules,
+never committed)."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,7 +46,9 @@ from tests.factories import (
     user,
 )
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 NARROW_WIDTHS = (375, 320)
 
@@ -58,12 +64,14 @@ class Visit:
 class Findings:
     problems: list[str]
     titles: dict[str, set[str]]
+    pages: dict[str, str] = field(default_factory=dict)  # each page's HTML kept, by where
 
     def add(self, where: str, problem: str) -> None:
         self.problems.append(f"{where}: {problem}")
 
 
 def check(page: Page, where: str, findings: Findings) -> None:
+    findings.pages[where] = page.content()  # before axe adds its script
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
@@ -110,6 +118,25 @@ def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
             page.wait_for_load_state("load")
             where += f" after pressing {visit.press!r}"
         check(page, where, findings)
+
+
+def html_errors(findings: Findings, folder: Path) -> None:
+    """The Nu HTML Checker over every page kept, in one run of the JVM: each error, by page."""
+    files = {}
+    for number, (where, html) in enumerate(findings.pages.items()):
+        path = folder / f"page-{number}.html"
+        path.write_text(html, encoding="utf-8")
+        files[path.name] = where
+    checked = subprocess.run(  # noqa: S603 - Java and the checker from node_modules
+        [shutil.which("java") or "java", "-jar", str(VNU), "--format", "json",
+         "--exit-zero-always", "--stdout", *(str(folder / name) for name in files)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    for message in json.loads(checked.stdout)["messages"]:
+        if message["type"] == "error":
+            name = Path(urlsplit(message.get("url", "")).path).name
+            where = files.get(name, name)
+            findings.add(where, f"HTML line {message.get('lastLine')}: {message['message']}")
 
 
 @pytest.fixture
@@ -174,7 +201,7 @@ def journeys(app, demo, live_server):
     }  # fmt: skip
 
 
-def test_every_page_of_every_role(open_session, journeys, app, chromium, live_server):
+def test_every_page_of_every_role(open_session, journeys, app, chromium, live_server, tmp_path):
     findings = Findings([], defaultdict(set))
     j = journeys
     case, item = j["case"], j["items"][0]
@@ -284,6 +311,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
         page = open_session(email, DEMO_PASSWORD, bypass_csp=True)
         walk(page, visits, email, findings)
 
+    html_errors(findings, tmp_path)
     for title, paths in findings.titles.items():
         if len(paths) > 1 and not all(p.startswith("/cases/") for p in paths):
             findings.add(f"title {title!r}", f"shared by different pages: {sorted(paths)}")
