@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from flask import render_template
-from weasyprint import HTML
 
 from ecdop.board_reports.content import ReportContent
-from ecdop.pdf import offline_fetcher
+from ecdop.pdf import render_pdf
 
 
 def report_body(report: ReportContent) -> str:
@@ -17,5 +16,4 @@ def report_body(report: ReportContent) -> str:
 def report_pdf(report: ReportContent) -> bytes:
     """The PDF, tagged (PDF/UA-1) so that its headings, tables and chart descriptions reach
     people using screen readers; it fetches nothing but its own inline images."""
-    html = render_template("reports/board_report.html", report=report)
-    return HTML(string=html, url_fetcher=offline_fetcher()).write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf(render_template("reports/board_report.html", report=report))
