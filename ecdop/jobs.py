@@ -37,7 +37,7 @@ from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
 from ecdop.outbox.sender import deliver_outbox
-from ecdop.transactions import commit_each_unit
+from ecdop.transactions import ask_work_to_stop, commit_each_unit
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +281,8 @@ class JobScheduler:
             self.beat()
 
     def shutdown(self) -> None:
+        # A job running now (a long drain of the outbox) ends at its next unit, not minutes on.
+        ask_work_to_stop(self.app)
         with self._guard:
             self.closed = True
             self.leading = False

@@ -225,9 +225,14 @@ class SMTPSink:
         self.port = port
         self.messages: list[EmailMessage] = []
         self.controller = None
+        # Called with each message as it is accepted: what happens meanwhile, in a test.
+        self.on_message = None
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(message_from_bytes(envelope.content, policy=email_policy.default))
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
+        self.messages.append(message)
+        if self.on_message is not None:
+            self.on_message(message)
         return "250 Message accepted for delivery"
 
     def start(self) -> None:

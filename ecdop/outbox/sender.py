@@ -27,7 +27,14 @@ from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
 
 from ecdop.db import utc_now
 from ecdop.extensions import db
-from ecdop.outbox.models import UNSENT, OutboxMessage, OutboxStatus, message_id_header
+from ecdop.outbox.models import (
+    UNSENT,
+    MailPriority,
+    OutboxMessage,
+    OutboxStatus,
+    message_id_header,
+)
+from ecdop.transactions import stop_asked
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +43,9 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 # Messages claimed and sent over one SMTP connection.
 BATCH_SIZE = 500
+# Between messages of a batch of less urgent mail, a sender looks for urgent mail (a new
+# death) this often, and sends it first: at hundreds a second, a few hundredths of a second.
+URGENT_LOOK_EVERY = 20
 
 
 @dataclass
@@ -53,6 +63,7 @@ class Outgoing(NamedTuple):
     subject: str
     body: str
     dedupe_key: str
+    priority: int
 
 
 def deliver_outbox(batch_size: int = BATCH_SIZE) -> Delivery:
@@ -91,13 +102,13 @@ def _drain_in(app: Flask, batch_size: int) -> Delivery:
 def _drain(batch_size: int) -> Delivery:
     sender = uuid.uuid4().hex
     delivery = Delivery()
-    while batch := _claim_batch(sender, batch_size):
+    while not stop_asked() and (batch := _claim_batch(sender, batch_size)):
         if not _send_batch(sender, batch, delivery):
             break
     return delivery
 
 
-def _claim_batch(sender: str, batch_size: int) -> list[Outgoing]:
+def _claim_batch(sender: str, batch_size: int, *, only_urgent: bool = False) -> list[Outgoing]:
     now = utc_now()
     due = (
         select(OutboxMessage.id)
@@ -105,6 +116,8 @@ def _claim_batch(sender: str, batch_size: int) -> list[Outgoing]:
         .order_by(OutboxMessage.priority, OutboxMessage.id)
         .limit(batch_size)
     )
+    if only_urgent:
+        due = due.where(OutboxMessage.priority == MailPriority.URGENT)
     if db.session.get_bind().dialect.name == "postgresql":
         # Two senders at once take different messages instead of queueing for the same rows.
         due = due.with_for_update(skip_locked=True)
@@ -152,23 +165,57 @@ def _send_batch(sender: str, batch: list[Outgoing], delivery: Delivery) -> bool:
         return False
     with connection:
         for position, message in enumerate(batch):
-            try:
-                connection.send_message(_as_email(message))
-            except smtplib.SMTPRecipientsRefused as error:
-                refused = f"The mail server refused the recipient: {error.recipients}"
-                _record_failures(sender, [message.id], refused)
-                delivery.failed += 1
-                continue
-            except (OSError, smtplib.SMTPException) as error:
-                # Perhaps delivered, perhaps not: it goes again, and so do those not tried.
-                delivery.error = f"Sending failed: {error}"
-                log.error("Outbox: message %d: %s", message.id, delivery.error)
+            if stop_asked():
+                # The process is stopping: the message in hand went; the rest are let go now,
+                # for whichever sender runs next, rather than when the claim runs out.
+                _release_claims(sender, [m.id for m in batch[position:]])
+                return False
+            if position % URGENT_LOOK_EVERY == 0 and message.priority > MailPriority.URGENT:
+                _send_urgent_first(sender, connection, delivery)
+            if not _send_one(sender, connection, message, delivery):
                 _record_failures(sender, [m.id for m in batch[position:]], delivery.error)
                 delivery.failed += len(batch) - position
                 return False
-            _record_sent(sender, message.id)
-            delivery.sent += 1
     return True
+
+
+def _send_urgent_first(sender: str, connection: smtplib.SMTP, delivery: Delivery) -> None:
+    """Urgent mail queued since this batch was claimed goes before the batch's next message,
+    over the same connection: an alert of a death never waits behind a backlog of reminders."""
+    for message in _claim_batch(sender, URGENT_LOOK_EVERY, only_urgent=True):
+        if not _send_one(sender, connection, message, delivery):
+            _record_failures(sender, [message.id], delivery.error)
+            delivery.failed += 1
+
+
+def _send_one(sender: str, connection: smtplib.SMTP, message: Outgoing, delivery: Delivery) -> bool:
+    """One message; False when the connection can no longer be used (the message, perhaps
+    delivered, perhaps not, goes again)."""
+    try:
+        connection.send_message(_as_email(message))
+    except smtplib.SMTPRecipientsRefused as error:
+        _record_failures(sender, [message.id], f"The mail server refused the recipient: "
+                                                f"{error.recipients}")  # fmt: skip
+        delivery.failed += 1
+        return True
+    except (OSError, smtplib.SMTPException) as error:
+        delivery.error = f"Sending failed: {error}"
+        log.error("Outbox: message %d: %s", message.id, delivery.error)
+        return False
+    _record_sent(sender, message.id)
+    delivery.sent += 1
+    return True
+
+
+def _release_claims(sender: str, message_ids: list[int]) -> None:
+    """Messages claimed and not tried: free for any sender at once, their attempt not spent."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claimed_by == sender)
+        .values(claimed_by=None, claimed_until=None, attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 MARK_SENT = (

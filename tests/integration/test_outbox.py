@@ -247,3 +247,65 @@ def test_the_outbox_page_shows_fifty_messages_at_a_time_back_through_its_history
     earlier = re.search(r'href="(/admin/outbox\?before=\d+)"', latest).group(1)
     older = page_text(admin.get(earlier))
     assert "Earlier messages" in older and "Message 69" in older and "Message 119" not in older
+
+
+def test_an_alert_queued_while_reminders_are_being_sent_goes_within_a_few_messages(
+    app, demo, smtp_sink, monkeypatch
+):
+    """A new-death alert committed while senders held claimed batches of reminders went after
+    1,401 of them. A sender now looks for urgent mail between the messages of a batch."""
+    from ecdop.db import unit_of_work
+    from ecdop.outbox.sender import URGENT_LOOK_EVERY
+
+    monkeypatch.setitem(app.config, "OUTBOX_SENDERS", 1)
+    queue_backlog(300)
+    db.session.remove()
+
+    def a_death_is_notified_meanwhile(message) -> None:
+        if message["Subject"] == "Message 0":
+            with app.app_context(), unit_of_work():
+                queue_backlog_urgent()
+                db.session.remove()
+
+    smtp_sink.on_message = a_death_is_notified_meanwhile
+    assert deliver_outbox(batch_size=300).sent == 301
+    subjects = [message["Subject"] for message in smtp_sink.messages]
+    assert subjects.index("Urgent alert") <= URGENT_LOOK_EVERY + 1, subjects[:30]
+
+
+def queue_backlog_urgent() -> None:
+    insert_messages([{
+        "dedupe_key": "urgent:1", "recipient_user_id": None,
+        "recipient_email": "coordinator@example.test", "subject": "Urgent alert",
+        "body": "A death.", "action_path": "/cases", "priority": int(MailPriority.URGENT),
+    }])  # fmt: skip
+    db.session.commit()
+
+
+def test_a_sender_asked_to_stop_finishes_the_message_in_hand_and_lets_the_rest_go(
+    app, demo, smtp_sink, monkeypatch
+):
+    """SIGTERM to the scheduler while it drained a backlog did not stop it within 60 seconds,
+    and a SIGKILL left hundreds of messages claimed until their claims ran out."""
+    from ecdop.transactions import STOPPING, ask_work_to_stop
+
+    monkeypatch.setitem(app.config, "OUTBOX_SENDERS", 1)
+    queue_backlog(50)
+
+    def stop_after_the_third(message) -> None:
+        if message["Subject"] == "Message 2":
+            ask_work_to_stop(app)
+
+    smtp_sink.on_message = stop_after_the_third
+    try:
+        delivery = deliver_outbox(batch_size=50)
+    finally:
+        app.extensions.pop(STOPPING, None)
+    assert delivery.sent == 3
+    db.session.expire_all()
+    messages = all_messages()
+    assert [m.status for m in messages].count(OutboxStatus.SENT) == 3
+    waiting = [m for m in messages if m.status is not OutboxStatus.SENT]
+    assert len(waiting) == 47
+    assert all(m.claimed_by is None and m.attempts == 0 for m in waiting)
+    assert deliver_outbox().sent == 47  # the next run takes them straight away
