@@ -35,6 +35,7 @@ from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
 from ecdop.vocabulary import CircumstancesType
 from tests.conftest import DEMO_PASSWORD
+from tests.e2e.notifying import fill_the_form
 from tests.factories import (
     CORE_ANSWERS,
     demo_area,
@@ -310,6 +311,9 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
     for email, visits in journeys_by_role.items():
         page = open_session(email, DEMO_PASSWORD, bypass_csp=True)
         walk(page, visits, email, findings)
+        if email == "police@demo.test":  # the notification's "Check your answers"
+            fill_the_form(page)
+            check(page, f"{email} checking a notification's answers", findings)
 
     html_errors(findings, tmp_path)
     for title, paths in findings.titles.items():
