@@ -43,6 +43,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ecdop.outbox.models import message_id_header
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 NOTIFICATIONS = 1000
@@ -346,18 +348,31 @@ def kill_a_node(drill: Drill, figures: Counter) -> None:
     figures["node killed after notifications"] = NOTIFICATIONS // 3
 
 
-def drain_mail(drill: Drill, expected: int, limit: float = 300) -> dict:
+# The kinds of mail the drill counts: each message's kind is the first part of its outbox key.
+DRILL_KINDS = ("notification", "api-token-issued")
+
+
+def drain_mail(drill: Drill, expected: dict[str, int], limit: float = 300) -> dict:
+    """Mail received, counted by kind: an alert of a death, a token issued. Reminders the sweep
+    queues on some days for a drill case are counted apart, so the verdict never depends on
+    the date."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         unsent = drill.query("SELECT count(*) FROM outbox_messages WHERE status != 'sent'")[0][0]
         if unsent == 0:
             break
         time.sleep(1)
+    kind_of = {
+        message_id_header(message_id, key): key.split(":", 1)[0]
+        for message_id, key in drill.query("SELECT id, dedupe_key FROM outbox_messages")
+    }
     received = (drill.folder / "received.txt").read_text().split()
-    counts = Counter(received)
-    return {"alerts queued": drill.query("SELECT count(*) FROM outbox_messages")[0][0],
-            "expected": expected, "received by the mail server": len(received),
-            "received twice": sum(1 for n in counts.values() if n > 1)}  # fmt: skip
+    by_kind = Counter(kind_of.get(message_id, "unknown") for message_id in received)
+    return {"expected": expected,
+            "received, by kind": {kind: by_kind[kind] for kind in DRILL_KINDS},
+            "other mail received (not counted)": sum(
+                count for kind, count in by_kind.items() if kind not in DRILL_KINDS),
+            "received twice": sum(1 for n in Counter(received).values() if n > 1)}  # fmt: skip
 
 
 def burst(drill: Drill) -> dict:
@@ -389,7 +404,9 @@ def main() -> None:
         print(f"   stored {stored[0]} notifications of {stored[1]} children; {cases} cases")
         # One alert to the area's coordinator for each death, and one to each system's
         # account to say a token was issued in its name.
-        mail = drain_mail(drill, expected=NOTIFICATIONS + SYSTEMS + 1)
+        mail = drain_mail(
+            drill, expected={"notification": NOTIFICATIONS, "api-token-issued": SYSTEMS + 1}
+        )
         print("2. alerts through the scheduler's outbox:", json.dumps(mail))
         drill.start_node("web1")  # back in service for the burst
         time.sleep(5)  # two health checks
@@ -397,7 +414,7 @@ def main() -> None:
         print("3. one token's burst across both nodes:", json.dumps(limited))
         ok = (stored[0] == stored[1] == cases == NOTIFICATIONS
               and phase1["distinct notifications answered"] == NOTIFICATIONS
-              and mail["received by the mail server"] == mail["expected"]
+              and mail["received, by kind"] == mail["expected"]
               and mail["received twice"] == 0
               and limited["let through (422: empty body)"] <= RATE_LIMIT)  # fmt: skip
         print("PASS" if ok else "FAIL")

@@ -40,6 +40,8 @@ from ecdop.refusals import REFUSALS, show_refusal
 from ecdop.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
+# How many events the case page shows, above its link to the whole timeline.
+LATEST_EVENTS = 5
 
 
 @cases_blueprint.route("/cases/waiting")
@@ -205,7 +207,8 @@ def render_case_page(case, *, status: int = 200, **refused_forms):
         "cases/show.html",
         case=case,
         merged=merged,
-        recent=_timeline(case, merged)[-5:],
+        # The newest first: what just happened is what the coordinator looks for here.
+        recent=_timeline(case, merged)[-LATEST_EVENTS:][::-1],
         offered_moves=offered,
         next_steps=[(t, t.obstacles(facts)) for t in transitions_from(case.stage)],
         sections=sections,

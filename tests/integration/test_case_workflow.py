@@ -550,3 +550,11 @@ class TestMoveCaseService:
             (Stage.WITHDRAWN, Stage.NOTIFIED, "Not in error"),
         ]
         assert count(AuditEvent, AuditEvent.action == AuditAction.STAGE_CHANGED) == 3
+
+
+def test_the_case_pages_latest_events_are_the_newest_first(coordinator):
+    case = triaged_case()
+    page = coordinator.get(f"/cases/{case.id}").get_data(as_text=True)
+    latest = page.split("Latest events", 1)[1]
+    triaged, notified = latest.find("Triaged:"), latest.find("Notification received")
+    assert -1 < triaged < notified
