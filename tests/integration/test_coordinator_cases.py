@@ -149,11 +149,16 @@ class TestSearch:
             for number in range(5):
                 notify(nhs_number=None, date_of_birth=date(2020, 1, number + 1))
             first = page_text(coordinator.get("/cases"))
+            second = coordinator.get("/cases?page=2").get_data(as_text=True)
             third = page_text(coordinator.get("/cases?page=3"))
         finally:
             app.config["CASES_PER_PAGE"] = 25
         assert "DEMO-2026-0005" in first and "DEMO-2026-0001" not in first
         assert "DEMO-2026-0001" in third
+        # GOV.UK pagination's Previous and Next, keeping the list's stage.
+        assert 'rel="prev"' in second and 'rel="next"' in second
+        assert "page=1" in second.split('rel="prev"')[0].rsplit("<a", 1)[1]
+        assert "stage=under_way" in second.split('rel="next"')[0].rsplit("<a", 1)[1]
 
 
 def test_a_coordinator_cannot_see_another_areas_cases(coordinator):
