@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.test_notification_journey import fill_date
+from tests.e2e.notifying import fill_date
 from tests.factories import notify
 
 

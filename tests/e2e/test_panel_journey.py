@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from ecdop.demo import seed_demo_case
 from ecdop.extensions import db
 from tests.conftest import DEMO_PASSWORD
-from tests.e2e.test_notification_journey import fill_date
+from tests.e2e.notifying import fill_date
 
 # What the demo's ready cases say about their children, which no pack may show.
 IDENTIFYING = ["Riley", "Ashdown", "Jordan", "Pemberton", "Demo Street", "Demotown", "SW1A"]
