@@ -37,7 +37,7 @@ from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.extensions import db
 from ecdop.outbox.sender import deliver_outbox
-from ecdop.transactions import ask_work_to_stop, commit_each_unit
+from ecdop.transactions import ask_work_to_stop, commit_each_unit, let_work_go_on
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +289,7 @@ class JobScheduler:
         # Outside the guard: a job still running may be waiting for it to confirm the lock.
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        let_work_go_on(self.app)  # what was running has stopped
         with self._guard:
             self.lock.release()
 

@@ -38,6 +38,12 @@ def ask_work_to_stop(app: Flask) -> None:
     app.extensions.setdefault(STOPPING, threading.Event()).set()
 
 
+def let_work_go_on(app: Flask) -> None:
+    """The stopping work has stopped: the app's work may run again (the next scheduler, a
+    command, another test of the same app)."""
+    app.extensions.pop(STOPPING, None)
+
+
 def stop_asked() -> bool:
     stopping = current_app.extensions.get(STOPPING)
     return stopping is not None and stopping.is_set()

@@ -287,7 +287,7 @@ def test_a_sender_asked_to_stop_finishes_the_message_in_hand_and_lets_the_rest_g
 ):
     """SIGTERM to the scheduler while it drained a backlog did not stop it within 60 seconds,
     and a SIGKILL left hundreds of messages claimed until their claims ran out."""
-    from ecdop.transactions import STOPPING, ask_work_to_stop
+    from ecdop.transactions import ask_work_to_stop, let_work_go_on
 
     monkeypatch.setitem(app.config, "OUTBOX_SENDERS", 1)
     queue_backlog(50)
@@ -300,7 +300,7 @@ def test_a_sender_asked_to_stop_finishes_the_message_in_hand_and_lets_the_rest_g
     try:
         delivery = deliver_outbox(batch_size=50)
     finally:
-        app.extensions.pop(STOPPING, None)
+        let_work_go_on(app)
     assert delivery.sent == 3
     db.session.expire_all()
     messages = all_messages()
@@ -309,3 +309,17 @@ def test_a_sender_asked_to_stop_finishes_the_message_in_hand_and_lets_the_rest_g
     assert len(waiting) == 47
     assert all(m.claimed_by is None and m.attempts == 0 for m in waiting)
     assert deliver_outbox().sent == 47  # the next run takes them straight away
+
+
+def test_once_a_stopped_scheduler_has_stopped_the_apps_mail_goes_again(app, demo, smtp_sink):
+    """Asking work to stop lasts until the stopping scheduler has stopped, not for ever."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from ecdop.jobs import JobScheduler
+
+    runner = JobScheduler(app, BackgroundScheduler())
+    runner.start()
+    runner.shutdown()
+    queue_backlog(5)
+    assert deliver_outbox().sent >= 5  # the backlog, and whatever the scheduler's start queued
+    assert {message.status for message in all_messages()} == {OutboxStatus.SENT}
