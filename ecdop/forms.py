@@ -375,14 +375,25 @@ class ListFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
+    agency = GovSelectField("Agency")  # only on lists given ``agencies``
     show = GovSelectField("Show")
     sort = GovSelectField("Order")
 
 
-def list_filters(show: list[tuple[str, str]], sort: list[tuple[str, str]]) -> ListFilterForm:
+Choices = list[tuple[str, str]]
+
+
+def list_filters(
+    show: Choices, sort: Choices, *, agencies: Choices | None = None
+) -> ListFilterForm:
     """The filter form read from the address; a value not on the list is the first choice."""
     form = ListFilterForm(formdata=request.args)
-    for field, choices in ((form.show, show), (form.sort, sort)):
+    filters = [(form.show, show), (form.sort, sort)]
+    if agencies is None:
+        del form.agency
+    else:
+        filters.append((form.agency, agencies))
+    for field, choices in filters:
         field.choices = select_choices(choices)
         if field.data not in {value for value, _label in choices}:
             field.data = choices[0][0]

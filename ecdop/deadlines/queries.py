@@ -280,16 +280,33 @@ def overdue_by_kind(user: User) -> list[tuple[DeadlineKind, int]]:
 
 
 def overdue_deadlines(user: User, limit: int = 50) -> list[Task]:
-    statement = (
-        select(Deadline)
-        .where(*_overdue_in(user))
-        .options(joinedload(Deadline.case))
-        .order_by(Deadline.due_on, Deadline.id)
-        .limit(limit)
-    )
+    statement = _overdue_statement(user, kind=None).limit(limit)
     today = uk_today()
     deadlines = list(db.session.scalars(statement))
     return _tasks(deadlines, user, today, escalation_cutoff(today))
+
+
+# The dashboard's "Overdue, by kind" counts, each a link to its own list.
+OVERDUE_KINDS = [("all", "Every kind"), *((kind.value, kind.label) for kind in DeadlineKind)]
+
+
+def overdue_page(user: User, *, kind: str, page: int) -> Page:
+    """A page of what is overdue in the coordinator's areas, longest overdue first: the same
+    deadlines the dashboard counts, of one kind or of all."""
+    chosen = None if kind == "all" else DeadlineKind(kind)
+    found = paginate(_overdue_statement(user, kind=chosen), page)
+    today = uk_today()
+    return replace(found, items=_tasks(found.items, user, today, escalation_cutoff(today)))
+
+
+def _overdue_statement(user: User, *, kind: DeadlineKind | None) -> Select:
+    of_kind = [] if kind is None else [Deadline.kind == kind]
+    return (
+        select(Deadline)
+        .where(*_overdue_in(user), *of_kind)
+        .options(joinedload(Deadline.case))
+        .order_by(Deadline.due_on, Deadline.id)
+    )
 
 
 def days_in_stage(user: User, limit: int = 50) -> list[tuple[Case, int]]:

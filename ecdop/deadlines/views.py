@@ -53,6 +53,18 @@ def tasks():
     return render_template("deadlines/tasks.html", tasks=tasks, filters=filters)
 
 
+@deadlines_blueprint.route("/overdue")
+@requires(Permission.VIEW_AREA_CASES)
+def overdue():
+    """Everything overdue in the coordinator's areas, of one kind if asked: where the
+    dashboard's counts by kind lead."""
+    filters = list_filters(queries.OVERDUE_KINDS, [("due", "Longest overdue first")])
+    overdue = queries.overdue_page(current_user, kind=filters.show.data, page=requested_page())
+    details = {"tasks": overdue.total, "page": overdue.number, "show": filters.show.data}
+    record_event(AuditAction.TASKS_LISTED, details=details)
+    return render_template("deadlines/overdue.html", overdue=overdue, filters=filters)
+
+
 @deadlines_blueprint.route("/deadlines/<int:deadline_id>/due-date", methods=["GET", "POST"])
 @requires(Permission.CHANGE_DUE_DATES)
 def change_due_date(deadline_id: int):

@@ -5,19 +5,21 @@ their areas' reviews), agencies their own organisation's actions."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission
-from ecdop.cases.models import Case
+from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import Stage
 from ecdop.clock import uk_today
 from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
+from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -144,18 +146,46 @@ def current_agenda_item(case: Case) -> AgendaItem | None:
     return db.session.scalar(statement)
 
 
-def cases_ready_for(meeting: PanelMeeting) -> list[Case]:
-    """Cases of the meeting's area that are ready for panel and on no agenda."""
+@dataclass(frozen=True)
+class ReadyCase:
+    """A case the coordinator may put on an agenda, as the picker describes it."""
+
+    case: Case
+    waiting_days: int
+
+    @property
+    def description(self) -> str:
+        category = self.case.provisional_category
+        days = "1 day" if self.waiting_days == 1 else f"{self.waiting_days} days"
+        return (
+            f"{self.case.reference}: {self.case.age_band.label}, "
+            f"{category.label if category else 'no category yet'}, ready for {days}"
+        )
+
+
+def cases_ready_for(meeting: PanelMeeting) -> list[ReadyCase]:
+    """Cases of the meeting's area that are ready for panel, in reference order, with how long
+    each has waited since it became ready."""
+    became_ready = func.max(StageChange.changed_at)
     statement = (
-        select(Case)
+        select(Case, became_ready)
+        .outerjoin(
+            StageChange,
+            and_(StageChange.case_id == Case.id, StageChange.to_stage == Stage.READY_FOR_PANEL),
+        )  # fmt: skip
         .where(
             Case.area_id == meeting.area_id,
             Case.stage == Stage.READY_FOR_PANEL,
             ~Case.is_merged,
         )
-        .order_by(Case.date_of_death, Case.id)
+        .group_by(Case.id)
+        .order_by(Case.year, Case.sequence, Case.id)
     )
-    return list(db.session.scalars(statement))
+    today = uk_today()
+    return [
+        ReadyCase(case, (today - uk_calendar_date(since or case.created_at)).days)
+        for case, since in db.session.execute(statement)
+    ]
 
 
 def possible_members(area_id: int) -> list[User]:

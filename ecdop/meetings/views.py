@@ -99,7 +99,7 @@ def show(meeting_id: int):
 def _render_meeting(meeting, add_form: AddToAgendaForm, status: int = 200):
     agenda = queries.agenda_of(meeting)
     add_form.case_id.choices = [("", "Choose a case")] + [
-        (str(case.id), f"{case.reference}") for case in queries.cases_ready_for(meeting)
+        (str(ready.case.id), ready.description) for ready in queries.cases_ready_for(meeting)
     ]
     pack = pack_for(meeting)
     record_case_reads(
@@ -122,7 +122,7 @@ def add_to_agenda(meeting_id: int):
     meeting = queries.meeting_for_coordinator_or_404(current_user, meeting_id)
     form = AddToAgendaForm()
     form.case_id.choices = [("", "")] + [
-        (str(case.id), case.reference) for case in queries.cases_ready_for(meeting)
+        (str(ready.case.id), ready.description) for ready in queries.cases_ready_for(meeting)
     ]
     if not form.validate_on_submit():
         return _render_meeting(meeting, form, 400)

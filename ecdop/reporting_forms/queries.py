@@ -19,6 +19,8 @@ from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.formatting import uk_calendar_date
+from ecdop.notifications.choices import AgencyKind
+from ecdop.notifications.queries import notifications_of
 from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
@@ -95,22 +97,49 @@ def request_for_coordinator_or_404(user: User, request_id: int) -> ReportingRequ
     return request
 
 
-def outstanding_by_agency(user: User) -> list[tuple[str, int, int]]:
+def outstanding_by_agency(user: User) -> list[tuple[Organisation, int, int]]:
     """(agency, outstanding, of which overdue) for live cases in the coordinator's areas."""
     overdue = func.sum(sql_case((ReportingRequest.due_on < uk_today(), 1), else_=0))
     statement = (
-        select(Organisation.name, func.count(ReportingRequest.id), overdue)
+        select(Organisation, func.count(ReportingRequest.id), overdue)
         .join(ReportingRequest, ReportingRequest.organisation_id == Organisation.id)
         .join(Case, ReportingRequest.case_id == Case.id)
-        .where(
-            Case.area_id.in_(user.area_ids),
-            Case.stage != Stage.WITHDRAWN,
-            ReportingRequest.status.in_(OPEN_STATUSES),
-        )
-        .group_by(Organisation.name)
-        .order_by(func.count(ReportingRequest.id).desc(), Organisation.name)
+        .where(*_outstanding_in(user))
+        .group_by(Organisation.id)
+        .order_by(func.count(ReportingRequest.id).desc(), Organisation.name, Organisation.id)
     )
-    return [(name, count, int(late or 0)) for name, count, late in db.session.execute(statement)]
+    return [
+        (agency, count, int(late or 0)) for agency, count, late in db.session.execute(statement)
+    ]
+
+
+def _outstanding_in(user: User) -> tuple[ColumnElement[bool], ...]:
+    """Requests still awaited, for live cases in the coordinator's areas: what the dashboard
+    counts and its links list."""
+    return (
+        Case.area_id.in_(user.area_ids),
+        Case.stage != Stage.WITHDRAWN,
+        ~Case.is_merged,
+        ReportingRequest.status.in_(OPEN_STATUSES),
+    )
+
+
+OUTSTANDING_FILTERS = [("open", "Outstanding"), ("overdue", "Overdue")]
+
+
+def outstanding_page(user: User, *, agency_id: int | None, show: str, page: int) -> Page:
+    """A page of the requests still awaited in the coordinator's areas, from one agency or all,
+    longest overdue first."""
+    from_agency = [] if agency_id is None else [ReportingRequest.organisation_id == agency_id]
+    late = [ReportingRequest.due_on < uk_today()] if show == "overdue" else []
+    statement = (
+        select(ReportingRequest)
+        .join(Case, ReportingRequest.case_id == Case.id)
+        .where(*_outstanding_in(user), *from_agency, *late)
+        .order_by(ReportingRequest.due_on, ReportingRequest.id)
+        .options(selectinload(ReportingRequest.case), selectinload(ReportingRequest.organisation))
+    )
+    return paginate(statement, page)
 
 
 def requests_of(case: Case) -> list[ReportingRequest]:
@@ -183,3 +212,23 @@ def requests_owing(kind: DeadlineKind, request_ids: Collection[int]) -> dict[int
         )
         for request_id, form_type, agency in rows
     }
+
+
+KNOWN_AGENCY_KINDS = frozenset(kind.value for kind in AgencyKind)
+
+
+def agencies_the_notifiers_named(case: Case, organisations: list[Organisation]) -> set[int]:
+    """The area's organisations that the notifications point to, to tick for the coordinator:
+    one named in what a notifier wrote, or the area's only one of a kind they ticked. Of
+    several schools, none is guessed; those already asked are left for the coordinator."""
+    asked = {request.organisation_id for request in requests_of(case)}
+    named: set[int] = set()
+    for notification in notifications_of(case):
+        written = notification.agencies_detail.casefold()
+        named |= {o.id for o in organisations if o.name.casefold() in written}
+        for code in notification.agencies_involved:
+            kinds = AgencyKind(code).organisation_kinds if code in KNOWN_AGENCY_KINDS else ()
+            of_kind = [o for o in organisations if o.kind in kinds]
+            if len(of_kind) == 1:
+                named.add(of_kind[0].id)
+    return named - asked

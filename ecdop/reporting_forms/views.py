@@ -25,6 +25,8 @@ from ecdop.forms import (
     select_choices,
     submitted_version,
 )
+from ecdop.notifications.queries import notifications_of
+from ecdop.notifications.receipts import agency_labels
 from ecdop.paging import requested_page
 from ecdop.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
 from ecdop.reporting_forms import queries, services
@@ -164,6 +166,30 @@ def _render_response(request, definition, form, status: int = 200, conflict: boo
 # The coordinator's side ------------------------------------------------------------------
 
 
+@reporting_forms_blueprint.route("/outstanding-requests")
+@requires(Permission.VIEW_AREA_CASES)
+def outstanding():
+    """The reports still awaited in the coordinator's areas, from one agency or from all:
+    where the dashboard's counts by agency lead."""
+    agencies = [(str(agency.id), agency.name) for agency, _count, _late in
+                queries.outstanding_by_agency(current_user)]  # fmt: skip
+    filters = list_filters(
+        queries.OUTSTANDING_FILTERS, [("due", "Longest overdue first")],
+        agencies=[("all", "Every agency"), *agencies],
+    )  # fmt: skip
+    agency_id = None if filters.agency.data == "all" else int(filters.agency.data)
+    requests = queries.outstanding_page(
+        current_user, agency_id=agency_id, show=filters.show.data, page=requested_page()
+    )
+    details = {"requests": requests.total, "page": requests.number, "show": filters.show.data,
+               "agency": agency_id}  # fmt: skip
+    record_event(AuditAction.REQUESTS_LISTED, details=details)
+    return render_template(
+        "reporting_forms/outstanding.html", requests=requests, filters=filters,
+        definition_for=definition_for, due_tag=due_tag, today=uk_today(),
+    )  # fmt: skip
+
+
 @reporting_forms_blueprint.route("/cases/<int:case_id>/reports/new", methods=["GET", "POST"])
 @requires(Permission.REQUEST_REPORTS)
 def request_reports(case_id: int):
@@ -171,7 +197,8 @@ def request_reports(case_id: int):
     organisations = organisations_working_in(case.area_id)
     # The area's rule for agency reports (20 working days unless changed) sets the default.
     default_due_on = rules_for_area(case.area_id)[DeadlineKind.REPORTING_REQUEST].due_on(uk_today())
-    form = RequestReportsForm(data={"due_on": default_due_on})
+    named = queries.agencies_the_notifiers_named(case, organisations)
+    form = RequestReportsForm(data={"due_on": default_due_on, "organisation_ids": sorted(named)})
     unanswered = _without_reporters(organisations, case.area_id)
     form.organisation_ids.choices = select_choices(
         (organisation.id, _agency_choice(organisation, organisation in unanswered))
@@ -195,7 +222,10 @@ def request_reports(case_id: int):
         else:
             return _after_requests_sent(case, sent, chosen, unanswered)
     status = 400 if form.errors else 200
-    page = render_template("reporting_forms/request.html", case=case, form=form)
+    page = render_template(
+        "reporting_forms/request.html", case=case, form=form,
+        notifications=notifications_of(case), agency_labels=agency_labels,
+    )  # fmt: skip
     return page, status
 
 

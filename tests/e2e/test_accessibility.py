@@ -252,6 +252,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/deadlines/{deadline.id}/due-date"),
             Visit(f"/deadlines/{deadline.id}/due-date", "Change due date"),
             Visit("/tasks"),
+            Visit("/overdue"),
+            Visit("/outstanding-requests?show=overdue"),
             Visit("/agency-timeliness"),
             Visit("/meetings"),
             Visit("/meetings/new"),

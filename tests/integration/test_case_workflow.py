@@ -3,12 +3,15 @@ CDRM, and the guards that keep a case from reaching panel before it is ready."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
+from ecdop.auth.models import Organisation, OrganisationKind
+from ecdop.auth.services import create_organisation
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
 from ecdop.outbox.models import OutboxMessage
@@ -17,6 +20,7 @@ from tests.conftest import DEMO_PASSWORD
 from tests.factories import (
     CORE_ANSWERS,
     OTHER_VALID_NHS_NUMBER,
+    demo_area,
     notify,
     organisation,
     requested_reports,
@@ -142,6 +146,35 @@ class TestRequestingReports:
             select(OutboxMessage).where(OutboxMessage.recipient_email == "gp@demo.test")
         )
         assert "SUDI/SUDC supplementary form" in told.body and "Testchild" not in told.body
+
+    def test_the_agencies_the_notifier_named_are_ticked_and_what_they_wrote_is_shown(
+        self, coordinator
+    ):
+        case = triaged_case(agencies_involved=["gp", "health_visitor", "other"],
+                            agencies_detail="Demo Surgery; the family's church")  # fmt: skip
+        page = coordinator.get(f"/cases/{case.id}/reports/new")
+        assert ticked_agencies(page) == {"Demo Surgery", "Demo Hospitals NHS Trust"}
+        said = page_text(page).split("What the notification said of agencies", 1)[1]
+        assert "GP, Health visitor, Other" in said and "the family's church" in said
+
+    def test_of_several_agencies_of_a_kind_only_one_named_is_ticked(self, coordinator):
+        create_organisation("Riverside Academy", OrganisationKind.SCHOOL, areas=[demo_area()])
+        db.session.commit()
+        unnamed = triaged_case(agencies_involved=["school"], agencies_detail="",
+                               nhs_number=None, family_name="Unnamed")  # fmt: skip
+        assert ticked_agencies(coordinator.get(f"/cases/{unnamed.id}/reports/new")) == set()
+        named = triaged_case(agencies_involved=["school"], agencies_detail="riverside academy",
+                             nhs_number=None, family_name="Named",
+                             date_of_birth=date(2020, 3, 4), postcode="LS1 4AP")  # fmt: skip
+        assert ticked_agencies(coordinator.get(f"/cases/{named.id}/reports/new")) == {
+            "Riverside Academy"
+        }
+
+    def test_an_agency_already_asked_is_not_ticked_again(self, coordinator):
+        case = triaged_case()
+        requested_reports(case, "Demo Surgery")
+        page = coordinator.get(f"/cases/{case.id}/reports/new")
+        assert ticked_agencies(page) == {"Demo Hospitals NHS Trust"}
 
     def test_asking_the_same_agency_for_the_same_form_twice_stores_nothing(self, coordinator):
         case = triaged_case()
@@ -558,3 +591,10 @@ def test_the_case_pages_latest_events_are_the_newest_first(coordinator):
     latest = page.split("Latest events", 1)[1]
     triaged, notified = latest.find("Triaged:"), latest.find("Notification received")
     assert -1 < triaged < notified
+
+
+def ticked_agencies(page) -> set[str]:
+    """The names of the agencies ticked on the Request reports page."""
+    html = page.get_data(as_text=True)
+    ticked = re.findall(r'name="organisation_ids" type="checkbox" value="(\d+)"[^>]*checked', html)
+    return {db.session.get(Organisation, int(value)).name for value in ticked}

@@ -18,7 +18,7 @@ from ecdop.notifications.queries import notifications_of
 from ecdop.vocabulary import Sex
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
-from tests.helpers import page_text
+from tests.helpers import form_values, page_text
 
 
 def flagged_pair():
@@ -121,6 +121,20 @@ class TestSearch:
         )  # fmt: skip
         text = self.search(coordinator, part)
         assert "1 case matching your search" in text and "DEMO-2026-0002" in text, part
+
+    def test_a_search_in_one_stage_says_so_and_offers_every_stage(self, coordinator):
+        notify()  # notified, not yet triaged
+        posted = coordinator.submit("/cases", {"query": "Testchild", "stage": "closed"})
+        page = coordinator.get(posted.headers["Location"])
+        text = page_text(page)
+        assert "No cases matching your search." in text
+        assert "You searched only the cases at the stage Closed." in text
+        every_stage = form_values(page)  # the last form on the page: Search every stage
+        assert every_stage["stage"] == "" and every_stage["query"] == "Testchild"
+        again = coordinator.post("/cases", data=every_stage)
+        assert again.status_code == 303 and "Testchild" not in again.headers["Location"]
+        text = page_text(coordinator.get(again.headers["Location"]))
+        assert "1 case matching your search" in text and "You searched only" not in text
 
     def test_no_match(self, coordinator):
         notify()

@@ -4,7 +4,7 @@ lists leads somewhere its recipient may open."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -97,6 +97,28 @@ class TestInvitations:
                 organisation=organisation("Demo Surgery"), full_name="Jo Evans",
                 email="jo@north.example", area=north, invited_by=user("coordinator@demo.test"),
             )  # fmt: skip
+
+
+class TestCoordinators:
+    def test_the_dashboards_lists_hold_only_the_coordinators_own_areas(
+        self, make_browser, clock, north
+    ):
+        ours = triaged_case()
+        requested_reports(ours, "Demo Surgery")
+        theirs = north_case(north)
+        surgery = organisation("Demo Surgery")  # works with both areas
+        clock.shift(timedelta(days=60))  # every request and deadline is overdue
+        north_coordinator = make_browser("north.coordinator@demo.test")
+        for address in (f"/outstanding-requests?agency={surgery.id}", "/outstanding-requests",
+                        "/overdue", "/dashboard"):  # fmt: skip
+            text = page_text(north_coordinator.get(address))
+            assert ours.reference not in text, address
+        assert theirs.reference in page_text(north_coordinator.get("/overdue"))
+        coordinator = make_browser("coordinator@demo.test")
+        assert ours.reference in page_text(
+            coordinator.get(f"/outstanding-requests?agency={surgery.id}")
+        )
+        assert theirs.reference not in page_text(coordinator.get("/overdue"))
 
 
 class TestAgencyReporters:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -94,6 +95,30 @@ def test_assigning_cases_schedules_them_in_agenda_order(make_browser):
     db.session.expire_all()
     ordered = db.session.scalars(select(AgendaItem).order_by(AgendaItem.position)).all()
     assert [item.case_id for item in ordered] == [second.id, first.id]
+
+
+def test_the_picker_lists_ready_cases_in_reference_order_with_what_tells_them_apart(
+    make_browser, clock
+):
+    # The first notified died later: the picker's order is the reference's, not the death's.
+    first = ready_for_panel_case(nhs_number=None, date_of_birth=date(2020, 1, 1),
+                                 date_of_death=date(2026, 11, 18))  # fmt: skip
+    clock.shift(timedelta(days=2))
+    second = ready_for_panel_case(nhs_number=None, date_of_birth=date(2020, 1, 2),
+                                  date_of_death=date(2026, 11, 17))  # fmt: skip
+    clock.shift(timedelta(days=1))
+    meeting = panel_meeting(held_on=date(2026, 12, 20))
+    page = make_browser("coordinator@demo.test").get(f"/meetings/{meeting.id}")
+    options = re.findall(
+        r'<option value="(\d+)"[^>]*>([^<]+)</option>', page.get_data(as_text=True)
+    )
+    assert [value for value, _text in options] == [str(first.id), str(second.id)]
+    assert options[0][1] == f"{first.reference}: 5 to 9 years, {category(first)}, ready for 3 days"
+    assert options[1][1] == f"{second.reference}: 5 to 9 years, {category(second)}, ready for 1 day"
+
+
+def category(case) -> str:
+    return case.provisional_category.label if case.provisional_category else "no category yet"
 
 
 def test_a_case_not_ready_for_panel_cannot_be_assigned(make_browser):

@@ -161,11 +161,46 @@ def test_the_dashboard_shows_the_first_few_of_each_list_with_a_link_to_all(histo
     assert f"See all {waiting_total} cases waiting on you" in page_text(
         coordinator.get("/dashboard")
     )
-    assert 'href="/tasks?show=overdue"' in dashboard
+    assert 'href="/overdue"' in dashboard
 
     waiting = coordinator.get("/cases/waiting")
     assert f"{waiting_total} cases." in page_text(waiting)
     assert "Triage" in page_text(waiting)
+
+
+def listed_total(browser, address: str) -> int:
+    """The N of a list's "Showing 1 to 25 of N …", "N things." or "1 thing."; 0 for "No …"."""
+    html = browser.get(address).get_data(as_text=True)
+    showing = html.split('id="showing">', 1)[1].split("</p>", 1)[0]
+    found = re.search(r"of ([\d,]+) |^([\d,]+) ", showing)
+    return int((found.group(1) or found.group(2)).replace(",", "")) if found else 0
+
+
+def test_each_count_on_the_dashboard_links_to_the_list_it_counts(history, make_browser):
+    coordinator = make_browser("coordinator@demo.test")
+    dashboard = coordinator.get("/dashboard").get_data(as_text=True)
+
+    by_agency = re.findall(
+        r'<a class="govuk-link" href="(/outstanding-requests\?agency=\d+(?:&amp;show=overdue)?)">'
+        r"([\d,]+)<", dashboard
+    )  # fmt: skip
+    assert any("show=overdue" in address for address, _count in by_agency)
+    by_kind = re.findall(r'<a class="govuk-link" href="(/overdue\?show=\w+)">([\d,]+)<', dashboard)
+    assert by_kind
+    for address, count in by_agency + by_kind:
+        assert listed_total(coordinator, address.replace("&amp;", "&")) == int(count), address
+
+    surgery = organisation("Demo Surgery")
+    late = page_text(coordinator.get(f"/outstanding-requests?agency={surgery.id}&show=overdue"))
+    assert "Demo Surgery" in late and "Overdue" in late
+    assert listed_total(coordinator, f"/outstanding-requests?agency={surgery.id}&show=overdue") == (
+        gp_requests(ReportingRequest.status.in_(OPEN_STATUSES), ReportingRequest.due_on < TODAY)
+    )
+
+
+def test_the_lists_behind_the_dashboard_are_the_coordinators_alone(history, make_browser):
+    for address in ("/outstanding-requests", "/overdue"):
+        assert make_browser(GP).get(address).status_code == 403
 
 
 def test_the_case_list_sorts_by_date_notified_and_finds_part_of_a_reference(history, make_browser):
