@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -45,6 +47,55 @@ def lines_ecdop_writes(form_type: str) -> frozenset[str]:
             lines.add(normalised(question.label))
             lines.update(normalised(label) for _value, label in question.offered_choices)
     return frozenset(lines)
+
+
+class PartKind(enum.StrEnum):
+    HEADING = "heading"  # a section of the agency's form
+    QUESTION = "question"  # the form's set question
+    ANSWER = "answer"  # what the agency wrote, as the coordinator confirmed it
+
+
+@dataclass(frozen=True)
+class ExtractPart:
+    kind: PartKind
+    text: str
+
+
+def extract_parts(text: str, form_type: str) -> tuple[ExtractPart, ...]:
+    """The extract as the panel reads it: the form's headings and set questions told apart
+    from the agency's answers. A line counts as the form's own only if it is word for word
+    one of the form's; a coordinator's edits elsewhere are answers, as written."""
+    headings, questions = _form_words(form_type)
+    parts: list[ExtractPart] = []
+    answer: list[str] = []
+
+    def end_answer() -> None:
+        if "".join(answer).strip():
+            parts.append(ExtractPart(PartKind.ANSWER, "\n".join(answer).strip("\n")))
+        answer.clear()
+
+    for line in text.splitlines():
+        if heading := headings.get(normalised(line)):
+            end_answer()
+            parts.append(ExtractPart(PartKind.HEADING, heading))
+        elif normalised(line) in questions:
+            end_answer()
+            parts.append(ExtractPart(PartKind.QUESTION, line.strip()))
+        else:
+            answer.append(line)
+    end_answer()
+    return tuple(parts)
+
+
+@cache
+def _form_words(form_type: str) -> tuple[dict[str, str], frozenset[str]]:
+    """The form's section headings (as the draft writes them, to the title as the form has
+    it) and its questions."""
+    sections = definition_for(form_type).sections
+    return (
+        {normalised(section.title.upper()): section.title for section in sections},
+        frozenset(normalised(q.label) for section in sections for q in section.questions),
+    )
 
 
 def _answer_text(question: Question, request: ReportingRequest, date_of_death: date) -> str:

@@ -17,7 +17,7 @@ from ecdop.cases.models import Case
 from ecdop.db import utc_now
 from ecdop.formatting import uk_calendar_date
 from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
-from ecdop.meetings.extracts import lines_ecdop_writes
+from ecdop.meetings.extracts import ExtractPart, extract_parts, lines_ecdop_writes
 from ecdop.meetings.models import AgendaItem, PanelMeeting
 from ecdop.meetings.queries import (
     PANEL_SUMMARY_TEXT,
@@ -35,7 +35,7 @@ from ecdop.review_meetings.queries import record_for
 @dataclass(frozen=True)
 class PackExtract:
     title: str
-    text: str
+    parts: tuple[ExtractPart, ...]  # the form's headings and questions, the agency's answers
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def _confirmed_extracts(
             not_identifiers=words_not_identifying(case.id, extract_text_key(request)),
             written_by_ecdop=lines_ecdop_writes(request.form_type),
         )
-        extracts.append(PackExtract(title, text))
+        extracts.append(PackExtract(title, extract_parts(text, request.form_type)))
     return tuple(extracts), unconfirmed
 
 

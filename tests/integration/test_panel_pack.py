@@ -3,21 +3,25 @@ HTML, its PDF, or the page images a member would print."""
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 import shutil
 import subprocess
 from datetime import date
 
+import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from ecdop.cases.services import apply_transition
 from ecdop.cases.states import Stage
 from ecdop.extensions import db
-from ecdop.meetings.extracts import draft_extract
+from ecdop.meetings.extracts import PartKind, draft_extract, extract_parts
 from ecdop.meetings.pack import pack_for, pack_html, pack_pdf
 from ecdop.meetings.papers import confirm_extract, write_panel_summary
 from ecdop.refusals import ChangeRefused
+from ecdop.reporting_forms.definitions import CORE_FORM, definition_for
 from ecdop.reporting_forms.queries import requests_of
 from ecdop.review_meetings.services import (
     save_child_death_review_meeting,
@@ -32,6 +36,7 @@ from tests.factories import (
     triaged_case,
     user,
 )
+from tests.pdf_checks import structure_elements
 
 pytestmark = pytest.mark.slow
 
@@ -162,3 +167,36 @@ def test_an_extract_still_naming_the_child_is_refused(planted_pack):
     with pytest.raises(ChangeRefused, match="may identify the child: “Quillon” \\(a name\\)"):
         confirm_extract(request, "Quillon's asthma was poorly controlled.",
                         actor=user("coordinator@demo.test"), expected_version=1)  # fmt: skip
+
+
+def test_an_extract_keeps_its_forms_headings_and_sets_questions_apart_from_answers(planted_pack):
+    _case, pack = planted_pack
+    [extract] = pack.cases[0].extracts
+    sections = definition_for(CORE_FORM).sections
+    headings = [part.text for part in extract.parts if part.kind is PartKind.HEADING]
+    assert headings and set(headings) <= {section.title for section in sections}
+    questions = {question.label for section in sections for question in section.questions}
+    after = dict.fromkeys(PartKind, set())
+    for earlier, later in itertools.pairwise(extract.parts):
+        after[earlier.kind] = after[earlier.kind] | {later.kind}
+        if later.kind is PartKind.QUESTION:
+            assert later.text in questions
+    # Each heading leads to a question, and each question to the agency's answer.
+    assert after[PartKind.HEADING] == {PartKind.QUESTION}
+    assert after[PartKind.QUESTION] == {PartKind.ANSWER}
+    assert "[name]" in " ".join(p.text for p in extract.parts if p.kind is PartKind.ANSWER)
+
+    # In the PDF, the form's headings are headings in the structure a screen reader follows.
+    document = pikepdf.open(io.BytesIO(pack_pdf(pack)))
+    elements = structure_elements(document.Root.StructTreeRoot)
+    assert sum(element.S == pikepdf.Name.H5 for element in elements) == len(headings)
+
+
+def test_a_coordinators_own_lines_in_an_extract_stay_answers():
+    text = (
+        "YOUR AGENCY'S INVOLVEMENT\nSeen by the GP.\n\n"
+        "Your agency's involvement\nMore, in my words."
+    )
+    parts = extract_parts(text, CORE_FORM)
+    assert [part.kind for part in parts] == [PartKind.HEADING, PartKind.ANSWER] * 2
+    assert parts[1].text == "Seen by the GP."
