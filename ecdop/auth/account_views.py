@@ -86,8 +86,10 @@ def recovery_codes():
         codes = second_factor.issue_recovery_codes(current_user)
         record_event(AuditAction.RECOVERY_CODES_REISSUED, subject=current_user)
         return render_template(
-            "auth/recovery_codes.html", codes=codes.codes, continue_to=url_for("account.index")
-        )
+            "auth/recovery_codes.html", codes=codes.codes, made_at=codes.made_at,
+            account_email=current_user.email,
+            continue_to=url_for("account.index"),
+        )  # fmt: skip
     return render_template("account/new_recovery_codes.html", form=form)
 
 
@@ -99,6 +101,7 @@ def sessions_list():
         live_sessions=sessions.live_sessions_of(current_user),
         this_session=sessions.current_session(),
         confirm=ConfirmForm(),
+        browser_named=sessions.browser_named,
     )
 
 

@@ -113,6 +113,9 @@ class User(UserMixin, Base, TimestampMixin):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The authenticator app's shared secret (base32), once the person has confirmed it works.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The secret offered at enrolment, before the person has proved their app holds it. It is
+    # the person's, not the sign-in's: an app set up before a sign-in timed out still works.
+    totp_secret_offered: Mapped[str | None] = mapped_column(String(64))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last code accepted: a code of that step or earlier is a replay.
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
@@ -252,8 +255,6 @@ class UserSession(Base):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     # Part-way through sign-in: the code was right, a password change or enrolment may follow.
     second_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
-    # The secret being set up during enrolment, before the person has proved they hold it.
-    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
     # When the person last gave their password and a fresh code in this session: sensitive
     # account actions need it to be recent, so a session left open or stolen is not enough.
     identity_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

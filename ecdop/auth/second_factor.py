@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyotp
 import segno
@@ -88,8 +89,16 @@ def accept_authenticator_code(user: User, code: str) -> bool:
     return claimed.rowcount == 1
 
 
+def secret_offered_to(user: User) -> str:
+    """The key the enrolment page shows: the same one until the person finishes enrolling."""
+    if user.totp_secret_offered is None:
+        user.totp_secret_offered = new_secret()
+    return user.totp_secret_offered
+
+
 def enrol(user: User, secret: str, *, step: int) -> None:
     user.totp_secret = secret
+    user.totp_secret_offered = None
     user.totp_enrolled_at = utc_now()
     user.totp_last_step = step
 
@@ -97,6 +106,7 @@ def enrol(user: User, secret: str, *, step: int) -> None:
 def forget(user: User) -> None:
     """An administrator's reset: no secret and no recovery codes until the person enrols again."""
     user.totp_secret = None
+    user.totp_secret_offered = None  # a lost phone: the next enrolment offers a new key
     user.totp_enrolled_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -107,6 +117,7 @@ class RecoveryCodes:
     """New codes, which exist in clear only until they are shown once."""
 
     codes: list[str]
+    made_at: datetime
 
 
 def _code_hash(code: str) -> str:
@@ -128,7 +139,7 @@ def issue_recovery_codes(user: User) -> RecoveryCodes:
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_code_hash(c)) for c in codes)
     db.session.flush()
-    return RecoveryCodes(codes=codes)
+    return RecoveryCodes(codes=codes, made_at=utc_now())
 
 
 def accept_recovery_code(user: User, code: str) -> bool:

@@ -15,6 +15,7 @@ from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
+from ua_parser import parse as ua_parse
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import client_address, record_event
@@ -307,3 +308,19 @@ def end_sessions_when_access_changes() -> None:
     made (a page, the command line, a script)."""
     if not event.contains(Session, "before_flush", _end_sessions_on_access_changes):
         event.listen(Session, "before_flush", _end_sessions_on_access_changes)
+
+
+# The operating systems as people call them, where the parser's name is not.
+OPERATING_SYSTEMS = {"Mac OS X": "macOS", "Chrome OS": "ChromeOS"}
+
+
+def browser_named(user_agent: str) -> str:
+    """A browser as people name it, "Chrome on Windows", from the User-Agent it sent."""
+    found = ua_parse(user_agent) if user_agent else None
+    browser = found.user_agent.family if found and found.user_agent else None
+    system = found.os.family if found and found.os else None
+    if browser is None or browser == "Other":
+        return "A browser ecdop does not recognise" if user_agent else "Not known"
+    if system is None or system == "Other":
+        return browser
+    return f"{browser} on {OPERATING_SYSTEMS.get(system, system)}"

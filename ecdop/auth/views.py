@@ -131,12 +131,10 @@ def set_up_authenticator():
     user, elsewhere = _step_or_carry_on("auth.set_up_authenticator")
     if elsewhere:
         return elsewhere
-    pending = sessions.pending_sign_in()
-    if pending.pending_totp_secret is None:
-        pending.pending_totp_secret = second_factor.new_secret()
+    secret = second_factor.secret_offered_to(user)
     form = EnrolmentForm()
     if form.validate_on_submit():
-        codes = sign_in.confirm_enrolment(user, pending.pending_totp_secret, form.code.data)
+        codes = sign_in.confirm_enrolment(user, secret, form.code.data)
         if codes is not None:
             sessions.pass_second_factor()
             next_path = sign_in.finish(user)
@@ -144,18 +142,20 @@ def set_up_authenticator():
             return render_template(
                 "auth/recovery_codes.html",
                 codes=codes.codes,
+                made_at=codes.made_at,
+                account_email=user.email,
                 continue_to=safe_next_path(next_path) or url_for("home.index"),
             )
         form.code.errors.append(
             "The security code is not right. Check the app was set up with this QR code or "
             "key, then enter the code it shows now"
         )
-    uri = second_factor.provisioning_uri(pending.pending_totp_secret, user.email)
+    uri = second_factor.provisioning_uri(secret, user.email)
     return _page(
         "auth/set_up_authenticator.html",
         form,
         qr_code=second_factor.qr_code_svg(uri),
-        secret=second_factor.grouped_secret(pending.pending_totp_secret),
+        secret=second_factor.grouped_secret(secret),
     )
 
 

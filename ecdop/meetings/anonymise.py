@@ -3,8 +3,9 @@
 The child's own identifiers are known (every notification gives name, NHS number, date of
 birth, address and postcode), so they are matched exactly, wherever and however they are
 written. Patterns catch the same kinds of detail about anyone else: NHS numbers, postcodes,
-e-mail addresses and phone numbers. What remains (a sibling's first name in free text, say)
-is why a coordinator reads and confirms every extract before it reaches a pack.
+e-mail addresses and phone numbers. Someone else's name (a sibling's, a parent's) cannot be
+known: a capitalised word that is no ordinary word is asked about, never replaced, and the
+coordinator who reads and confirms every extract takes it out or confirms it.
 
 A part of a name that is also an ordinary word (Rose, Hill, May) is a name only where it is
 written as one: with a capital. In lower case it is the word, and left alone; at the start of
@@ -36,6 +37,8 @@ ADDRESS = "[address]"
 POSTCODE = "[postcode]"
 EMAIL = "[e-mail address]"
 PHONE = "[phone number]"
+# Never put in the text: only offered to the coordinator, who takes it out or confirms it.
+OTHER_NAME = "[another name?]"
 
 # What each placeholder stands for, in a coordinator's words.
 FOUND_WORDS = {
@@ -47,6 +50,7 @@ FOUND_WORDS = {
     POSTCODE: "a postcode",
     EMAIL: "an e-mail address",
     PHONE: "a phone number",
+    OTHER_NAME: "perhaps someone else's name",
 }
 # An NHS number or the child's own dates identify whatever the text around them says: a
 # coordinator cannot confirm them away. A name, an address, a phone number may be a ward's,
@@ -58,6 +62,11 @@ POSTCODE_PATTERN = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNOR
 EMAIL_PATTERN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_PATTERN = re.compile(r"(?<![\d\w])(?:\+44\s?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}(?!\d)")
 MONTHS = "January February March April May June July August September October November December"
+DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday"
+# A word written with a capital that the word list has only as a name, or not at all: a
+# sibling's or a parent's first name, a street, a school. Capitals alone (GP, NHS) are not.
+CAPITALISED_WORD = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)*(?![\w-])")
+NOT_NAMES = frozenset(word.casefold() for word in f"{MONTHS} {DAYS} English British".split())
 # What may stand between the end of a sentence (or a line) and the next word.
 SENTENCE_GAP = " \t\"'\u201c\u2018([*\u2022-\u2013"
 CONTEXT_CHARACTERS = 30
@@ -71,6 +80,9 @@ class Identifiers:
     dates: tuple[tuple[date, str], ...]
     # Single-word phrases that are also ordinary lower-case words ("rose", "hill").
     ordinary: frozenset[str] = field(default_factory=frozenset)
+    # The word list's ordinary words, to ask about capitalised words that are none of them
+    # (other people's names); None looks for the child's identifiers alone.
+    words: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,13 @@ class Finding:
     @property
     def what(self) -> str:
         return FOUND_WORDS[self.placeholder]
+
+    @property
+    def doubt(self) -> str:
+        """Why it is only perhaps an identifier, in the check's words; "" when it is one."""
+        if self.certain or self.placeholder == OTHER_NAME:
+            return ""
+        return "perhaps: it starts a sentence"
 
     @property
     def confirmable(self) -> bool:
@@ -138,7 +157,7 @@ def identifiers_of(case: Case) -> Identifiers:
     deaths = {record.date_of_death for record in (case, *notifications)}
     dates = [(day, DATE_OF_BIRTH) for day in births] + [(day, DATE_OF_DEATH) for day in deaths]
     ordinary = frozenset(phrases) & ordinary_words()
-    return Identifiers(tuple(ordered), tuple(dates), ordinary)
+    return Identifiers(tuple(ordered), tuple(dates), ordinary, words=ordinary_words())
 
 
 def _name_parts(name: str) -> set[str]:
@@ -220,7 +239,28 @@ def find_identifiers(
             if _line_at(text, start) in written_by_ecdop or normalised(match[0]) in not_identifiers:
                 continue
             findings.append(_finding(text, match, placeholder, certain))
+    for match in _other_names(text, taken, identifiers.words):
+        if _line_at(text, match.start()) not in written_by_ecdop and (
+            normalised(match[0]) not in not_identifiers
+        ):
+            findings.append(_finding(text, match, OTHER_NAME, certain=False))
     return sorted(findings, key=lambda finding: finding.start)
+
+
+def _other_names(
+    text: str, taken: list[tuple[int, int]], ordinary: frozenset[str] | None
+) -> Iterator[re.Match]:
+    """Capitalised words that are no ordinary word, outside what was found already: perhaps
+    the name of someone else in the child's life, for the coordinator to judge."""
+    if ordinary is None:
+        return
+    for match in CAPITALISED_WORD.finditer(text):
+        start, end = match.span()
+        if any(start < other_end and other_start < end for other_start, other_end in taken):
+            continue
+        parts = match[0].casefold().split("-")
+        if not all(part in ordinary or part in NOT_NAMES for part in parts):
+            yield match
 
 
 def _is_certain(text: str, match: re.Match, ordinary: bool) -> bool | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pyotp
 from playwright.sync_api import Page, expect
@@ -42,7 +43,7 @@ def sign_in(page: Page, password: str) -> None:
 
 def test_first_sign_in_with_an_authenticator(open_session, chromium, live_server, clock):
     create_coordinator(open_session("admin@demo.test", DEMO_PASSWORD))
-    page = chromium.new_context(base_url=live_server).new_page()
+    page = chromium.new_context(base_url=live_server, accept_downloads=True).new_page()
 
     sign_in(page, INITIAL)
     expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
@@ -62,6 +63,23 @@ def test_first_sign_in_with_an_authenticator(open_session, chromium, live_server
     expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
     recovery_codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(recovery_codes) == 10
+    # The codes can be kept: a file made in the page, or a printed page without the header.
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download your codes as a text file").click()
+    download = downloading.value
+    assert download.suggested_filename == "ecdop-recovery-codes.txt"
+    kept = Path(download.path()).read_text(encoding="utf-8")
+    assert all(code in kept for code in recovery_codes) and EMAIL in kept
+    printing = page.get_by_role("button", name="Print your codes")
+    expect(printing).to_be_visible()
+    page.evaluate("window.print = () => { document.body.dataset.printed = 'yes'; }")
+    printing.click()
+    expect(page.locator("body")).to_have_attribute("data-printed", "yes")
+    page.emulate_media(media="print")
+    expect(page.locator(".govuk-header")).to_be_hidden()
+    expect(page.locator("#recovery-codes")).to_be_visible()
+    expect(printing).to_be_hidden()
+    page.emulate_media(media="screen")
     page.get_by_role("button", name="I have saved my codes: continue").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 

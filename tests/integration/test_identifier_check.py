@@ -171,3 +171,32 @@ def test_the_childs_nhs_number_and_dates_cannot_be_confirmed_away(demo, make_bro
     assert "“2 June 2015” is not an identifier" not in page_text(response)
     assert "or confirm" not in page_text(response)
     assert db.session.scalars(select(WordNotIdentifying)).all() == []
+
+
+def test_a_name_that_is_not_the_childs_is_asked_about_and_can_be_confirmed(demo, make_browser):
+    case, request, item = case_named("Rose", "Hill-Brook")
+    coordinator = make_browser(COORDINATOR)
+    path = f"/agenda-items/{item.id}/extracts/{request.id}"
+    # Kayden, a brother, is no word at all; Monday, the GP and NHS are not names.
+    text = "Seen on Monday by the GP.\nHer brother Kayden was at home. NHS 111 was called."
+    refused = coordinator.submit(path, {"text": text, "version": ""})
+    assert refused.status_code == 400
+    page = page_text(refused)
+    assert "may identify the child: “Kayden” (perhaps someone else's name) in line 2" in page
+    assert "“Kayden” is not an identifier in this text" in page  # offered to confirm
+    assert "Line 2: perhaps someone else's name, in “Her brother Kayden" in page
+    assert db.session.scalars(select(ReportExtract)).all() == []
+    # Never put in place of the word by itself: only the coordinator decides.
+    assert "Kayden" in pack_text_of(text, case)
+
+    kept = coordinator.submit(path, {"text": text, "version": "", "not_identifiers": "kayden"})
+    assert kept.status_code == 302, page_text(kept)
+    [confirmation] = db.session.scalars(select(WordNotIdentifying)).all()
+    assert confirmation.word == "kayden"
+    assert "Her brother Kayden was at home" in pack_html(pack_for(item.meeting))
+
+
+def pack_text_of(text: str, case) -> str:
+    from ecdop.meetings.anonymise import redact
+
+    return redact(text, identifiers_of(case))[0]

@@ -3,7 +3,10 @@ in development only, with their password alone."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from html import unescape
+from urllib.parse import unquote
 
 from sqlalchemy import select
 
@@ -11,6 +14,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.auth.models import RecoveryCode, Role, UserSession
 from ecdop.extensions import db
 from tests.accounts import (
+    AUTHENTICATOR_KEY,
     INITIAL_PASSWORD,
     OWN_PASSWORD,
     code_now,
@@ -193,3 +197,63 @@ def test_an_invited_agency_contact_sets_up_the_app_after_choosing_a_password(mak
     )  # fmt: skip
     assert response.headers["Location"] == "/sign-in/authenticator"
     assert user("jo@surgery.example").role is Role.AGENCY_REPORTER
+
+
+def test_the_authenticator_key_stays_the_same_until_enrolment_is_finished(make_browser, demo):
+    real_account(EMAIL)
+    browser = make_browser()
+    browser.submit("/login", {"email": EMAIL, "password": INITIAL_PASSWORD})
+    browser.submit(
+        "/sign-in/new-password", {"password": OWN_PASSWORD, "confirm_password": OWN_PASSWORD}
+    )
+
+    # Sent straight away, before the page was ever read: the key it then shows must hold.
+    first_answer = browser.submit("/sign-in/authenticator", {"code": "000000"})
+    shown = key_shown(first_answer)
+    assert key_shown(browser.get("/sign-in/authenticator")) == shown
+    wrong = browser.submit("/sign-in/authenticator", {"code": "000000"})
+    assert wrong.status_code == 400 and key_shown(wrong) == shown
+    assert key_shown(browser.get("/sign-in/authenticator")) == shown
+    done = browser.submit("/sign-in/authenticator", {"code": code_now(shown)})
+    assert done.status_code == 200 and user(EMAIL).totp_secret == shown
+
+
+def test_the_authenticator_key_holds_when_enrolment_resumes_in_a_new_sign_in(make_browser, demo):
+    """Someone who scanned the key, then had to sign in again (the step timed out, or the
+    browser closed), finds the same key, so the app they set up still works."""
+    real_account(EMAIL)
+    first = make_browser()
+    first.submit("/login", {"email": EMAIL, "password": INITIAL_PASSWORD})
+    first.submit(
+        "/sign-in/new-password", {"password": OWN_PASSWORD, "confirm_password": OWN_PASSWORD}
+    )
+    scanned = key_shown(first.get("/sign-in/authenticator"))
+    again = make_browser()
+    again.submit("/login", {"email": EMAIL, "password": OWN_PASSWORD})
+    assert key_shown(again.get("/sign-in/authenticator")) == scanned
+    done = again.submit("/sign-in/authenticator", {"code": code_now(scanned)})
+    assert done.status_code == 200 and user(EMAIL).totp_secret == scanned
+
+
+def key_shown(response) -> str:
+    html = response.get_data(as_text=True)
+    return "".join(unescape(AUTHENTICATOR_KEY.search(html).group(1)).split())
+
+
+def test_the_recovery_codes_page_offers_them_as_a_file_made_in_the_page(make_browser, demo):
+    real_account(EMAIL)
+    browser = make_browser()
+    browser.submit("/login", {"email": EMAIL, "password": INITIAL_PASSWORD})
+    browser.submit(
+        "/sign-in/new-password", {"password": OWN_PASSWORD, "confirm_password": OWN_PASSWORD}
+    )
+    secret = key_shown(browser.get("/sign-in/authenticator"))
+    shown = browser.submit("/sign-in/authenticator", {"code": code_now(secret)})
+    html = shown.get_data(as_text=True)
+    codes = re.findall(r"<li><code>([^<]+)</code></li>", html)
+    link = re.search(r'href="data:text/plain;charset=utf-8,([^"]+)" download="([^"]+)"', html)
+    assert link and link.group(2) == "ecdop-recovery-codes.txt"
+    kept = unquote(unescape(link.group(1)))
+    assert len(codes) == 10 and all(code in kept for code in codes) and EMAIL in kept
+    assert shown.headers["Cache-Control"] == "no-store"
+    assert 'data-module="ecdop-print"' in html

@@ -11,8 +11,9 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import Role, SessionEnd, UserSession
 from ecdop.extensions import db
 from tests.accounts import OWN_PASSWORD, code_now, confirm_identity, first_sign_in, real_account
+from tests.conftest import DEMO_PASSWORD
 from tests.factories import demo_area, organisation, user
-from tests.helpers import page_text
+from tests.helpers import Browser, page_text
 
 
 def cookie_of(browser) -> str:
@@ -264,3 +265,24 @@ def test_records_of_long_ended_sessions_are_forgotten(app, make_browser, clock):
     assert run_job(app, "forget-ended-sessions") == 4  # the two sign-ins of 91 days ago
     remaining = db.session.scalars(select(UserSession.end_reason).order_by(UserSession.id)).all()
     assert remaining == [SessionEnd.SIGN_IN_FINISHED, SessionEnd.SIGNED_OUT]
+
+
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+SAFARI_ON_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+def test_your_sessions_names_each_browser_as_people_do(app, demo):
+    for user_agent in (CHROME_ON_WINDOWS, SAFARI_ON_IPHONE, "curl/8.5.0"):
+        browser = Browser(app.test_client(), DEMO_PASSWORD)
+        browser.client.environ_base["HTTP_USER_AGENT"] = user_agent
+        browser.login("coordinator@demo.test")
+    page = page_text(browser.get("/account/sessions"))
+    assert "Chrome on Windows" in page and "Mobile Safari on iOS" in page
+    assert "curl" in page
+    assert "Mozilla/5.0" not in page and "AppleWebKit" not in page
