@@ -79,4 +79,6 @@ class BoardReport(Base):
 
     @property
     def file_name(self) -> str:
-        return f"ecdop-{self.kind.value}-report-{self.period_code}-{self.id}.pdf"
+        """ "ecdop-quarterly-report-july-to-september-2026.pdf": its period as people say it."""
+        period = "-".join(self.period_label.lower().split())
+        return f"ecdop-{self.kind.value}-report-{period}.pdf"

@@ -88,7 +88,9 @@ def test_the_board_reads_the_quarterly_report_on_the_web_and_as_a_pdf(app, make_
     download = board.get(f"/board-reports/{report.id}/pdf")
     assert download.mimetype == "application/pdf" and download.data == report.pdf
     assert download.headers["Cache-Control"] == "no-store"
-    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Content-Disposition"] == (
+        'attachment; filename="ecdop-quarterly-report-july-to-september-2026.pdf"'
+    )
     about_it = (AuditEvent.subject_type == "BoardReport", AuditEvent.subject_id == report.id)
     actions = db.session.scalars(select(AuditEvent.action).where(*about_it)).all()
     assert set(actions) == {AuditAction.BOARD_REPORT_GENERATED, AuditAction.BOARD_REPORT_VIEWED,
