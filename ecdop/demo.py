@@ -13,9 +13,15 @@ from ecdop.analytics.queries import warning_rules_of
 from ecdop.auth import queries, services
 from ecdop.auth.models import OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
-from ecdop.cases.services import TriageDecision, apply_transition, triage_case
+from ecdop.cases.services import (
+    TriageDecision,
+    apply_transition,
+    record_national_database_told,
+    triage_case,
+)
 from ecdop.cases.states import Stage
 from ecdop.clock import add_working_days, uk_today
+from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
 from ecdop.extensions import db
@@ -150,13 +156,19 @@ def _ready_for_panel_case(
     for request in db.session.scalars(
         select(ReportingRequest).where(ReportingRequest.case_id == case.id)
     ):
-        reporter = queries.user_by_email(DEMO_REPORTERS[request.organisation.name])
-        save_report(request, answers=_demo_answers(case, notified_on), not_known=[],
+        agency = request.organisation.name
+        reporter = queries.user_by_email(DEMO_REPORTERS[agency])
+        answers = _demo_answers(case, notified_on) | DEMO_AGENCY_ANSWERS[agency]
+        save_report(request, answers=answers, not_known=[],
                     expected_version=request.version_id, actor=reporter,
                     submit=True)  # fmt: skip
     _record_meetings(case, notified_on)
     for stage in (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL):
         apply_transition(case, stage, actor=_coordinator())
+    # Told the day after it was notified, as a coordinator would have: a case ready for
+    # panel does not start the demo overdue and escalated.
+    record_national_database_told(case, told_at=utc_now(), actor=_coordinator(),
+                                  expected_version=case.version_id)  # fmt: skip
     _backdate(case, READY_CASE_AGE - timedelta(days=1))
     return case
 
@@ -179,6 +191,25 @@ def _demo_answers(case: Case, notified_on: date) -> dict[str, str]:
         "factors_service": "Asthma review overdue by six months.",
         "learning": "Follow up missed asthma reviews.",
     }
+
+
+# What each agency saw of the child, in its own words: the school is not the GP.
+DEMO_AGENCY_ANSWERS = {
+    "Demo Surgery": {},
+    "Demo Primary School": {
+        "involvement_summary": "The child was in Year 2 with us from the age of four, and "
+        "lived at 1 Demo Street.",
+        "family_involvement_detail": "Mother collected the child most days and came to "
+        "parents' evenings.",
+        "child_history": "Kept an inhaler in class; used it more often in the autumn term.",
+        "factors_intrinsic": "Asthma, managed in school with an individual healthcare plan.",
+        "factors_social": "Attendance was 91%, lower in the autumn term.",
+        "factors_physical": "None that the school knew of.",
+        "factors_service": "The healthcare plan had not been reviewed with the school nurse "
+        "for a year.",
+        "learning": "Review healthcare plans each year with the school nurse.",
+    },
+}
 
 
 def _record_meetings(case: Case, notified_on: date) -> None:
@@ -230,6 +261,8 @@ def _backdate(case: Case, age: timedelta) -> None:
         request.due_on -= age
     for change in db.session.scalars(select(StageChange).where(StageChange.case_id == case.id)):
         change.changed_at -= age
+    if case.national_database_told_at is not None:
+        case.national_database_told_at -= age
     db.session.execute(delete(Deadline).where(Deadline.case_id == case.id))
     db.session.flush()
     refresh_deadlines(case)

@@ -22,6 +22,7 @@ from ecdop.analytics.models import PostcodeDeprivation
 from ecdop.auth.models import Area, Organisation, OrganisationKind, Role, User
 from ecdop.cases.models import Case, CaseReferenceCounter
 from ecdop.cases.states import Stage
+from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
@@ -65,7 +66,7 @@ class SyntheticDataRefused(ValueError):
 
 @dataclass(frozen=True)
 class People:
-    notifier: User
+    notifiers: tuple[User, ...]  # the area's notifiers, police and health alike
     coordinator: User
     chair: User
     agencies: tuple[Organisation, ...]
@@ -77,12 +78,15 @@ def _people(area: Area) -> People:
             select(User).where(User.role == role, User.areas.contains(area)).order_by(User.id)
         )
 
-    notifier, coordinator, chair = (
-        first(Role.NOTIFIER),
-        first(Role.COORDINATOR),
-        first(Role.PANEL_CHAIR),
+    notifiers = tuple(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.NOTIFIER, User.active, User.areas.contains(area))
+            .order_by(User.id)
+        )
     )
-    if None in (notifier, coordinator, chair):
+    coordinator, chair = first(Role.COORDINATOR), first(Role.PANEL_CHAIR)
+    if not notifiers or None in (coordinator, chair):
         raise SyntheticDataRefused(
             f"{area.name} needs a notifier, a coordinator and a panel chair first "
             "(seed-demo makes them for the demo area)"
@@ -94,7 +98,7 @@ def _people(area: Area) -> People:
             .order_by(Organisation.id)
         )
     )
-    return People(notifier, coordinator, chair, agencies)
+    return People(notifiers, coordinator, chair, agencies)
 
 
 def _postcodes_by_decile() -> dict[int, list[str]]:
@@ -199,6 +203,41 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), UTC)
 
 
+# Deaths in hospital are notified by its staff; others by the police, where the area has both.
+IN_HOSPITAL = frozenset(
+    {
+        PlaceOfDeath.HOSPITAL_EMERGENCY,
+        PlaceOfDeath.HOSPITAL_WARD,
+        PlaceOfDeath.NEONATAL_UNIT,
+        PlaceOfDeath.PAEDIATRIC_INTENSIVE_CARE,
+    }
+)
+
+
+def _notifier_of(death: SyntheticDeath, people: People, index: int) -> User:
+    """One of the area's notifiers, as would have told of this death: the hospital's for a
+    death in hospital, the police's otherwise, taking turns among several."""
+    kind = OrganisationKind.NHS_TRUST if death.place in IN_HOSPITAL else OrganisationKind.POLICE
+    fitting = [n for n in people.notifiers if n.organisation.kind is kind] or people.notifiers
+    return fitting[index % len(fitting)]
+
+
+@dataclass(frozen=True)
+class Moments:
+    """When a synthetic death was notified, triaged and told to the national database: the
+    day after the death, never later than the seeding's own moment."""
+
+    notified: datetime
+    triaged: datetime
+    told: datetime
+
+    @classmethod
+    def of(cls, death: SyntheticDeath, latest: datetime) -> Moments:
+        notified = min(_at(death.died + timedelta(days=1)), latest)
+        return cls(notified, min(notified + timedelta(days=1), latest),
+                   min(notified + timedelta(hours=20), latest))  # fmt: skip
+
+
 def seed_synthetic(
     area: Area, *, cases: int, seed: int, today: date, years: int = YEARS_OF_DEATHS
 ) -> int:
@@ -213,7 +252,9 @@ def seed_synthetic(
     deaths = sorted(
         synthetic_deaths(seed, cases, today, _postcodes_by_decile(), years), key=lambda d: d.died
     )
-    case_ids = _insert_cases(area, deaths, people, today)
+    # Nothing is received later than now, nor later than the day the history is made for.
+    latest = min(utc_now(), _at(today, 23))
+    case_ids = _insert_cases(area, deaths, people, latest)
     meetings = _insert_meetings(area, deaths, people)
     chance = random.Random(seed + 1)  # noqa: S311
     _insert_reviews(deaths, case_ids, meetings, people, chance, today)
@@ -231,7 +272,7 @@ def _next_sequences(area: Area, year: int, count: int) -> range:
     return range(first, first + count)
 
 
-def _insert_cases(area: Area, deaths: list[SyntheticDeath], people: People, today: date):
+def _insert_cases(area: Area, deaths: list[SyntheticDeath], people: People, latest: datetime):
     by_year: dict[int, list[SyntheticDeath]] = {}
     for death in deaths:
         by_year.setdefault(death.died.year, []).append(death)
@@ -239,23 +280,27 @@ def _insert_cases(area: Area, deaths: list[SyntheticDeath], people: People, toda
     for year, members in by_year.items():
         for death, sequence in zip(members, _next_sequences(area, year, len(members)), strict=True):
             numbering[id(death)] = (year, sequence)
-    rows = [_case_row(area, death, *numbering[id(death)], index) for index, death in
-            enumerate(deaths)]  # fmt: skip
+    moments = [Moments.of(death, latest) for death in deaths]
+    rows = [_case_row(area, death, *numbering[id(death)], index, moments[index]) for index, death
+            in enumerate(deaths)]  # fmt: skip
     case_ids: list[int] = []
     for chunk in _chunks(rows):
         case_ids += db.session.scalars(
             insert(Case).returning(Case.id, sort_by_parameter_order=True), chunk
         ).all()
-    notifications = [_notification_row(area, death, case_id, people)
-                     for death, case_id in zip(deaths, case_ids, strict=True)]  # fmt: skip
+    notifications = [
+        _notification_row(area, death, case_id, _notifier_of(death, people, index), when)
+        for index, (death, case_id, when) in enumerate(zip(deaths, case_ids, moments, strict=True))
+    ]
     for chunk in _chunks(notifications):
         db.session.execute(insert(Notification), chunk)
     return case_ids
 
 
-def _case_row(area: Area, death: SyntheticDeath, year: int, sequence: int, index: int) -> dict:
+def _case_row(
+    area: Area, death: SyntheticDeath, year: int, sequence: int, index: int, when: Moments
+) -> dict:
     given, family = GIVEN_NAMES[index % len(GIVEN_NAMES)], FAMILY_NAMES[index % len(FAMILY_NAMES)]
-    notified = _at(death.died + timedelta(days=1))
     return dict(
         reference=f"{area.code}-{year}-{sequence:04d}", area_id=area.id, year=year,
         sequence=sequence, stage=death.stage, version_id=1, given_names=given,
@@ -264,24 +309,25 @@ def _case_row(area: Area, death: SyntheticDeath, year: int, sequence: int, index
         postcode=death.postcode, date_of_death=death.died, place_of_death=death.place,
         expectation=death.expectation, provisional_category=death.category,
         age_band=age_band(death.born, death.died),
-        triaged_at=notified + timedelta(days=1) if death.stage is not Stage.NOTIFIED else None,
-        national_database_told_at=notified + timedelta(hours=20),
-        created_at=notified, updated_at=notified,
+        triaged_at=when.triaged if death.stage is not Stage.NOTIFIED else None,
+        national_database_told_at=when.told, created_at=when.notified, updated_at=when.notified,
     )  # fmt: skip
 
 
-def _notification_row(area: Area, death: SyntheticDeath, case_id: int, people: People) -> dict:
+def _notification_row(
+    area: Area, death: SyntheticDeath, case_id: int, notifier: User, when: Moments
+) -> dict:
     return dict(
-        submitted_at=_at(death.died + timedelta(days=1)), submitted_by_id=people.notifier.id,
-        organisation_id=people.notifier.organisation_id, area_id=area.id, case_id=case_id,
+        submitted_at=when.notified, submitted_by_id=notifier.id,
+        organisation_id=notifier.organisation_id, area_id=area.id, case_id=case_id,
         match_result=MatchResult.NEW, given_names="Synthetic", family_name="Child",
         nhs_number=None, date_of_birth=death.born, sex=death.sex, ethnicity=death.ethnicity,
         address="Synthetic data", postcode=death.postcode, date_of_death=death.died,
         place_of_death=death.place, expectation=death.expectation,
         circumstances="Synthetic case for demonstration and testing.",
         circumstances_type=CircumstancesType.NOT_KNOWN, agencies_involved=[],
-        notifier_name=people.notifier.full_name, notifier_role="Synthetic",
-        notifier_phone="01632 960000",
+        notifier_name=notifier.full_name, notifier_role=notifier.job_title or "Synthetic",
+        notifier_phone=notifier.phone or "01632 960000",
     )  # fmt: skip
 
 
