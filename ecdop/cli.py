@@ -279,10 +279,11 @@ def refresh_deadlines_command() -> None:
 def export_national_command(starts_on, ends_on, path, output_format, area_codes) -> None:
     """Export the national return for reviews signed off in a period, e.g.
     export-national --from 2026-04-01 --to 2027-03-31 --output return.json"""
-    from ecdop.meetings.national_return import Period, export_national_return
+    from ecdop.meetings.national_return import export_national_return
+    from ecdop.periods import DateSpan
 
     output_format = output_format or ("csv" if path.lower().endswith(".csv") else "json")
-    period = Period(starts_on.date(), ends_on.date())
+    period = DateSpan(starts_on.date(), ends_on.date())
     try:
         count = export_national_return(
             period, path, output_format=output_format, area_codes=list(area_codes) or None

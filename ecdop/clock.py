@@ -4,7 +4,7 @@ The bottom layer: every feature reads the date from here, and this imports no fe
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,14 @@ UK = ZoneInfo("Europe/London")
 
 def uk_today() -> date:
     return datetime.now(UK).date()
+
+
+def utc_bounds_of_days(first: date, last: date) -> tuple[datetime, datetime]:
+    """The first moment of ``first`` and the moment after ``last`` ends, England's days (a
+    clock change included), as UTC-aware datetimes: for ``start <= moment < end``."""
+    start = datetime.combine(first, time(0), UK)
+    end = datetime.combine(last + timedelta(days=1), time(0), UK)
+    return start, end
 
 
 @lru_cache(maxsize=64)

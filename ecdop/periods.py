@@ -24,16 +24,12 @@ class PeriodKind(LabelledEnum):
 
 
 @dataclass(frozen=True)
-class ReportingPeriod:
-    kind: PeriodKind
-    year: int  # the reporting year it falls in, named by the calendar year it starts in
-    quarter: int | None
+class DateSpan:
+    """Days from one to another, both included: what every period is. A reporting period is
+    one; the national return, sent for whatever days the national database asks, is another."""
+
     starts_on: date
     ends_on: date  # inclusive
-
-    @property
-    def code(self) -> str:
-        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
 
     @property
     def label(self) -> str:
@@ -45,6 +41,19 @@ class ReportingPeriod:
 
     def contains(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportingPeriod(DateSpan):
+    """A reporting year or one of its quarters: the only spans the board's reports cover."""
+
+    kind: PeriodKind
+    year: int  # the reporting year it falls in, named by the calendar year it starts in
+    quarter: int | None
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
 
     @property
     def year_name(self) -> str:
@@ -79,13 +88,15 @@ class PeriodError(ValueError):
 def reporting_year(year: int, start_month: int) -> ReportingPeriod:
     starts_on = date(year, start_month, 1)
     ends_on = starts_on + relativedelta(years=1) - timedelta(days=1)
-    return ReportingPeriod(PeriodKind.ANNUAL, year, None, starts_on, ends_on)
+    return ReportingPeriod(starts_on, ends_on, kind=PeriodKind.ANNUAL, year=year, quarter=None)
 
 
 def reporting_quarter(year: int, quarter: int, start_month: int) -> ReportingPeriod:
     starts_on = date(year, start_month, 1) + relativedelta(months=3 * (quarter - 1))
     ends_on = starts_on + relativedelta(months=3) - timedelta(days=1)
-    return ReportingPeriod(PeriodKind.QUARTERLY, year, quarter, starts_on, ends_on)
+    return ReportingPeriod(
+        starts_on, ends_on, kind=PeriodKind.QUARTERLY, year=year, quarter=quarter
+    )
 
 
 PERIOD_CODES = {

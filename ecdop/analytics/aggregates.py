@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -25,7 +25,7 @@ from ecdop.analytics.models import (
 )
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
-from ecdop.clock import UK
+from ecdop.clock import utc_bounds_of_days
 from ecdop.db import count_if
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.queries import fell_due_between, met_by_due_date
@@ -33,7 +33,7 @@ from ecdop.deadlines.rules import DeadlineKind
 from ecdop.extensions import db
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
-from ecdop.periods import ReportingPeriod
+from ecdop.periods import DateSpan, ReportingPeriod
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.vocabulary import ActionStatus, AgeBand
 
@@ -59,11 +59,9 @@ def _days_between_sqlite(element, compiler, **kw):
     )
 
 
-def utc_bounds(period: ReportingPeriod) -> tuple[datetime, datetime]:
+def utc_bounds(period: DateSpan) -> tuple[datetime, datetime]:
     """The period's first moment and the moment after its last, England's days in UTC."""
-    start = datetime.combine(period.starts_on, time(0), UK)
-    end = datetime.combine(period.ends_on + timedelta(days=1), time(0), UK)
-    return start, end
+    return utc_bounds_of_days(period.starts_on, period.ends_on)
 
 
 def live_cases(area_ids: Sequence[int]) -> list[ColumnElement]:

@@ -13,8 +13,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -24,7 +23,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
-from ecdop.clock import UK
+from ecdop.clock import utc_bounds_of_days
 from ecdop.db import utc_now
 from ecdop.extensions import db
 from ecdop.files import write_private_file
@@ -33,6 +32,7 @@ from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.notifications.queries import notifications_of
+from ecdop.periods import DateSpan
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
@@ -41,21 +41,9 @@ SCHEMA = "ecdop-national-return"
 SCHEMA_VERSION = "1.0"
 
 
-@dataclass(frozen=True)
-class Period:
-    starts_on: date
-    ends_on: date
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """The period's first and last instants in England, as UTC-aware datetimes."""
-        start = datetime.combine(self.starts_on, time.min, UK)
-        end = datetime.combine(self.ends_on + timedelta(days=1), time.min, UK)
-        return start, end
-
-
-def signed_off_in(period: Period, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
+def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
     """The current analyses of closed cases signed off within the period."""
-    start, end = period.bounds()
+    start, end = utc_bounds_of_days(period.starts_on, period.ends_on)
     statement = (
         select(PanelAnalysis)
         .join(Case, PanelAnalysis.case_id == Case.id)
@@ -206,7 +194,7 @@ def _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on) -> d
     }
 
 
-def as_json(period: Period, records: list[dict], produced_at: datetime) -> str:
+def as_json(period: DateSpan, records: list[dict], produced_at: datetime) -> str:
     document = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -278,7 +266,7 @@ FORMATS = ("json", "csv")
 
 
 def export_national_return(
-    period: Period, path: str, *, output_format: str, area_codes: list[str] | None = None
+    period: DateSpan, path: str, *, output_format: str, area_codes: list[str] | None = None
 ) -> int:
     """Write the period's national return to ``path`` (readable by its owner only) and audit
     the export. Returns how many cases it holds."""
