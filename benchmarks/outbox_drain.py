@@ -27,18 +27,13 @@ import time
 import flask_migrate
 from sqlalchemy import func, select, text
 
+from benchmarks.servers import free_port
 from ecdop import create_app
 from ecdop.db import unit_of_work
 from ecdop.extensions import db
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
 from ecdop.outbox.sender import deliver_outbox
 from ecdop.outbox.services import insert_messages
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_sink(port: int) -> subprocess.Popen:

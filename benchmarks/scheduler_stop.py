@@ -24,7 +24,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from benchmarks.api_burst import FLASK, free_port, wait_for_port
+from benchmarks.api_burst import FLASK
+from benchmarks.servers import free_port, wait_for_port
 
 
 def database_url(server: str) -> str:
