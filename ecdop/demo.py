@@ -197,8 +197,9 @@ def _demo_answers(case: Case, notified_on: date) -> dict[str, str]:
 DEMO_AGENCY_ANSWERS = {
     "Demo Surgery": {},
     "Demo Primary School": {
+        # Kayden, a brother, is nobody the notification names: the identifier check asks.
         "involvement_summary": "The child was in Year 2 with us from the age of four, and "
-        "lived at 1 Demo Street.",
+        "lived at 1 Demo Street. Their brother Kayden is in Year 5.",
         "family_involvement_detail": "Mother collected the child most days and came to "
         "parents' evenings.",
         "child_history": "Kept an inhaler in class; used it more often in the autumn term.",

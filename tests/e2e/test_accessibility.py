@@ -34,6 +34,7 @@ from ecdop.periods import PeriodKind, last_closed
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
 from ecdop.vocabulary import CircumstancesType
+from tests.accounts import INITIAL_PASSWORD, OWN_PASSWORD, code_now, real_account
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.notifying import fill_the_form
 from tests.factories import (
@@ -317,8 +318,40 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             fill_the_form(page)
             check(page, f"{email} checking a notification's answers", findings)
 
+    first_sign_in_of_a_real_account(chromium, live_server, findings)
+
     html_errors(findings, tmp_path)
     for title, paths in findings.titles.items():
         if len(paths) > 1 and not all(p.startswith("/cases/") for p in paths):
             findings.add(f"title {title!r}", f"shared by different pages: {sorted(paths)}")
     assert findings.problems == [], "\n".join(findings.problems)
+
+
+def first_sign_in_of_a_real_account(chromium, live_server, findings: Findings) -> None:
+    """The pages only a real account meets: its own password, the authenticator set up from
+    the page, each with its errors, and the recovery codes."""
+    email = "real.account@council.example"
+    real_account(email)
+    page = chromium.new_context(base_url=live_server, bypass_csp=True).new_page()
+    page.goto("/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(INITIAL_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    check(page, "first sign-in: own password", findings)
+    page.get_by_role("button", name="Save password").click()
+    page.wait_for_load_state("load")
+    check(page, "first sign-in: own password, with errors", findings)
+    page.get_by_label("Choose a new password").fill(OWN_PASSWORD)
+    page.get_by_label("Type the password again").fill(OWN_PASSWORD)
+    page.get_by_role("button", name="Save password").click()
+    page.wait_for_load_state("load")
+    check(page, "first sign-in: authenticator", findings)
+    secret = "".join(page.locator("#authenticator-key").inner_text().split())
+    page.get_by_label("Security code from the app").fill("000000")
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.wait_for_load_state("load")
+    check(page, "first sign-in: authenticator, with errors", findings)
+    page.get_by_label("Security code from the app").fill(code_now(secret))
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.wait_for_load_state("load")
+    check(page, "first sign-in: recovery codes", findings)
