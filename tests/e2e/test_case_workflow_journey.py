@@ -28,7 +28,12 @@ def triage_and_request(coordinator: Page, reference: str) -> None:
     )
     coordinator.get_by_role("link", name="Request reports from agencies").click()
     agencies = coordinator.get_by_role("group", name="Agencies that knew the child")
-    agencies.get_by_label("Demo Surgery (GP practice)").check()
+    # Ticked from the notification: the surgery it names, and the area's only NHS trust for
+    # the health visitor it ticked. This child's health visitor is not asked here.
+    expect(agencies.get_by_label("Demo Surgery (GP practice)")).to_be_checked()
+    trust = agencies.get_by_role("checkbox", name=re.compile(r"Demo Hospitals NHS Trust"))
+    expect(trust).to_be_checked()
+    trust.uncheck()
     agencies.get_by_label("Demo Primary School (School)").check()
     coordinator.get_by_label("SUDI/SUDC supplementary form").check()
     coordinator.get_by_role("button", name="Send requests").click()
