@@ -71,7 +71,7 @@ test: install assets
 coverage: install assets
 	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-report=html $(PYTEST_ARGS)
 
-# Style, formatting, and the layers of DESIGN rule 10 (import-linter's contracts in pyproject.toml).
+# Style, formatting, and the layers of docs/DESIGN.md rule 10 (import-linter's contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

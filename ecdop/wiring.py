@@ -1,6 +1,6 @@
 """After this, do that: how the lower layers hear of the upper ones.
 
-A lower layer never imports an upper one (DESIGN, rule 10). Where it must let an upper layer
+A lower layer never imports an upper one (docs/DESIGN.md, rule 10). Where it must let an upper layer
 act on a change, or ask what an upper layer holds, it calls a hook (``ecdop/hooks.py``); this
 table, at the top, says what each hook calls, in order. ``create_app`` gives it to each app.
 """
