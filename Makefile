@@ -71,11 +71,13 @@ test: install assets
 coverage: install assets
 	$(BIN)/pytest -n $(TEST_WORKERS) --cov --cov-report=term --cov-report=html $(PYTEST_ARGS)
 
-# Style, formatting, and the layers of docs/DESIGN.md rule 10 (import-linter's contracts in pyproject.toml).
+# Style, formatting, the layers of docs/DESIGN.md rule 10 (import-linter's contracts in
+# pyproject.toml), and types (mypy, its settings in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) node_modules static/dist $(STAMP)

@@ -71,7 +71,8 @@ class BaseConfig:
     # Addresses in outgoing messages are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # How many reverse proxies stand in front: X-Forwarded-For is believed that far, no further.
-    TRUSTED_PROXY_COUNT = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "0"))
+    # Production reads it as text, and validate() makes it a number or refuses to start.
+    TRUSTED_PROXY_COUNT: int | str | None = int(os.environ.get("ECDOP_TRUSTED_PROXIES", "0"))
     MAIL_FROM = os.environ.get("ECDOP_MAIL_FROM", "ecdop@localhost")
     # Outgoing mail. SMTP_SECURITY: "starttls" (port 587), "tls" (port 465) or "none".
     SMTP_HOST = os.environ.get("ECDOP_SMTP_HOST", "localhost")
@@ -204,7 +205,7 @@ class ProductionConfig(BaseConfig):
     PUBLIC_BASE_URL = os.environ.get("ECDOP_PUBLIC_BASE_URL", "")
     # No default: believing a hop that is not there lets anyone choose the address the audit
     # trail records and the per-address limits count. The deployment says how many (0 too).
-    TRUSTED_PROXY_COUNT = os.environ.get("ECDOP_TRUSTED_PROXIES")
+    TRUSTED_PROXY_COUNT = os.environ.get("ECDOP_TRUSTED_PROXIES")  # an int once validated
     HSTS_SECONDS = 60 * 60 * 24 * 365 * 2
     REQUIRED_KEYS = (*BaseConfig.REQUIRED_KEYS, "PUBLIC_BASE_URL")
 

@@ -16,13 +16,10 @@ from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.clock import uk_today
 from ecdop.db import unit_of_work
-from ecdop.extensions import db
+from ecdop.extensions import db, the_app_itself
 from ecdop.jobs import DATED_JOBS, JOBS
+from ecdop.refusals import fail
 from ecdop.transactions import commit_each_unit
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
 
 
 def _log_to_stderr() -> None:
@@ -47,7 +44,7 @@ def create_area_command(code: str, name: str) -> None:
     try:
         area = auth_services.create_area(code, name)
     except auth_services.AccountError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"Created area {area.code}")
 
 
@@ -64,7 +61,7 @@ def create_organisation_command(name: str, kind: str, area_codes: tuple[str, ...
     try:
         auth_services.create_organisation(name, OrganisationKind(kind), areas=areas)
     except auth_services.AccountError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"Created organisation {name}")
 
 
@@ -73,7 +70,7 @@ def _areas_named(area_codes: tuple[str, ...]) -> list:
     for code in area_codes:
         area = auth_queries.area_by_code(code)
         if area is None:
-            _fail(f"No area with code {code!r}; add it with create-area")
+            fail(f"No area with code {code!r}; add it with create-area")
         areas.append(area)
     return areas
 
@@ -90,7 +87,7 @@ def create_user_command(
     """Create a user; the password comes from ECDOP_NEW_USER_PASSWORD or a prompt."""
     organisation = auth_queries.organisation_by_name(organisation_name)
     if organisation is None:
-        _fail(f"No organisation called {organisation_name!r}; add it with create-organisation")
+        fail(f"No organisation called {organisation_name!r}; add it with create-organisation")
     areas = _areas_named(area_codes)
     try:
         user = auth_services.create_user(
@@ -102,7 +99,7 @@ def create_user_command(
             password=_new_user_password(),
         )
     except auth_services.AccountError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(f"Created {user.role.value} {user.email}")
 
 
@@ -118,12 +115,12 @@ def seed_synthetic_command(cases: int, seed: int, area_code: str, years: int) ->
     from ecdop.synthetic import SyntheticDataRefused, seed_synthetic
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
-        _fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
+        fail("seed-synthetic only runs in development (ECDOP_ENV=development)")
     [area] = _areas_named((area_code.upper(),))
     try:
         made = seed_synthetic(area, cases=cases, seed=seed, today=uk_today(), years=years)
     except SyntheticDataRefused as refused:
-        _fail(str(refused))
+        fail(str(refused))
     click.echo(f"Added {made:,} synthetic cases to {area.name}.")
 
 
@@ -139,7 +136,7 @@ def seed_demo_command() -> None:
     )
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
-        _fail("seed-demo only runs in development (ECDOP_ENV=development)")
+        fail("seed-demo only runs in development (ECDOP_ENV=development)")
     created = seed_demo(current_app.config["DEMO_PASSWORD"])
     demo_case = seed_demo_case()
     seed_demo_reference_data()
@@ -200,9 +197,7 @@ def scheduler_command(heartbeat: float) -> None:
 
     _log_to_stderr()
     stop = threading.Event()
-    runner = JobScheduler(
-        current_app._get_current_object(), BackgroundScheduler(), heartbeat_seconds=heartbeat
-    )
+    runner = JobScheduler(the_app_itself(), BackgroundScheduler(), heartbeat_seconds=heartbeat)
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
@@ -227,13 +222,13 @@ def run_job_command(name: str, on_day) -> None:
     arguments = {}
     if on_day is not None:
         if not current_app.config["SEED_DEMO_ALLOWED"]:
-            _fail("--on only works in development (ECDOP_ENV=development)")
+            fail("--on only works in development (ECDOP_ENV=development)")
         if name not in DATED_JOBS:
-            _fail(f"{name} does not take --on")
+            fail(f"{name} does not take --on")
         arguments["today"] = on_day.date()
-    result = run_job(current_app._get_current_object(), name, **arguments)
+    result = run_job(the_app_itself(), name, **arguments)
     if result is None:
-        _fail(f"{name} is running already (in the scheduler or another run-job); not run again")
+        fail(f"{name} is running already (in the scheduler or another run-job); not run again")
     click.echo(f"{name}: {result}")
 
 
@@ -289,7 +284,7 @@ def export_national_command(starts_on, ends_on, path, output_format, area_codes)
             period, path, output_format=output_format, area_codes=list(area_codes) or None
         )
     except ValueError as error:
-        _fail(str(error))
+        fail(str(error))
     click.echo(
         f"National return: {count} closed case{'s' if count != 1 else ''} written as "
         f"{output_format}."
@@ -305,9 +300,9 @@ def _import_reference_data(kind: str, path: str) -> None:
         with open(path, encoding="utf-8-sig", newline="") as lines:
             imported = IMPORTERS[kind](lines)
     except ImportRefused as refused:
-        _fail("Nothing was imported:\n  " + "\n  ".join(refused.problems[:50]))
+        fail("Nothing was imported:\n  " + "\n  ".join(refused.problems[:50]))
     except (OSError, UnicodeDecodeError) as error:
-        _fail(f"Could not read {path}: {error}")
+        fail(f"Could not read {path}: {error}")
     record_event(AuditAction.REFERENCE_DATA_IMPORTED, details={"kind": kind, "rows": imported.rows})
     click.echo(f"Imported {imported.rows} rows of {kind}.")
 
@@ -344,9 +339,9 @@ def serve_command(host: str, port: int) -> None:
     from ecdop.jobs import JobScheduler
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
-        _fail("serve is the development server; in production run gunicorn and `scheduler`")
+        fail("serve is the development server; in production run gunicorn and `scheduler`")
     _log_to_stderr()
-    app = current_app._get_current_object()
+    app = the_app_itself()
     runner = JobScheduler(app, BackgroundScheduler())
     if not runner.start():
         click.echo("Another ecdop scheduler is running; jobs run there, not here.", err=True)
@@ -370,6 +365,7 @@ def in_one_transaction(command: click.Command) -> click.Command:
     if getattr(command.callback, "in_one_transaction", False):
         return command  # the same command, registered by another app in this process
     work = command.callback
+    assert work is not None, "a command without a callback does nothing"
 
     @functools.wraps(work)
     def run(*args, **kwargs):
@@ -380,7 +376,7 @@ def in_one_transaction(command: click.Command) -> click.Command:
                 db.session.rollback()
                 raise
 
-    run.in_one_transaction = True
+    run.in_one_transaction = True  # type: ignore[attr-defined]  # marks it as wrapped
     command.callback = run
     return command
 

@@ -7,8 +7,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, DateTime, Enum, MetaData, TypeDecorator, case, func
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    DateTime,
+    Enum,
+    MetaData,
+    Result,
+    Table,
+    TypeDecorator,
+    case,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -127,6 +139,17 @@ def configure_sqlite() -> None:
             event.listen(Engine, name, listener)
 
 
-def count_if(condition: ColumnElement) -> ColumnElement:
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     """How many rows of a group meet the condition (0, not NULL, for an empty group)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def table_of(model: Any) -> Table:
+    """A mapped class's table, as a Table (the class types it as any FromClause)."""
+    return cast(Table, model.__table__)
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed. The session types every answer as a plain
+    Result; one to a changing statement is a CursorResult, which counts them."""
+    return cast(CursorResult[Any], result).rowcount

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, select
@@ -11,7 +13,7 @@ from sqlalchemy import delete, select
 from ecdop.analytics.early_warning import add_recommended_rules, replay_history
 from ecdop.analytics.queries import warning_rules_of
 from ecdop.auth import queries, services
-from ecdop.auth.models import OrganisationKind, Role, User
+from ecdop.auth.models import Area, Organisation, OrganisationKind, Role, User
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.services import (
     TriageDecision,
@@ -93,13 +95,13 @@ def seed_demo(password: str) -> bool:
             job_title=job_title,
             phone=phone,
             role=role,
-            organisation=queries.organisation_by_name(organisation_name),
+            organisation=_demo_organisation(organisation_name),
             areas=[area],
             password=password,
         )
         created = True
     if area.lead_id is None:
-        set_area_lead(area, queries.user_by_email("chair@demo.test"))
+        set_area_lead(area, _demo_user("chair@demo.test"))
     if not warning_rules_of(area.id):
         add_recommended_rules(area)
     return created
@@ -122,7 +124,7 @@ LATE_CASE_AGE = timedelta(days=21)
 def seed_demo_case() -> DemoCase | None:
     """Two triaged cases with reports requested from the demo GP and school, unless the demo
     area already has a case: one notified now, one three weeks ago. The children are invented."""
-    area = queries.area_by_code(DEMO_AREA[0])
+    area = _demo_area()
     if db.session.scalar(select(Case.id).where(Case.area_id == area.id).limit(1)):
         return None
     today = uk_today()
@@ -157,7 +159,7 @@ def _ready_for_panel_case(
         select(ReportingRequest).where(ReportingRequest.case_id == case.id)
     ):
         agency = request.organisation.name
-        reporter = queries.user_by_email(DEMO_REPORTERS[agency])
+        reporter = _demo_user(DEMO_REPORTERS[agency])
         answers = _demo_answers(case, notified_on) | DEMO_AGENCY_ANSWERS[agency]
         save_report(request, answers=answers, not_known=[],
                     expected_version=request.version_id, actor=reporter,
@@ -229,7 +231,7 @@ def _record_meetings(case: Case, notified_on: date) -> None:
 
 
 def _triaged_case(area, details: NotificationDetails) -> Case:
-    police = queries.user_by_email("police@demo.test")
+    police = _demo_user("police@demo.test")
     _notification, outcome = submit_notification(details, notifier=police, area=area)
     case = outcome.case
     decision = TriageDecision(True, "", Expectation.UNEXPECTED, area)
@@ -238,11 +240,11 @@ def _triaged_case(area, details: NotificationDetails) -> Case:
 
 
 def _coordinator() -> User:
-    return queries.user_by_email("coordinator@demo.test")
+    return _demo_user("coordinator@demo.test")
 
 
 def _request(case: Case, agency: str, due_on: date) -> None:
-    organisation = queries.organisation_by_name(agency)
+    organisation = _demo_organisation(agency)
     request_reports(
         case, organisations=[organisation], supplementary_forms=[], due_on=due_on,
         actor=_coordinator(),
@@ -307,7 +309,7 @@ def seed_demo_history() -> int:
     """Synthetic past deaths in the demo area, unless it already has a history."""
     from ecdop.synthetic import seed_synthetic
 
-    area = queries.area_by_code(DEMO_AREA[0])
+    area = _demo_area()
     older = select(Case.id).where(
         Case.area_id == area.id, Case.date_of_death < uk_today() - timedelta(days=365)
     )
@@ -332,5 +334,29 @@ def seed_demo_reference_data() -> None:
         return
     samples = resources.files("ecdop.analytics").joinpath("samples")
     for kind in ("populations", "live-births", "deprivation"):
-        with samples.joinpath(f"{kind}.csv").open(encoding="utf-8", newline="") as lines:
+        # newline="" as the csv module asks; a package's resource opens in bytes alone.
+        raw = samples.joinpath(f"{kind}.csv").open("rb")
+        with io.TextIOWrapper(raw, encoding="utf-8", newline="") as lines:
             IMPORTERS[kind](lines)
+
+
+def _demo_area() -> Area:
+    return _seeded(queries.area_by_code(DEMO_AREA[0]), "the demo area")
+
+
+def _demo_user(email: str) -> User:
+    return _seeded(queries.user_by_email(email), email)
+
+
+def _demo_organisation(name: str) -> Organisation:
+    return _seeded(queries.organisation_by_name(name), name)
+
+
+def _seeded(found: Seeded | None, what: str) -> Seeded:
+    """What seed_demo made: the demo's cases and history are seeded after it."""
+    if found is None:
+        raise LookupError(f"{what} is missing: run seed-demo first")
+    return found
+
+
+Seeded = TypeVar("Seeded")

@@ -148,11 +148,11 @@ def register(app: Flask) -> None:
     def database_unreachable(error: SQLAlchemyError):
         busy = is_busy(error)
         # The type only: the message may name the server, and never the request's values.
+        driver_error = type(getattr(error, "orig", error)).__name__
         if busy:
-            logger.warning("The database was too busy to answer in time (%s)",
-                           type(error.orig).__name__)  # fmt: skip
+            logger.warning("The database was too busy to answer in time (%s)", driver_error)
         else:
-            logger.error("The database is unreachable (%s)", type(error.orig).__name__)
+            logger.error("The database is unreachable (%s)", driver_error)
         if is_api_request():
             _let_go_of_the_transaction()
             return answer_unavailable(busy=busy)

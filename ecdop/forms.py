@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Any
 
 from flask import g, request
 from flask_wtf import FlaskForm
@@ -90,7 +91,7 @@ class MaxLength(Length):
             )
 
 
-class ChoiceNamed:
+class ChoiceNamed(Field):
     """A choice field whose refusal of a value it did not offer names the field."""
 
     def pre_validate(self, form) -> None:
@@ -100,7 +101,7 @@ class ChoiceNamed:
             raise ValidationError(f"{spoken_label(self)}: choose from the options shown") from None
 
 
-class DrawnInPageOrder:
+class DrawnInPageOrder(Field):
     """A field that notes when the page draws it, so that the error summary lists problems in
     the order a person meets them on the page, not the order the form declares its fields."""
 
@@ -127,6 +128,9 @@ class GovTextAreaField(DrawnInPageOrder, TextAreaField):
 
 class GovIntegerField(DrawnInPageOrder, IntegerField):
     widget = GovTextInput()
+    # A field's data is what its validators let through: a required field's is never None
+    # once the form is valid, which no type can say. Views read it as it is.
+    data: Any
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0].strip():
@@ -160,6 +164,7 @@ class GovDateField(DrawnInPageOrder, DateField):
     """A date typed as day, month and year, with the GOV.UK Design System's messages."""
 
     widget = GovDateInput()
+    data: Any  # as GovIntegerField's
 
     def process_formdata(self, valuelist):
         # Always keep three parts, so the page can show back exactly what was typed.
@@ -278,6 +283,8 @@ def time_of_day(text: str) -> time | None:
 class GovTimeField(GovStringField):
     """A time of day typed in one box; the field's data is a ``time``."""
 
+    data: Any  # as GovIntegerField's
+
     def process_formdata(self, valuelist):
         self.raw_text = strip(valuelist[0]) if valuelist else ""
         self.data = time_of_day(self.raw_text) if self.raw_text else None
@@ -300,7 +307,7 @@ class TextRequired(InputRequired):
 
     def __init__(self, message: str | None = None):
         super().__init__(message)
-        self.field_flags = {}
+        self.field_flags: dict[str, bool] = {}
 
     def __call__(self, form, field) -> None:
         super().__call__(form, field)

@@ -70,7 +70,7 @@ FIRST_FEW = 5
 def favicon():
     """Browsers ask for /favicon.ico whatever the page says: ecdop's own icon, not a 404."""
     return send_from_directory(
-        current_app.static_folder, "images/ecdop-icon.svg", mimetype="image/svg+xml",
+        current_app.static_folder or "static", "images/ecdop-icon.svg", mimetype="image/svg+xml",
         max_age=ICON_CACHE_SECONDS,
     )  # fmt: skip
 

@@ -217,7 +217,7 @@ class SQLiteFileLock:
 def scheduler_lock(engine: Engine, name: str = "scheduler") -> AdvisoryLock | SQLiteFileLock:
     if engine.dialect.name == "postgresql":
         return AdvisoryLock(engine, name)
-    return SQLiteFileLock(engine.url.database, name)
+    return SQLiteFileLock(engine.url.database or ":memory:", name)
 
 
 # How often the leader confirms its lock and a standby tries to take it: a standby takes over
@@ -336,7 +336,8 @@ class JobScheduler:
     def _record_heartbeat(self) -> None:
         try:
             with self.app.app_context():
-                commit_each_unit(record_heartbeat(NODE, self.leading_since or utc_now()))
+                record_heartbeat(NODE, self.leading_since or utc_now())
+                commit_each_unit(None)
         except DBAPIError as error:
             # The lock is what decides who leads; a missed beat only shows on /readyz.
             log.error("Could not record the scheduler's heartbeat: %s", error)

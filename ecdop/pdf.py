@@ -41,8 +41,11 @@ def with_header_scopes(pdf_bytes: bytes) -> bytes:
 
 
 def _scope(header: pikepdf.Dictionary) -> None:
-    row_group = header.get("/P", {}).get("/P", {})
-    in_head = row_group.get("/S") == pikepdf.Name.THead
+    row = header.get("/P")
+    row_group = row.get("/P") if isinstance(row, pikepdf.Dictionary) else None
+    in_head = (
+        isinstance(row_group, pikepdf.Dictionary) and row_group.get("/S") == pikepdf.Name.THead
+    )
     attributes = header.get("/A")
     if not isinstance(attributes, pikepdf.Dictionary):
         attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)

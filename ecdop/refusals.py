@@ -1,12 +1,21 @@
-"""Changes a service refuses, with the message and the form field to show it at, and the one
-way a view turns a refusal into what the page says and the status it answers with."""
+"""Changes a service refuses, with the message and the form field to show it at, the one way
+a view turns a refusal into what the page says and the status it answers with, and the one way
+a command refuses (``fail``)."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
+import click
 from sqlalchemy.orm.exc import StaleDataError
 
 from ecdop.forms import field_named
 from ecdop.transactions import roll_back_keeping_what_was_seen
+
+
+def fail(message: str) -> NoReturn:
+    """A command's refusal: the one-line reason, and a non-zero exit, never a traceback."""
+    raise click.ClickException(message)
 
 
 class ChangeRefused(ValueError):

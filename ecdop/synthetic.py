@@ -86,7 +86,7 @@ def _people(area: Area) -> People:
         )
     )
     coordinator, chair = first(Role.COORDINATOR), first(Role.PANEL_CHAIR)
-    if not notifiers or None in (coordinator, chair):
+    if not notifiers or coordinator is None or chair is None:
         raise SyntheticDataRefused(
             f"{area.name} needs a notifier, a coordinator and a panel chair first "
             "(seed-demo makes them for the demo area)"
@@ -487,7 +487,12 @@ def _request_row(case_id, agency, due_on: date, on_time: bool, late: int, people
     )  # fmt: skip
 
 
-def _insert_requests(requests, people, today: date) -> None:
+# A request to an agency: its case, the agency, its due date, whether it came on time, and
+# how many days late if not.
+SyntheticRequest = tuple[int, Organisation, date, bool, int]
+
+
+def _insert_requests(requests: list[SyntheticRequest], people, today: date) -> None:
     rows = [_request_row(*request, people, today) for request in requests]
     request_ids: list[int] = []
     for chunk in _chunks(rows):

@@ -64,7 +64,7 @@ PLACE_BY_CATEGORY = {
     C.MALIGNANCY: {P.HOSPICE: 40, P.HOME: 35, P.HOSPITAL_WARD: 25},
 }  # fmt: skip
 
-FACTORS_BY_CATEGORY = {
+FACTORS_BY_CATEGORY: dict[C, dict[str, tuple[str, ...]]] = {
     C.SUDDEN_UNEXPLAINED: {"physical": ("unsafe_sleeping",),
                            "social": ("parental_smoking", "parental_substance_use")},
     C.PERINATAL: {"social": ("smoking_in_pregnancy",), "intrinsic": ("prematurity",),

@@ -58,5 +58,5 @@ def register(app: Flask) -> None:
     app.add_template_global(has_problems)
     app.add_template_global(receipt_sections, name="notification_sections")
     app.add_template_global(Permission)
-    app.add_template_global(SITE_PAGES, name="site_pages")
+    app.jinja_env.globals["site_pages"] = SITE_PAGES
     app.context_processor(lambda: {"csp_nonce": g.get("csp_nonce", "")})

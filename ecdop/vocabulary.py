@@ -14,7 +14,11 @@ from dateutil.relativedelta import relativedelta
 class LabelledEnum(enum.StrEnum):
     """A string enum whose members carry the wording shown to people."""
 
-    def __new__(cls, value: str, label: str):
+    label: str
+
+    # ``label`` has a default for the type checker's sake alone: looking a member up by its
+    # value (``Stage("closed")``) never calls ``__new__``.
+    def __new__(cls, value: str, label: str = ""):
         member = str.__new__(cls, value)
         member._value_ = value
         member.label = label

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import String, and_, case, cast, func, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -64,11 +65,8 @@ def utc_bounds(period: DateSpan) -> tuple[datetime, datetime]:
     return utc_bounds_of_days(period.starts_on, period.ends_on)
 
 
-def live_cases(area_ids: Sequence[int]) -> list[ColumnElement]:
-    return [
-        Case.area_id.in_(area_ids),
-        Case.is_live,
-    ]
+def live_cases(area_ids: Sequence[int]) -> list[ColumnElement[bool]]:
+    return [Case.area_id.in_(area_ids), Case.is_live.expression]
 
 
 def died_in(period: ReportingPeriod) -> ColumnElement:
@@ -101,7 +99,7 @@ def deaths_by_deprivation(area_ids: Sequence[int], period: ReportingPeriod) -> d
     return {decile: count for decile, count in rows}
 
 
-def _year_bucket(column, years: Sequence[ReportingPeriod]) -> ColumnElement:
+def _year_bucket(column, years: Sequence[ReportingPeriod]) -> ColumnElement[int]:
     return case(
         *((column.between(year.starts_on, year.ends_on), index) for index, year in enumerate(years))
     )
@@ -117,7 +115,7 @@ def deaths_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]) ->
         )
         .group_by(bucket)
     )
-    counts = dict(rows.all())
+    counts: dict[int, int] = dict(rows.all())
     return [counts.get(index, 0) for index in range(len(years))]
 
 
@@ -180,7 +178,7 @@ def reviews_by(column, area_ids: Sequence[int], period: ReportingPeriod) -> dict
 def reviews_with_factors_by_domain(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
     """For each domain, the reviews that scored it 2: factors that may have contributed."""
     columns = [count_if(getattr(PanelAnalysis, f"{d.key}_score") == 2) for d in DOMAINS]
-    row = db.session.execute(_reviews(area_ids, period, *columns)).one()
+    row: Sequence[Any] = db.session.execute(_reviews(area_ids, period, *columns)).one()
     return {domain.key: int(count) for domain, count in zip(DOMAINS, row, strict=True)}
 
 
@@ -228,7 +226,7 @@ def _mentions(theme: LearningTheme) -> ColumnElement:
 
 
 def reviews_by_learning_theme(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
-    row = db.session.execute(
+    row: Sequence[Any] = db.session.execute(
         _reviews(area_ids, period, *(count_if(_mentions(theme)) for theme in LEARNING_THEMES))
     ).one()
     return {theme.title: int(count) for theme, count in zip(LEARNING_THEMES, row, strict=True)}
@@ -255,7 +253,9 @@ def _median_days_to_closure(area_ids: Sequence[int], year: ReportingPeriod, coun
 def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
     """Per year: reviews completed, how many had modifiable factors, and the median days from
     death to closure (years bounded exactly as each period's own figures are)."""
-    bucket = case(*((signed_off_in(year), index) for index, year in enumerate(years)))
+    bucket: ColumnElement[int] = case(
+        *((signed_off_in(year), index) for index, year in enumerate(years))
+    )
     start, _ = utc_bounds(years[0])
     _, end = utc_bounds(years[-1])
     rows = db.session.execute(
@@ -274,7 +274,9 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
         )
         .group_by(bucket)
     )
-    counts = {index: (reviews, int(identified)) for index, reviews, identified in rows}
+    counts: dict[int, tuple[int, int]] = {
+        index: (reviews, int(identified)) for index, reviews, identified in rows
+    }
     return [
         YearOfReviews(
             *counts.get(index, (0, 0)),

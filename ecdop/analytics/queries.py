@@ -48,11 +48,10 @@ def pattern_page(user: User, *, show: str, page: int) -> Page:
 
 
 def open_pattern_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count(EmergingPattern.id)).where(
-            EmergingPattern.area_id.in_(user.area_ids), EmergingPattern.ended_on.is_(None)
-        )
+    open_patterns = select(func.count(EmergingPattern.id)).where(
+        EmergingPattern.area_id.in_(user.area_ids), EmergingPattern.ended_on.is_(None)
     )
+    return db.session.scalar(open_patterns) or 0
 
 
 def pattern_for_coordinator_or_404(user: User, pattern_id: int) -> EmergingPattern:

@@ -9,6 +9,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 
@@ -52,7 +53,8 @@ def _whole_number(value: str, low: int, high: int) -> int | None:
 def import_populations(lines: Iterable[str]) -> Imported:
     areas = {area.code: area.id for area in db.session.scalars(select(Area))}
     bands = {band.value for band in AgeBand}
-    records, problems = [], []
+    records: list[dict[str, Any]] = []
+    problems: list[str] = []
     seen = set()
     for number, row in _rows(lines, POPULATION_COLUMNS):
         area_id = areas.get((row["area_code"] or "").strip().upper())

@@ -143,7 +143,7 @@ def shape_problems(document: dict) -> dict[str, list[str]]:
 
 def _form_input(document: dict) -> MultiDict:
     """The document as the web form would have posted it."""
-    posted = MultiDict()
+    posted: MultiDict[str, str] = MultiDict()
     for name, value in document.items():
         if value is None or name == AREA_CODE:
             continue

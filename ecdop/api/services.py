@@ -17,7 +17,7 @@ from ecdop.api.problems import Problem
 from ecdop.api.schemas import NotificationInvalid, notification_from_document
 from ecdop.auth.models import ApiToken
 from ecdop.auth.services import record_api_token_use
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.extensions import db
 from ecdop.notifications.services import submit_notification
 from ecdop.transactions import retry_lost_race
@@ -140,4 +140,4 @@ def forget_old_idempotency_keys() -> int:
     result = db.session.execute(
         delete(IdempotentRequest).where(IdempotentRequest.created_at < cutoff)
     )
-    return result.rowcount
+    return rows_changed(result)

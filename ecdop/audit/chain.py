@@ -25,16 +25,17 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import bindparam, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ecdop.audit.models import AuditChainHead, AuditEvent
+from ecdop.db import table_of
 
 GENESIS = "0" * 64
 HEAD_ID = 1
 SEALS = "audit_events_to_seal"
 VERIFY_BATCH = 5000
 
-_events = AuditEvent.__table__
+_events = table_of(AuditEvent)
 _CONTENT = (
     _events.c.id, _events.c.occurred_at, _events.c.actor_id, _events.c.action, _events.c.case_id,
     _events.c.subject_type, _events.c.subject_id, _events.c.ip_address, _events.c.details,
@@ -128,7 +129,10 @@ def seal_unsealed_events(session: Session, key: ChainKey | None = None) -> int:
 
 
 def _write_seals(connection, seals: list[dict], key: ChainKey) -> None:
-    values = {"chain_position": bindparam("position"), "chain_hash": bindparam("hash")}
+    values: dict[str, object] = {
+        "chain_position": bindparam("position"),
+        "chain_hash": bindparam("hash"),
+    }
     if key.id is not None:  # the unkeyed chain's migration ran before events named a key
         values["chain_key_id"] = key.id
     connection.execute(
@@ -176,7 +180,7 @@ class Verdict:
         return self.broken_at is None and not self.problem
 
 
-def _sealed_in_order(session: Session, *, with_key_ids: bool) -> Iterator:
+def _sealed_in_order(session: Session | scoped_session, *, with_key_ids: bool) -> Iterator:
     columns = [*_CONTENT, _events.c.chain_position, _events.c.chain_hash]
     if with_key_ids:
         columns.append(_events.c.chain_key_id)
@@ -195,7 +199,7 @@ def _sealed_in_order(session: Session, *, with_key_ids: bool) -> Iterator:
 
 
 def verify_chain(
-    session: Session,
+    session: Session | scoped_session,
     keys: dict[str | None, ChainKey] | None = None,
     checkpoints: Collection[Checkpoint] = (),
 ) -> Verdict:
@@ -219,8 +223,11 @@ def verify_chain(
     head = session.execute(
         select(AuditChainHead.position, AuditChainHead.hash).where(AuditChainHead.id == HEAD_ID)
     ).one()
-    unsealed = session.scalar(
-        select(func.count()).select_from(_events).where(_events.c.chain_position.is_(None))
+    unsealed = (
+        session.scalar(
+            select(func.count()).select_from(_events).where(_events.c.chain_position.is_(None))
+        )
+        or 0
     )
     if (head.position, head.hash) != (expected, previous):
         return Verdict(checked, unsealed, None, f"the chain ends at {expected}, but its head "

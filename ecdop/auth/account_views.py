@@ -112,7 +112,8 @@ def end_session(session_id: int):
     if record is not None and ConfirmForm().validate_on_submit():
         sessions.end_session(record, SessionEnd.ENDED_BY_PERSON)
         record_event(AuditAction.SESSION_ENDED, subject=current_user)
-        if record.id == sessions.current_session().id:
+        current = sessions.current_session()
+        if current is not None and record.id == current.id:
             return redirect(url_for("auth.login"))
         flash("That session is signed out.", "success")
     return redirect(url_for("account.sessions_list"))

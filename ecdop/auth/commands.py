@@ -7,12 +7,9 @@ from flask.cli import AppGroup
 
 from ecdop.extensions import db
 from ecdop.forms import LARGEST_ID
+from ecdop.refusals import fail
 
 tokens_group = AppGroup("tokens", help="API tokens: create, list and revoke them.")
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
 
 
 @tokens_group.command("create")
@@ -30,11 +27,11 @@ def create_token_command(email: str, name: str, lifetime_in_days: int) -> None:
 
     user = user_by_email(email)
     if user is None:
-        _fail(f"No user with the email address {email}")
+        fail(f"No user with the email address {email}")
     try:
         issued = issue_api_token(user, name=name, lifetime_in_days=lifetime_in_days, issued_by=None)
     except AccountError as error:
-        _fail(str(error))
+        fail(str(error))
     token = issued.token
     click.echo(f"Token {token.id} for {user.email}, expires {token.expires_at:%Y-%m-%d %H:%M} UTC.")
     click.echo("Copy it now: it is not shown again.")
@@ -65,6 +62,6 @@ def revoke_token_command(token_id: int) -> None:
 
     token = db.session.get(ApiToken, token_id)
     if token is None:
-        _fail(f"No token number {token_id}")
+        fail(f"No token number {token_id}")
     revoke_api_token(token, revoked_by=None)
     click.echo(f"Revoked token {token.id} ({token.prefix}…) for {token.user.email}.")

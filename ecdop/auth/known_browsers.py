@@ -28,7 +28,7 @@ SALT = "ecdop-known-browser"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=SALT)
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
 def _nonces_in_cookie() -> list[str]:

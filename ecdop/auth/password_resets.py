@@ -14,7 +14,7 @@ from ecdop.auth import sign_in
 from ecdop.auth.models import PasswordReset, SessionEnd, User
 from ecdop.auth.passwords import secret_digest
 from ecdop.auth.services import AccountError, normalise_email
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
@@ -109,7 +109,7 @@ def reset_password(reset: PasswordReset, *, new_password: str, code: str) -> Non
         .values(used_at=utc_now())
         .execution_options(synchronize_session="fetch")
     )
-    if claimed.rowcount != 1:
+    if rows_changed(claimed) != 1:
         raise AccountError("This link has already been used. Ask for a new link.", "password")
     sign_in.choose_password(user, new_password, reason=SessionEnd.PASSWORD_RESET, keep=None)
     sign_in.clear_failures(user)

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select, update
 
 from ecdop.auth.models import RecoveryCode, User
 from ecdop.auth.passwords import secret_digest
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.extensions import db
 
 ISSUER = "ecdop"
@@ -86,7 +86,7 @@ def accept_authenticator_code(user: User, code: str) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session="fetch")
     )
-    return claimed.rowcount == 1
+    return rows_changed(claimed) == 1
 
 
 def secret_offered_to(user: User) -> str:
@@ -154,7 +154,7 @@ def accept_recovery_code(user: User, code: str) -> bool:
         .values(used_at=utc_now())
         .execution_options(synchronize_session=False)
     )
-    return claimed.rowcount == 1
+    return rows_changed(claimed) == 1
 
 
 def recovery_codes_left(user: User) -> int:

@@ -24,7 +24,7 @@ from ecdop.auth.models import (
 )
 from ecdop.auth.passwords import password_problem, secret_digest
 from ecdop.auth.permissions import Permission, role_may
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
@@ -303,7 +303,7 @@ def accept_invitation(
         .values(accepted_at=utc_now())
         .execution_options(synchronize_session="fetch")
     )
-    if claimed.rowcount != 1:
+    if rows_changed(claimed) != 1:
         raise AccountError("This invitation link has already been used.")
     user = create_user(
         email=invitation.email,

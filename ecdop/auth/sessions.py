@@ -21,7 +21,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import client_address, record_event
 from ecdop.auth.models import Organisation, SessionEnd, User, UserSession
 from ecdop.auth.passwords import secret_digest
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, table_of, utc_now
 from ecdop.extensions import db
 from ecdop.transactions import keep_whatever_happens
 
@@ -78,7 +78,9 @@ def pending_sign_in() -> UserSession | None:
 
 
 def pass_second_factor() -> None:
-    pending_sign_in().second_factor_passed = True
+    record = pending_sign_in()
+    assert record is not None, "only a sign-in under way passes its second factor"
+    record.second_factor_passed = True
 
 
 def finish_sign_in(user: User) -> str | None:
@@ -165,7 +167,7 @@ def _record_whatever_happens(record: UserSession, audit: dict | None = None, **v
 
     def write() -> None:
         db.session.execute(
-            update(UserSession.__table__).where(UserSession.id == record.id).values(**values)
+            update(table_of(UserSession)).where(UserSession.id == record.id).values(**values)
         )
         if audit is not None:
             db.session.add(AuditEvent(**audit))
@@ -189,7 +191,9 @@ def identity_confirmed_recently() -> bool:
 
 
 def confirm_identity_now() -> None:
-    current_session().identity_confirmed_at = utc_now()
+    record = current_session()
+    assert record is not None, "only a signed-in person confirms who they are"
+    record.identity_confirmed_at = utc_now()
 
 
 def sign_out() -> None:
@@ -212,7 +216,9 @@ def forget_ended_sessions() -> int:
         (UserSession.ended_at < cutoff)
         | (UserSession.ended_at.is_(None) & (UserSession.last_seen_at < cutoff))
     )
-    return db.session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+    return rows_changed(
+        db.session.execute(statement, execution_options={"synchronize_session": False})
+    )
 
 
 def live_sessions_of(user: User) -> list[UserSession]:
@@ -248,10 +254,12 @@ def end_sessions_of(
         statement = statement.where(UserSession.signed_in.is_(False))
     if keep is not None:
         statement = statement.where(UserSession.id != keep.id)
-    ended = db.session.execute(
-        statement.values(ended_at=utc_now(), end_reason=reason),
-        execution_options={"synchronize_session": False},
-    ).rowcount
+    ended = rows_changed(
+        db.session.execute(
+            statement.values(ended_at=utc_now(), end_reason=reason),
+            execution_options={"synchronize_session": False},
+        )
+    )
     if ended:
         record_event(
             AuditAction.SESSIONS_ENDED,
@@ -296,7 +304,7 @@ def _access_changes(session_: Session) -> dict[int, SessionEnd]:
 def _end_sessions_on_access_changes(session_: Session, flush_context, instances) -> None:
     for user_id, reason in _access_changes(session_).items():
         session_.connection().execute(
-            update(UserSession.__table__)
+            update(table_of(UserSession))
             .where(UserSession.user_id == user_id, UserSession.ended_at.is_(None))
             .values(ended_at=utc_now(), end_reason=reason)
         )

@@ -54,7 +54,8 @@ def next_step(user: User) -> str | None:
     """The endpoint of the next thing the person must do to finish signing in, or None."""
     if is_demo_account(user):
         return None
-    if user.has_second_factor and not sessions.pending_sign_in().second_factor_passed:
+    pending = sessions.pending_sign_in()
+    if user.has_second_factor and not (pending and pending.second_factor_passed):
         return "auth.second_factor_step"
     if user.must_change_password:
         return "auth.choose_password"

@@ -72,7 +72,9 @@ def login():
 
 def _step_or_carry_on(endpoint: str) -> tuple[User, object | None]:
     """The person signing in, and a redirect if this page is not their next step."""
-    user = sessions.pending_sign_in().user
+    pending = sessions.pending_sign_in()
+    assert pending is not None, "a sign-in step is open only part-way through signing in"
+    user = pending.user
     if sign_in.next_step(user) != endpoint:
         response = _carry_on_signing_in(user)
         return user, response

@@ -28,7 +28,7 @@ from sqlalchemy.engine import URL
 from ecdop.audit.chain import Verdict, verify_chain
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.extensions import db
 from ecdop.outbox.models import UNSENT, OutboxMessage, OutboxStatus
 
@@ -111,10 +111,17 @@ def _dump_postgres(engine: Engine, directory: Path) -> Manifest:
         return _describe(connection, "postgresql", made_at)
 
 
+def _sqlite_file(engine: Engine) -> str:
+    """The embedded database's file (an in-memory one has none to copy)."""
+    if not engine.url.database:
+        raise BackupRefused("The database is in memory: there is no file to back up")
+    return engine.url.database
+
+
 def _copy_sqlite(engine: Engine, directory: Path) -> Manifest:
     target = directory / SQLITE_FILE
     made_at = utc_now()
-    _sqlite_backup(engine.url.database, str(target))
+    _sqlite_backup(_sqlite_file(engine), str(target))
     target.chmod(0o600)
     copy_engine = create_engine(URL.create("sqlite", database=str(target)))
     try:
@@ -163,7 +170,7 @@ def restore_backup(directory: Path) -> Restored:
                 str(directory / POSTGRES_FILE), database_option="--dbname")  # fmt: skip
     else:
         engine.dispose()
-        _sqlite_backup(str(directory / SQLITE_FILE), engine.url.database)
+        _sqlite_backup(str(directory / SQLITE_FILE), _sqlite_file(engine))
     engine.dispose()
     _check_restored(manifest)
     chain = verify_chain(db.session)
@@ -233,7 +240,7 @@ def hold_unsent_mail() -> int:
                 claimed_until=None)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
-    return held.rowcount
+    return rows_changed(held)
 
 
 # Helpers

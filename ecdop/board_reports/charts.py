@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+from matplotlib.typing import RcKeyType
 
 from ecdop.analytics.disclosure import SUPPRESSED
 
@@ -23,7 +24,7 @@ from ecdop.analytics.disclosure import SUPPRESSED
 BAR_COLOUR = "#1d70b8"
 LINE_COLOUR = "#0b0c0c"
 GRID_COLOUR = "#b1b4b6"
-STYLE = {
+STYLE: dict[RcKeyType, object] = {
     # Fixed ids and no timestamp: the same figures give the same SVG, so a report's fingerprint
     # changes only when its content does.
     "svg.hashsalt": "ecdop-board-report",
@@ -93,7 +94,8 @@ def bar_figure(
 ) -> Figure:
     """Horizontal bars, one per label, in the order given; the figure grows with the labels'
     lines so that none is squeezed."""
-    numbers = [0 if value == SUPPRESSED else value for value in values]
+    # A suppressed count ("c", the only text among them) draws no bar.
+    numbers = [0 if isinstance(value, str) else value for value in values]
     lines = [wrapped(label) for label in labels]
     height = 0.9 + sum(0.26 + 0.19 * line.count("\n") for line in lines)
     with matplotlib.rc_context(STYLE):

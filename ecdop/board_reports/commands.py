@@ -6,12 +6,9 @@ import click
 from flask.cli import AppGroup
 
 from ecdop.files import write_private_file
+from ecdop.refusals import fail
 
 reports_group = AppGroup("reports", help="Board reports: generate one for a fixed period.")
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
 
 
 def _areas(codes: tuple[str, ...]):
@@ -22,7 +19,7 @@ def _areas(codes: tuple[str, ...]):
     areas = [area_by_code(code.upper()) for code in codes]
     unknown = [code for code, area in zip(codes, areas, strict=True) if area is None]
     if unknown:
-        _fail(f"No review area with code {', '.join(unknown)}")
+        fail(f"No review area with code {', '.join(unknown)}")
     return areas
 
 
@@ -43,7 +40,8 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
         period = parse_period(PeriodKind(kind), code, start_month())
         report = generate_report(period, _areas(area_codes), origin=ReportOrigin.COMMAND_LINE)
     except (PeriodError, ChangeRefused) as refused:
-        _fail(str(refused))
+        fail(str(refused))
+    assert report is not None, "only a scheduled report can find itself made already"
     write_private_file(path, report.pdf)
     click.echo(f"{report.title} ({report.areas_label}): {report.pdf_bytes:,} bytes, "
                f"SHA-256 {report.sha256}, written to {path}.")  # fmt: skip

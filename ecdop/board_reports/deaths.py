@@ -205,11 +205,10 @@ def rates_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedF
             continue
         rate = published_rate(deaths_by_age[band], population.get(band, 0), years)
         rows.append(_rate_row(band.label, deaths_by_age[band], population.get(band, 0), rate))
-    overall = published_rate(published.deaths, sum(population.values()), years)
+    deaths = published.deaths if published.deaths is not None else 0
+    overall = published_rate(deaths, sum(population.values()), years)
     published = replace(published, rate=overall)
-    total_row = _rate_row(
-        "All children (0 to 17)", published.deaths, sum(population.values()), overall
-    )
+    total_row = _rate_row("All children (0 to 17)", deaths, sum(population.values()), overall)
     table = PublishedTable(
         f"Deaths per 100,000 children a year, by age, from the mid-{population_year} "
         "population estimates",
@@ -218,7 +217,7 @@ def rates_section(scope: Scope, published: PublishedFigures) -> tuple[PublishedF
         total_row,
         note="* Fewer than 20 deaths: the rate is unreliable and should be read with care.",
     )
-    paragraphs = (
+    paragraphs: tuple[str, ...] = (
         "Rates divide the deaths by the number of children living in the area, from the "
         f"population estimates for {population_year}"
         + (", and are scaled to a full year." if scope.period.quarter else ".")

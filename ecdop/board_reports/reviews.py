@@ -96,7 +96,7 @@ MODIFIABLE_ROWS = (
 )
 
 
-def _largest(labels: Sequence[str], cells: Sequence[Shown]) -> tuple[str, int] | None:
+def _largest(labels: Sequence[str], cells: Sequence[Shown]) -> tuple[str, Shown] | None:
     published = [
         (cell, label)
         for label, cell in zip(labels, cells, strict=True)

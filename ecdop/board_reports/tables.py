@@ -8,7 +8,7 @@ the period) print the same total, so reading one against another gives nothing m
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,6 +125,8 @@ def proportion_interval_text(part: Shown, whole: Shown) -> str:
     if SUPPRESSED in (part, whole) or not whole:
         return SUPPRESSED if SUPPRESSED in (part, whole) else "-"
     interval = wilson_interval(int(part), int(whole))
+    if interval is None:
+        return "-"
     return f"{100 * interval.low:.0f}% to {100 * interval.high:.0f}%"
 
 
@@ -154,7 +156,7 @@ class PublishedFigures:
     least_deprived_quintile: Shown | None = None
     rate: Rate | None = None
     reviews: Shown | None = None
-    top_category: str | None = None
+    top_category: tuple[str, Shown] | None = None  # its label and its count
     modifiable: tuple[Shown, Shown] | None = None  # reviews with modifiable factors, of all
     top_theme: str | None = None
     median_days: float | None = None
@@ -179,7 +181,7 @@ def figure(table: PublishedTable, chart_title: str | None, labels, cells, unit: 
     return Figure(table, chart)
 
 
-def in_order(counts: dict, members: Sequence) -> list[int]:
+def in_order(counts: dict, members: Iterable) -> list[int]:
     return [counts.get(member, 0) for member in members]
 
 

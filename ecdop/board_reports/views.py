@@ -15,7 +15,7 @@ from ecdop.board_reports.forms import GenerateReportForm
 from ecdop.board_reports.models import ReportOrigin
 from ecdop.clock import uk_today
 from ecdop.forms import select_choices
-from ecdop.periods import PeriodKind, closed_periods
+from ecdop.periods import PeriodKind, ReportingPeriod, closed_periods
 from ecdop.refusals import ChangeRefused, show_refusal
 
 board_reports_blueprint = Blueprint("board_reports", __name__)
@@ -55,7 +55,7 @@ def pdf(report_id: int):
     )
 
 
-def _period_choices() -> dict[str, object]:
+def _period_choices() -> dict[str, ReportingPeriod]:
     today, start = uk_today(), services.start_month()
     periods = [
         *closed_periods(PeriodKind.QUARTERLY, today, start),
@@ -86,6 +86,7 @@ def new():
         except ChangeRefused as refused:
             show_refusal(refused, form, "period")
         else:
+            assert report is not None, "only a scheduled report can find itself made already"
             flash(f"{report.title} is ready, and the board has been told.", "success")
             return redirect(url_for("board_reports.show", report_id=report.id))
     return render_template("board_reports/new.html", form=form), 400 if form.errors else 200

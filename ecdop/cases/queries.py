@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from flask import abort
 from sqlalchemy import Select, and_, func, or_, select
@@ -198,7 +199,9 @@ def case_facts(case: Case) -> CaseFacts:
     """What the stage machine's guards look at, read fresh from the database: the case's own
     fields, and what each feature above records (the ``facts_recorded`` hook)."""
     duplicate = case.possible_duplicate_of
-    recorded = {name: fact for answer in facts_recorded(case) for name, fact in answer.items()}
+    recorded: dict[str, Any] = {
+        name: fact for answer in facts_recorded(case) for name, fact in answer.items()
+    }
     return CaseFacts(
         triaged=case.triaged_at is not None,
         unexpected=case.expectation is Expectation.UNEXPECTED,

@@ -120,7 +120,9 @@ def timeline_entries(
     entries = []
     for event in events:
         change = (
-            stage_changes.get(event.subject_id) if event.subject_type == "StageChange" else None
+            stage_changes.get(event.subject_id)
+            if event.subject_type == "StageChange" and event.subject_id is not None
+            else None
         )
         entries.append(
             TimelineEntry(
@@ -128,7 +130,7 @@ def timeline_entries(
                 describe(event),
                 _actor(event),
                 change.reason if change else event.details.get("reason", ""),
-                brought_from.get(event.case_id),
+                brought_from.get(event.case_id) if event.case_id is not None else None,
             )
         )
     return entries

@@ -181,7 +181,9 @@ def export():
 def show(case_id: int):
     case = queries.case_for_coordinator_or_404(current_user, case_id)
     if case.is_merged:
-        flash(f"{case.reference} was merged into {case.merged_into.reference}.", "info")
+        merged_into = case.merged_into
+        assert merged_into is not None, "a merged case points to the case it joined"
+        flash(f"{case.reference} was merged into {merged_into.reference}.", "info")
         return redirect(url_for("cases.show", case_id=case.merged_into_id))
     return render_case_page(case)
 

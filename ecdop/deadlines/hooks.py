@@ -8,7 +8,7 @@ their records owe, what each is called, and what follows when a coordinator move
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -51,7 +51,7 @@ class OwedRecord:
 
 # What the records on a case owe, each feature's list.
 owed_by_records: Hook[[Case], list[Owed]] = Hook("owed_by_records")
-# What each of these deadlines' records is, by deadline id (a batch at a time: one query each).
-records_of: Hook[[Sequence[Deadline]], Mapping[int, OwedRecord]] = Hook("records_of")
+# What each record of a kind is, by record id (a batch at a time: one query each).
+records_of: Hook[[DeadlineKind, Collection[int]], Mapping[int, OwedRecord]] = Hook("records_of")
 # A coordinator gave a record's deadline a new due date: the record follows it.
 due_date_moved: Hook[[Deadline], None] = Hook("due_date_moved")

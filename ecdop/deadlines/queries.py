@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any, cast
 
 from flask import abort
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ecdop.auth.models import Area, Organisation, Role, User, user_areas
@@ -198,12 +199,13 @@ def task_page(user: User, *, show: str, order: str, page: int) -> Page:
         return Page([], 0, 1, PER_PAGE)
     today = uk_today()
     cutoff = escalation_cutoff(today)
-    narrower = {
+    by_show: dict[str, list[ColumnElement[bool]]] = {
         "open": [],
         "overdue": [Deadline.due_on < today],
         "due_soon": [Deadline.due_on.between(today, add_working_days(today, 5))],
         "escalated": [Deadline.due_on <= cutoff],
-    }[show]
+    }
+    narrower = by_show[show]
     due = Deadline.due_on.desc() if order == "-due" else Deadline.due_on
     found = paginate(statement.where(*narrower).order_by(due, Deadline.id), page)
     return replace(found, items=_tasks(found.items, user, today, cutoff))
@@ -389,7 +391,7 @@ def agency_timeliness(area_ids: list[int], period: ReportingPeriod) -> list[Agen
     )  # fmt: skip
     return [
         AgencyTimeliness(name, due, int(in_time), int(late), int(open_))
-        for name, due, in_time, late, open_ in db.session.execute(statement)
+        for name, due, in_time, late, open_ in cast(Sequence[Any], db.session.execute(statement))
     ]
 
 

@@ -23,7 +23,7 @@ from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
 from ecdop.clock import uk_today
-from ecdop.db import utc_now
+from ecdop.db import rows_changed, utc_now
 from ecdop.deadlines.hooks import Owed, due_date_moved, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
@@ -266,12 +266,16 @@ def decide_held_mail(priorities: list[int], *, send: bool, actor: User) -> int:
         if send
         else {"status": OutboxStatus.WITHDRAWN}
     )
-    changed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority.in_(priorities))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = rows_changed(
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority.in_(priorities)
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    )
     action = AuditAction.HELD_MAIL_RELEASED if send else AuditAction.HELD_MAIL_WITHDRAWN
     record_event(action, actor_id=actor.id,
                  details={"messages": changed, "priorities": sorted(priorities)})  # fmt: skip

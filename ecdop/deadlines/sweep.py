@@ -22,6 +22,7 @@ from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of, agency_reporters_of
 from ecdop.cases.models import Case
 from ecdop.clock import add_working_days, is_working_day, uk_today
+from ecdop.db import table_of
 from ecdop.deadlines.hooks import OwedRecord
 from ecdop.deadlines.models import RECORD_COLUMNS, Deadline, DeadlineState
 from ecdop.deadlines.queries import (
@@ -203,7 +204,7 @@ def _reminder(
 def _move_bookkeeping_on(batch: list[DueDeadline], today: date) -> None:
     """Record that the batch has been swept through today. A deadline whose due date changed
     meanwhile is left alone: its own new schedule stands."""
-    table = Deadline.__table__
+    table = table_of(Deadline)
     statement = (
         update(table)
         .where(and_(table.c.id == bindparam("deadline_id"),

@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from ecdop.cases.models import Case
+from ecdop.notifications.models import Notification
 from ecdop.notifications.queries import notifications_of
 
 NAME = "[name]"
@@ -140,7 +141,8 @@ def ordinary_words() -> frozenset[str]:
 def identifiers_of(case: Case) -> Identifiers:
     phrases: dict[str, str] = {}
     notifications = notifications_of(case)
-    for record in (case, *notifications):
+    records: list[Case | Notification] = [case, *notifications]
+    for record in records:
         for name in (record.given_names, record.family_name):
             for part in _name_parts(name):
                 phrases.setdefault(part.lower(), NAME)
@@ -153,8 +155,8 @@ def identifiers_of(case: Case) -> Identifiers:
             phrases.setdefault(part.lower(), ADDRESS)
         phrases.setdefault(notification.notifier_name.lower(), NAME)
     ordered = sorted(phrases.items(), key=lambda item: -len(item[0]))
-    births = {record.date_of_birth for record in (case, *notifications)}
-    deaths = {record.date_of_death for record in (case, *notifications)}
+    births = {record.date_of_birth for record in records}
+    deaths = {record.date_of_death for record in records}
     dates = [(day, DATE_OF_BIRTH) for day in births] + [(day, DATE_OF_DEATH) for day in deaths]
     ordinary = frozenset(phrases) & ordinary_words()
     return Identifiers(tuple(ordered), tuple(dates), ordinary, words=ordinary_words())

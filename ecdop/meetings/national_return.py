@@ -62,6 +62,9 @@ def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list
 
 
 def national_record(analysis: PanelAnalysis) -> dict:
+    """The national return's record of a review signed off (``signed_off_in`` finds only
+    those)."""
+    assert analysis.signed_off_at is not None
     case = analysis.case
     identifiers = identifiers_of(case)
     notifications = notifications_of(case)

@@ -10,6 +10,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_case_reads
 from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.meetings import queries
+from ecdop.meetings.models import AgendaItem
 from ecdop.meetings.pack import Pack, pack_for, pack_pdf
 from ecdop.meetings.views import meetings_blueprint
 
@@ -50,7 +51,7 @@ def pack(meeting_id: int):
     )
 
 
-def papers_missing(pack: Pack) -> list[tuple[object, list[str]]]:
+def papers_missing(pack: Pack) -> list[tuple[AgendaItem, list[str]]]:
     """(agenda item, what its papers lack) for each case whose papers are not complete."""
     items = {item.case_id: item for item in queries.agenda_of(pack.meeting)}
     missing = []

@@ -223,7 +223,7 @@ def reports_for_pack(case: Case) -> list[tuple[ReportingRequest, ReportExtract |
         .order_by(ReportingRequest.submitted_at, ReportingRequest.id)
         .options(selectinload(ReportingRequest.organisation))
     )
-    return [tuple(row) for row in db.session.execute(statement)]
+    return [(request, extract) for request, extract in db.session.execute(statement)]
 
 
 def submitted_request_or_404(case: Case, request_id: int) -> ReportingRequest:
@@ -300,12 +300,13 @@ def _tracked_actions(user: User, show: str, order: str) -> Select:
     """The actions the user follows up (a coordinator's areas', an agency's own) that the
     filter shows, in the order chosen."""
     still_open = PanelAction.status.in_(UNFINISHED_ACTIONS)
-    conditions = {
+    by_show: dict[str, list[ColumnElement[bool]]] = {
         "open": [still_open],
         "overdue": [still_open, PanelAction.due_on < uk_today()],
         "finished": [~still_open],
         "all": [],
-    }.get(show, [still_open])
+    }
+    conditions = by_show.get(show, [still_open])
     due = PanelAction.due_on.desc() if order == "-due" else PanelAction.due_on
     return (
         _visible_actions(user)

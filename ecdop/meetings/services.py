@@ -194,14 +194,13 @@ def record_analysis(
         )
     _check_analysis(values, item.meeting.held_on)
     analysis = current_analysis(case)
+    created = analysis is None
     if analysis is None:
         FIRST_ANALYSIS.refuse_unless_open(case, "category")
-    if analysis is not None:
-        check_version(analysis, expected_version, "category")
-    created = analysis is None
-    if created:
         analysis = PanelAnalysis(case=case, meeting=item.meeting)
         db.session.add(analysis)
+    else:
+        check_version(analysis, expected_version, "category")
     _fill_analysis(analysis, values, actor)
     _replace_actions(analysis, values.actions)
     db.session.flush()
@@ -244,6 +243,8 @@ def _check_action(number: int, row: ActionRow, held_on: date) -> None:
 
 
 def _fill_analysis(analysis: PanelAnalysis, values: AnalysisValues, actor: User) -> None:
+    # _check_analysis has refused values without a category or a modifiable-factors answer.
+    assert values.category is not None and values.modifiable is not None
     analysis.category = values.category
     for domain in DOMAINS:
         setattr(analysis, f"{domain.key}_score", values.scores[domain.key])
@@ -262,16 +263,18 @@ def _replace_actions(analysis: PanelAnalysis, rows: list[ActionRow]) -> None:
     """Keep the rows' actions (updated), add new ones, and drop those no longer listed: before
     sign-off the analysis is still the panel's working record."""
     kept = {row.action_id for row in rows if row.action_id}
-    for action in list(analysis.actions):
-        if action.id not in kept:
-            db.session.execute(delete(Deadline).where(Deadline.panel_action_id == action.id))
-            analysis.actions.remove(action)
+    for dropped in list(analysis.actions):
+        if dropped.id not in kept:
+            db.session.execute(delete(Deadline).where(Deadline.panel_action_id == dropped.id))
+            analysis.actions.remove(dropped)
     by_id = {action.id: action for action in analysis.actions}
     for row in rows:
-        action = by_id.get(row.action_id) if row.action_id else None
+        action: PanelAction | None = by_id.get(row.action_id) if row.action_id else None
         if action is None:
             action = PanelAction(case=analysis.case)
             analysis.actions.append(action)
+        # _check_analysis has refused a row without its organisation or due date.
+        assert row.organisation is not None and row.due_on is not None
         action.organisation = row.organisation
         action.description = row.description.strip()
         action.due_on = row.due_on
@@ -341,4 +344,4 @@ def supersede_review(case: Case) -> None:
 def move_action_due_date(deadline: Deadline) -> None:
     """On ``due_date_moved``: the action's own date, which the action tracker shows, follows."""
     if deadline.panel_action_id is not None:
-        db.session.get(PanelAction, deadline.panel_action_id).due_on = deadline.due_on
+        db.session.get_one(PanelAction, deadline.panel_action_id).due_on = deadline.due_on

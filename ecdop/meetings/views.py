@@ -59,10 +59,10 @@ def new():
     form.members.choices = [
         (str(member.id), f"{member.full_name} ({member.role.label})") for member in members
     ]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and area is not None:
         ids = [record_id(value) for value in form.members.data]
-        chosen = [db.session.get(User, i) for i in ids if i is not None]
-        chosen = [member for member in chosen if member is not None]
+        found = [db.session.get(User, i) for i in ids if i is not None]
+        chosen = [member for member in found if member is not None]
         try:
             meeting = services.schedule_meeting(
                 area,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from types import SimpleNamespace
+from typing import cast
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,6 +17,7 @@ from ecdop.cases.models import Case
 from ecdop.forms import form_status, list_filters, select_choices
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
+from ecdop.notifications.models import Notification
 from ecdop.notifications.receipts import receipt_sections
 from ecdop.notifications.services import earlier_same_submission, submit_notification
 from ecdop.paging import requested_page
@@ -77,7 +79,9 @@ def new():
 
 def checked_sections(details) -> list:
     """The receipt's sections for what is about to be sent, with each section's first box."""
-    sent = SimpleNamespace(**asdict(details), organisation=current_user.organisation)
+    # The sections read a notification's fields: what was typed has each, by the same name.
+    sent = cast(Notification, SimpleNamespace(**asdict(details),
+                                              organisation=current_user.organisation))  # fmt: skip
     return list(zip(receipt_sections(sent), SECTION_STARTS, strict=True))
 
 

@@ -15,7 +15,7 @@ def _key(*parts: object) -> str:
     return ":".join(str(part) for part in parts)
 
 
-def to_recipient(event_key: str, user_id: int) -> str:
+def to_recipient(event_key: str, user_id: int | None) -> str:
     """One person's copy of a message about ``event_key``."""
     return _key(event_key, "to", user_id)
 

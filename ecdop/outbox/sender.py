@@ -25,8 +25,8 @@ from typing import NamedTuple
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
 
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.db import table_of, utc_now
+from ecdop.extensions import db, the_app_itself
 from ecdop.outbox.models import (
     UNSENT,
     MailPriority,
@@ -81,7 +81,7 @@ def deliver_outbox(batch_size: int = BATCH_SIZE) -> Delivery:
         return _drain(batch_size)
     # Each sender waits on the mail server and the database most of the time: several, each
     # with its own connection to both and its own claims, drain a backlog that much sooner.
-    app = current_app._get_current_object()
+    app = the_app_itself()
     with ThreadPoolExecutor(senders, thread_name_prefix="outbox") as pool:
         deliveries = list(pool.map(lambda _: _drain_in(app, batch_size), range(senders)))
     return Delivery(
@@ -138,7 +138,7 @@ def _claim_batch(sender: str, batch_size: int, *, only_urgent: bool = False) -> 
         .order_by(OutboxMessage.priority, OutboxMessage.id)
     ).all()
     db.session.commit()
-    return [Outgoing(*row) for row in batch]
+    return [Outgoing(**row._mapping) for row in batch]
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -219,7 +219,7 @@ def _release_claims(sender: str, message_ids: list[int]) -> None:
 
 
 MARK_SENT = (
-    update(OutboxMessage.__table__)
+    update(table_of(OutboxMessage))
     .where(OutboxMessage.id == bindparam("message_id"),
            OutboxMessage.claimed_by == bindparam("sender"))
     .values(status=OutboxStatus.SENT.value, sent_at=bindparam("sent_at"), last_error="",
@@ -277,6 +277,7 @@ def retry_delay(attempts: int) -> timedelta:
 def _connect() -> smtplib.SMTP:
     config = current_app.config
     host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
+    connection: smtplib.SMTP
     if config["SMTP_SECURITY"] == "tls":
         connection = smtplib.SMTP_SSL(
             host, port, timeout=timeout, context=ssl.create_default_context()
@@ -306,12 +307,13 @@ UTF8_TEXT.body_encoding = QP
 def _as_email(message: Outgoing) -> MIMEText:
     # The email package's compat32 classes: a quarter of the work of EmailMessage's header
     # registry, which told when a backlog of thousands was sent.
-    email = MIMEText(message.body, "plain", UTF8_TEXT)
+    email = MIMEText(message.body, "plain", UTF8_TEXT)  # type: ignore[arg-type]  # a Charset works
     email["From"] = formataddr(
         (current_app.config["SERVICE_NAME"], current_app.config["MAIL_FROM"]), "utf-8"
     )
     email["To"] = message.recipient_email
     subject = message.subject
-    email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")
+    # compat32 takes a Header where its types say only str.
+    email["Subject"] = subject if subject.isascii() else Header(subject, "utf-8")  # type: ignore[assignment]
     email["Message-ID"] = message_id_header(message.id, message.dedupe_key)
     return email

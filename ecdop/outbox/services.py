@@ -3,6 +3,7 @@ caused it, so it goes if and only if that change is kept (``sender`` delivers it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ecdop.db import utc_now
+from ecdop.db import table_of, utc_now
 from ecdop.extensions import db
 from ecdop.outbox.keys import to_recipient
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
@@ -20,9 +21,12 @@ class Recipient(Protocol):
     """Whom a message goes to: a user, or an ``Addressee``. ``id`` is the user's, kept with
     the message so that a person's recent mail can be shown to them."""
 
-    id: int | None
-    email: str
-    full_name: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def full_name(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def queue_message(*, dedupe_key: str, recipient: Recipient, **message) -> None:
     insert_messages([message_row(dedupe_key=dedupe_key, recipient=recipient, **message)])
 
 
-def queue_message_to_each(recipients: list[Recipient], *, event_key: str, **message) -> None:
+def queue_message_to_each(recipients: Sequence[Recipient], *, event_key: str, **message) -> None:
     """The same message to each recipient, once each: ``event_key`` names what happened, and
     the recipient is added to it to make the message's dedupe key."""
     insert_messages(
@@ -73,7 +77,7 @@ def insert_messages(messages: list[dict]) -> int:
         return 0
     dialects = {"postgresql": postgresql, "sqlite": sqlite}
     insert = dialects[db.session.get_bind().dialect.name].insert
-    statement = insert(OutboxMessage.__table__).on_conflict_do_nothing(
+    statement = insert(table_of(OutboxMessage)).on_conflict_do_nothing(
         index_elements=["dedupe_key"]
     )
     now = utc_now()

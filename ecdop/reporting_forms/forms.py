@@ -35,12 +35,11 @@ TEXT_LIMITS = {AnswerKind.SHORT_TEXT: 200, AnswerKind.LONG_TEXT: 20_000}
 
 
 def _answer_field(question: Question):
-    options = {"description": question.hint, "validators": [Optional()]}
+    validators: list = [Optional()]
+    options: dict[str, object] = {"description": question.hint, "validators": validators}
     if question.kind in TEXT_LIMITS:
         limit = TEXT_LIMITS[question.kind]
-        options["validators"].append(
-            MaxLength(limit, message=f"Answer must be {limit:,} characters or fewer")
-        )
+        validators.append(MaxLength(limit, message=f"Answer must be {limit:,} characters or fewer"))
         field_class = GovStringField if question.kind is AnswerKind.SHORT_TEXT else GovTextAreaField
         return field_class(question.label, **options)
     if question.kind is AnswerKind.DATE:
@@ -74,7 +73,7 @@ def report_form_class(definition: FormDefinition) -> type[AgencyReportForm]:
 
 def form_data_for(definition: FormDefinition, answers: dict, not_known: list) -> dict:
     """Saved answers as the form's initial data."""
-    data = {}
+    data: dict[str, object] = {}
     for question in definition.questions:
         value = answers.get(question.key)
         if question.key in not_known:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import timedelta
+from typing import Any
 
 from flask import abort
 from sqlalchemy import ColumnElement, exists, func, select
@@ -68,12 +69,13 @@ def requests_for_agency(user: User, *, show: str, order: str, page: int) -> Page
     first, puts the overdue at the top."""
     today = uk_today()
     still_open = ReportingRequest.status.in_(OPEN_STATUSES)
-    conditions = {
+    by_show: dict[str, list[ColumnElement[bool]]] = {
         "open": [still_open],
         "overdue": [still_open, ReportingRequest.due_on < today],
         "due_soon": [still_open, ReportingRequest.due_on.between(today, today + DUE_SOON)],
         "done": [~still_open],
-    }[show]
+    }
+    conditions = by_show[show]
     due = ReportingRequest.due_on.desc() if order == "-due" else ReportingRequest.due_on
     statement = (
         _addressed_to(user)
@@ -108,9 +110,8 @@ def outstanding_by_agency(user: User) -> list[tuple[Organisation, int, int]]:
         .group_by(Organisation.id)
         .order_by(func.count(ReportingRequest.id).desc(), Organisation.name, Organisation.id)
     )
-    return [
-        (agency, count, int(late or 0)) for agency, count, late in db.session.execute(statement)
-    ]
+    rows: Sequence[Any] = db.session.execute(statement).all()
+    return [(agency, count, int(late or 0)) for agency, count, late in rows]
 
 
 def _outstanding_in(user: User) -> tuple[ColumnElement[bool], ...]:

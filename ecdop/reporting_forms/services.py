@@ -264,7 +264,7 @@ def move_request_due_date(deadline: Deadline) -> None:
     deadline, and the agency is told."""
     if deadline.reporting_request_id is None:
         return
-    request = db.session.get(ReportingRequest, deadline.reporting_request_id)
+    request = db.session.get_one(ReportingRequest, deadline.reporting_request_id)
     request.due_on = deadline.due_on
     db.session.flush()
     queue_message_to_each(

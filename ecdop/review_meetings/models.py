@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from ecdop.db import Base, TimestampMixin
+from ecdop.db import Base, TimestampMixin, table_of
 
 
 class ReviewMeetingRecord(TimestampMixin):
@@ -26,7 +26,7 @@ class ReviewMeetingRecord(TimestampMixin):
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805 - a declared_attr receives the class
         # Two coordinators editing the same record: the second save is refused, not lost.
-        return {"version_id_col": cls.__table__.c.version_id}
+        return {"version_id_col": table_of(cls).c.version_id}
 
 
 class JointAgencyResponse(ReviewMeetingRecord, Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import ColumnElement, exists, select
 
 from ecdop.cases.models import Case
@@ -9,9 +11,10 @@ from ecdop.extensions import db
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 ReviewMeeting = JointAgencyResponse | ChildDeathReviewMeeting
+Record = TypeVar("Record", JointAgencyResponse, ChildDeathReviewMeeting)
 
 
-def record_for(record_class: type[ReviewMeeting], case: Case) -> ReviewMeeting | None:
+def record_for(record_class: type[Record], case: Case) -> Record | None:
     return db.session.scalar(select(record_class).where(record_class.case_id == case.id))
 
 

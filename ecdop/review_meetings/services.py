@@ -15,7 +15,7 @@ from ecdop.extensions import db
 from ecdop.formatting import uk_date
 from ecdop.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
-from ecdop.review_meetings.queries import ReviewMeeting, record_for
+from ecdop.review_meetings.queries import Record, record_for
 
 AUDIT_ACTIONS = {
     JointAgencyResponse: (AuditAction.JAR_RECORDED, AuditAction.JAR_UPDATED),
@@ -57,13 +57,13 @@ def _date_problem(case: Case, values: dict, field: str, day: date, not_before: d
 
 
 def save_review_meeting(
-    record_class: type[ReviewMeeting],
+    record_class: type[Record],
     case: Case,
     values: dict,
     *,
     expected_version: int | None,
     actor: User,
-) -> ReviewMeeting:
+) -> Record:
     """Create or update the case's record. A save based on an older version is refused, so
     one coordinator never silently overwrites another."""
     REVIEW_MEETINGS.refuse_unless_open(case)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -30,7 +31,7 @@ class MeetingKind:
     title: str
     record_class: type
     form_class: type
-    save: object
+    save: Callable[..., object]
     date_fields: tuple[str, ...]
 
 
