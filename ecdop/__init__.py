@@ -164,7 +164,8 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
     from ecdop.home import home_blueprint
-    from ecdop.meetings import pack_views, papers_views  # noqa: F401 - their routes join it
+    from ecdop.meetings.pack_views import meeting_packs_blueprint
+    from ecdop.meetings.papers_views import meeting_papers_blueprint
     from ecdop.meetings.views import meetings_blueprint
     from ecdop.notifications.duplicate_views import duplicates_blueprint
     from ecdop.notifications.views import notifications_blueprint
@@ -184,6 +185,8 @@ def _register_blueprints(app: Flask) -> None:
         review_meetings_blueprint,
         deadlines_blueprint,
         meetings_blueprint,
+        meeting_packs_blueprint,
+        meeting_papers_blueprint,
         analytics_blueprint,
         board_reports_blueprint,
         api_blueprint,

@@ -3,7 +3,7 @@ coordinator that nothing is missing before the pack goes out."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -12,10 +12,11 @@ from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.meetings import queries
 from ecdop.meetings.models import AgendaItem
 from ecdop.meetings.pack import Pack, pack_for, pack_pdf
-from ecdop.meetings.views import meetings_blueprint
+
+meeting_packs_blueprint = Blueprint("meeting_packs", __name__)
 
 
-@meetings_blueprint.route("/meetings/<int:meeting_id>/papers")
+@meeting_packs_blueprint.route("/meetings/<int:meeting_id>/papers")
 @requires(Permission.VIEW_PANEL_PACKS)
 def agenda(meeting_id: int):
     """The meeting's agenda as members read it: anonymised, as in the pack."""
@@ -27,7 +28,7 @@ def agenda(meeting_id: int):
     return render_template("meetings/agenda.html", meeting=meeting, pack=pack)
 
 
-@meetings_blueprint.route("/meetings/<int:meeting_id>/pack.pdf")
+@meeting_packs_blueprint.route("/meetings/<int:meeting_id>/pack.pdf")
 @requires(Permission.VIEW_PANEL_PACKS)
 def pack(meeting_id: int):
     meeting = queries.meeting_pack_or_404(current_user, meeting_id)

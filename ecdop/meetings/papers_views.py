@@ -3,7 +3,7 @@ extracts of agency reports."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -14,11 +14,12 @@ from ecdop.meetings import papers as panel_papers
 from ecdop.meetings import queries
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.forms import ExtractForm, PanelSummaryForm
-from ecdop.meetings.views import meetings_blueprint
 from ecdop.refusals import REFUSALS, show_refusal
 
+meeting_papers_blueprint = Blueprint("meeting_papers", __name__)
 
-@meetings_blueprint.route("/agenda-items/<int:item_id>/papers", methods=["GET", "POST"])
+
+@meeting_papers_blueprint.route("/agenda-items/<int:item_id>/papers", methods=["GET", "POST"])
 @requires(Permission.SCHEDULE_PANEL_REVIEWS)
 def papers(item_id: int):
     """The coordinator's preparation of one case for the pack: the summary and the extracts."""
@@ -41,7 +42,7 @@ def papers(item_id: int):
             form.version.data = item.version_id
         else:
             flash("Panel summary saved.", "success")
-            return redirect(url_for("meetings.papers", item_id=item.id))
+            return redirect(url_for("meeting_papers.papers", item_id=item.id))
     record_event(AuditAction.CASE_VIEWED, case_id=item.case_id, subject=item)
     status = 400 if form.is_submitted() else 200
     page = render_template(
@@ -54,7 +55,7 @@ def papers(item_id: int):
     return page, status
 
 
-@meetings_blueprint.route(
+@meeting_papers_blueprint.route(
     "/agenda-items/<int:item_id>/extracts/<int:request_id>", methods=["GET", "POST"]
 )
 @requires(Permission.SCHEDULE_PANEL_REVIEWS)
@@ -81,7 +82,7 @@ def extract(item_id: int, request_id: int):
             form.version.data = current.version_id if current else ""
         else:
             flash("Extract confirmed for the panel pack.", "success")
-            return redirect(url_for("meetings.papers", item_id=item.id))
+            return redirect(url_for("meeting_papers.papers", item_id=item.id))
     record_event(AuditAction.REPORT_VIEWED, case_id=item.case_id, subject=report)
     status = 400 if form.is_submitted() else 200
     page = render_template(
