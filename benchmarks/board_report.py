@@ -30,9 +30,9 @@ from ecdop.board_reports.content import build_report
 from ecdop.board_reports.render import report_pdf
 from ecdop.cases.models import Case
 from ecdop.demo import DEMO_AREA, seed_demo, seed_demo_reference_data
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.periods import PeriodKind, last_closed, trend_years
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.periods import PeriodKind, last_closed, trend_years
 from ecdop.synthetic import seed_synthetic
 
 TODAY = date(2026, 11, 20)

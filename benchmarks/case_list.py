@@ -27,8 +27,8 @@ from ecdop.auth.services import create_area, create_organisation, create_user
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_list
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
-from ecdop.vocabulary import age_band
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import age_band
 
 FAMILY_NAMES = [
     "Smith",

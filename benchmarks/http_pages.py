@@ -245,7 +245,7 @@ def fill(url: str, cases: int, reuse: bool = False) -> dict[str, str]:
     from ecdop import create_app
     from ecdop.auth.models import User
     from ecdop.demo import DEMO_AREA, seed_demo, seed_demo_reference_data
-    from ecdop.extensions import db
+    from ecdop.foundation.extensions import db
     from ecdop.synthetic import seed_synthetic
 
     app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": url})
@@ -279,7 +279,7 @@ def fill(url: str, cases: int, reuse: bool = False) -> dict[str, str]:
 def _holds(cases: int) -> bool:
     """The database holds the N synthetic cases (all notified by TODAY: the API notifications
     of an earlier run came later and are not counted)."""
-    from ecdop.extensions import db
+    from ecdop.foundation.extensions import db
 
     try:
         held = db.session.scalar(
@@ -308,7 +308,7 @@ def in_process_app(deployment: Deployment):
 
 
 def statements_of(app, person: Person, path: str) -> int:
-    from ecdop.extensions import db
+    from ecdop.foundation.extensions import db
 
     counted = {"n": 0}
 

@@ -29,8 +29,8 @@ from sqlalchemy import func, select, text
 
 from benchmarks.servers import free_port
 from ecdop import create_app
-from ecdop.db import unit_of_work
-from ecdop.extensions import db
+from ecdop.foundation.db import unit_of_work
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
 from ecdop.outbox.sender import deliver_outbox
 from ecdop.outbox.services import insert_messages

@@ -25,7 +25,7 @@ from config import BaseConfig
 from ecdop import create_app
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import create_area, create_organisation, create_user
-from ecdop.extensions import db, limiter
+from ecdop.foundation.extensions import db, limiter
 
 KNOWN = "pat.quinn@council.example"
 UNKNOWN = "nobody.here@council.example"

@@ -1,4 +1,4 @@
-"""ecdop: the child death overview workflow."""
+"""Entry points: ``create_app``, which builds ecdop, the child death overview workflow."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import ConfigurationRefused, config_for
-from ecdop.db import unit_of_work
-from ecdop.forms import LARGEST_ID
-from ecdop.transactions import (
+from ecdop.foundation.db import unit_of_work
+from ecdop.foundation.forms import LARGEST_ID
+from ecdop.foundation.transactions import (
     end_of_request,
     forget_kept_writes_at_every_commit,
     forget_the_request,
@@ -28,7 +28,7 @@ PROJECT_ROOT_REPORTS = "../reports"
 
 class EcdopFlask(Flask):
     """Flask with one transaction per request, committed or rolled back in one place once the
-    answer is made (``ecdop.transactions``): views and services never commit."""
+    answer is made (``ecdop.foundation.transactions``): views and services never commit."""
 
     def full_dispatch_request(self):
         with unit_of_work():
@@ -123,8 +123,8 @@ def _register_extensions(app: Flask) -> None:
     from ecdop.api.authentication import SessionsOutsideTheApi, notifier_from_api_token
     from ecdop.audit.chain import protect_audit_trail
     from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
-    from ecdop.db import configure_sqlite
-    from ecdop.extensions import compress, csrf, db, limiter, login_manager, migrate
+    from ecdop.foundation.db import configure_sqlite
+    from ecdop.foundation.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     configure_sqlite()
     protect_audit_trail()
@@ -148,7 +148,7 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _install_hooks(app: Flask) -> None:
-    from ecdop.hooks import install_hooks
+    from ecdop.foundation.hooks import install_hooks
     from ecdop.wiring import WIRING
 
     install_hooks(app, WIRING)

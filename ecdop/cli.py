@@ -1,4 +1,4 @@
-"""flask --app ecdop <command>: administration from the command line."""
+"""Entry points: flask --app ecdop <command>: administration from the command line."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from flask import Flask, current_app
 from ecdop.auth import queries as auth_queries
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
-from ecdop.clock import uk_today
-from ecdop.db import unit_of_work
-from ecdop.extensions import db, the_app_itself
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import unit_of_work
+from ecdop.foundation.extensions import db, the_app_itself
+from ecdop.foundation.refusals import fail
+from ecdop.foundation.transactions import commit_each_unit
 from ecdop.jobs import DATED_JOBS, JOBS
-from ecdop.refusals import fail
-from ecdop.transactions import commit_each_unit
 
 
 def _log_to_stderr() -> None:
@@ -157,7 +157,7 @@ def seed_demo_command() -> None:
 
 
 def _explain_demo_case(demo_case) -> None:
-    from ecdop.clock import add_working_days
+    from ecdop.foundation.clock import add_working_days
 
     due = demo_case.gp_due_on
     click.echo(
@@ -274,8 +274,8 @@ def refresh_deadlines_command() -> None:
 def export_national_command(starts_on, ends_on, path, output_format, area_codes) -> None:
     """Export the national return for reviews signed off in a period, e.g.
     export-national --from 2026-04-01 --to 2027-03-31 --output return.json"""
+    from ecdop.foundation.periods import DateSpan
     from ecdop.meetings.national_return import export_national_return
-    from ecdop.periods import DateSpan
 
     output_format = output_format or ("csv" if path.lower().endswith(".csv") else "json")
     period = DateSpan(starts_on.date(), ends_on.date())

@@ -1,4 +1,4 @@
-"""The demo area: one user per role, for trying ecdop locally."""
+"""Entry points: the demo area: one user per role, for trying ecdop locally."""
 
 from __future__ import annotations
 
@@ -22,11 +22,12 @@ from ecdop.cases.services import (
     triage_case,
 )
 from ecdop.cases.states import Stage
-from ecdop.clock import add_working_days, uk_today
-from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines, set_area_lead
-from ecdop.extensions import db
+from ecdop.foundation.clock import add_working_days, uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.queries import notifications_of
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.models import ReportingRequest
@@ -35,7 +36,6 @@ from ecdop.review_meetings.services import (
     save_child_death_review_meeting,
     save_joint_agency_response,
 )
-from ecdop.vocabulary import Ethnicity, Expectation, PlaceOfDeath, Sex
 
 DEMO_AREA = ("DEMO", "Demo review area")
 

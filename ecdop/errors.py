@@ -1,4 +1,4 @@
-"""Error pages: every failure gets a page a person can act on, never a stack trace."""
+"""Entry points: error pages: every failure gets a page a person can act on, never a stack trace."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from ecdop.api.problems import (
 )
 from ecdop.audit.services import keep_refusal_on_record
 from ecdop.auth.permissions import Permission, declared_permission
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import roll_back_keeping_what_was_seen
 from ecdop.site_pages.pages import SITE_PAGES
-from ecdop.transactions import roll_back_keeping_what_was_seen
 
 logger = logging.getLogger(__name__)
 

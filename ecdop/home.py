@@ -1,5 +1,6 @@
-"""The start page, which sends each person to where their work is, and the coordinator's
-dashboard: the first few of each of the lists that make up their work, from every feature."""
+"""Entry points: the start page, which sends each person to where their work is, and the
+coordinator's dashboard: the first few of each of the lists that make up their work, from every
+feature."""
 
 from __future__ import annotations
 

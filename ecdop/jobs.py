@@ -1,4 +1,4 @@
-"""The scheduler: one declarative table of jobs, and one scheduler at a time.
+"""Entry points: the scheduler: one declarative table of jobs, and one scheduler at a time.
 
 A job takes no arguments but the day it runs for, calls a service inside an app context and
 commits; each can run twice without doing anything twice, and holds its own lock so that it
@@ -31,13 +31,13 @@ from ecdop.api.services import forget_old_idempotency_keys
 from ecdop.audit.checkpoints import send_checkpoint
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
-from ecdop.clock import UK
-from ecdop.db import unit_of_work, utc_now
 from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
-from ecdop.extensions import db
+from ecdop.foundation.clock import UK
+from ecdop.foundation.db import unit_of_work, utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import ask_work_to_stop, commit_each_unit, let_work_go_on
 from ecdop.outbox.sender import deliver_outbox
-from ecdop.transactions import ask_work_to_stop, commit_each_unit, let_work_go_on
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""Every feature's models, imported together so relationships and Alembic see them all."""
+"""Entry points: every feature's models, imported together so relationships and Alembic see them
+all."""
 
 from ecdop.analytics.models import (
     AreaToWatch,

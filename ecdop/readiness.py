@@ -1,4 +1,5 @@
-"""Whether this process is fit to take traffic: what a load balancer's readiness check asks."""
+"""Entry points: whether this process is fit to take traffic: what a load balancer's readiness
+check asks."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 log = logging.getLogger(__name__)
 

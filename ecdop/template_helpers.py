@@ -1,4 +1,4 @@
-"""Filters and globals the templates share."""
+"""Entry points: filters and globals the templates share."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from flask import Flask, g
 from markupsafe import Markup, escape
 
 from ecdop.auth.permissions import Permission, user_may
-from ecdop.formatting import nhs_number_display, uk_date, uk_datetime
-from ecdop.forms import drawn, error_summary, has_problems
+from ecdop.foundation.formatting import nhs_number_display, uk_date, uk_datetime
+from ecdop.foundation.forms import drawn, error_summary, has_problems
 from ecdop.notifications.receipts import receipt_sections
 from ecdop.site_pages.pages import SITE_PAGES
 

@@ -1,8 +1,9 @@
-"""After this, do that: how the lower layers hear of the upper ones.
+"""Entry points: after this, do that; how the lower layers hear of the upper ones.
 
-A lower layer never imports an upper one (docs/DESIGN.md, rule 10). Where it must let an upper layer
-act on a change, or ask what an upper layer holds, it calls a hook (``ecdop/hooks.py``); this
-table, at the top, says what each hook calls, in order. ``create_app`` gives it to each app.
+A lower layer never imports an upper one (docs/DESIGN.md, rule 10). Where it must let an upper
+layer act on a change, or ask what an upper layer holds, it calls a hook
+(``ecdop/foundation/hooks.py``); this table, at the top, says what each hook calls, in order.
+``create_app`` gives it to each app.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
-from ecdop.hooks import Hook
+from ecdop.foundation.hooks import Hook
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings import services as meeting_services
 from ecdop.meetings import views as meeting_views

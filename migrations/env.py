@@ -96,7 +96,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         # SQLite heeds these pragmas only outside a transaction: they go straight to the
-        # driver, which begins none of its own (ecdop.db.configure_sqlite).
+        # driver, which begins none of its own (ecdop.foundation.db.configure_sqlite).
         driver = connection.connection.driver_connection
         if sqlite:
             # SQLite changes a table (a new check, say) by copying it and dropping the old

@@ -10,7 +10,7 @@ import pyotp
 
 from ecdop.auth.models import Role, User
 from ecdop.auth.services import create_user
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.factories import demo_area, organisation
 
 INITIAL_PASSWORD = "given-by-the-admin-7"
@@ -36,7 +36,7 @@ def real_account(email: str, *, role: Role = Role.COORDINATOR, full_name: str = 
 
 def code_now(secret: str, *, steps_ahead: int = 0) -> str:
     totp = pyotp.TOTP(secret)
-    from ecdop.db import utc_now
+    from ecdop.foundation.db import utc_now
 
     return totp.generate_otp(totp.timecode(utc_now()) + steps_ahead)
 

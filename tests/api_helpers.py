@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ecdop.auth.services import issue_api_token
-from ecdop.extensions import db
+from ecdop.auth.api_tokens import issue_api_token
+from ecdop.foundation.extensions import db
 from tests.factories import user
 
 NOTIFICATIONS = "/api/v1/notifications"

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from ecdop import create_app
 from ecdop.demo import seed_demo
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.helpers import Browser
 
 # CI explores the same examples every run, so a failure there is reproducible, not luck.
@@ -142,7 +142,7 @@ def one_rate_limit_store():
     suite's app counting in that app's store, such as a Redis that cannot be reached. The
     suite runs in random order, so this cannot be left to the order of the files. (Flask-
     Limiter has no public way to read the store back: these are its own attributes.)"""
-    from ecdop.extensions import limiter
+    from ecdop.foundation.extensions import limiter
 
     kept = getattr(limiter, "_storage", None), getattr(limiter, "_limiter", None)
     yield

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
 from ecdop.outbox.models import OutboxMessage
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.cases.services import TriageDecision, triage_case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications.services import NotificationDetails, submit_notification
 from ecdop.reporting_forms.services import request_reports
-from ecdop.vocabulary import Ethnicity, Expectation, PlaceOfDeath, Sex
 
 VALID_NHS_NUMBER = "9434765919"
 OTHER_VALID_NHS_NUMBER = "9434765870"

@@ -18,7 +18,7 @@ class Browser:
         self.password = password
 
     def open(self, path: str, method: str = "GET", **kwargs):
-        from ecdop.extensions import db
+        from ecdop.foundation.extensions import db
 
         with self.client.application.app_context():
             response = self.client.open(path, method=method, **kwargs)
@@ -171,7 +171,7 @@ def audit_events(*actions) -> list:
     from sqlalchemy import select
 
     from ecdop.audit.models import AuditEvent
-    from ecdop.extensions import db
+    from ecdop.foundation.extensions import db
 
     statement = select(AuditEvent).order_by(AuditEvent.id)
     if actions:

@@ -26,17 +26,17 @@ from ecdop.analytics.models import (
 )
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.cases.models import Case
-from ecdop.clock import utc_bounds_of_days
-from ecdop.db import count_if
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.queries import fell_due_between, met_by_due_date
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.clock import utc_bounds_of_days
+from ecdop.foundation.db import count_if
+from ecdop.foundation.extensions import db
+from ecdop.foundation.periods import DateSpan, ReportingPeriod
+from ecdop.foundation.vocabulary import ActionStatus, AgeBand
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAction, PanelAnalysis
-from ecdop.periods import DateSpan, ReportingPeriod
 from ecdop.reporting_forms.models import ReportingRequest
-from ecdop.vocabulary import ActionStatus, AgeBand
 
 
 class days_between(FunctionElement):  # noqa: N801 - used like a SQL function

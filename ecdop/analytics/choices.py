@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class WarningRuleKind(LabelledEnum):

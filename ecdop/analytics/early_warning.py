@@ -21,15 +21,15 @@ from ecdop.analytics.models import AreaToWatch, EmergingPattern, WarningRule
 from ecdop.auth.models import Area
 from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.urls import app_path
+from ecdop.foundation.vocabulary import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import queue_message_to_each
-from ecdop.urls import app_path
-from ecdop.vocabulary import CategoryOfDeath
 
 # How far back a cluster is looked for: a death notified late still joins its cluster.
 CLUSTER_LOOKBACK = timedelta(days=366)

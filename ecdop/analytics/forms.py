@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange
 
 from ecdop.analytics.choices import WarningRuleKind
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovIntegerField,
     GovRadioField,
     GovSelectField,
@@ -14,7 +14,7 @@ from ecdop.forms import (
     TextRequired,
     select_choices,
 )
-from ecdop.vocabulary import CategoryOfDeath
+from ecdop.foundation.vocabulary import CategoryOfDeath
 
 YES_NO = select_choices([("yes", "Yes"), ("no", "No")])
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.analytics.choices import WarningRuleKind
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.vocabulary import AgeBand, CategoryOfDeath
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.vocabulary import AgeBand, CategoryOfDeath
 
 
 class PopulationEstimate(Base, TimestampMixin):

@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 from ecdop.analytics.models import EmergingPattern, WarningRule, emerging_pattern_cases
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.paging import Page, paginate
+from ecdop.foundation.vocabulary import CategoryOfDeath
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.paging import Page, paginate
-from ecdop.vocabulary import CategoryOfDeath
 
 
 def warning_rules_of(area_id: int) -> list[WarningRule]:

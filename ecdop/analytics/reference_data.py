@@ -15,9 +15,9 @@ from sqlalchemy import delete, insert, select
 
 from ecdop.analytics.models import LiveBirths, PopulationEstimate, PostcodeDeprivation
 from ecdop.auth.models import Area
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import AgeBand
 from ecdop.notifications.rules import RuleBroken, clean_postcode
-from ecdop.vocabulary import AgeBand
 
 POPULATION_COLUMNS = ("area_code", "year", "age_band", "population")
 DEPRIVATION_COLUMNS = ("postcode", "lsoa_code", "imd_decile")

@@ -11,9 +11,9 @@ from ecdop.analytics.queries import warning_rules_of
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
-from ecdop.extensions import db
-from ecdop.refusals import ChangeRefused
-from ecdop.vocabulary import CategoryOfDeath
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused
+from ecdop.foundation.vocabulary import CategoryOfDeath
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
-from ecdop.forms import ConfirmForm, list_filters
-from ecdop.paging import requested_page
-from ecdop.refusals import ChangeRefused, refusal_message, show_refusal
-from ecdop.vocabulary import CategoryOfDeath
+from ecdop.foundation.forms import ConfirmForm, list_filters
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.refusals import ChangeRefused, refusal_message, show_refusal
+from ecdop.foundation.vocabulary import CategoryOfDeath
 
 analytics_blueprint = Blueprint("analytics", __name__)
 

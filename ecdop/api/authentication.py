@@ -13,9 +13,9 @@ from flask import Request, g, request
 from flask.sessions import SecureCookieSessionInterface
 
 from ecdop.api import API_PREFIX
+from ecdop.auth.api_tokens import api_token_for, api_token_refusal
 from ecdop.auth.models import User
 from ecdop.auth.permissions import TOKEN_AUTHENTICATED_BLUEPRINTS
-from ecdop.auth.services import api_token_for, api_token_refusal
 
 logger = logging.getLogger(__name__)
 ASK_FOR_A_BEARER = "Send your API token in an 'Authorization: Bearer <token>' header."

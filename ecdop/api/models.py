@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecdop.db import Base, UTCDateTime, utc_now
+from ecdop.foundation.db import Base, UTCDateTime, utc_now
 
 
 class IdempotentRequest(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ecdop.api.problems import PROBLEM_JSON
 from ecdop.api.schemas import notification_request_schema
 from ecdop.api.services import IDEMPOTENCY_KEYS_KEPT_FOR
-from ecdop.forms import LARGEST_ID
+from ecdop.foundation.forms import LARGEST_ID
 
 DESCRIPTION = """\
 Notify ecdop of a child's death from a police force's or NHS trust's own system, as the

@@ -10,8 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ecdop.api import API_PREFIX
-from ecdop.auth.services import record_api_token_use
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.auth.api_tokens import record_api_token_use
+from ecdop.foundation.transactions import roll_back_keeping_what_was_seen
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ecdop.api.models import IdempotentRequest
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 
 def earlier_request(user_id: int, key: str) -> IdempotentRequest | None:

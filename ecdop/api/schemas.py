@@ -19,7 +19,7 @@ from wtforms import Field
 from wtforms.validators import InputRequired, Length
 
 from ecdop.auth.models import Area, User
-from ecdop.forms import GovCheckboxesField, GovDateField, GovRadioField, GovSelectField
+from ecdop.foundation.forms import GovCheckboxesField, GovDateField, GovRadioField, GovSelectField
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.models import Notification
 from ecdop.notifications.services import NotificationDetails

@@ -15,12 +15,12 @@ from ecdop.api import queries
 from ecdop.api.models import IdempotentRequest
 from ecdop.api.problems import Problem
 from ecdop.api.schemas import NotificationInvalid, notification_from_document
+from ecdop.auth.api_tokens import record_api_token_use
 from ecdop.auth.models import ApiToken
-from ecdop.auth.services import record_api_token_use
-from ecdop.db import rows_changed, utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import retry_lost_race
 from ecdop.notifications.services import submit_notification
-from ecdop.transactions import retry_lost_race
 
 # At least a day, as the issue of a key promises; a week covers a system down over a weekend.
 IDEMPOTENCY_KEYS_KEPT_FOR = timedelta(days=7)

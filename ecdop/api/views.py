@@ -13,9 +13,9 @@ from ecdop.api.schemas import receipt_document
 from ecdop.api.services import ApiAnswer, notify_by_api
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.auth.api_tokens import record_api_token_use
 from ecdop.auth.permissions import Permission, requires
-from ecdop.auth.services import record_api_token_use
-from ecdop.extensions import csrf, limiter
+from ecdop.foundation.extensions import csrf, limiter
 from ecdop.notifications.queries import notification_sent_with_token_or_404
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,0 +1,1 @@
+"""Identity: the append-only audit trail of who did and read what, and its keyed hash chain."""

@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from ecdop.audit.models import AuditChainHead, AuditEvent
-from ecdop.db import table_of
+from ecdop.foundation.db import table_of
 
 GENESIS = "0" * 64
 HEAD_ID = 1

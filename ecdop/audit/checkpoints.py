@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from ecdop.audit.chain import HEAD_ID, Checkpoint
 from ecdop.audit.models import AuditChainHead
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import Addressee, queue_message

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 audit_group = AppGroup("audit", help="The audit trail: check that it has not been altered.")
 

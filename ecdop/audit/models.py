@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
 
 if TYPE_CHECKING:
     # The audit trail sits below the accounts it names: it knows the user by table and name.

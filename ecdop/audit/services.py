@@ -10,8 +10,8 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from ecdop.audit.models import ADDRESS_LENGTH, READ_ACTIONS, AuditAction, AuditEvent
-from ecdop.extensions import db
-from ecdop.transactions import keep_whatever_happens, roll_back_keeping_what_was_seen
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import keep_whatever_happens, roll_back_keeping_what_was_seen
 
 # On the trail whatever becomes of the request (a form refused, a page refused, a failure).
 KEPT_WHATEVER_HAPPENS = frozenset(

@@ -1,0 +1,2 @@
+"""Identity: people, roles, organisations and areas; signing in, sessions and the second
+factor; the one table of who may do what."""

@@ -12,8 +12,8 @@ from ecdop.auth import second_factor, services, sessions, sign_in
 from ecdop.auth.forms import ChangePasswordForm, ConfirmIdentityForm
 from ecdop.auth.models import SessionEnd
 from ecdop.auth.permissions import Permission, requires, requires_recent_confirmation
-from ecdop.forms import ConfirmForm, form_status
-from ecdop.urls import safe_next_path
+from ecdop.foundation.forms import ConfirmForm, form_status
+from ecdop.foundation.urls import safe_next_path
 
 account_blueprint = Blueprint("account", __name__, url_prefix="/account")
 

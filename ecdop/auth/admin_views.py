@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+# The module, by another name: its functions share their names with this module's pages.
+from ecdop.auth import api_tokens as token_service
 from ecdop.auth import queries, services, sessions, sign_in
 from ecdop.auth.forms import (
     ApiTokenForm,
@@ -16,10 +18,16 @@ from ecdop.auth.forms import (
 )
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires, requires_recent_confirmation
-from ecdop.db import utc_now
-from ecdop.forms import Confirmation, ConfirmForm, form_status, list_filters, select_choices
-from ecdop.paging import requested_page
-from ecdop.refusals import show_refusal
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.forms import (
+    Confirmation,
+    ConfirmForm,
+    form_status,
+    list_filters,
+    select_choices,
+)
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.refusals import show_refusal
 
 admin_blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -199,7 +207,7 @@ def new_api_token():
         + [(u.id, f"{u.full_name}, {u.organisation.name} ({u.email})") for u in notifiers.values()]
     )
     if form.validate_on_submit():
-        issued = services.issue_api_token(
+        issued = token_service.issue_api_token(
             notifiers[form.user_id.data],
             name=form.name.data,
             lifetime_in_days=form.lifetime_in_days.data,
@@ -232,7 +240,7 @@ def revoke_api_token(token_id: int):
         )
         return render_template("confirm.html", confirmation=confirmation)
     if ConfirmForm().validate_on_submit():
-        services.revoke_api_token(token, revoked_by=current_user)
+        token_service.revoke_api_token(token, revoked_by=current_user)
         flash(f"The token {token.prefix}… for {token.user.email} is revoked.", "success")
     return redirect(url_for("admin.api_tokens"))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ecdop.extensions import db
-from ecdop.forms import LARGEST_ID
-from ecdop.refusals import fail
+from ecdop.foundation.extensions import db
+from ecdop.foundation.forms import LARGEST_ID
+from ecdop.foundation.refusals import fail
 
 tokens_group = AppGroup("tokens", help="API tokens: create, list and revoke them.")
 
@@ -22,8 +22,9 @@ tokens_group = AppGroup("tokens", help="API tokens: create, list and revoke them
 def create_token_command(email: str, name: str, lifetime_in_days: int) -> None:
     """Create a token for the notifier with this EMAIL. The token is printed once, as the last
     line, and never again: only its hash is kept."""
+    from ecdop.auth.api_tokens import issue_api_token
     from ecdop.auth.queries import user_by_email
-    from ecdop.auth.services import AccountError, issue_api_token
+    from ecdop.auth.services import AccountError
 
     user = user_by_email(email)
     if user is None:
@@ -42,7 +43,7 @@ def create_token_command(email: str, name: str, lifetime_in_days: int) -> None:
 def list_tokens_command() -> None:
     """Every token: its number, prefix, owner, state, expiry and last use."""
     from ecdop.auth.queries import all_api_tokens
-    from ecdop.db import utc_now
+    from ecdop.foundation.db import utc_now
 
     now = utc_now()
     for token in all_api_tokens():
@@ -57,8 +58,8 @@ def list_tokens_command() -> None:
 @click.argument("token_id", type=click.IntRange(1, LARGEST_ID))
 def revoke_token_command(token_id: int) -> None:
     """Revoke the token with this number (see `tokens list`) at once."""
+    from ecdop.auth.api_tokens import revoke_api_token
     from ecdop.auth.models import ApiToken
-    from ecdop.auth.services import revoke_api_token
 
     token = db.session.get(ApiToken, token_id)
     if token is None:

@@ -8,14 +8,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, Optional, ValidationError
 
-from ecdop.auth.models import OrganisationKind, Role
-from ecdop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
-from ecdop.auth.services import (
+from ecdop.auth.api_tokens import (
     API_TOKEN_LIFETIMES_IN_DAYS,
     API_TOKEN_NAME_MAX,
     DEFAULT_API_TOKEN_LIFETIME_IN_DAYS,
 )
-from ecdop.forms import (
+from ecdop.auth.models import OrganisationKind, Role
+from ecdop.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
+from ecdop.foundation.forms import (
     GovCheckboxesField,
     GovRadioField,
     GovSelectField,

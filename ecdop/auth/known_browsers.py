@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from ecdop.auth.models import KnownBrowser, User
 from ecdop.auth.passwords import secret_digest
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
 
 COOKIE_LIFETIME = timedelta(days=180)
 # A shared office computer may know a few people; the oldest is forgotten past this.

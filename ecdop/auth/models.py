@@ -9,8 +9,8 @@ from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth import passwords
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class Role(LabelledEnum):

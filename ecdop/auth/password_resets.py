@@ -14,12 +14,12 @@ from ecdop.auth import sign_in
 from ecdop.auth.models import PasswordReset, SessionEnd, User
 from ecdop.auth.passwords import secret_digest
 from ecdop.auth.services import AccountError, normalise_email
-from ecdop.db import rows_changed, utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.urls import app_path
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import queue_message
-from ecdop.urls import app_path
 
 RESET_LIFETIME = timedelta(minutes=30)
 # However often the form is sent, one account gets at most one e-mail in this time.

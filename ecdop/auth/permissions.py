@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from ecdop.auth.models import Role
 from ecdop.auth.sessions import identity_confirmed_recently, pending_sign_in
-from ecdop.extensions import login_manager
+from ecdop.foundation.extensions import login_manager
 
 
 class Permission(enum.StrEnum):

@@ -16,9 +16,9 @@ from ecdop.auth.models import (
     user_areas,
 )
 from ecdop.auth.permissions import Permission, roles_that_may
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.paging import Page, paginate
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.paging import Page, paginate
 
 
 def all_users() -> list[User]:

@@ -20,8 +20,8 @@ from sqlalchemy import delete, select, update
 
 from ecdop.auth.models import RecoveryCode, User
 from ecdop.auth.passwords import secret_digest
-from ecdop.db import rows_changed, utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.extensions import db
 
 ISSUER = "ecdop"
 ALLOWED_DRIFT_STEPS = 1

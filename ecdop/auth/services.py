@@ -1,44 +1,23 @@
-"""Changes to people, organisations and areas."""
+"""Changes to people, organisations and areas: the accounts. Invitations to agencies' contacts
+are in ``invitations``, API tokens in ``api_tokens``."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from flask import request
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import (
-    ApiToken,
-    ApiTokenState,
     Area,
-    Invitation,
     Organisation,
     OrganisationKind,
     Role,
     User,
 )
-from ecdop.auth.passwords import password_problem, secret_digest
-from ecdop.auth.permissions import Permission, role_may
-from ecdop.db import rows_changed, utc_now
-from ecdop.extensions import db
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import Addressee, queue_message
-from ecdop.urls import app_path
-
-INVITATION_LIFETIME = timedelta(days=7)
-# A token that leaks stops working on its own; a system's owner asks for a new one in time.
-API_TOKEN_LIFETIMES_IN_DAYS = (30, 90, 180, 365)
-DEFAULT_API_TOKEN_LIFETIME_IN_DAYS = 90
-API_TOKEN_NAME_MAX = 80
-API_TOKEN_PREFIX = "ecdop_"  # noqa: S105 - what every token starts with, not a secret
-# Enough of a token to tell it apart in a list, far too little to guess the rest.
-API_TOKEN_SHOWN_CHARACTERS = 10
+from ecdop.auth.passwords import password_problem
+from ecdop.foundation.extensions import db
 
 
 class AccountError(ValueError):
@@ -214,219 +193,3 @@ def set_organisation_active(organisation: Organisation, active: bool) -> None:
         AuditAction.ORGANISATION_REACTIVATED if active else AuditAction.ORGANISATION_DEACTIVATED
     )
     record_event(action, subject=organisation)
-
-
-def invite_agency_contact(
-    *, organisation: Organisation, full_name: str, email: str, area: Area, invited_by: User
-) -> Invitation:
-    """E-mail an agency's contact a single-use link to create an agency-reporter account.
-
-    A newer invitation to the same address withdraws the older ones, so only one link works.
-    """
-    email = normalise_email(email)
-    if area.id not in invited_by.area_ids or not organisation.works_in(area):
-        # Need-to-know: a contact invited for another area would read that area's children.
-        raise AccountError(
-            f"{organisation.name} does not work with {area.name}, or you do not", "area_id"
-        )
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("Someone with this email address already has an account", "email")
-    if not organisation.active:
-        raise AccountError(f"{organisation.name} is deactivated", "email")
-    _withdraw_open_invitations(email)
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        token_hash=secret_digest(token),
-        email=email,
-        full_name=full_name.strip(),
-        organisation=organisation,
-        area=area,
-        invited_by=invited_by,
-        expires_at=utc_now() + INVITATION_LIFETIME,
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_event(
-        AuditAction.AGENCY_CONTACT_INVITED,
-        subject=invitation,
-        details={"agency": organisation.name},
-    )
-    queue_message(
-        dedupe_key=outbox_keys.invitation_sent(invitation.id),
-        priority=MailPriority.URGENT,
-        recipient=Addressee(email=email, full_name=invitation.full_name),
-        subject="Create your ecdop account",
-        template="email/agency_invitation.txt",
-        action_path=app_path("auth.accept_invitation", token=token),
-        invitation=invitation,
-    )
-    return invitation
-
-
-def _withdraw_open_invitations(email: str) -> None:
-    statement = select(Invitation).where(
-        Invitation.email == email,
-        Invitation.accepted_at.is_(None),
-        Invitation.withdrawn_at.is_(None),
-    )
-    for earlier in db.session.scalars(statement):
-        earlier.withdrawn_at = utc_now()
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    statement = select(Invitation).where(Invitation.token_hash == secret_digest(token))
-    return db.session.scalar(statement)
-
-
-def invitation_problem(invitation: Invitation) -> str | None:
-    """Why the link can no longer be used, or None if it can."""
-    if invitation.accepted_at is not None:
-        return "This invitation link has already been used. Sign in with the account you created."
-    if invitation.withdrawn_at is not None:
-        return "This invitation link has been replaced. Use the link in the most recent e-mail."
-    if invitation.expires_at <= utc_now():
-        return "This invitation link has expired. Ask your CDOP coordinator to send a new one."
-    if not invitation.organisation.active:
-        return f"{invitation.organisation.name} no longer uses ecdop."
-    return None
-
-
-def accept_invitation(
-    invitation: Invitation, *, full_name: str, job_title: str, phone: str, password: str
-) -> User:
-    if problem := invitation_problem(invitation):
-        raise AccountError(problem)
-    # Claim the link in the database, so two submissions racing each other cannot both use it.
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
-        .values(accepted_at=utc_now())
-        .execution_options(synchronize_session="fetch")
-    )
-    if rows_changed(claimed) != 1:
-        raise AccountError("This invitation link has already been used.")
-    user = create_user(
-        email=invitation.email,
-        full_name=full_name,
-        job_title=job_title,
-        phone=phone,
-        role=Role.AGENCY_REPORTER,
-        organisation=invitation.organisation,
-        areas=[invitation.area],
-        password=password,
-        chosen_by_the_person=True,
-    )
-    invitation.user_id = user.id
-    record_event(AuditAction.INVITATION_ACCEPTED, subject=invitation, actor_id=user.id)
-    db.session.flush()
-    return user
-
-
-@dataclass(frozen=True)
-class IssuedApiToken:
-    """A new token and the secret itself, which exists only until it is shown once."""
-
-    token: ApiToken
-    secret: str
-
-
-def issue_api_token(
-    user: User, *, name: str, lifetime_in_days: int, issued_by: User | None
-) -> IssuedApiToken:
-    """A token for a notifier's system to notify deaths as that notifier."""
-    if not role_may(user.role, Permission.NOTIFY_DEATH):
-        raise AccountError(
-            f"{user.email} is a {user.role.label.lower()}: only notifiers may have API tokens",
-            "user_id",
-        )
-    if not user.is_active:
-        raise AccountError(f"{user.email} is deactivated", "user_id")
-    if not name.strip() or len(name.strip()) > API_TOKEN_NAME_MAX:
-        raise AccountError(
-            f"Enter what system uses the token, in {API_TOKEN_NAME_MAX} characters or fewer",
-            "name",
-        )
-    if not 1 <= lifetime_in_days <= max(API_TOKEN_LIFETIMES_IN_DAYS):
-        raise AccountError(
-            f"A token lasts from 1 to {max(API_TOKEN_LIFETIMES_IN_DAYS)} days", "lifetime"
-        )
-    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user=user,
-        name=name.strip(),
-        prefix=secret[:API_TOKEN_SHOWN_CHARACTERS],
-        token_hash=secret_digest(secret),
-        created_by_id=issued_by.id if issued_by else None,
-        expires_at=utc_now() + timedelta(days=lifetime_in_days),
-    )
-    db.session.add(token)
-    db.session.flush()
-    record_event(
-        AuditAction.API_TOKEN_CREATED,
-        subject=token,
-        actor_id=issued_by.id if issued_by else None,
-        details={"for": user.email, "name": token.name, "expires_at": _iso(token.expires_at)},
-    )
-    # The person a token acts as hears of it: a token made in their name without their
-    # knowledge would be a way in to what they notified.
-    queue_message(
-        dedupe_key=outbox_keys.api_token_issued(token.id),
-        priority=MailPriority.URGENT,
-        recipient=user,
-        subject="An ecdop API token has been issued in your name",
-        template="email/api_token_issued.txt",
-        action_path=app_path("home.index"),
-        token=token,
-        issued_by=issued_by,
-    )
-    return IssuedApiToken(token=token, secret=secret)
-
-
-def revoke_api_token(token: ApiToken, *, revoked_by: User | None) -> None:
-    if token.revoked_at is not None:
-        return
-    token.revoked_at = utc_now()
-    token.revoked_by_id = revoked_by.id if revoked_by else None
-    record_event(
-        AuditAction.API_TOKEN_REVOKED,
-        subject=token,
-        actor_id=revoked_by.id if revoked_by else None,
-        details={"for": token.user.email, "name": token.name},
-    )
-
-
-def api_token_for(secret: str) -> ApiToken | None:
-    return db.session.scalar(select(ApiToken).where(ApiToken.token_hash == secret_digest(secret)))
-
-
-def api_token_refusal(token: ApiToken) -> str | None:
-    """Why a known token no longer lets its system in, or None if it does."""
-    state = token.state(utc_now())
-    if state is ApiTokenState.REVOKED:
-        return "This API token has been revoked. Ask your ecdop administrator for a new one."
-    if state is ApiTokenState.EXPIRED:
-        return "This API token has expired. Ask your ecdop administrator for a new one."
-    if not token.user.is_active:
-        return "The account this API token belongs to is deactivated."
-    return None
-
-
-def record_api_token_use(token: ApiToken, *, status: int, refusal: str | None = None) -> None:
-    """Every request made with a token is on the audit trail, whatever became of it."""
-    if refusal is None:
-        token.last_used_at = utc_now()
-    details = {
-        "token": token.prefix,
-        "request": f"{request.method} {request.path}",
-        "status": status,
-    }
-    record_event(
-        AuditAction.API_TOKEN_REFUSED if refusal else AuditAction.API_TOKEN_USED,
-        subject=token,
-        actor_id=token.user_id,
-        details={**details, "refusal": refusal} if refusal else details,
-    )
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

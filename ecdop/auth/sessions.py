@@ -21,9 +21,9 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import client_address, record_event
 from ecdop.auth.models import Organisation, SessionEnd, User, UserSession
 from ecdop.auth.passwords import secret_digest
-from ecdop.db import rows_changed, table_of, utc_now
-from ecdop.extensions import db
-from ecdop.transactions import keep_whatever_happens
+from ecdop.foundation.db import rows_changed, table_of, utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import keep_whatever_happens
 
 SESSION_KEY = "sid"
 PENDING_KEY = "pending_sid"

@@ -17,13 +17,13 @@ from ecdop.audit.services import record_event
 from ecdop.auth import known_browsers, passwords, second_factor, sessions
 from ecdop.auth.models import KnownBrowser, SessionEnd, User, UserSession
 from ecdop.auth.services import AccountError, normalise_email
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import keep_whatever_happens
+from ecdop.foundation.urls import app_path
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import queue_message
-from ecdop.transactions import keep_whatever_happens
-from ecdop.urls import app_path
 
 LOCKOUT_THRESHOLD = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)

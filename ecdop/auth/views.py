@@ -15,7 +15,15 @@ from flask import (
 )
 from flask_login import current_user
 
-from ecdop.auth import password_resets, queries, second_factor, services, sessions, sign_in
+from ecdop.auth import (
+    invitations,
+    password_resets,
+    queries,
+    second_factor,
+    services,
+    sessions,
+    sign_in,
+)
 from ecdop.auth.forms import (
     AcceptInvitationForm,
     ChoosePasswordForm,
@@ -28,10 +36,10 @@ from ecdop.auth.forms import (
 )
 from ecdop.auth.models import SessionEnd, User
 from ecdop.auth.permissions import Permission, requires
-from ecdop.extensions import limiter
-from ecdop.forms import ConfirmForm, select_choices
-from ecdop.refusals import show_refusal
-from ecdop.urls import safe_next_path
+from ecdop.foundation.extensions import limiter
+from ecdop.foundation.forms import ConfirmForm, select_choices
+from ecdop.foundation.refusals import show_refusal
+from ecdop.foundation.urls import safe_next_path
 
 auth_blueprint = Blueprint("auth", __name__)
 
@@ -223,7 +231,7 @@ def invite_agency_contact(organisation_id: int):
     form.area_id.choices = select_choices((a.id, f"{a.name} ({a.code})") for a in areas.values())
     if form.validate_on_submit():
         try:
-            invitation = services.invite_agency_contact(
+            invitation = invitations.invite_agency_contact(
                 organisation=organisation,
                 full_name=form.full_name.data,
                 email=form.email.data,
@@ -246,19 +254,19 @@ def invite_agency_contact(organisation_id: int):
 @requires(Permission.PUBLIC)
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def accept_invitation(token: str):
-    invitation = services.invitation_for_token(token[:100])
+    invitation = invitations.invitation_for_token(token[:100])
     if invitation is None:
         return render_template(
             "auth/invitation_unusable.html",
             problem="This invitation link is not valid. Check you copied "
             "all of it from the e-mail.",
         ), 404
-    if problem := services.invitation_problem(invitation):
+    if problem := invitations.invitation_problem(invitation):
         return render_template("auth/invitation_unusable.html", problem=problem), 410
     form = AcceptInvitationForm(data={"full_name": invitation.full_name})
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(
+            user = invitations.accept_invitation(
                 invitation,
                 full_name=form.full_name.data,
                 job_title=form.job_title.data,

@@ -1,1 +1,2 @@
-"""Backups that restore: a consistent copy of the database with a manifest to check it by."""
+"""Entry points: backups that restore: a consistent copy of the database with a manifest to check
+it by."""

@@ -28,8 +28,8 @@ from sqlalchemy.engine import URL
 from ecdop.audit.chain import Verdict, verify_chain
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
-from ecdop.db import rows_changed, utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import UNSENT, OutboxMessage, OutboxStatus
 
 MANIFEST = "manifest.json"

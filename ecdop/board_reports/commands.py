@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ecdop.files import write_private_file
-from ecdop.refusals import fail
+from ecdop.foundation.files import write_private_file
+from ecdop.foundation.refusals import fail
 
 reports_group = AppGroup("reports", help="Board reports: generate one for a fixed period.")
 
@@ -33,8 +33,8 @@ def generate_command(kind: str, code: str, area_codes: tuple[str, ...], path: st
     reports generate --kind quarterly --period 2026-Q2 --output q2.pdf"""
     from ecdop.board_reports.models import ReportOrigin
     from ecdop.board_reports.services import generate_report, start_month
-    from ecdop.periods import PeriodError, PeriodKind, parse_period
-    from ecdop.refusals import ChangeRefused
+    from ecdop.foundation.periods import PeriodError, PeriodKind, parse_period
+    from ecdop.foundation.refusals import ChangeRefused
 
     try:
         period = parse_period(PeriodKind(kind), code, start_month())

@@ -30,7 +30,7 @@ from ecdop.board_reports.tables import (
     same_period_last_year,
 )
 from ecdop.board_reports.wording import summary_of
-from ecdop.periods import PeriodKind, ReportingPeriod
+from ecdop.foundation.periods import PeriodKind, ReportingPeriod
 
 SECTIONS = (
     deaths_section,

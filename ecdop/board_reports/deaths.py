@@ -25,7 +25,7 @@ from ecdop.board_reports.tables import (
     shown,
 )
 from ecdop.cases.models import Case
-from ecdop.vocabulary import AgeBand, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.foundation.vocabulary import AgeBand, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 # -- Deaths notified ----------------------------------------------------------------------------
 

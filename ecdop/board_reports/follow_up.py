@@ -25,7 +25,7 @@ from ecdop.board_reports.tables import (
     suppress_alone,
 )
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.periods import trend_years
+from ecdop.foundation.periods import trend_years
 
 # -- Five-year trend ----------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from ecdop.forms import GovCheckboxesField, GovSelectField, GovSubmitField, TextRequired
+from ecdop.foundation.forms import GovCheckboxesField, GovSelectField, GovSubmitField, TextRequired
 
 
 class GenerateReportForm(FlaskForm):

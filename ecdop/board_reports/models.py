@@ -19,9 +19,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, User
-from ecdop.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.periods import PeriodKind, period_label
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.periods import PeriodKind, period_label
+from ecdop.foundation.vocabulary import LabelledEnum
 
 board_report_areas = Table(
     "board_report_areas",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ecdop.auth.models import User
 from ecdop.board_reports.models import BoardReport
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 
 def _readable_by(user: User, report: BoardReport) -> bool:

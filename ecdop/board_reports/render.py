@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ecdop.board_reports.content import ReportContent
-from ecdop.pdf import render_pdf
+from ecdop.foundation.pdf import render_pdf
 
 
 def report_body(report: ReportContent) -> str:

@@ -23,9 +23,9 @@ from ecdop.board_reports.tables import (
     protect_pair,
     shown,
 )
+from ecdop.foundation.vocabulary import CategoryOfDeath
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.vocabulary import CategoryOfDeath
 
 # -- Reviews ------------------------------------------------------------------------------------
 

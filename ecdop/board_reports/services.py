@@ -16,15 +16,15 @@ from ecdop.auth.models import Area, Role, User
 from ecdop.board_reports.content import build_report
 from ecdop.board_reports.models import BoardReport, ReportOrigin
 from ecdop.board_reports.render import report_body, report_pdf
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.periods import PeriodKind, ReportingPeriod, last_closed
+from ecdop.foundation.refusals import ChangeRefused
+from ecdop.foundation.transactions import add_unless_present
+from ecdop.foundation.urls import app_path
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
-from ecdop.periods import PeriodKind, ReportingPeriod, last_closed
-from ecdop.refusals import ChangeRefused
-from ecdop.transactions import add_unless_present
-from ecdop.urls import app_path
 
 
 def start_month() -> int:

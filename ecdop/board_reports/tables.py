@@ -16,8 +16,8 @@ from ecdop.analytics.disclosure import SUPPRESSED, is_small, protect
 from ecdop.analytics.statistics import Rate, rate_per_100k, wilson_interval
 from ecdop.auth.models import Area
 from ecdop.board_reports.charts import Chart, bar_chart
-from ecdop.periods import ReportingPeriod, year_before
-from ecdop.vocabulary import AgeBand
+from ecdop.foundation.periods import ReportingPeriod, year_before
+from ecdop.foundation.vocabulary import AgeBand
 
 Shown = int | str  # a count as published: the number, or "c"
 

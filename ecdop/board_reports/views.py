@@ -13,10 +13,10 @@ from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.board_reports import queries, services
 from ecdop.board_reports.forms import GenerateReportForm
 from ecdop.board_reports.models import ReportOrigin
-from ecdop.clock import uk_today
-from ecdop.forms import select_choices
-from ecdop.periods import PeriodKind, ReportingPeriod, closed_periods
-from ecdop.refusals import ChangeRefused, show_refusal
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.forms import select_choices
+from ecdop.foundation.periods import PeriodKind, ReportingPeriod, closed_periods
+from ecdop.foundation.refusals import ChangeRefused, show_refusal
 
 board_reports_blueprint = Blueprint("board_reports", __name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ecdop.analytics.disclosure import SUPPRESSED
 from ecdop.board_reports.tables import PublishedFigures, share
-from ecdop.vocabulary import AgeBand
+from ecdop.foundation.vocabulary import AgeBand
 
 TOO_FEW = "too few to publish safely"
 

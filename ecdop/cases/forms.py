@@ -7,7 +7,7 @@ from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from ecdop.cases.states import UNDER_WAY, Stage
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovDateField,
     GovRadioField,
     GovSelectField,
@@ -21,7 +21,7 @@ from ecdop.forms import (
     select_choices,
     value_required,
 )
-from ecdop.vocabulary import CategoryOfDeath, Expectation
+from ecdop.foundation.vocabulary import CategoryOfDeath, Expectation
 
 # Browsing starts at the cases under way: the finished ones are the area's history, which
 # grows for ever. A search looks at every stage unless one stage is chosen. A merged case is

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from ecdop.hooks import Hook
+from ecdop.foundation.hooks import Hook
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement

@@ -22,8 +22,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, NOT_LIVE_STAGES, UNDER_WAY_STAGES, Stage
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.vocabulary import AgeBand, CategoryOfDeath, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.vocabulary import (
+    AgeBand,
+    CategoryOfDeath,
+    Ethnicity,
+    Expectation,
+    PlaceOfDeath,
+    Sex,
+)
 
 ACTIVE_CASE = text("merged_into_id IS NULL")
 

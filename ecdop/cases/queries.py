@@ -22,12 +22,12 @@ from ecdop.cases.states import (
     SqlFacts,
     Stage,
 )
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
-from ecdop.paging import Page, paginate
-from ecdop.vocabulary import Expectation
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.paging import Page, paginate
+from ecdop.foundation.vocabulary import Expectation
 
 REFERENCE_SHAPE = re.compile(r"^[A-Z0-9]+-\d{4}(-\d{1,6})?$")
 # The end of a reference, as people quote it: "0168", "168", "2026-0168".

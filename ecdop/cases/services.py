@@ -34,15 +34,15 @@ from ecdop.cases.states import (
     TransitionNotAllowed,
     transition_between,
 )
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date, uk_date
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date, uk_date
+from ecdop.foundation.refusals import ChangeRefused, check_version
+from ecdop.foundation.urls import app_path
+from ecdop.foundation.vocabulary import CategoryOfDeath, Expectation, age_band
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
-from ecdop.refusals import ChangeRefused, check_version
-from ecdop.urls import app_path
-from ecdop.vocabulary import CategoryOfDeath, Expectation, age_band
 
 
 def name_key(name: str) -> str:
@@ -55,7 +55,7 @@ def _next_sequence(area_id: int, year: int) -> int:
 
     The UPDATE takes a row lock, so concurrent notifications are numbered one after another.
     A first case of the year inserts the counter; if two race to do so, the loser's unique
-    violation makes the request retry (see ecdop.transactions).
+    violation makes the request retry (see ecdop.foundation.transactions).
     """
     bump = (
         update(CaseReferenceCounter)

@@ -16,8 +16,8 @@ from types import SimpleNamespace
 from sqlalchemy import ColumnElement, and_, or_, true
 
 from ecdop.auth.permissions import Permission
-from ecdop.refusals import ChangeRefused
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.refusals import ChangeRefused
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class Stage(LabelledEnum):

@@ -18,9 +18,9 @@ from ecdop.audit.models import NOT_A_READ, AuditAction, AuditEvent
 from ecdop.auth.models import User
 from ecdop.cases.models import StageChange
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
-from ecdop.formatting import uk_date, uk_datetime
-from ecdop.vocabulary import ActionStatus, Expectation
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_date, uk_datetime
+from ecdop.foundation.vocabulary import ActionStatus, Expectation
 
 A = AuditAction
 

@@ -29,15 +29,15 @@ from ecdop.cases.forms import (
 from ecdop.cases.hooks import case_page, overdue_among
 from ecdop.cases.states import UNDER_WAY, Stage, Transition, transitions_from
 from ecdop.cases.timeline import case_history, timeline_entries
-from ecdop.clock import UK
-from ecdop.db import utc_now
-from ecdop.exports import csv_download
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
-from ecdop.forms import select_choices, submitted_version
-from ecdop.paging import page_of_list, requested_page
-from ecdop.refusals import REFUSALS, show_refusal
-from ecdop.vocabulary import CategoryOfDeath, Expectation
+from ecdop.foundation.clock import UK
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.exports import csv_download
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.forms import select_choices, submitted_version
+from ecdop.foundation.paging import page_of_list, requested_page
+from ecdop.foundation.refusals import REFUSALS, show_refusal
+from ecdop.foundation.vocabulary import CategoryOfDeath, Expectation
 
 cases_blueprint = Blueprint("cases", __name__)
 # How many events the case page shows, above its link to the whole timeline.

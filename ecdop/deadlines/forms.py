@@ -7,7 +7,7 @@ from wtforms import HiddenField
 from wtforms.validators import NumberRange
 
 from ecdop.deadlines.rules import RuleUnit
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovCheckboxesField,
     GovDateField,
     GovIntegerField,

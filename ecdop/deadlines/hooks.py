@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ecdop.auth.permissions import Permission
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.hooks import Hook
+from ecdop.foundation.hooks import Hook
 
 if TYPE_CHECKING:
     from ecdop.cases.models import Case

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
 from ecdop.deadlines.rules import DeadlineKind, Rule, RuleUnit
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.foundation.vocabulary import LabelledEnum
 
 CASE_LEVEL = text("reporting_request_id IS NULL AND panel_action_id IS NULL")
 # The column that holds the id of the record each kind of deadline is owed by; the case's own

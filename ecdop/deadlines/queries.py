@@ -16,17 +16,17 @@ from ecdop.auth.models import Area, Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
-from ecdop.clock import add_working_days, uk_today, working_days_between
-from ecdop.db import UTCDateTime, count_if
 from ecdop.deadlines.hooks import OwedRecord, records_of
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
-from ecdop.paging import PER_PAGE, Page, paginate
-from ecdop.periods import ReportingPeriod
-from ecdop.urls import app_path
+from ecdop.foundation.clock import add_working_days, uk_today, working_days_between
+from ecdop.foundation.db import UTCDateTime, count_if
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.paging import PER_PAGE, Page, paginate
+from ecdop.foundation.periods import ReportingPeriod
+from ecdop.foundation.urls import app_path
 
 
 def rules_for_area(area_id: int) -> dict[DeadlineKind, Rule]:

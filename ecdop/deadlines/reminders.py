@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from ecdop.clock import add_working_days
+from ecdop.foundation.clock import add_working_days
 
 DAYS_BEFORE = (5, 1)
 ESCALATE_AFTER_WORKING_DAYS = 10

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from ecdop.clock import add_months, add_working_days
-from ecdop.formatting import uk_calendar_date
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.clock import add_months, add_working_days
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class DeadlineKind(LabelledEnum):

@@ -22,17 +22,17 @@ from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts
 from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
-from ecdop.clock import uk_today
-from ecdop.db import rows_changed, utc_now
 from ecdop.deadlines.hooks import Owed, due_date_moved, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
 from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
-from ecdop.refusals import ChangeRefused, check_version
 
 REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 # Closing settles what is still open: nobody can act on a closed case, so an open deadline on

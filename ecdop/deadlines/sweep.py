@@ -21,8 +21,6 @@ from ecdop.auth.models import Area, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.auth.queries import active_coordinators_of, agency_reporters_of
 from ecdop.cases.models import Case
-from ecdop.clock import add_working_days, is_working_day, uk_today
-from ecdop.db import table_of
 from ecdop.deadlines.hooks import OwedRecord
 from ecdop.deadlines.models import RECORD_COLUMNS, Deadline, DeadlineState
 from ecdop.deadlines.queries import (
@@ -35,11 +33,13 @@ from ecdop.deadlines.queries import (
 )
 from ecdop.deadlines.reminders import ReminderStep, next_step_after, steps_to_send
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.clock import add_working_days, is_working_day, uk_today
+from ecdop.foundation.db import table_of
+from ecdop.foundation.extensions import db
+from ecdop.foundation.urls import app_path
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.models import MailPriority
 from ecdop.outbox.services import insert_messages, message_row
-from ecdop.urls import app_path
 
 # Deadlines per transaction: a few hundred milliseconds of work on PostgreSQL.
 BATCH_SIZE = 2000

@@ -20,7 +20,6 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import all_areas, area_or_404, user_or_404
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
-from ecdop.clock import uk_today
 from ecdop.deadlines import queries, services
 from ecdop.deadlines.forms import (
     AreaLeadForm,
@@ -31,12 +30,13 @@ from ecdop.deadlines.forms import (
 )
 from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
-from ecdop.exports import csv_download
-from ecdop.forms import list_filters, select_choices, submitted_version
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.exports import csv_download
+from ecdop.foundation.forms import list_filters, select_choices, submitted_version
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.periods import ReportingPeriod, recent_periods
+from ecdop.foundation.refusals import REFUSALS, ChangeRefused, show_refusal
 from ecdop.outbox import queries as outbox_queries
-from ecdop.paging import requested_page
-from ecdop.periods import ReportingPeriod, recent_periods
-from ecdop.refusals import REFUSALS, ChangeRefused, show_refusal
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ecdop.auth.models import Organisation
 from ecdop.auth.queries import organisations_working_in
-from ecdop.extensions import db
-from ecdop.forms import record_id
+from ecdop.foundation.extensions import db
+from ecdop.foundation.forms import record_id
+from ecdop.foundation.vocabulary import CategoryOfDeath
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors
 from ecdop.meetings.forms import AnalysisForm
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.meetings.services import ActionRow, AnalysisValues
-from ecdop.vocabulary import CategoryOfDeath
 
 
 def organisation_choices(area_id: int) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class PanelType(LabelledEnum):

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
 from wtforms.validators import DataRequired, Optional
 
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovCheckboxesField,
     GovDateField,
     GovRadioField,
@@ -20,8 +20,8 @@ from ecdop.forms import (
     select_choices,
     value_required,
 )
+from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
 from ecdop.meetings.choices import DOMAIN_SCORES, DOMAINS, ModifiableFactors, PanelType
-from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 # One empty row to fill; "Add another action" brings more (GOV.UK's add-another pattern).
 SPARE_ACTION_ROWS = 1

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
-from ecdop.formatting import clock_time
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.formatting import clock_time
+from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
 from ecdop.meetings.choices import ModifiableFactors, PanelType
 from ecdop.reporting_forms.models import ReportingRequest
-from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 panel_meeting_members = Table(
     "panel_meeting_members",

@@ -23,16 +23,16 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
-from ecdop.clock import utc_bounds_of_days
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.files import write_private_file
-from ecdop.formatting import uk_calendar_date
+from ecdop.foundation.clock import utc_bounds_of_days
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.files import write_private_file
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.periods import DateSpan
 from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.notifications.queries import notifications_of
-from ecdop.periods import DateSpan
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for

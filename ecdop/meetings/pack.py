@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from flask import render_template
 
 from ecdop.cases.models import Case
-from ecdop.db import utc_now
-from ecdop.formatting import uk_calendar_date
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.pdf import render_pdf
 from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
 from ecdop.meetings.extracts import ExtractPart, extract_parts, lines_ecdop_writes
 from ecdop.meetings.models import AgendaItem, PanelMeeting
@@ -26,7 +27,6 @@ from ecdop.meetings.queries import (
     reports_for_pack,
     words_not_identifying,
 )
-from ecdop.pdf import render_pdf
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for

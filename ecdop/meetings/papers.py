@@ -10,8 +10,9 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import refuse_if_closed
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.meetings.anonymise import Finding, find_identifiers, identifiers_of, normalised
 from ecdop.meetings.extracts import lines_ecdop_writes
 from ecdop.meetings.models import AgendaItem, ReportExtract, WordNotIdentifying
@@ -21,7 +22,6 @@ from ecdop.meetings.queries import (
     extract_text_key,
     words_not_identifying,
 )
-from ecdop.refusals import ChangeRefused, check_version
 from ecdop.reporting_forms.models import ReportingRequest
 
 

@@ -9,12 +9,12 @@ from flask_login import current_user
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
-from ecdop.forms import submitted_version
+from ecdop.foundation.forms import submitted_version
+from ecdop.foundation.refusals import REFUSALS, show_refusal
 from ecdop.meetings import papers as panel_papers
 from ecdop.meetings import queries
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.forms import ExtractForm, PanelSummaryForm
-from ecdop.refusals import REFUSALS, show_refusal
 
 meeting_papers_blueprint = Blueprint("meeting_papers", __name__)
 

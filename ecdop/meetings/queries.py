@@ -15,11 +15,14 @@ from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import Stage
-from ecdop.clock import uk_today
 from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.paging import Page, paginate
+from ecdop.foundation.urls import app_path
+from ecdop.foundation.vocabulary import UNFINISHED_ACTIONS, ActionStatus
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -29,10 +32,7 @@ from ecdop.meetings.models import (
     WordNotIdentifying,
     panel_meeting_members,
 )
-from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
-from ecdop.urls import app_path
-from ecdop.vocabulary import UNFINISHED_ACTIONS, ActionStatus
 
 PANEL_ROLES = (Role.PANEL_MEMBER, Role.PANEL_CHAIR)
 

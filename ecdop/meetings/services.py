@@ -15,12 +15,14 @@ from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case
 from ecdop.cases.services import apply_transition
 from ecdop.cases.states import FIRST_ANALYSIS, PANEL_AGENDA, SIGN_OFF, Stage
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
-from ecdop.extensions import db
-from ecdop.formatting import uk_date
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.refusals import ChangeRefused, check_version
+from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
 from ecdop.meetings.choices import DOMAINS, ModifiableFactors, PanelType
 from ecdop.meetings.models import (
     AgendaItem,
@@ -34,8 +36,6 @@ from ecdop.meetings.queries import (
     current_agenda_item,
     current_analysis,
 )
-from ecdop.refusals import ChangeRefused, check_version
-from ecdop.vocabulary import ActionStatus, CategoryOfDeath
 
 
 def schedule_meeting(

@@ -13,9 +13,18 @@ from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import visible_cases
-from ecdop.exports import csv_download
-from ecdop.extensions import db
-from ecdop.forms import Confirmation, ConfirmForm, list_filters, record_id, submitted_version
+from ecdop.foundation.exports import csv_download
+from ecdop.foundation.extensions import db
+from ecdop.foundation.forms import (
+    Confirmation,
+    ConfirmForm,
+    list_filters,
+    record_id,
+    submitted_version,
+)
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
+from ecdop.foundation.vocabulary import ActionStatus
 from ecdop.meetings import queries, services
 from ecdop.meetings.analysis import analysis_form_data, analysis_values, organisation_choices
 from ecdop.meetings.choices import DOMAINS, PanelType
@@ -28,9 +37,6 @@ from ecdop.meetings.forms import (
     TakeOffAgendaForm,
 )
 from ecdop.meetings.pack import pack_case, pack_for
-from ecdop.paging import requested_page
-from ecdop.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
-from ecdop.vocabulary import ActionStatus
 
 ADD_ACTION = "add_action"  # the analysis form's "Add another action" button
 meetings_blueprint = Blueprint("meetings", __name__)

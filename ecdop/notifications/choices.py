@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecdop.auth.models import OrganisationKind
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class AgencyKind(LabelledEnum):

@@ -13,10 +13,10 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.views import render_case_page
-from ecdop.forms import ConfirmForm, posted_version
+from ecdop.foundation.forms import ConfirmForm, posted_version
+from ecdop.foundation.refusals import ChangeRefused, check_version, refusal_message, show_refusal
 from ecdop.notifications import queries, services
 from ecdop.notifications.forms import DuplicateDecisionForm
-from ecdop.refusals import ChangeRefused, check_version, refusal_message, show_refusal
 
 duplicates_blueprint = Blueprint("duplicates", __name__)
 

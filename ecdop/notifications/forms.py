@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovCheckboxesField,
     GovDateField,
     GovRadioField,
@@ -23,10 +23,10 @@ from ecdop.forms import (
     select_choices,
     strip,
 )
+from ecdop.foundation.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 from ecdop.notifications import rules
 from ecdop.notifications.choices import AgencyKind
 from ecdop.notifications.services import NotificationDetails
-from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 NAME_MAX = 100
 SHORT_TEXT_MAX = 500

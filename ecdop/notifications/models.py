@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
-from ecdop.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
+from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 
 class MatchResult(enum.StrEnum):

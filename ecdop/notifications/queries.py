@@ -10,11 +10,11 @@ from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.formatting import nhs_number_display, uk_date
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import nhs_number_display, uk_date
+from ecdop.foundation.paging import Page, paginate
 from ecdop.notifications.models import Notification
-from ecdop.paging import Page, paginate
 
 NOTIFICATION_FILTERS = [
     ("all", "All sent by your organisation"),

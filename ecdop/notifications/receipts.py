@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecdop.formatting import nhs_number_display, uk_date
+from ecdop.foundation.formatting import nhs_number_display, uk_date
 from ecdop.notifications.choices import AgencyKind
 from ecdop.notifications.models import Notification
 

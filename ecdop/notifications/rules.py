@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 
 import nhs_number
 
-from ecdop.clock import UK, uk_today
+from ecdop.foundation.clock import UK, uk_today
 
 MAX_AGE_AT_DEATH_YEARS = 18
 

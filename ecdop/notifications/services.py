@@ -18,16 +18,11 @@ from ecdop.cases.hooks import case_changed, death_recorded
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_with_nhs_number, possible_duplicate_of
 from ecdop.cases.services import merge_into, open_case
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.notifications.models import MatchResult, Notification
-from ecdop.notifications.queries import notifications_of
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message_to_each
-from ecdop.refusals import ChangeRefused, check_version
-from ecdop.urls import app_path
-from ecdop.vocabulary import (
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused, check_version
+from ecdop.foundation.urls import app_path
+from ecdop.foundation.vocabulary import (
     CategoryOfDeath,
     CircumstancesType,
     Ethnicity,
@@ -35,6 +30,11 @@ from ecdop.vocabulary import (
     PlaceOfDeath,
     Sex,
 )
+from ecdop.notifications.models import MatchResult, Notification
+from ecdop.notifications.queries import notifications_of
+from ecdop.outbox import keys as outbox_keys
+from ecdop.outbox.models import MailPriority
+from ecdop.outbox.services import queue_message_to_each
 
 
 @dataclass(frozen=True)

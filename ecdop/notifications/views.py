@@ -14,15 +14,15 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
-from ecdop.forms import form_status, list_filters, select_choices
+from ecdop.foundation.forms import form_status, list_filters, select_choices
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.pdf import render_pdf
+from ecdop.foundation.transactions import retry_lost_race
 from ecdop.notifications import queries
 from ecdop.notifications.forms import NotificationForm
 from ecdop.notifications.models import Notification
 from ecdop.notifications.receipts import receipt_sections
 from ecdop.notifications.services import earlier_same_submission, submit_notification
-from ecdop.paging import requested_page
-from ecdop.pdf import render_pdf
-from ecdop.transactions import retry_lost_race
 
 notifications_blueprint = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -1,1 +1,2 @@
-"""The outbox: every e-mail ecdop sends, queued with its cause and delivered after commit."""
+"""Foundation: the outbox: every e-mail ecdop sends, queued with its cause and delivered after
+commit."""

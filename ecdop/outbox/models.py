@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecdop.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
 
 
 class OutboxStatus(enum.StrEnum):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
 
 

@@ -25,8 +25,9 @@ from typing import NamedTuple
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
 
-from ecdop.db import table_of, utc_now
-from ecdop.extensions import db, the_app_itself
+from ecdop.foundation.db import table_of, utc_now
+from ecdop.foundation.extensions import db, the_app_itself
+from ecdop.foundation.transactions import stop_asked
 from ecdop.outbox.models import (
     UNSENT,
     MailPriority,
@@ -34,7 +35,6 @@ from ecdop.outbox.models import (
     OutboxStatus,
     message_id_header,
 )
-from ecdop.transactions import stop_asked
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ecdop.db import table_of, utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import table_of, utc_now
+from ecdop.foundation.extensions import db
 from ecdop.outbox.keys import to_recipient
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
 

@@ -10,8 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput
 from wtforms import BooleanField, HiddenField
 from wtforms.validators import Optional, ValidationError
 
-from ecdop.clock import uk_today
-from ecdop.forms import (
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.forms import (
     GovCheckboxesField,
     GovDateField,
     GovRadioField,

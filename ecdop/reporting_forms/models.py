@@ -9,9 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import Organisation, User
 from ecdop.cases.models import Case
-from ecdop.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.foundation.vocabulary import LabelledEnum
 from ecdop.reporting_forms.definitions import definition_for
-from ecdop.vocabulary import LabelledEnum
 
 
 class RequestStatus(LabelledEnum):

@@ -14,18 +14,18 @@ from sqlalchemy.orm import selectinload
 from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
 from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
-from ecdop.formatting import uk_calendar_date
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
+from ecdop.foundation.paging import Page, paginate
+from ecdop.foundation.urls import app_path
 from ecdop.notifications.choices import AgencyKind
 from ecdop.notifications.queries import notifications_of
-from ecdop.paging import Page, paginate
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
-from ecdop.urls import app_path
 
 
 def organisations_with_agency_reporters(area_id: int) -> set[int]:

@@ -12,14 +12,15 @@ from ecdop.auth.models import Organisation, User
 from ecdop.auth.queries import active_coordinators_of, agency_reporters_of
 from ecdop.cases.models import Case
 from ecdop.cases.states import REPORT_REQUESTS
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
-from ecdop.extensions import db
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.foundation.urls import app_path
 from ecdop.outbox import keys as outbox_keys
 from ecdop.outbox.services import queue_message_to_each
-from ecdop.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.reporting_forms.definitions import (
     CORE_FORM,
     definition_for,
@@ -28,7 +29,6 @@ from ecdop.reporting_forms.definitions import (
     missing_answers,
 )
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
-from ecdop.urls import app_path
 
 
 class AnswersRefused(ProblemsAtFields):

@@ -14,21 +14,21 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import REPORT_REQUESTS
-from ecdop.clock import uk_today
 from ecdop.deadlines.queries import due_tag, rules_for_area
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
-from ecdop.forms import (
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.extensions import db
+from ecdop.foundation.forms import (
     ConfirmForm,
     list_filters,
     posted_version,
     select_choices,
     submitted_version,
 )
+from ecdop.foundation.paging import requested_page
+from ecdop.foundation.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
 from ecdop.notifications.queries import notifications_of
 from ecdop.notifications.receipts import agency_labels
-from ecdop.paging import requested_page
-from ecdop.refusals import REFUSALS, ChangeRefused, refusal_message, show_refusal
 from ecdop.reporting_forms import queries, services
 from ecdop.reporting_forms.definitions import definition_for, supplementary_definitions
 from ecdop.reporting_forms.forms import (

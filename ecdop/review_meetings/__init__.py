@@ -1,0 +1,1 @@
+"""Review: the Joint Agency Response and the Child Death Review Meeting records."""

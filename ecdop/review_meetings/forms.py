@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, HiddenField
 from wtforms.validators import Optional
 
-from ecdop.forms import (
+from ecdop.foundation.forms import (
     GovDateField,
     GovRadioField,
     GovStringField,

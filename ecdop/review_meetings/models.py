@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from ecdop.db import Base, TimestampMixin, table_of
+from ecdop.foundation.db import Base, TimestampMixin, table_of
 
 
 class ReviewMeetingRecord(TimestampMixin):

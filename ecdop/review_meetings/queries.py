@@ -7,7 +7,7 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, exists, select
 
 from ecdop.cases.models import Case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
 ReviewMeeting = JointAgencyResponse | ChildDeathReviewMeeting

@@ -9,11 +9,11 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import REVIEW_MEETINGS
-from ecdop.clock import uk_today
 from ecdop.deadlines.services import refresh_deadlines
-from ecdop.extensions import db
-from ecdop.formatting import uk_date
-from ecdop.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import Record, record_for
 

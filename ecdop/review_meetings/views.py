@@ -15,8 +15,8 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import REVIEW_MEETINGS
-from ecdop.forms import submitted_version
-from ecdop.refusals import REFUSALS, show_refusal
+from ecdop.foundation.forms import submitted_version
+from ecdop.foundation.refusals import REFUSALS, show_refusal
 from ecdop.review_meetings import services
 from ecdop.review_meetings.forms import ChildDeathReviewMeetingForm, JointAgencyResponseForm
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse

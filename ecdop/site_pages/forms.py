@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ecdop.forms import GovSubmitField, GovTextAreaField, MaxLength, TextRequired
+from ecdop.foundation.forms import GovSubmitField, GovTextAreaField, MaxLength, TextRequired
 
 
 class SitePageForm(FlaskForm):

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import User
-from ecdop.db import Base, UTCDateTime, utc_now
+from ecdop.foundation.db import Base, UTCDateTime, utc_now
 
 
 class SitePageText(Base):

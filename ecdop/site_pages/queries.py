@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.site_pages.models import SitePageText
 from ecdop.site_pages.pages import PAGES_BY_KEY, SitePage, default_text
 

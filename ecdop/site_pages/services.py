@@ -5,9 +5,9 @@ from __future__ import annotations
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
-from ecdop.db import utc_now
-from ecdop.extensions import db
-from ecdop.refusals import ChangeRefused, check_version
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.site_pages.models import SitePageText
 from ecdop.site_pages.pages import PAGES_BY_KEY, default_text
 

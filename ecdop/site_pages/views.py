@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ecdop.auth.permissions import Permission, requires
-from ecdop.forms import submitted_version
-from ecdop.refusals import REFUSALS, show_refusal
+from ecdop.foundation.forms import submitted_version
+from ecdop.foundation.refusals import REFUSALS, show_refusal
 from ecdop.site_pages import services
 from ecdop.site_pages.forms import SitePageForm
 from ecdop.site_pages.pages import SITE_PAGES, page_html

@@ -57,7 +57,7 @@ def upgrade():
 
 def _work_out_age_bands():
     """The band each existing case's child was in when they died (as the app works it out)."""
-    from ecdop.vocabulary import age_band
+    from ecdop.foundation.vocabulary import age_band
 
     connection = op.get_bind()
     cases = sa.table('cases', sa.column('id'), sa.column('date_of_birth', sa.Date),

@@ -14,7 +14,7 @@ from collections import defaultdict
 from alembic import op
 import sqlalchemy as sa
 
-import ecdop.db
+import ecdop.foundation.db
 
 
 revision = '0018'
@@ -28,8 +28,8 @@ def upgrade():
         'scheduler_heartbeats',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('node', sa.String(length=200), nullable=False),
-        sa.Column('leading_since', ecdop.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column('beat_at', ecdop.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('leading_since', ecdop.foundation.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('beat_at', ecdop.foundation.db.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_scheduler_heartbeats')),
     )
     with op.batch_alter_table('board_reports', schema=None) as batch_op:

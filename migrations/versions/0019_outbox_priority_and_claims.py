@@ -13,7 +13,7 @@ last.
 from alembic import op
 import sqlalchemy as sa
 
-import ecdop.db
+import ecdop.foundation.db
 
 
 revision = '0019'
@@ -34,10 +34,10 @@ def upgrade():
         )
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=32), nullable=True))
         batch_op.add_column(
-            sa.Column('claimed_until', ecdop.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column('claimed_until', ecdop.foundation.db.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(
-            sa.Column('held_at', ecdop.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column('held_at', ecdop.foundation.db.UTCDateTime(timezone=True), nullable=True)
         )
     for priority, prefixes in ((0, URGENT_KEYS), (9, REMINDER_KEYS)):
         for prefix in prefixes:

@@ -11,7 +11,7 @@ Reviewed by hand: a new table, empty at first (the daily check covers anything m
 from alembic import op
 import sqlalchemy as sa
 
-import ecdop.db
+import ecdop.foundation.db
 
 
 revision = '0020'
@@ -24,7 +24,7 @@ def upgrade():
     op.create_table(
         'areas_to_watch',
         sa.Column('area_id', sa.Integer(), nullable=False),
-        sa.Column('asked_at', ecdop.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('asked_at', ecdop.foundation.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['area_id'], ['areas.id'],
                                 name=op.f('fk_areas_to_watch_area_id_areas')),
         sa.PrimaryKeyConstraint('area_id', name=op.f('pk_areas_to_watch')),

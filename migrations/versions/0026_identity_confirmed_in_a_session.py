@@ -8,7 +8,7 @@ Revises: 0025
 import sqlalchemy as sa
 from alembic import op
 
-from ecdop.db import UTCDateTime
+from ecdop.foundation.db import UTCDateTime
 
 revision = "0026"
 down_revision = "0025"

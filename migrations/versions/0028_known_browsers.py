@@ -8,7 +8,7 @@ Revises: 0027
 import sqlalchemy as sa
 from alembic import op
 
-import ecdop.db
+import ecdop.foundation.db
 
 revision = "0028"
 down_revision = "0027"
@@ -22,11 +22,11 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("nonce_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", ecdop.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_signed_in_at", ecdop.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", ecdop.foundation.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_signed_in_at", ecdop.foundation.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("failed_sign_ins", sa.Integer(), nullable=False),
-        sa.Column("first_failed_sign_in_at", ecdop.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("locked_until", ecdop.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_failed_sign_in_at", ecdop.foundation.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("locked_until", ecdop.foundation.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_known_browsers_user_id_users"),
             ondelete="CASCADE",

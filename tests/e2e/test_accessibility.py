@@ -28,12 +28,12 @@ from ecdop.board_reports.services import generate_report
 from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.periods import PeriodKind, last_closed
+from ecdop.foundation.vocabulary import CircumstancesType
 from ecdop.jobs import run_job
-from ecdop.periods import PeriodKind, last_closed
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import save_answers_to_check
-from ecdop.vocabulary import CircumstancesType
 from tests.accounts import INITIAL_PASSWORD, OWN_PASSWORD, code_now, real_account
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.notifying import fill_the_form

@@ -140,7 +140,7 @@ def test_from_triage_to_ready_for_panel(open_session, live_server):
 
 def test_two_coordinators_editing_the_same_case(open_session, live_server):
     from ecdop.auth.services import create_user
-    from ecdop.extensions import db
+    from ecdop.foundation.extensions import db
     from tests.factories import demo_area, organisation
 
     create_user(email="deputy@demo.test", full_name="Dee Deputy", role=_coordinator_role(),

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from ecdop.demo import seed_demo_case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.conftest import DEMO_PASSWORD
 from tests.e2e.notifying import fill_date
 

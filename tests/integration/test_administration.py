@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.auth.models import Organisation, Role, User
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.factories import demo_area, user
 from tests.helpers import audit_events, page_text
 

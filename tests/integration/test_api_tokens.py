@@ -14,8 +14,8 @@ from ecdop.api.models import IdempotentRequest
 from ecdop.api.services import forget_old_idempotency_keys
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import ApiToken
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
 from tests.accounts import confirm_identity
 from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.factories import user
@@ -174,7 +174,7 @@ def _limited_app(database_url: str, storage: str):
 
 
 def _assert_each_token_is_limited_on_its_own(app) -> None:
-    from ecdop.extensions import limiter
+    from ecdop.foundation.extensions import limiter
 
     with app.app_context():
         limiter.reset()

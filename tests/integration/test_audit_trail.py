@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.audit.services import record_event
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.conftest import using_postgres
 from tests.helpers import audit_events
 

@@ -16,7 +16,7 @@ from ecdop import create_app
 from ecdop.audit.chain import verify_chain
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.board_reports.models import BoardReport
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from ecdop.outbox.sender import deliver_outbox

@@ -27,12 +27,12 @@ from ecdop.board_reports.models import BoardReport, ReportOrigin
 from ecdop.board_reports.render import report_body
 from ecdop.cases.models import Case
 from ecdop.demo import seed_demo_reference_data
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.periods import PeriodKind, parse_period
+from ecdop.foundation.vocabulary import CircumstancesType
 from ecdop.jobs import run_job
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.periods import PeriodKind, parse_period
 from ecdop.synthetic import seed_synthetic
-from ecdop.vocabulary import CircumstancesType
 from tests.conftest import using_postgres
 from tests.deadline_helpers import all_messages, move_to
 from tests.factories import demo_area, notify, user
@@ -301,7 +301,7 @@ def test_babies_deaths_are_rates_per_thousand_live_births_or_not_available(app, 
     db.session.commit()
     from ecdop.board_reports.models import ReportOrigin
     from ecdop.board_reports.services import generate_report
-    from ecdop.periods import parse_period
+    from ecdop.foundation.periods import parse_period
 
     period = parse_period(PeriodKind.QUARTERLY, "2026-Q2", 4)
     report = generate_report(period, [demo_area()], origin=ReportOrigin.ON_DEMAND, today=TODAY)
@@ -322,8 +322,8 @@ def test_timeliness_names_kinds_with_nothing_due_instead_of_noughts(app, history
 
 def test_the_synthetic_historys_overdue_actions_are_in_their_agencys_tasks(app, history):
     from ecdop.deadlines.models import Deadline, DeadlineState
+    from ecdop.foundation.vocabulary import ActionStatus
     from ecdop.meetings.models import PanelAction
-    from ecdop.vocabulary import ActionStatus
 
     open_actions = db.session.scalars(
         select(PanelAction).where(PanelAction.status == ActionStatus.OPEN)
@@ -485,7 +485,7 @@ def test_every_chart_the_report_draws_fits_its_figure(app, history, monkeypatch)
 
 def test_the_longest_labels_and_largest_counts_still_fit():
     from ecdop.board_reports.charts import bar_figure, trend_figure
-    from ecdop.vocabulary import CategoryOfDeath
+    from ecdop.foundation.vocabulary import CategoryOfDeath
 
     labels = [category.label for category in CategoryOfDeath]
     figures = [

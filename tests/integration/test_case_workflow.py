@@ -13,7 +13,7 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.auth.services import create_organisation
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import OutboxMessage
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from tests.conftest import DEMO_PASSWORD
@@ -524,7 +524,7 @@ class TestMoveCaseService:
 
     def test_a_move_from_an_older_version_of_the_case_is_refused(self, demo):
         from ecdop.cases.services import move_case
-        from ecdop.refusals import EditConflict
+        from ecdop.foundation.refusals import EditConflict
         from tests.factories import user
 
         case = triaged_case()
@@ -540,7 +540,7 @@ class TestMoveCaseService:
 
     def test_a_role_without_the_moves_permission_is_refused(self, demo):
         from ecdop.cases.services import move_case
-        from ecdop.refusals import ChangeRefused
+        from ecdop.foundation.refusals import ChangeRefused
         from tests.factories import user
 
         case = triaged_case()

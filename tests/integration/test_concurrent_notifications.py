@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from ecdop.cases.models import Case
-from ecdop.db import unit_of_work
-from ecdop.extensions import db
+from ecdop.foundation.db import unit_of_work
+from ecdop.foundation.extensions import db
+from ecdop.foundation.transactions import retry_lost_race
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.services import submit_notification
-from ecdop.transactions import retry_lost_race
 from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.factories import demo_area, notification_details, user
 

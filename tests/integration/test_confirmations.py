@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ecdop.auth.services import issue_api_token
-from ecdop.extensions import db
+from ecdop.auth.api_tokens import issue_api_token
+from ecdop.foundation.extensions import db
 from ecdop.meetings.models import PanelAnalysis
 from tests.factories import on_agenda, organisation, panel_meeting, ready_for_panel_case, user
 from tests.helpers import page_text

@@ -12,10 +12,10 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth import services as auth_services
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.cases.models import Case
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import Sex
 from ecdop.notifications.queries import notifications_of
-from ecdop.vocabulary import Sex
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import OTHER_VALID_NHS_NUMBER, notify, user
 from tests.helpers import form_values, page_text

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.api_helpers import NOTIFICATIONS, notification_json, token_for
 from tests.conftest import using_postgres
 from tests.helpers import page_text
@@ -80,12 +80,12 @@ def test_a_write_that_waits_too_long_is_told_to_try_again_soon(app, demo, client
     """A lock that times out is not "cannot reach its database": the service is busy."""
     import sqlite3
 
-    import ecdop.db
+    import ecdop.foundation.db
 
     token = token_for("police@demo.test")
     coordinator = make_browser_for(app, "coordinator@demo.test")
     db.session.remove()
-    monkeypatch.setattr(ecdop.db, "SQLITE_BUSY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(ecdop.foundation.db, "SQLITE_BUSY_TIMEOUT_SECONDS", 0.1)
     with app.app_context():
         db.engine.dispose()  # new connections take the short timeout
         path = db.engine.url.database

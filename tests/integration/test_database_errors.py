@@ -7,7 +7,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
 from ecdop.auth.models import Area
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 
 def test_failed_statements_hide_their_parameters(demo, caplog):

@@ -14,12 +14,12 @@ from ecdop.cases.services import (
     triage_case,
 )
 from ecdop.cases.states import Stage
-from ecdop.db import utc_now
 from ecdop.deadlines.models import DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import Expectation
 from ecdop.reporting_forms.services import excuse_report, return_report
-from ecdop.vocabulary import Expectation
 from tests.deadline_helpers import all_messages, deadline, request_deadline
 from tests.factories import (
     notify,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ecdop.cases.models import Case
-from ecdop.clock import uk_today
-from ecdop.db import utc_now
 from ecdop.deadlines.queries import tasks_for
-from ecdop.extensions import db
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
 from ecdop.notifications.models import Notification
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.synthetic import IN_HOSPITAL, seed_synthetic

@@ -15,9 +15,9 @@ from ecdop.analytics.early_warning import Death, clusters_in, replay_history, wa
 from ecdop.analytics.models import EmergingPattern, WarningRule
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.services import create_area
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import CategoryOfDeath, CircumstancesType
 from ecdop.jobs import run_job
-from ecdop.vocabulary import CategoryOfDeath, CircumstancesType
 from tests.deadline_helpers import all_messages, deliver, move_to
 from tests.factories import demo_area, form_data, notify, user
 from tests.helpers import page_text

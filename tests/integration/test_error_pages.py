@@ -6,7 +6,7 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from ecdop.cases.models import Case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.factories import notify
 from tests.helpers import page_text
 

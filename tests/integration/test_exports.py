@@ -9,7 +9,7 @@ import io
 import pytest
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.exports import spreadsheet_safe
+from ecdop.foundation.exports import spreadsheet_safe
 from tests.factories import (
     notify,
     on_agenda,

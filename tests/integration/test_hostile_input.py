@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.extensions import db
-from ecdop.forms import one_line, strip
+from ecdop.foundation.extensions import db
+from ecdop.foundation.forms import one_line, strip
 from tests.factories import user
 from tests.helpers import page_text
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.meetings.anonymise import find_identifiers, identifiers_of
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.models import ReportExtract, WordNotIdentifying

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ecdop.auth.models import Invitation, Role, User
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import OutboxMessage
 from tests.factories import organisation
 from tests.helpers import Browser, page_text

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from ecdop import create_app
 from ecdop.cases.states import Stage
 from ecdop.demo import seed_demo
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.notifications.services import confirm_same_child
 from tests.conftest import DEMO_PASSWORD, FROZEN_NOW
 from tests.factories import notify, requested_reports, triaged_case, user

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.meetings.services import record_analysis, sign_off
 from tests.factories import (
     OTHER_VALID_NHS_NUMBER,
@@ -26,9 +26,9 @@ from tests.factories import (
 
 
 def closed_case(**overrides):
+    from ecdop.foundation.vocabulary import CategoryOfDeath
     from ecdop.meetings.choices import ModifiableFactors
     from ecdop.meetings.services import ActionRow, AnalysisValues
-    from ecdop.vocabulary import CategoryOfDeath
 
     case = ready_for_panel_case(**overrides)
     item = on_agenda(panel_meeting(), case)

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from ecdop.auth.invitations import invite_agency_contact
 from ecdop.auth.models import OrganisationKind, Role
 from ecdop.auth.services import (
     AccountError,
     create_area,
     create_organisation,
     create_user,
-    invite_agency_contact,
     set_organisation_areas,
 )
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import OutboxMessage
 from ecdop.reporting_forms.services import ChangeRefused, request_reports
 from tests.conftest import DEMO_PASSWORD

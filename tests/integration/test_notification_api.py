@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import Role
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.notifications.models import Notification
 from tests.api_helpers import NOTIFICATIONS, bearer, notification_json, token_for
 from tests.factories import user

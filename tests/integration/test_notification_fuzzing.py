@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.notifications.models import Notification
 from tests.factories import form_data
 

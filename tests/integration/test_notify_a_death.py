@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import Case
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.queries import notifications_of
 from ecdop.outbox.models import OutboxMessage

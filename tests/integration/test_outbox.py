@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.backups.services import hold_unsent_mail
-from ecdop.db import utc_now
-from ecdop.extensions import db
+from ecdop.foundation.db import utc_now
+from ecdop.foundation.extensions import db
 from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
 from ecdop.outbox.sender import claim_length, deliver_outbox
 from ecdop.outbox.services import insert_messages
@@ -254,7 +254,7 @@ def test_an_alert_queued_while_reminders_are_being_sent_goes_within_a_few_messag
 ):
     """A new-death alert committed while senders held claimed batches of reminders went after
     1,401 of them. A sender now looks for urgent mail between the messages of a batch."""
-    from ecdop.db import unit_of_work
+    from ecdop.foundation.db import unit_of_work
     from ecdop.outbox.sender import URGENT_LOOK_EVERY
 
     monkeypatch.setitem(app.config, "OUTBOX_SENDERS", 1)
@@ -287,7 +287,7 @@ def test_a_sender_asked_to_stop_finishes_the_message_in_hand_and_lets_the_rest_g
 ):
     """SIGTERM to the scheduler while it drained a backlog did not stop it within 60 seconds,
     and a SIGKILL left hundreds of messages claimed until their claims ran out."""
-    from ecdop.transactions import ask_work_to_stop, let_work_go_on
+    from ecdop.foundation.transactions import ask_work_to_stop, let_work_go_on
 
     monkeypatch.setitem(app.config, "OUTBOX_SENDERS", 1)
     queue_backlog(50)

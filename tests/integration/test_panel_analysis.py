@@ -12,9 +12,9 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import ActionStatus
 from ecdop.meetings.models import PanelAction, PanelAnalysis
-from ecdop.vocabulary import ActionStatus
 from tests.deadline_helpers import all_messages, deliver, sweep_on
 from tests.factories import on_agenda, organisation, panel_meeting, ready_for_panel_case, user
 from tests.helpers import (

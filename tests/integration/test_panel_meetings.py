@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.meetings.models import AgendaItem, PanelMeeting, ReportExtract
 from ecdop.reporting_forms.queries import requests_of
 from tests.factories import on_agenda, panel_meeting, ready_for_panel_case, user

@@ -16,11 +16,11 @@ from pypdf import PdfReader
 
 from ecdop.cases.services import apply_transition
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused
 from ecdop.meetings.extracts import PartKind, draft_extract, extract_parts
 from ecdop.meetings.pack import pack_for, pack_html, pack_pdf
 from ecdop.meetings.papers import confirm_extract, write_panel_summary
-from ecdop.refusals import ChangeRefused
 from ecdop.reporting_forms.definitions import CORE_FORM, definition_for
 from ecdop.reporting_forms.queries import requests_of
 from ecdop.review_meetings.services import (

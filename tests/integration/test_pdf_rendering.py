@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.pdf import render_pdf
 from ecdop.meetings.pack import pack_for, pack_pdf
-from ecdop.pdf import render_pdf
 from tests.factories import form_data, notify, on_agenda, panel_meeting, ready_for_panel_case
 from tests.pdf_checks import accessibility_problems, header_scopes
 
@@ -75,7 +75,7 @@ def test_a_board_report_is_an_accessible_tagged_pdf_whose_header_cells_have_scop
     """The board reports' 177 header cells had no /Scope."""
     from ecdop.board_reports.models import BoardReport, ReportOrigin
     from ecdop.board_reports.services import generate_report
-    from ecdop.periods import PeriodKind, last_closed
+    from ecdop.foundation.periods import PeriodKind, last_closed
     from tests.factories import demo_area, user
 
     for n in range(8):

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from ecdop.analytics.models import PopulationEstimate, PostcodeDeprivation
 from ecdop.audit.models import AuditAction
-from ecdop.extensions import db
-from ecdop.vocabulary import AgeBand, age_band
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import AgeBand, age_band
 from tests.helpers import audit_events
 
 SAMPLES = resources.files("ecdop.analytics").joinpath("samples")

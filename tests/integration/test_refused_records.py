@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from ecdop.cases.states import Stage
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.refusals import ChangeRefused
 from ecdop.meetings.models import AgendaItem
 from ecdop.meetings.services import add_to_agenda
-from ecdop.refusals import ChangeRefused
 from ecdop.reporting_forms.models import ReportingRequest
 from ecdop.reporting_forms.services import request_reports
 from tests.factories import organisation, panel_meeting, ready_for_panel_case, triaged_case, user

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ecdop.deadlines import sweep as sweep_module
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from tests.deadline_helpers import (

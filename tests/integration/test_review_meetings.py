@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from tests.factories import notify, triaged_case
 from tests.helpers import (

@@ -18,7 +18,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
 from ecdop.deadlines.heartbeat import last_heartbeat
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.jobs import SCHEDULER_LOCK_KEY, Job, JobScheduler
 from tests.conftest import _reset_database, using_postgres
 

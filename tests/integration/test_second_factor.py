@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction
 from ecdop.auth.models import RecoveryCode, Role, UserSession
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.accounts import (
     AUTHENTICATOR_KEY,
     INITIAL_PASSWORD,
@@ -174,13 +174,13 @@ def test_a_half_finished_sign_in_expires(make_browser, demo, clock):
 
 def test_an_invited_agency_contact_sets_up_the_app_after_choosing_a_password(make_browser, demo):
     # The link's token is only in the e-mail; make one the way the service does.
-    import ecdop.auth.services as services
-    from ecdop.auth.services import invite_agency_contact
+    import ecdop.auth.invitations as invitations
+    from ecdop.auth.invitations import invite_agency_contact
     from tests.factories import demo_area, organisation
 
     tokens = []
-    real_urlsafe = services.secrets.token_urlsafe
-    services.secrets.token_urlsafe = lambda n: tokens.append(real_urlsafe(n)) or tokens[-1]
+    real_urlsafe = invitations.secrets.token_urlsafe
+    invitations.secrets.token_urlsafe = lambda n: tokens.append(real_urlsafe(n)) or tokens[-1]
     try:
         invite_agency_contact(
             organisation=organisation("Demo Surgery"), full_name="Jo Evans",
@@ -188,7 +188,7 @@ def test_an_invited_agency_contact_sets_up_the_app_after_choosing_a_password(mak
         )  # fmt: skip
         db.session.commit()
     finally:
-        services.secrets.token_urlsafe = real_urlsafe
+        invitations.secrets.token_urlsafe = real_urlsafe
     browser = make_browser()
     response = browser.submit(
         f"/invitations/{tokens[0]}",

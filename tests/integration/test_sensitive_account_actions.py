@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import KnownBrowser, RecoveryCode
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.accounts import (
     OWN_PASSWORD,
     code_now,

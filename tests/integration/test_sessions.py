@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import Role, SessionEnd, UserSession
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.accounts import OWN_PASSWORD, code_now, confirm_identity, first_sign_in, real_account
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import demo_area, organisation, user

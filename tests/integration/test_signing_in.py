@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecdop.audit.models import AuditAction
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.factories import user
 from tests.helpers import audit_events, page_text
 
@@ -100,7 +100,7 @@ def test_signing_in_is_rate_limited(app, browser):
         ]
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
-        from ecdop.extensions import limiter
+        from ecdop.foundation.extensions import limiter
 
         limiter.reset()
     assert statuses[-1] == 429

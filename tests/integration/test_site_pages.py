@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction, AuditEvent
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from tests.helpers import page_text
 
 PAGES = {

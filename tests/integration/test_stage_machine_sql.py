@@ -14,9 +14,9 @@ from sqlalchemy import select
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts, case_facts_in_sql, cases_waiting_on_coordinator
 from ecdop.cases.states import TRANSITIONS, CaseFacts
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
+from ecdop.foundation.vocabulary import Expectation
 from ecdop.synthetic import seed_synthetic
-from ecdop.vocabulary import Expectation
 from tests.factories import (
     demo_area,
     notify,

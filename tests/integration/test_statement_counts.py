@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.synthetic import seed_synthetic
 from tests.factories import demo_area, notify, requested_reports, triaged_case
 

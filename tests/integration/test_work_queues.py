@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ecdop.cases.models import Case
 from ecdop.cases.states import UNDER_WAY_STAGES, Stage
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 from ecdop.reporting_forms.services import request_reports
 from ecdop.synthetic import seed_synthetic

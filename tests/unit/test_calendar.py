@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from ecdop.clock import add_working_days, is_working_day, working_days_between
 from ecdop.deadlines.reminders import reminder_steps, steps_between
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
+from ecdop.foundation.clock import add_working_days, is_working_day, working_days_between
 
 
 @pytest.mark.parametrize(

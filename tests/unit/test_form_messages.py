@@ -22,7 +22,7 @@ from wtforms.validators import (
 )
 
 import ecdop
-from ecdop.forms import ChoiceNamed, MaxLength
+from ecdop.foundation.forms import ChoiceNamed, MaxLength
 
 # Validators whose default message names no field.
 DEFAULT_WORDED = (AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, NoneOf,
@@ -31,7 +31,7 @@ DEFAULT_WORDED = (AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, No
 
 def every_form_class() -> list[type]:
     for module in pkgutil.walk_packages(ecdop.__path__, "ecdop."):
-        if module.name.endswith("forms") or module.name == "ecdop.forms":
+        if module.name.endswith("forms") or module.name == "ecdop.foundation.forms":
             importlib.import_module(module.name)
     found, waiting = [], [wtforms.Form]
     while waiting:

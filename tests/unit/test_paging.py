@@ -3,7 +3,7 @@ marker where pages are left out, however many pages there are."""
 
 import pytest
 
-from ecdop.paging import Page
+from ecdop.foundation.paging import Page
 
 
 def links(number: int, total_pages: int) -> list[int | None]:

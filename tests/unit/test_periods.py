@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ecdop.periods import (
+from ecdop.foundation.periods import (
     PeriodError,
     PeriodKind,
     closed_periods,

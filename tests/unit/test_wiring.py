@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 
 import ecdop
-from ecdop.hooks import Hook
+from ecdop.foundation.hooks import Hook
 from ecdop.wiring import WIRING
 
 
@@ -17,7 +17,7 @@ def hook_modules() -> list[str]:
     return sorted(
         module.name
         for module in pkgutil.walk_packages(ecdop.__path__, prefix="ecdop.")
-        if module.name.rsplit(".", 1)[-1] == "hooks" and module.name != "ecdop.hooks"
+        if module.name.rsplit(".", 1)[-1] == "hooks" and module.name != "ecdop.foundation.hooks"
     )
 
 

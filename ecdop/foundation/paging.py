@@ -8,7 +8,7 @@ from typing import Any
 from flask import request
 from sqlalchemy import Select, func, select
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 PER_PAGE = 25
 

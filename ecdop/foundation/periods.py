@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from ecdop.vocabulary import LabelledEnum
+from ecdop.foundation.vocabulary import LabelledEnum
 
 
 class PeriodKind(LabelledEnum):

@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ecdop.extensions import db
+from ecdop.foundation.extensions import db
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")

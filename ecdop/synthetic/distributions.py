@@ -1,12 +1,12 @@
-"""The shape of synthetic deaths, after the national child death review figures: weights,
-not percentages, each summing to about 100."""
+"""Entry points: the shape of synthetic deaths, after the national child death review figures:
+weights, not percentages, each summing to about 100."""
 
 from __future__ import annotations
 
-from ecdop.vocabulary import AgeBand
-from ecdop.vocabulary import CategoryOfDeath as C  # noqa: N817 - short names keep the tables readable
-from ecdop.vocabulary import Ethnicity as E  # noqa: N817
-from ecdop.vocabulary import PlaceOfDeath as P  # noqa: N817
+from ecdop.foundation.vocabulary import AgeBand
+from ecdop.foundation.vocabulary import CategoryOfDeath as C  # noqa: N817 - short names keep the tables readable
+from ecdop.foundation.vocabulary import Ethnicity as E  # noqa: N817
+from ecdop.foundation.vocabulary import PlaceOfDeath as P  # noqa: N817
 
 # About 42% of deaths under 28 days and 63% under 1 year.
 AGE_WEIGHTS = {

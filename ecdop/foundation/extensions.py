@@ -9,7 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
-from ecdop.db import Base
+from ecdop.foundation.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

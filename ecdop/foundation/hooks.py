@@ -16,7 +16,7 @@ from flask import Flask, current_app
 Arguments = ParamSpec("Arguments")
 Answer = TypeVar("Answer")
 
-EXTENSION = "ecdop.hooks"
+EXTENSION = "ecdop.foundation.hooks"
 
 
 class Hook(Generic[Arguments, Answer]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from ecdop.clock import UK
+from ecdop.foundation.clock import UK
 
 
 def uk_calendar_date(value: date | datetime) -> date:

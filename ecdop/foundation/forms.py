@@ -35,7 +35,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from ecdop.formatting import clock_time
+from ecdop.foundation.formatting import clock_time
 
 
 def select_choices(pairs) -> list[SelectChoice]:

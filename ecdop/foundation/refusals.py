@@ -9,8 +9,8 @@ from typing import NoReturn
 import click
 from sqlalchemy.orm.exc import StaleDataError
 
-from ecdop.forms import field_named
-from ecdop.transactions import roll_back_keeping_what_was_seen
+from ecdop.foundation.forms import field_named
+from ecdop.foundation.transactions import roll_back_keeping_what_was_seen
 
 
 def fail(message: str) -> NoReturn:

@@ -82,8 +82,8 @@ class TimestampMixin:
 # A writer waits this long for another to finish before the request is answered "busy".
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 # Set while ecdop does a unit of its own work: a request, a job, a command (see
-# ``ecdop.transactions.unit_of_work``). Code outside one, such as a test reading what a request
-# left, keeps the driver's own deferred transactions, which take no lock to read.
+# ``unit_of_work``). Code outside one, such as a test reading what a request left, keeps the
+# driver's own deferred transactions, which take no lock to read.
 _UNIT_OF_WORK = ContextVar("ecdop_unit_of_work", default=False)
 
 
