@@ -40,11 +40,19 @@ FROZEN_NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 POSTGRES_URL = os.environ.get("ECDOP_TEST_DATABASE_URL", "")
 
 
+TESTS = Path(__file__).resolve().parent
+
+
 def pytest_collection_modifyitems(items):
-    """Everything under tests/e2e drives a browser: marked so a quick loop can leave it out."""
+    """Everything under tests/e2e drives a browser: marked so a quick loop can leave it out.
+    A test under tests/unit/<package>/ or tests/integration/<package>/ is marked with its
+    package, so that ``-m deadlines`` runs the deadlines tests and nothing else."""
     for item in items:
-        if "e2e" in item.path.parts:
+        kind, *rest = item.path.resolve().relative_to(TESTS).parts
+        if kind == "e2e":
             item.add_marker(pytest.mark.e2e)
+        elif kind in ("unit", "integration") and len(rest) > 1:
+            item.add_marker(getattr(pytest.mark, rest[0]))
 
 
 def using_postgres() -> bool:

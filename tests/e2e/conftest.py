@@ -6,10 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
+# A page that renders a PDF or checks an extract can take longer than Playwright's 5 seconds on
+# a machine running the rest of the suite beside it; waiting is not what these tests check.
+expect.set_options(timeout=20_000)
 # Headless, with nothing reaching out to the network on start-up.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -12,7 +12,7 @@ from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from tests.helpers import page_text
-from tests.integration.test_database_down import database_unreachable
+from tests.integration.app.test_database_down import database_unreachable
 
 ADMIN = "admin@demo.test"
 

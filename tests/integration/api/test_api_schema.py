@@ -17,7 +17,7 @@ from tests.api_helpers import bearer, token_for
 
 pytestmark = pytest.mark.slow
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 
 class RequestByRequest:

@@ -7,7 +7,7 @@ import ast
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "ecdop"
 # The contract's layers, top first, as each docstring names them.
 LAYER_NAMES = ("Entry points", "Reporting", "Review", "Cases", "Identity", "Foundation")

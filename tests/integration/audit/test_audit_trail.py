@@ -343,7 +343,7 @@ def test_truncate_of_the_trail_is_refused_on_postgresql(audit_event):
 def _readme_role_sql() -> str:
     from pathlib import Path
 
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
     block = readme.split("<!-- least-privilege-role -->", 1)[1]
     return block.split("```sql", 1)[1].split("```", 1)[0]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DESIGN = ROOT / "docs" / "DESIGN.md"
 CITATION = re.compile(r"DESIGN(?:\.md)?,? rule (\d+)")
 CITING = ("ecdop/**/*.py", "tests/**/*.py", "templates/**/*.html", "Makefile", "pyproject.toml",
