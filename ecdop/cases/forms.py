@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from ecdop.cases.states import UNDER_WAY, Stage
+from ecdop.cases.states import LISTED_STAGES, UNDER_WAY, Stage
 from ecdop.foundation.forms import (
     GovDateField,
     GovRadioField,
@@ -29,7 +29,7 @@ from ecdop.foundation.vocabulary import CategoryOfDeath, Expectation
 STAGE_CHOICES = [
     (UNDER_WAY, "Under way"),
     ("", "All stages"),
-    *((stage.value, stage.label) for stage in Stage if stage is not Stage.MERGED),
+    *((stage.value, stage.label) for stage in LISTED_STAGES),
 ]
 
 

@@ -15,7 +15,7 @@ from ecdop.auth.models import User
 from ecdop.cases.hooks import facts_recorded, facts_recorded_in_sql
 from ecdop.cases.models import SEARCH_LIFETIME, Case, CaseSearch, StageChange
 from ecdop.cases.states import (
-    TRANSITIONS,
+    COORDINATOR_STEPS,
     UNDER_WAY,
     UNDER_WAY_STAGES,
     CaseFacts,
@@ -249,26 +249,11 @@ def count_waiting_on_coordinator(user: User) -> int:
 
 
 def _waiting_on_coordinator(user: User) -> list[tuple[Select, str]]:
+    """Each step the stage machine says a case may wait on its coordinator for, as a query."""
     visible = visible_cases(user)
     sql = case_facts_in_sql()
-    return [
-        (visible.where(Case.possible_duplicate_of_id.is_not(None)),
-         "Decide whether it is a duplicate"),
-        (visible.where(Case.stage == Stage.NOTIFIED, Case.possible_duplicate_of_id.is_(None)),
-         "Triage"),
-        (visible.where(Case.stage == Stage.INFORMATION_GATHERING, ~sql.reports_requested),
-         "Request reports from agencies"),
-        (visible.where(_ready_to_move(sql)), "Move on: everything it waits for is in"),
-    ]  # fmt: skip
-
-
-def _ready_to_move(sql: SqlFacts):
-    """Cases whose next step forward has every guard met: the transition table's own guards,
-    in their SQL form."""
-    return or_(*(
-        and_(Case.stage == transition.source, transition.guards_hold_in_sql(sql))
-        for transition in TRANSITIONS if transition.is_step_forward
-    ))  # fmt: skip
+    return [(visible.where(step.waiting_in_sql(Case.stage, sql)), step.words)
+            for step in COORDINATOR_STEPS]  # fmt: skip
 
 
 def search_of(user: User, search_id: str | None) -> CaseSearch | None:

@@ -30,6 +30,7 @@ from ecdop.cases.queries import (
 from ecdop.cases.states import (
     INITIAL_STAGE,
     TRANSITION_TABLE,
+    TRIAGE,
     Stage,
     TransitionNotAllowed,
     transition_between,
@@ -189,8 +190,7 @@ def triage_case(
     """Record the coordinator's triage and act on it: withdraw a case out of scope, transfer a
     child who lived elsewhere, or start gathering information. Returns what happened."""
     check_version(case, expected_version, "in_scope")
-    if case.stage is not Stage.NOTIFIED:
-        raise ChangeRefused("This case has already been triaged", "in_scope")
+    TRIAGE.refuse_unless_open(case, "in_scope")
     if not decision.in_scope:
         if not decision.out_of_scope_reason.strip():
             raise ChangeRefused("Say why the death is out of scope", "out_of_scope_reason")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_, true
 
 from ecdop.auth.permissions import Permission
 from ecdop.foundation.refusals import ChangeRefused
@@ -56,6 +56,10 @@ NOT_LIVE_STAGES = (Stage.WITHDRAWN, Stage.MERGED)
 # Named one by one rather than as "not finished": an IN list can use the (area, stage) index,
 # so a query over the work under way never reads the history.
 UNDER_WAY_STAGES = tuple(stage for stage in Stage if stage not in FINISHED_STAGES)
+# The stages the case list offers as filters: a merged case is found under the case it joined.
+LISTED_STAGES = tuple(stage for stage in Stage if stage is not Stage.MERGED)
+# The panel has reviewed the case: its review deadline is met.
+REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 UNDER_WAY = "under_way"  # the case list's filter for those stages
 
 
@@ -238,20 +242,29 @@ class Recording:
 
     what: str  # the coordinator's words for it, as the refusal begins
     stages: tuple[Stage, ...]
+    refusal: str = ""  # the refusal's own words, where the general ones would not help
 
     def open_for(self, case) -> bool:
         return case.stage in self.stages
+
+    def open_in_sql(self, stage: SQLColumnExpression[Stage]) -> ColumnElement[bool]:
+        """The same in SQL, on the case's stage column."""
+        return stage.in_(self.stages)
 
     def refuse_unless_open(self, case, field: str | None = None) -> None:
         if not self.open_for(case):
             stages = " or ".join(stage.label for stage in self.stages)
             raise ChangeRefused(
-                f"{self.what} only while the case is at {stages}; it is {case.stage.label}", field
+                self.refusal
+                or f"{self.what} only while the case is at {stages}; it is {case.stage.label}",
+                field,
             )
 
 
-# Reports are asked for after triage and before the case waits for panel; the JAR and the
-# CDRM are recorded over the same time; the panel takes a case from its agenda.
+# A death is triaged once, when it is first notified; reports are asked for after triage and
+# before the case waits for panel; the JAR and the CDRM are recorded over the same time; the
+# panel takes a case from its agenda.
+TRIAGE = Recording("A case can be triaged", (S.NOTIFIED,), "This case has already been triaged")
 REPORT_REQUESTS = Recording(
     "Reports can be requested, returned or excused", (S.INFORMATION_GATHERING, S.AWAITING_CDRM)
 )
@@ -264,10 +277,53 @@ SIGN_OFF = Recording("A review can be signed off", (S.PANEL_REVIEWED,))
 CLOSED_MESSAGE = "This case is closed: its review was signed off. Reopen it, with a reason, first"
 
 
+def is_closed(case) -> bool:
+    return case.stage is Stage.CLOSED
+
+
+def closed_in_sql(stage: SQLColumnExpression[Stage]) -> ColumnElement[bool]:
+    return stage == Stage.CLOSED
+
+
+def is_reviewed(case) -> bool:
+    """The panel has reviewed it (and perhaps the chair signed it off)."""
+    return case.stage in REVIEWED_STAGES
+
+
 def refuse_if_closed(case, field: str | None = None) -> None:
     """A closed case is read-only until a coordinator reopens it (the table's Reopen move)."""
-    if case.stage is Stage.CLOSED:
+    if is_closed(case):
         raise ChangeRefused(CLOSED_MESSAGE, field)
+
+
+@dataclass(frozen=True)
+class CoordinatorStep:
+    """Work a case waits on its coordinator for, beside the moves the table's guards find:
+    the words the lists show, and where it is owed, in SQL."""
+
+    words: str
+    waiting_in_sql: Callable[[SQLColumnExpression[Stage], SqlFacts], ColumnElement[bool]]
+
+
+COORDINATOR_STEPS = (
+    CoordinatorStep("Decide whether it is a duplicate",
+                    lambda stage, sql: sql.possible_duplicate_of),
+    CoordinatorStep("Triage", lambda stage, sql: and_(TRIAGE.open_in_sql(stage),
+                                                      ~sql.possible_duplicate_of)),
+    CoordinatorStep("Request reports from agencies",
+                    lambda stage, sql: and_(stage == S.INFORMATION_GATHERING,
+                                            ~sql.reports_requested)),
+    CoordinatorStep("Move on: everything it waits for is in",
+                    lambda stage, sql: ready_to_move_in_sql(stage, sql)),
+)  # fmt: skip
+
+
+def ready_to_move_in_sql(stage: SQLColumnExpression[Stage], sql: SqlFacts) -> ColumnElement[bool]:
+    """Cases whose next step forward has every guard met: the table's own guards, in SQL."""
+    return or_(*(
+        and_(stage == transition.source, transition.guards_hold_in_sql(sql))
+        for transition in TRANSITIONS if transition.is_step_forward
+    ))  # fmt: skip
 
 
 def transitions_from(source: Stage) -> list[Transition]:

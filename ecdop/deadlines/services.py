@@ -21,7 +21,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts
-from ecdop.cases.states import CaseFacts, Stage, refuse_if_closed
+from ecdop.cases.states import CaseFacts, is_closed, is_reviewed, refuse_if_closed
 from ecdop.deadlines.hooks import Owed, due_date_moved, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
@@ -34,7 +34,6 @@ from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
 
-REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 # Closing settles what is still open: nobody can act on a closed case, so an open deadline on
 # one would sit overdue in someone's tasks for ever. (Telling the national database can still
 # be recorded afterwards, and meets its deadline then.)
@@ -61,8 +60,8 @@ CASE_OBLIGATIONS: tuple[CaseObligation, ...] = (
                    lambda case, facts: facts.jar_recorded),
     CaseObligation(DeadlineKind.CDRM, _always, lambda case, facts: facts.cdrm_recorded),
     CaseObligation(DeadlineKind.PANEL_REVIEW, _always,
-                   lambda case, facts: case.stage in REVIEWED_STAGES),
-    CaseObligation(DeadlineKind.CLOSURE, _always, lambda case, facts: case.stage is Stage.CLOSED),
+                   lambda case, facts: is_reviewed(case)),
+    CaseObligation(DeadlineKind.CLOSURE, _always, lambda case, facts: is_closed(case)),
 )  # fmt: skip
 
 
@@ -70,7 +69,7 @@ def refresh_deadlines(case: Case) -> None:
     """Bring the case's deadlines in line with what is recorded about it: its own, and those
     its records owe (the ``owed_by_records`` hook)."""
     today = uk_today()
-    live, closed = case.is_live, case.stage is Stage.CLOSED
+    live, closed = case.is_live, is_closed(case)
     existing = deadlines_of(case)
     _refresh_case_obligations(case, existing, live, closed, today)
     by_record = {(deadline.kind, deadline.record_id): deadline for deadline in existing}

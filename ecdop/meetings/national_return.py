@@ -22,7 +22,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
+from ecdop.cases.states import closed_in_sql
 from ecdop.foundation.clock import utc_bounds_of_days
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
@@ -51,7 +51,7 @@ def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list
             PanelAnalysis.superseded_at.is_(None),
             PanelAnalysis.signed_off_at >= start,
             PanelAnalysis.signed_off_at < end,
-            Case.stage == Stage.CLOSED,
+            closed_in_sql(Case.stage),
         )
         .order_by(PanelAnalysis.signed_off_at, PanelAnalysis.id)
         .options(selectinload(PanelAnalysis.case), selectinload(PanelAnalysis.actions))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.auth.permissions import Permission
 from ecdop.cases.models import Case, StageChange
-from ecdop.cases.states import Stage
+from ecdop.cases.states import PANEL_AGENDA
 from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.clock import uk_today
@@ -171,11 +171,11 @@ def cases_ready_for(meeting: PanelMeeting) -> list[ReadyCase]:
         select(Case, became_ready)
         .outerjoin(
             StageChange,
-            and_(StageChange.case_id == Case.id, StageChange.to_stage == Stage.READY_FOR_PANEL),
+            and_(StageChange.case_id == Case.id, PANEL_AGENDA.open_in_sql(StageChange.to_stage)),
         )  # fmt: skip
         .where(
             Case.area_id == meeting.area_id,
-            Case.stage == Stage.READY_FOR_PANEL,
+            PANEL_AGENDA.open_in_sql(Case.stage),
             ~Case.is_merged,
         )
         .group_by(Case.id)

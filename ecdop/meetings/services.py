@@ -14,7 +14,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case
 from ecdop.cases.services import apply_transition
-from ecdop.cases.states import FIRST_ANALYSIS, PANEL_AGENDA, SIGN_OFF, Stage
+from ecdop.cases.states import FIRST_ANALYSIS, PANEL_AGENDA, SIGN_OFF, Stage, refuse_if_closed
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.foundation.clock import uk_today
@@ -178,12 +178,7 @@ def record_analysis(
     """Record the panel's analysis of the case (the case is then panel reviewed), or amend it
     until the chair signs it off."""
     case = item.case
-    if case.stage is Stage.CLOSED:
-        raise ChangeRefused(
-            "This case is closed: its review was signed off, so a second analysis cannot be "
-            "recorded. Reopen the case, with a reason, first",
-            "category",
-        )
+    refuse_if_closed(case, "category")
     if item.left_agenda_at is not None:
         raise ChangeRefused("This case has left this meeting's agenda", "category")
     if item.meeting.held_on > uk_today():

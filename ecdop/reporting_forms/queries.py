@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import Organisation, Role, User, user_areas
 from ecdop.cases.models import Case
-from ecdop.cases.states import Stage
 from ecdop.deadlines.hooks import Owed, OwedRecord
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.clock import uk_today
@@ -47,8 +46,7 @@ def _addressed_to(user: User):
         .where(
             ReportingRequest.organisation_id == user.organisation_id,
             Case.area_id.in_(user.area_ids),
-            Case.stage != Stage.WITHDRAWN,
-            ~Case.is_merged,
+            Case.is_live,
         )
     )
 
@@ -119,8 +117,7 @@ def _outstanding_in(user: User) -> tuple[ColumnElement[bool], ...]:
     counts and its links list."""
     return (
         Case.area_id.in_(user.area_ids),
-        Case.stage != Stage.WITHDRAWN,
-        ~Case.is_merged,
+        Case.is_live.expression,
         ReportingRequest.status.in_(OPEN_STATUSES),
     )
 

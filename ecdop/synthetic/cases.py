@@ -10,7 +10,7 @@ from sqlalchemy import insert
 
 from ecdop.auth.models import Area, OrganisationKind, User
 from ecdop.cases.models import Case, CaseReferenceCounter
-from ecdop.cases.states import Stage
+from ecdop.cases.states import TRIAGE
 from ecdop.foundation.extensions import db
 from ecdop.foundation.vocabulary import (
     CircumstancesType,
@@ -112,7 +112,7 @@ def _case_row(
         postcode=death.postcode, date_of_death=death.died, place_of_death=death.place,
         expectation=death.expectation, provisional_category=death.category,
         age_band=age_band(death.born, death.died),
-        triaged_at=when.triaged if death.stage is not Stage.NOTIFIED else None,
+        triaged_at=None if TRIAGE.open_for(death) else when.triaged,
         national_database_told_at=when.told, created_at=when.notified, updated_at=when.notified,
     )  # fmt: skip
 

@@ -146,7 +146,7 @@ def test_a_closed_case_refuses_a_second_analysis_and_other_edits(scheduled, make
     analysis = sign_off(item)
     response = record(coordinator, item, analysis_form(version=analysis.version_id))
     assert response.status_code == 400
-    assert "a second analysis cannot be recorded" in page_text(response)
+    assert "This case is closed: its review was signed off. Reopen it" in page_text(response)
     assert analyses() == 1
     summary = coordinator.submit(
         f"/agenda-items/{item.id}/papers", {"panel_summary": "Changed", "version": item.version_id}
