@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask.cli import AppGroup
 
+from ecdop.auth import queries as auth_queries
+from ecdop.auth import services as auth_services
+from ecdop.auth.models import OrganisationKind, Role
 from ecdop.foundation.extensions import db
 from ecdop.foundation.forms import LARGEST_ID
 from ecdop.foundation.refusals import fail
@@ -66,3 +71,77 @@ def revoke_token_command(token_id: int) -> None:
         fail(f"No token number {token_id}")
     revoke_api_token(token, revoked_by=None)
     click.echo(f"Revoked token {token.id} ({token.prefix}…) for {token.user.email}.")
+
+
+def _new_user_password() -> str:
+    password = os.environ.get("ECDOP_NEW_USER_PASSWORD")
+    if password:
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-area")
+@click.argument("code")
+@click.argument("name")
+def create_area_command(code: str, name: str) -> None:
+    """Add a review area, e.g. create-area NCL "North Central London"."""
+    try:
+        area = auth_services.create_area(code, name)
+    except auth_services.AccountError as error:
+        fail(str(error))
+    click.echo(f"Created area {area.code}")
+
+
+@click.command("create-organisation")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([kind.value for kind in OrganisationKind]), required=True)
+@click.option(
+    "--area", "area_codes", multiple=True, required=True, help="Area it works with; repeatable"
+)
+def create_organisation_command(name: str, kind: str, area_codes: tuple[str, ...]) -> None:
+    """Add an organisation (police force, NHS trust, GP practice, school…) and the review areas
+    it works with."""
+    areas = areas_named(area_codes)
+    try:
+        auth_services.create_organisation(name, OrganisationKind(kind), areas=areas)
+    except auth_services.AccountError as error:
+        fail(str(error))
+    click.echo(f"Created organisation {name}")
+
+
+def areas_named(area_codes: tuple[str, ...]) -> list:
+    areas = []
+    for code in area_codes:
+        area = auth_queries.area_by_code(code)
+        if area is None:
+            fail(f"No area with code {code!r}; add it with create-area")
+        areas.append(area)
+    return areas
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
+@click.option("--organisation", "organisation_name", required=True, help="Organisation name")
+@click.option("--area", "area_codes", multiple=True, required=True, help="Area code; repeatable")
+@click.option("--name", "full_name", default=None, help="Full name (default: the email address)")
+def create_user_command(
+    email: str, role: str, organisation_name: str, area_codes: tuple[str, ...], full_name
+) -> None:
+    """Create a user; the password comes from ECDOP_NEW_USER_PASSWORD or a prompt."""
+    organisation = auth_queries.organisation_by_name(organisation_name)
+    if organisation is None:
+        fail(f"No organisation called {organisation_name!r}; add it with create-organisation")
+    areas = areas_named(area_codes)
+    try:
+        user = auth_services.create_user(
+            email=email,
+            full_name=full_name or email,
+            role=Role(role),
+            organisation=organisation,
+            areas=areas,
+            password=_new_user_password(),
+        )
+    except auth_services.AccountError as error:
+        fail(str(error))
+    click.echo(f"Created {user.role.value} {user.email}")
