@@ -22,7 +22,7 @@ from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.paging import Page, paginate
 from ecdop.foundation.urls import app_path
 from ecdop.notifications.choices import AgencyKind
-from ecdop.notifications.queries import notifications_of
+from ecdop.notifications.models import Notification
 from ecdop.reporting_forms.definitions import definition_for
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest, RequestStatus
 
@@ -215,13 +215,15 @@ def requests_owing(kind: DeadlineKind, request_ids: Collection[int]) -> dict[int
 KNOWN_AGENCY_KINDS = frozenset(kind.value for kind in AgencyKind)
 
 
-def agencies_the_notifiers_named(case: Case, organisations: list[Organisation]) -> set[int]:
+def agencies_the_notifiers_named(
+    case: Case, notifications: list[Notification], organisations: list[Organisation]
+) -> set[int]:
     """The area's organisations that the notifications point to, to tick for the coordinator:
     one named in what a notifier wrote, or the area's only one of a kind they ticked. Of
     several schools, none is guessed; those already asked are left for the coordinator."""
     asked = {request.organisation_id for request in requests_of(case)}
     named: set[int] = set()
-    for notification in notifications_of(case):
+    for notification in notifications:
         written = notification.agencies_detail.casefold()
         named |= {o.id for o in organisations if o.name.casefold() in written}
         for code in notification.agencies_involved:

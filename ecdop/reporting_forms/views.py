@@ -197,7 +197,8 @@ def request_reports(case_id: int):
     organisations = organisations_working_in(case.area_id)
     # The area's rule for agency reports (20 working days unless changed) sets the default.
     default_due_on = rules_for_area(case.area_id)[DeadlineKind.REPORTING_REQUEST].due_on(uk_today())
-    named = queries.agencies_the_notifiers_named(case, organisations)
+    notifications = notifications_of(case)
+    named = queries.agencies_the_notifiers_named(case, notifications, organisations)
     form = RequestReportsForm(data={"due_on": default_due_on, "organisation_ids": sorted(named)})
     unanswered = _without_reporters(organisations, case.area_id)
     form.organisation_ids.choices = select_choices(
@@ -224,7 +225,7 @@ def request_reports(case_id: int):
     status = 400 if form.errors else 200
     page = render_template(
         "reporting_forms/request.html", case=case, form=form,
-        notifications=notifications_of(case), agency_labels=agency_labels,
+        notifications=notifications, agency_labels=agency_labels,
     )  # fmt: skip
     return page, status
 

@@ -10,7 +10,6 @@ from ecdop.cases.models import Case
 from ecdop.foundation.extensions import db
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 
-ReviewMeeting = JointAgencyResponse | ChildDeathReviewMeeting
 Record = TypeVar("Record", JointAgencyResponse, ChildDeathReviewMeeting)
 
 
