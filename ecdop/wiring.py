@@ -9,6 +9,8 @@ layer act on a change, or ask what an upper layer holds, it calls a hook
 from __future__ import annotations
 
 from ecdop.analytics import early_warning
+from ecdop.analytics import views as analytics_views
+from ecdop.auth import hooks as auth_hooks
 from ecdop.cases import hooks as case_hooks
 from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
@@ -66,5 +68,10 @@ WIRING: dict[Hook, tuple] = {
         review_meeting_views.case_page_records,
         meeting_views.case_page_panel_review,
         notification_views.case_page_notifications,
+    ),
+    # An area's page: each feature's section, in the order they appear on it.
+    auth_hooks.area_page: (
+        analytics_views.area_page_warning_rules,
+        deadline_views.area_page_deadline_rules,
     ),
 }

@@ -11,6 +11,8 @@ from ecdop.analytics.forms import WarningRuleForm
 from ecdop.analytics.models import WarningRule
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.auth.hooks import AreaPageSection
+from ecdop.auth.models import Area
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
 from ecdop.foundation.forms import ConfirmForm, list_filters
@@ -111,3 +113,8 @@ def _settings(form: WarningRuleForm) -> services.WarningRuleSettings:
         window_days=form.window_days.data,
         active=form.active.data == "yes",
     )
+
+
+def area_page_warning_rules(area: Area) -> AreaPageSection:
+    """The way from an area's page to its early-warning rules."""
+    return AreaPageSection("analytics/_area_warning_rules.html")

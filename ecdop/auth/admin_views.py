@@ -1,5 +1,5 @@
-"""The administrator's pages: users (with their sessions and second factor), organisations and
-API tokens."""
+"""The administrator's pages: users (with their sessions and second factor), organisations,
+API tokens, and review areas with their leads."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from ecdop.auth import api_tokens as token_service
 from ecdop.auth import queries, services, sessions, sign_in
 from ecdop.auth.forms import (
     ApiTokenForm,
+    AreaLeadForm,
     OrganisationAreasForm,
     OrganisationForm,
     UserDetailsForm,
     UserForm,
 )
+from ecdop.auth.hooks import area_page
 from ecdop.auth.models import OrganisationKind, Role, SessionEnd
 from ecdop.auth.permissions import Permission, requires, requires_recent_confirmation
 from ecdop.foundation.db import utc_now
@@ -338,3 +340,34 @@ def _confirm_organisation_toggle(organisation):
         destructive=deactivating,
     )
     return render_template("confirm.html", confirmation=confirmation)
+
+
+@admin_blueprint.route("/areas")
+@requires(Permission.MANAGE_DEADLINE_RULES)
+def areas():
+    return render_template("admin/areas.html", areas=queries.all_areas())
+
+
+@admin_blueprint.route("/areas/<int:area_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_DEADLINE_RULES)
+def area(area_id: int):
+    """An area: what each feature sets for it (``area_page`` hook), and its lead."""
+    area = queries.area_or_404(area_id)
+    lead_form = AreaLeadForm(data={"lead_id": str(area.lead_id or "")})
+    lead_form.lead_id.choices = select_choices(
+        [("", "Choose someone"), *((str(user.id), f"{user.full_name} ({user.role.label})")
+                                   for user in queries.possible_area_leads(area.id))]
+    )  # fmt: skip
+    if lead_form.validate_on_submit():
+        lead = queries.user_or_404(int(lead_form.lead_id.data))
+        services.set_area_lead(area, lead)
+        flash(f"{lead.full_name} is now the lead for {area.name}.", "success")
+        return redirect(url_for("admin.area", area_id=area.id))
+    sections = area_page(area)
+    return render_template(
+        "admin/area.html",
+        area=area,
+        lead_form=lead_form,
+        sections=sections,
+        **{name: value for section in sections for name, value in section.context.items()},
+    ), form_status(lead_form)

@@ -293,3 +293,8 @@ class ResetPasswordForm(FlaskForm):
         validators=[Optional(), MaxLength(20)],
     )
     submit = GovSubmitField("Save password")
+
+
+class AreaLeadForm(FlaskForm):
+    lead_id = GovSelectField("Area lead", validators=[TextRequired("Choose the area lead")])
+    submit = GovSubmitField("Save area lead")

@@ -182,3 +182,18 @@ def agency_reporters_of(organisation_id: int, area_id: int) -> list[User]:
         .order_by(User.id)
     )
     return list(db.session.scalars(statement))
+
+
+def possible_area_leads(area_id: int) -> list[User]:
+    """Active coordinators, panel members and chairs of the area."""
+    statement = (
+        select(User)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(
+            user_areas.c.area_id == area_id,
+            User.active,
+            User.role.in_((Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER)),
+        )
+        .order_by(User.full_name, User.id)
+    )
+    return list(db.session.scalars(statement))

@@ -193,3 +193,10 @@ def set_organisation_active(organisation: Organisation, active: bool) -> None:
         AuditAction.ORGANISATION_REACTIVATED if active else AuditAction.ORGANISATION_DEACTIVATED
     )
     record_event(action, subject=organisation)
+
+
+def set_area_lead(area: Area, lead: User | None) -> None:
+    area.lead = lead
+    details = {"area": area.code, "lead": lead.email if lead else None}
+    record_event(AuditAction.AREA_LEAD_CHANGED, subject=area, details=details)
+    db.session.flush()

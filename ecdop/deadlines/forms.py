@@ -48,11 +48,6 @@ class DeadlineRuleForm(FlaskForm):
     submit = GovSubmitField("Save rule")
 
 
-class AreaLeadForm(FlaskForm):
-    lead_id = GovSelectField("Area lead", validators=[TextRequired("Choose the area lead")])
-    submit = GovSubmitField("Save area lead")
-
-
 class PeriodForm(FlaskForm):
     period = GovSelectField("Period")
 

@@ -12,7 +12,7 @@ from flask import abort
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from ecdop.auth.models import Area, Organisation, Role, User, user_areas
+from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
@@ -397,21 +397,6 @@ def agency_timeliness(area_ids: list[int], period: ReportingPeriod) -> list[Agen
 
 # Counted on the outbox page: the messages still to settle. Sent ones pile up for years, and
 # counting them would make the page slower every day.
-
-
-def possible_area_leads(area_id: int) -> list[User]:
-    """Active coordinators, panel members and chairs of the area."""
-    statement = (
-        select(User)
-        .join(user_areas, user_areas.c.user_id == User.id)
-        .where(
-            user_areas.c.area_id == area_id,
-            User.active,
-            User.role.in_((Role.COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER)),
-        )
-        .order_by(User.full_name, User.id)
-    )
-    return list(db.session.scalars(statement))
 
 
 def cases_with_overdue_deadlines(case_ids: list[int]) -> set[int]:

@@ -241,13 +241,6 @@ def _apply_rule(area: Area, kind: DeadlineKind, rule: Rule) -> int:
     return moved
 
 
-def set_area_lead(area: Area, lead: User | None) -> None:
-    area.lead = lead
-    details = {"area": area.code, "lead": lead.email if lead else None}
-    record_event(AuditAction.AREA_LEAD_CHANGED, subject=area, details=details)
-    db.session.flush()
-
-
 def refresh_all_deadlines() -> int:
     """Refresh every live case's deadlines; returns how many cases."""
     statement = select(Case).where(~Case.is_merged).order_by(Case.id)

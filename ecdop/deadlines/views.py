@@ -16,13 +16,14 @@ from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.auth.hooks import AreaPageSection
+from ecdop.auth.models import Area
 from ecdop.auth.permissions import Permission, requires
-from ecdop.auth.queries import all_areas, area_or_404, user_or_404
+from ecdop.auth.queries import area_or_404
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.deadlines import queries, services
 from ecdop.deadlines.forms import (
-    AreaLeadForm,
     DeadlineRuleForm,
     DueDateForm,
     HeldMailForm,
@@ -166,38 +167,6 @@ def _outbox_page(form: HeldMailForm):
     )  # fmt: skip
 
 
-@deadlines_blueprint.route("/admin/areas")
-@requires(Permission.MANAGE_DEADLINE_RULES)
-def areas():
-    return render_template("deadlines/areas.html", areas=all_areas())
-
-
-@deadlines_blueprint.route("/admin/areas/<int:area_id>", methods=["GET", "POST"])
-@requires(Permission.MANAGE_DEADLINE_RULES)
-def area(area_id: int):
-    area = area_or_404(area_id)
-    lead_form = AreaLeadForm(data={"lead_id": str(area.lead_id or "")})
-    candidates = queries.possible_area_leads(area.id)
-    lead_form.lead_id.choices = select_choices(
-        [("", "Choose someone"), *((str(user.id), f"{user.full_name} ({user.role.label})")
-                                   for user in candidates)]
-    )  # fmt: skip
-    if lead_form.validate_on_submit():
-        lead = user_or_404(int(lead_form.lead_id.data))
-        services.set_area_lead(area, lead)
-        flash(f"{lead.full_name} is now the lead for {area.name}.", "success")
-        return redirect(url_for("deadlines.area", area_id=area.id))
-    return render_template(
-        "deadlines/area.html",
-        area=area,
-        lead_form=lead_form,
-        rules=queries.rules_for_area(area.id),
-        settings=queries.area_rule_settings(area.id),
-        defaults=DEFAULT_RULES,
-        anchors=ANCHORS,
-    ), 400 if lead_form.errors else 200
-
-
 @deadlines_blueprint.route("/admin/areas/<int:area_id>/deadlines/<kind>", methods=["GET", "POST"])
 @requires(Permission.MANAGE_DEADLINE_RULES)
 def deadline_rule(area_id: int, kind: str):
@@ -217,7 +186,7 @@ def deadline_rule(area_id: int, kind: str):
         else:
             flash(f"{kind.label}: now {form.amount.data} {RuleUnit(form.unit.data).label} "
                   f"{ANCHORS[kind].label}. {moved} open deadline(s) moved.", "success")  # fmt: skip
-            return redirect(url_for("deadlines.area", area_id=area.id))
+            return redirect(url_for("admin.area", area_id=area.id))
     return render_template(
         "deadlines/rule_form.html",
         form=form,
@@ -226,6 +195,17 @@ def deadline_rule(area_id: int, kind: str):
         anchor=ANCHORS[kind],
         default=DEFAULT_RULES[kind],
     ), 400 if form.errors else 200
+
+
+def area_page_deadline_rules(area: Area) -> AreaPageSection:
+    """An area's deadline rules, each with a link to change it."""
+    context = {
+        "rules": queries.rules_for_area(area.id),
+        "settings": queries.area_rule_settings(area.id),
+        "defaults": DEFAULT_RULES,
+        "anchors": ANCHORS,
+    }
+    return AreaPageSection("deadlines/_area_rules.html", context)
 
 
 def case_page_deadlines(case: Case) -> CasePageSection:

@@ -23,7 +23,7 @@ from ecdop.cases.services import (
 )
 from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline
-from ecdop.deadlines.services import refresh_deadlines, set_area_lead
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.foundation.clock import add_working_days, uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
@@ -101,7 +101,7 @@ def seed_demo(password: str) -> bool:
         )
         created = True
     if area.lead_id is None:
-        set_area_lead(area, _demo_user("chair@demo.test"))
+        services.set_area_lead(area, _demo_user("chair@demo.test"))
     if not warning_rules_of(area.id):
         add_recommended_rules(area)
     return created
