@@ -22,7 +22,7 @@ from ecdop.auth.models import (
 )
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
-from ecdop.deadlines.models import Deadline, DeadlineRule, SchedulerHeartbeat
+from ecdop.deadlines.models import Deadline, DeadlineRule
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -35,6 +35,7 @@ from ecdop.notifications.models import MatchResult, Notification
 from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from ecdop.scheduler.models import SchedulerHeartbeat
 from ecdop.site_pages.models import SitePageText
 
 __all__ = [

@@ -11,8 +11,8 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.foundation.extensions import db
+from ecdop.scheduler.heartbeat import last_heartbeat, scheduler_is_beating
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,4 @@
-"""Deadlines on cases, the rules that set them, and the outbox of messages about them.
-
-Every message is written to the outbox in the transaction of the change that caused it.
-"""
+"""Deadlines on cases, and the rules that set them."""
 
 from __future__ import annotations
 
@@ -130,19 +127,3 @@ class DeadlineRule(Base, TimestampMixin):
     @property
     def rule(self) -> Rule:
         return Rule(self.amount, self.unit)
-
-
-# Messages that may still go.
-
-
-class SchedulerHeartbeat(Base):
-    """The leading scheduler's latest heartbeat: one row, rewritten every few seconds, so the
-    readiness check and the outbox page can tell whether jobs are running at all."""
-
-    __tablename__ = "scheduler_heartbeats"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Host and process of the scheduler that beat, for the administrator looking for it.
-    node: Mapped[str] = mapped_column(String(200))
-    leading_since: Mapped[datetime] = mapped_column(UTCDateTime)
-    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)

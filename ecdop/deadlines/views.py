@@ -29,7 +29,6 @@ from ecdop.deadlines.forms import (
     HeldMailForm,
     PeriodForm,
 )
-from ecdop.deadlines.heartbeat import last_heartbeat, scheduler_is_beating
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.exports import csv_download
@@ -38,6 +37,7 @@ from ecdop.foundation.paging import requested_page
 from ecdop.foundation.periods import ReportingPeriod, recent_periods
 from ecdop.foundation.refusals import REFUSALS, ChangeRefused, show_refusal
 from ecdop.outbox import queries as outbox_queries
+from ecdop.scheduler.heartbeat import last_heartbeat, scheduler_is_beating
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
 

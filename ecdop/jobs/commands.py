@@ -38,11 +38,13 @@ def scheduler_command(heartbeat: float) -> None:
     """
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from ecdop.jobs import JobScheduler
+    from ecdop.scheduler.leading import JobScheduler
 
     _log_to_stderr()
     stop = threading.Event()
-    runner = JobScheduler(the_app_itself(), BackgroundScheduler(), heartbeat_seconds=heartbeat)
+    runner = JobScheduler(
+        the_app_itself(), BackgroundScheduler(), jobs=JOBS, heartbeat_seconds=heartbeat
+    )
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
@@ -85,13 +87,13 @@ def serve_command(host: str, port: int) -> None:
     from apscheduler.schedulers.background import BackgroundScheduler
     from werkzeug.serving import run_simple
 
-    from ecdop.jobs import JobScheduler
+    from ecdop.scheduler.leading import JobScheduler
 
     if not current_app.config["SEED_DEMO_ALLOWED"]:
         fail("serve is the development server; in production run gunicorn and `scheduler`")
     _log_to_stderr()
     app = the_app_itself()
-    runner = JobScheduler(app, BackgroundScheduler())
+    runner = JobScheduler(app, BackgroundScheduler(), jobs=JOBS)
     if not runner.start():
         click.echo("Another ecdop scheduler is running; jobs run there, not here.", err=True)
     stop = threading.Event()

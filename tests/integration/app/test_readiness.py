@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
+from ecdop.scheduler.heartbeat import record_heartbeat
 from tests.helpers import page_text
 from tests.integration.app.test_database_down import database_unreachable
 

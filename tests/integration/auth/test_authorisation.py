@@ -11,10 +11,10 @@ from ecdop.auth.permissions import (
     Permission,
     declared_permission,
 )
-from ecdop.deadlines.heartbeat import record_heartbeat
 from ecdop.demo import DEMO_ACCOUNTS
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
+from ecdop.scheduler.heartbeat import record_heartbeat
 from tests.accounts import INITIAL_PASSWORD
 from tests.api_helpers import bearer, token_for
 from tests.factories import user

@@ -315,9 +315,10 @@ def test_once_a_stopped_scheduler_has_stopped_the_apps_mail_goes_again(app, demo
     """Asking work to stop lasts until the stopping scheduler has stopped, not for ever."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from ecdop.jobs import JobScheduler
+    from ecdop.jobs import JOBS
+    from ecdop.scheduler.leading import JobScheduler
 
-    runner = JobScheduler(app, BackgroundScheduler())
+    runner = JobScheduler(app, BackgroundScheduler(), jobs=JOBS)
     runner.start()
     runner.shutdown()
     queue_backlog(5)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ecdop.deadlines.models import SchedulerHeartbeat
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
+from ecdop.scheduler.models import SchedulerHeartbeat
 
 # One row, rewritten: the history of beats is of no use to anyone.
 HEARTBEAT_ROW = 1

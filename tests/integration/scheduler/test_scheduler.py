@@ -17,9 +17,10 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
-from ecdop.deadlines.heartbeat import last_heartbeat
 from ecdop.foundation.extensions import db
-from ecdop.jobs import SCHEDULER_LOCK_KEY, Job, JobScheduler
+from ecdop.scheduler.heartbeat import last_heartbeat
+from ecdop.scheduler.leading import Job, JobScheduler
+from ecdop.scheduler.locks import SCHEDULER_LOCK_KEY
 from tests.conftest import _reset_database, using_postgres
 
 HEARTBEAT = 0.2
