@@ -41,7 +41,7 @@ from ecdop.deadlines.services import change_due_date
 from ecdop.deadlines.sweep import sweep_deadlines
 from ecdop.foundation.extensions import db
 from ecdop.foundation.transactions import commit_each_unit
-from ecdop.outbox.models import OutboxMessage
+from ecdop.mail.models import OutboxMessage
 
 TODAY = date(2026, 11, 23)  # a Monday
 CASE_KINDS = [kind for kind in DeadlineKind if kind is not DeadlineKind.REPORTING_REQUEST]

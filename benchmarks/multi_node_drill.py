@@ -43,7 +43,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.servers import free_port, wait_for_port
-from ecdop.outbox.models import message_id_header
+from ecdop.mail.models import message_id_header
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -31,9 +31,9 @@ from benchmarks.servers import free_port
 from ecdop import create_app
 from ecdop.foundation.db import unit_of_work
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
-from ecdop.outbox.sender import deliver_outbox
-from ecdop.outbox.services import insert_messages
+from ecdop.mail.models import MailPriority, OutboxMessage, OutboxStatus
+from ecdop.mail.sender import deliver_outbox
+from ecdop.mail.services import insert_messages
 
 
 def start_sink(port: int) -> subprocess.Popen:

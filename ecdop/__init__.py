@@ -169,6 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.meetings.views import meetings_blueprint
     from ecdop.notifications.duplicate_views import duplicates_blueprint
     from ecdop.notifications.views import notifications_blueprint
+    from ecdop.outbox.views import outbox_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
     from ecdop.review_meetings.views import review_meetings_blueprint
     from ecdop.site_pages.views import site_pages_blueprint
@@ -184,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         reporting_forms_blueprint,
         review_meetings_blueprint,
         deadlines_blueprint,
+        outbox_blueprint,
         meetings_blueprint,
         meeting_packs_blueprint,
         meeting_papers_blueprint,

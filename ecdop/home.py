@@ -14,7 +14,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.cases import queries as case_queries
 from ecdop.deadlines import queries as deadline_queries
-from ecdop.outbox.queries import recent_messages_for
+from ecdop.mail.queries import recent_messages_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
 
 home_blueprint = Blueprint("home", __name__)

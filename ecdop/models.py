@@ -23,6 +23,7 @@ from ecdop.auth.models import (
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule
+from ecdop.mail.models import OutboxMessage, OutboxStatus
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -32,7 +33,6 @@ from ecdop.meetings.models import (
     WordNotIdentifying,
 )
 from ecdop.notifications.models import MatchResult, Notification
-from ecdop.outbox.models import OutboxMessage, OutboxStatus
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.scheduler.models import SchedulerHeartbeat

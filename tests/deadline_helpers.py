@@ -1,4 +1,5 @@
-"""Moving the clock and running the scheduler's jobs, for the deadline tests."""
+"""Moving the clock, running the scheduler's jobs and filling the outbox, for the deadline and
+mail tests."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
-from ecdop.outbox.models import OutboxMessage
+from ecdop.mail.models import MailPriority, OutboxMessage
+from ecdop.mail.services import insert_messages
 
 
 def move_to(clock, day: date, hour: int = 7) -> None:
@@ -54,3 +56,21 @@ def reminder_keys(deadline: Deadline) -> list[tuple[str, str]]:
 
 def all_messages() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def queue_backlog(count: int, priority: MailPriority = MailPriority.REMINDER) -> None:
+    insert_messages(
+        [
+            {
+                "dedupe_key": f"backlog:{number}",
+                "recipient_user_id": None,
+                "recipient_email": f"agency{number % 50}@example.test",
+                "subject": f"Message {number}",
+                "body": "A reminder.",
+                "action_path": "/tasks",
+                "priority": int(priority),
+            }
+            for number in range(count)
+        ]
+    )
+    db.session.commit()

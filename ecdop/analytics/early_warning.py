@@ -26,10 +26,10 @@ from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.urls import app_path
 from ecdop.foundation.vocabulary import CategoryOfDeath
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import queue_message_to_each
 from ecdop.meetings.models import PanelAnalysis
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message_to_each
 
 # How far back a cluster is looked for: a death notified late still joins its cluster.
 CLUSTER_LOOKBACK = timedelta(days=366)
@@ -299,7 +299,7 @@ def _raise(rule: WarningRule, today: date, case_ids: set[int]) -> EmergingPatter
 def _alert_coordinators(pattern: EmergingPattern) -> None:
     queue_message_to_each(
         active_coordinators_of(pattern.area_id),
-        event_key=outbox_keys.pattern_emerged(pattern.id),
+        event_key=mail_keys.pattern_emerged(pattern.id),
         priority=MailPriority.URGENT,
         subject=f"Emerging pattern in {pattern.area.name}",
         template="email/emerging_pattern.txt",

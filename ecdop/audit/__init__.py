@@ -1,1 +1,2 @@
-"""Identity: the append-only audit trail of who did and read what, and its keyed hash chain."""
+"""Identity and administration: the append-only audit trail of who did and read what, and
+its keyed hash chain."""

@@ -19,9 +19,9 @@ from ecdop.audit.chain import HEAD_ID, Checkpoint
 from ecdop.audit.models import AuditChainHead
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import Addressee, queue_message
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import Addressee, queue_message
 
 log = logging.getLogger(__name__)
 # The words before each checkpoint in the log, so it can be found there and read back.
@@ -45,7 +45,7 @@ def send_checkpoint(today: date | None = None) -> Checkpoint:
         log.warning("No ECDOP_AUDIT_ADDRESS: the audit checkpoint went to the log only")
         return checkpoint
     queue_message(
-        dedupe_key=outbox_keys.audit_checkpoint(today or utc_now().date(), checkpoint.position),
+        dedupe_key=mail_keys.audit_checkpoint(today or utc_now().date(), checkpoint.position),
         priority=MailPriority.URGENT,
         recipient=Addressee(email=address, full_name="Audit checkpoint keeper"),
         subject=f"ecdop audit checkpoint: position {checkpoint.position:,}",

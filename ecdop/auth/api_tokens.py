@@ -23,9 +23,9 @@ from ecdop.auth.services import AccountError
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import queue_message
 
 # A token that leaks stops working on its own; a system's owner asks for a new one in time.
 API_TOKEN_LIFETIMES_IN_DAYS = (30, 90, 180, 365)
@@ -84,7 +84,7 @@ def issue_api_token(
     # The person a token acts as hears of it: a token made in their name without their
     # knowledge would be a way in to what they notified.
     queue_message(
-        dedupe_key=outbox_keys.api_token_issued(token.id),
+        dedupe_key=mail_keys.api_token_issued(token.id),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="An ecdop API token has been issued in your name",

@@ -21,9 +21,9 @@ from ecdop.auth.services import AccountError, create_user, normalise_email
 from ecdop.foundation.db import rows_changed, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import Addressee, queue_message
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import Addressee, queue_message
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -64,7 +64,7 @@ def invite_agency_contact(
         details={"agency": organisation.name},
     )
     queue_message(
-        dedupe_key=outbox_keys.invitation_sent(invitation.id),
+        dedupe_key=mail_keys.invitation_sent(invitation.id),
         priority=MailPriority.URGENT,
         recipient=Addressee(email=email, full_name=invitation.full_name),
         subject="Create your ecdop account",

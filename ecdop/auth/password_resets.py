@@ -17,9 +17,9 @@ from ecdop.auth.services import AccountError, normalise_email
 from ecdop.foundation.db import rows_changed, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import queue_message
 
 RESET_LIFETIME = timedelta(minutes=30)
 # However often the form is sent, one account gets at most one e-mail in this time.
@@ -43,7 +43,7 @@ def send_reset_link(email: str) -> None:
     db.session.flush()
     record_event(AuditAction.PASSWORD_RESET_REQUESTED, subject=user, actor_id=user.id)
     queue_message(
-        dedupe_key=outbox_keys.password_reset_asked(reset.id),
+        dedupe_key=mail_keys.password_reset_asked(reset.id),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Reset your ecdop password",

@@ -21,9 +21,9 @@ from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.transactions import keep_whatever_happens
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import queue_message
 
 LOCKOUT_THRESHOLD = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -139,7 +139,7 @@ def _lock(user: User) -> None:
     sessions.end_sessions_of(user, SessionEnd.ACCOUNT_LOCKED, keep=None, only_pending=True)
     record_event(AuditAction.ACCOUNT_LOCKED, subject=user, actor_id=user.id)
     queue_message(
-        dedupe_key=outbox_keys.account_locked(user.id, user.locked_until),
+        dedupe_key=mail_keys.account_locked(user.id, user.locked_until),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop account is locked for 15 minutes",
@@ -251,7 +251,7 @@ def reset_second_factor(user: User, *, reset_by: User) -> None:
     sessions.end_sessions_of(user, SessionEnd.SECOND_FACTOR_RESET)
     record_event(AuditAction.SECOND_FACTOR_RESET, subject=user, actor_id=reset_by.id)
     queue_message(
-        dedupe_key=outbox_keys.second_factor_reset(user.id, utc_now()),
+        dedupe_key=mail_keys.second_factor_reset(user.id, utc_now()),
         priority=MailPriority.URGENT,
         recipient=user,
         subject="Your ecdop sign-in app has been reset",

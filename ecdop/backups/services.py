@@ -30,7 +30,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.foundation.db import rows_changed, utc_now
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import UNSENT, OutboxMessage, OutboxStatus
+from ecdop.mail.models import UNSENT, OutboxMessage, OutboxStatus
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -23,8 +23,8 @@ from ecdop.foundation.periods import PeriodKind, ReportingPeriod, last_closed
 from ecdop.foundation.refusals import ChangeRefused
 from ecdop.foundation.transactions import add_unless_present
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.services import queue_message_to_each
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.services import queue_message_to_each
 
 
 def start_month() -> int:
@@ -89,7 +89,7 @@ def board_members_of(areas: list[Area]) -> list[User]:
 def _tell_the_board(report: BoardReport) -> None:
     queue_message_to_each(
         board_members_of(report.areas),
-        event_key=outbox_keys.board_report_published(report.id),
+        event_key=mail_keys.board_report_published(report.id),
         subject=f"New report for the board: {report.title}",
         template="email/board_report_ready.txt",
         action_path=app_path("board_reports.show", report_id=report.id),

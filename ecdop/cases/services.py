@@ -42,8 +42,8 @@ from ecdop.foundation.formatting import uk_calendar_date, uk_date
 from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.foundation.urls import app_path
 from ecdop.foundation.vocabulary import CategoryOfDeath, Expectation, age_band
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.services import queue_message_to_each
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.services import queue_message_to_each
 
 
 def name_key(name: str) -> str:
@@ -237,7 +237,7 @@ def transfer_case(case: Case, area: Area) -> None:
     case_changed(case)  # the receiving area's rules now apply
     queue_message_to_each(
         active_coordinators_of(area.id),
-        event_key=outbox_keys.case_transferred(transfer.id),
+        event_key=mail_keys.case_transferred(transfer.id),
         subject=f"Case transferred to your area: {case.reference}",
         template="email/case_transferred.txt",
         action_path=app_path("cases.show", case_id=case.id),

@@ -8,7 +8,6 @@ from wtforms.validators import NumberRange
 
 from ecdop.deadlines.rules import RuleUnit
 from ecdop.foundation.forms import (
-    GovCheckboxesField,
     GovDateField,
     GovIntegerField,
     GovRadioField,
@@ -53,25 +52,3 @@ class PeriodForm(FlaskForm):
 
     class Meta:
         csrf = False
-
-
-class HeldMailForm(FlaskForm):
-    """What becomes of the messages held after a restore, a kind of mail at a time: after a
-    catch-up there may be thousands."""
-
-    priorities = GovCheckboxesField(
-        "Which held messages?",
-        coerce=int,
-        validators=[TextRequired("Select which held messages to send or withdraw")],
-    )
-    decision = GovRadioField(
-        "What should happen to them?",
-        choices=select_choices(
-            [
-                ("send", "Send them: they had not gone before the backup was made"),
-                ("withdraw", "Do not send them: they had already gone, or no longer matter"),
-            ]
-        ),
-        validators=[TextRequired("Choose whether to send the messages or withdraw them")],
-    )
-    submit = GovSubmitField("Confirm")

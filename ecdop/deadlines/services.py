@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -28,11 +28,10 @@ from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_
 from ecdop.deadlines.reminders import last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.foundation.clock import uk_today
-from ecdop.foundation.db import rows_changed, utc_now
+from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.refusals import ChangeRefused, check_version
-from ecdop.outbox.models import OutboxMessage, OutboxStatus
 
 # Closing settles what is still open: nobody can act on a closed case, so an open deadline on
 # one would sit overdue in someone's tasks for ever. (Telling the national database can still
@@ -249,26 +248,3 @@ def refresh_all_deadlines() -> int:
         refresh_deadlines(case)
         count += 1
     return count
-
-
-def decide_held_mail(priorities: list[int], *, send: bool, actor: User) -> int:
-    """Send (queue again) or withdraw the held messages of these kinds; how many."""
-    values = (
-        {"status": OutboxStatus.QUEUED, "next_attempt_at": utc_now(), "held_at": None}
-        if send
-        else {"status": OutboxStatus.WITHDRAWN}
-    )
-    changed = rows_changed(
-        db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.HELD, OutboxMessage.priority.in_(priorities)
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    )
-    action = AuditAction.HELD_MAIL_RELEASED if send else AuditAction.HELD_MAIL_WITHDRAWN
-    record_event(action, actor_id=actor.id,
-                 details={"messages": changed, "priorities": sorted(priorities)})  # fmt: skip
-    return changed

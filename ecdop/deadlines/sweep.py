@@ -37,9 +37,9 @@ from ecdop.foundation.clock import add_working_days, is_working_day, uk_today
 from ecdop.foundation.db import table_of
 from ecdop.foundation.extensions import db
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import insert_messages, message_row
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import insert_messages, message_row
 
 # Deadlines per transaction: a few hundred milliseconds of work on PostgreSQL.
 BATCH_SIZE = 2000
@@ -187,7 +187,7 @@ def _reminder(
     )
     action_path = action_path_for(person, deadline, deadline.record)
     return message_row(
-        dedupe_key=outbox_keys.deadline_step(deadline.id, deadline.due_on, step.key, person.id),
+        dedupe_key=mail_keys.deadline_step(deadline.id, deadline.due_on, step.key, person.id),
         recipient=person,
         subject=SUBJECTS[kind].format(what=deadline.what, reference=deadline.reference,
                                       due=deadline.due_on),
@@ -241,7 +241,7 @@ def send_coordinator_digests(today: date | None = None) -> int:
             continue
         messages.append(
             message_row(
-                dedupe_key=outbox_keys.daily_digest(today, coordinator.id),
+                dedupe_key=mail_keys.daily_digest(today, coordinator.id),
                 recipient=coordinator,
                 subject=f"ecdop daily summary: {len(overdue)} overdue, {len(due_soon)} due soon",
                 template="email/coordinator_digest.txt",

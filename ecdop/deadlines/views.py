@@ -1,4 +1,4 @@
-"""My tasks, due-date changes, agency timeliness, and the admin's rules and outbox pages."""
+"""My tasks, overdue lists, due-date changes, agency timeliness, and each area's deadline rules."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from ecdop.deadlines import queries, services
 from ecdop.deadlines.forms import (
     DeadlineRuleForm,
     DueDateForm,
-    HeldMailForm,
     PeriodForm,
 )
 from ecdop.deadlines.rules import ANCHORS, DEFAULT_RULES, DeadlineKind, Rule, RuleUnit
@@ -36,8 +35,6 @@ from ecdop.foundation.forms import list_filters, select_choices, submitted_versi
 from ecdop.foundation.paging import requested_page
 from ecdop.foundation.periods import ReportingPeriod, recent_periods
 from ecdop.foundation.refusals import REFUSALS, ChangeRefused, show_refusal
-from ecdop.outbox import queries as outbox_queries
-from ecdop.scheduler.heartbeat import last_heartbeat, scheduler_is_beating
 
 deadlines_blueprint = Blueprint("deadlines", __name__)
 
@@ -129,42 +126,6 @@ def _timeliness_period() -> tuple[PeriodForm, ReportingPeriod]:
     chosen = next((p for p in periods if p.key == form.period.data), periods[0])
     form.period.data = chosen.key
     return form, chosen
-
-
-@deadlines_blueprint.route("/admin/outbox")
-@requires(Permission.VIEW_OUTBOX)
-def outbox():
-    record_event(AuditAction.OUTBOX_VIEWED)
-    return _outbox_page(HeldMailForm())
-
-
-@deadlines_blueprint.route("/admin/outbox/held", methods=["POST"])
-@requires(Permission.DECIDE_HELD_MAIL)
-def decide_held_mail():
-    form = HeldMailForm()
-    held = outbox_queries.held_mail(examples=0)
-    form.priorities.choices = select_choices((int(kind.priority), kind.label) for kind in held)
-    if not form.validate_on_submit():
-        return _outbox_page(form), 400
-    send = form.decision.data == "send"
-    changed = services.decide_held_mail(form.priorities.data, send=send, actor=current_user)
-    verb = "queued to be sent" if send else "withdrawn: they will not be sent"
-    flash(f"{changed} held message{'s' if changed != 1 else ''} {verb}.", "success")
-    return redirect(url_for("deadlines.outbox"))
-
-
-def _outbox_page(form: HeldMailForm):
-    held = outbox_queries.held_mail()
-    form.priorities.choices = select_choices(
-        (int(kind.priority), f"{kind.label} ({kind.count})") for kind in held
-    )
-    before = request.args.get("before", "")
-    summary = outbox_queries.outbox_summary(before=int(before) if before.isdigit() else None)
-    heartbeat = last_heartbeat()
-    return render_template(
-        "deadlines/outbox.html", summary=summary, held=held, form=form, heartbeat=heartbeat,
-        scheduler_beating=scheduler_is_beating(heartbeat),
-    )  # fmt: skip
 
 
 @deadlines_blueprint.route("/admin/areas/<int:area_id>/deadlines/<kind>", methods=["GET", "POST"])

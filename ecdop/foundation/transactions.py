@@ -3,7 +3,7 @@
 Views and services never commit: they add and flush. The request ends in ``end_of_request``
 (called by the app, see ``ecdop.EcdopFlask``); a job's units and a command's work end in
 ``commit_each_unit``, called by the job runner and the command line. The outbox sender
-commits each message on its own, by design (``ecdop.outbox.sender``).
+commits each message on its own, by design (``ecdop.mail.sender``).
 
 Some writes are facts about what a person saw or did (reading a case, being refused a page,
 a session timing out) and are kept whatever becomes of the request's own work. They are

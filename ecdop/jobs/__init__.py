@@ -13,7 +13,7 @@ from ecdop.audit.checkpoints import send_checkpoint
 from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
-from ecdop.outbox.sender import deliver_outbox
+from ecdop.mail.sender import deliver_outbox
 from ecdop.scheduler.leading import Job, run_alone
 
 JOBS: tuple[Job, ...] = (

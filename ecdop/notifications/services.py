@@ -30,11 +30,11 @@ from ecdop.foundation.vocabulary import (
     PlaceOfDeath,
     Sex,
 )
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.models import MailPriority
+from ecdop.mail.services import queue_message_to_each
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.queries import notifications_of
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.models import MailPriority
-from ecdop.outbox.services import queue_message_to_each
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def _alert_coordinators(notification: Notification, outcome: MatchOutcome) -> No
     subject = ALERT_SUBJECTS[outcome.result].format(reference=outcome.case.reference)
     queue_message_to_each(
         active_coordinators_of(notification.area_id),
-        event_key=outbox_keys.death_notified(notification.id),
+        event_key=mail_keys.death_notified(notification.id),
         priority=MailPriority.URGENT,
         subject=subject,
         template="email/new_notification.txt",

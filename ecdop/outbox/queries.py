@@ -1,5 +1,5 @@
-"""Reading the outbox: a person's recent mail, the administrator's summary, mail held by a
-restore."""
+"""What the outbox page shows: the counts of what is unsent, the failing and recent messages,
+and the mail a restore held, by kind."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import MailPriority, OutboxMessage, OutboxStatus
-
-
-def recent_messages_for(user_id: int, limit: int = 20) -> list[OutboxMessage]:
-    statement = (
-        select(OutboxMessage)
-        .where(OutboxMessage.recipient_user_id == user_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(statement))
+from ecdop.mail.models import MailPriority, OutboxMessage, OutboxStatus
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 from ecdop.foundation.urls import app_path
-from ecdop.outbox import keys as outbox_keys
-from ecdop.outbox.services import queue_message_to_each
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.services import queue_message_to_each
 from ecdop.reporting_forms.definitions import (
     CORE_FORM,
     definition_for,
@@ -115,7 +115,7 @@ def _request_details(request: ReportingRequest, organisation: Organisation) -> d
 def _tell_agency(organisation: Organisation, requests: list[ReportingRequest]) -> None:
     queue_message_to_each(
         agency_reporters_of(organisation.id, requests[0].case.area_id),
-        event_key=outbox_keys.reports_requested(requests[0].id),
+        event_key=mail_keys.reports_requested(requests[0].id),
         subject=f"Request for information: case {requests[0].case.reference}",
         template="email/reports_requested.txt",
         action_path=app_path("reporting_forms.index"),
@@ -203,7 +203,7 @@ def submit_checked_report(
 def _tell_coordinators_of_submission(request: ReportingRequest) -> None:
     queue_message_to_each(
         active_coordinators_of(request.case.area_id),
-        event_key=outbox_keys.report_submitted(request.id, request.version_id),
+        event_key=mail_keys.report_submitted(request.id, request.version_id),
         subject=f"Report received for case {request.case.reference}",
         template="email/report_submitted.txt",
         action_path=app_path("reporting_forms.review", request_id=request.id),
@@ -232,7 +232,7 @@ def return_report(
     refresh_deadlines(request.case)
     queue_message_to_each(
         agency_reporters_of(request.organisation_id, request.case.area_id),
-        event_key=outbox_keys.report_returned(request.id, request.version_id),
+        event_key=mail_keys.report_returned(request.id, request.version_id),
         subject=f"A question about your report for case {request.case.reference}",
         template="email/report_returned.txt",
         action_path=app_path("reporting_forms.respond", request_id=request.id),
@@ -269,7 +269,7 @@ def move_request_due_date(deadline: Deadline) -> None:
     db.session.flush()
     queue_message_to_each(
         agency_reporters_of(request.organisation_id, deadline.case.area_id),
-        event_key=outbox_keys.request_due_date_moved(request.id, request.version_id),
+        event_key=mail_keys.request_due_date_moved(request.id, request.version_id),
         subject=f"New due date for case {deadline.case.reference}",
         template="email/due_date_changed.txt",
         action_path=app_path("reporting_forms.respond", request_id=request.id),

@@ -362,7 +362,7 @@ def test_a_token_reads_only_the_notifications_sent_with_it(browser, police_token
 
 
 def test_the_notifier_is_emailed_when_a_token_is_issued_in_their_name(demo, smtp_sink):
-    from ecdop.outbox.sender import deliver_outbox
+    from ecdop.mail.sender import deliver_outbox
 
     token_for("police@demo.test")
     deliver_outbox()

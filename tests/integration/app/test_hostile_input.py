@@ -75,7 +75,7 @@ def test_longer_text_keeps_its_lines_but_not_bidirectional_overrides():
 
 
 def test_a_name_typed_with_a_line_break_stays_on_one_line_in_the_email(make_browser, demo):
-    from ecdop.outbox.models import OutboxMessage
+    from ecdop.mail.models import OutboxMessage
     from tests.factories import organisation
 
     coordinator = make_browser("coordinator@demo.test")

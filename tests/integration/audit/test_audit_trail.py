@@ -293,7 +293,7 @@ def test_the_daily_checkpoint_goes_to_the_audit_mailbox_once_and_verifies(
     app, demo, smtp_sink, monkeypatch, tmp_path, caplog
 ):
     from ecdop.jobs import run_job
-    from ecdop.outbox.sender import deliver_outbox
+    from ecdop.mail.sender import deliver_outbox
 
     monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_ADDRESS", "audit@ig.example.nhs.uk")
     with caplog.at_level("INFO", logger="ecdop.audit.checkpoints"):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.auth.models import PasswordReset, UserSession
 from ecdop.foundation.extensions import db
-from ecdop.outbox.sender import deliver_outbox
+from ecdop.mail.sender import deliver_outbox
 from tests.accounts import OWN_PASSWORD, code_now, first_sign_in, real_account
 from tests.factories import user
 from tests.helpers import page_text

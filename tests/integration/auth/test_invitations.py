@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from ecdop.auth.models import Invitation, Role, User
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import OutboxMessage
+from ecdop.mail.models import OutboxMessage
 from tests.factories import organisation
 from tests.helpers import Browser, page_text
 

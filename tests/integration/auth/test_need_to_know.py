@@ -19,7 +19,7 @@ from ecdop.auth.services import (
     set_organisation_areas,
 )
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import OutboxMessage
+from ecdop.mail.models import OutboxMessage
 from ecdop.reporting_forms.services import ChangeRefused, request_reports
 from tests.conftest import DEMO_PASSWORD
 from tests.deadline_helpers import sweep_on

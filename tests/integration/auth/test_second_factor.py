@@ -119,7 +119,7 @@ def test_a_recovery_code_works_once(make_browser, demo, clock):
 def test_an_administrator_resets_the_second_factor_and_the_person_enrols_again(
     make_browser, demo, smtp_sink
 ):
-    from ecdop.outbox.sender import deliver_outbox
+    from ecdop.mail.sender import deliver_outbox
 
     real_account(EMAIL)
     person = make_browser()

@@ -18,8 +18,8 @@ from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.board_reports.models import BoardReport
 from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
-from ecdop.outbox.models import OutboxMessage, OutboxStatus
-from ecdop.outbox.sender import deliver_outbox
+from ecdop.mail.models import OutboxMessage, OutboxStatus
+from ecdop.mail.sender import deliver_outbox
 from tests.conftest import DEMO_PASSWORD, using_postgres
 from tests.factories import triaged_case
 from tests.helpers import Browser, page_text

@@ -14,7 +14,7 @@ from ecdop.auth.models import Organisation, OrganisationKind
 from ecdop.auth.services import create_organisation
 from ecdop.cases.states import Stage
 from ecdop.foundation.extensions import db
-from ecdop.outbox.models import OutboxMessage
+from ecdop.mail.models import OutboxMessage
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
 from tests.conftest import DEMO_PASSWORD
 from tests.factories import (

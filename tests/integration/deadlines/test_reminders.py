@@ -13,7 +13,7 @@ from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
-from ecdop.outbox.models import OutboxMessage, OutboxStatus
+from ecdop.mail.models import OutboxMessage, OutboxStatus
 from tests.deadline_helpers import (
     all_messages,
     deadline,

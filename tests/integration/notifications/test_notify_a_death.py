@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.cases.models import Case
 from ecdop.foundation.extensions import db
+from ecdop.mail.models import OutboxMessage
 from ecdop.notifications.models import MatchResult, Notification
 from ecdop.notifications.queries import notifications_of
-from ecdop.outbox.models import OutboxMessage
 from tests.factories import OTHER_VALID_NHS_NUMBER, form_data, notify
 from tests.helpers import assert_error_summary_follows_the_page, form_values, page_text
 

@@ -10,7 +10,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "ecdop"
 # The contract's layers, top first, as each docstring names them.
-LAYER_NAMES = ("Entry points", "Reporting", "Review", "Cases", "Identity", "Foundation")
+LAYER_NAMES = (
+    "Entry points",
+    "Reporting",
+    "Review",
+    "Cases",
+    "Identity and administration",
+    "Foundation",
+)
 MOST_TOP_LEVEL_MODULES = 12
 
 

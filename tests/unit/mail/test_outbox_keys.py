@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from datetime import UTC, date, datetime
 
-from ecdop.outbox import keys
+from ecdop.mail import keys
 
 AT = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 

@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, or_, select, update
 from ecdop.foundation.db import table_of, utc_now
 from ecdop.foundation.extensions import db, the_app_itself
 from ecdop.foundation.transactions import stop_asked
-from ecdop.outbox.models import (
+from ecdop.mail.models import (
     UNSENT,
     MailPriority,
     OutboxMessage,
