@@ -22,6 +22,7 @@ home_blueprint = Blueprint("home", __name__)
 # The first page for each permission a role may hold, in order of priority.
 HOME_PAGES = [
     (Permission.VIEW_AREA_CASES, "home.dashboard"),
+    (Permission.WORK_WITH_FAMILIES, "family.families"),
     (Permission.NOTIFY_DEATH, "notifications.index"),
     (Permission.RESPOND_TO_REQUESTS, "reporting_forms.index"),
     (Permission.VIEW_PANEL_PACKS, "meetings.index"),

@@ -16,6 +16,7 @@ from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
+from ecdop.family import views as family_views
 from ecdop.foundation.hooks import Hook
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings import services as meeting_services
@@ -66,6 +67,7 @@ WIRING: dict[Hook, tuple] = {
         deadline_views.case_page_deadlines,
         reporting_form_views.case_page_requests,
         review_meeting_views.case_page_records,
+        family_views.case_page_family,
         meeting_views.case_page_panel_review,
         notification_views.case_page_notifications,
     ),

@@ -69,6 +69,8 @@ class AuditAction(enum.StrEnum):
     DEADLINE_DUE_DATE_CHANGED = "deadline_due_date_changed"
     DEADLINE_RULE_CHANGED = "deadline_rule_changed"
     AREA_LEAD_CHANGED = "area_lead_changed"
+    KEY_WORKER_ASSIGNED = "key_worker_assigned"
+    KEY_WORKER_CHANGED = "key_worker_changed"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

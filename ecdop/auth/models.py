@@ -17,6 +17,9 @@ class Role(LabelledEnum):
     NOTIFIER = "notifier", "Notifier (police or health)"
     AGENCY_REPORTER = "agency_reporter", "Agency reporter"
     COORDINATOR = "coordinator", "CDOP coordinator"
+    # The family's named single point of contact: often a specialist nurse or a bereavement
+    # worker. Sees only the cases they are key worker of, and of those only the family's part.
+    KEY_WORKER = "key_worker", "Key worker"
     PANEL_MEMBER = "panel_member", "Panel member"
     PANEL_CHAIR = "panel_chair", "Panel chair"
     BOARD_MEMBER = "board_member", "Safeguarding partnership board member"

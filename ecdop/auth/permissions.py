@@ -39,6 +39,9 @@ class Permission(enum.StrEnum):
     SIGN_OFF_REVIEWS = "sign_off_reviews"
     TELL_NATIONAL_DATABASE = "tell_national_database"
     CHANGE_DUE_DATES = "change_due_dates"
+    ASSIGN_KEY_WORKERS = "assign_key_workers"
+    # The family's part of a case: coordinators in its area, and the key worker assigned to it.
+    WORK_WITH_FAMILIES = "work_with_families"
     VIEW_MY_TASKS = "view_my_tasks"
     MANAGE_USERS = "manage_users"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -76,11 +79,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TELL_NATIONAL_DATABASE,
             Permission.CHANGE_DUE_DATES,
             Permission.VIEW_MY_TASKS,
+            Permission.ASSIGN_KEY_WORKERS,
+            Permission.WORK_WITH_FAMILIES,
             Permission.VIEW_EMERGING_PATTERNS,
             Permission.VIEW_BOARD_REPORTS,
             Permission.GENERATE_BOARD_REPORTS,
         }
     ),
+    # A key worker sees no agency report, pack or analysis: only the family's part of their cases.
+    Role.KEY_WORKER: frozenset({Permission.WORK_WITH_FAMILIES, Permission.VIEW_MY_TASKS}),
     # Panel members and chairs may lead an area, and so hear of its escalations.
     Role.PANEL_MEMBER: frozenset({Permission.VIEW_PANEL_PACKS, Permission.VIEW_MY_TASKS}),
     Role.PANEL_CHAIR: frozenset(

@@ -57,6 +57,8 @@ DESCRIPTIONS = {
     A.REVIEW_SIGNED_OFF: "Review signed off",
     A.PANEL_ACTION_UPDATED: "A panel action is now {status}",
     A.NATIONAL_DATABASE_TOLD: "National database told of the death{told_at}",
+    A.KEY_WORKER_ASSIGNED: "{key_worker} assigned as the family's key worker",
+    A.KEY_WORKER_CHANGED: "Key worker changed from {previous_key_worker} to {key_worker}",
     A.NATIONAL_DATABASE_TOLD_CORRECTED: "Record of telling the national database corrected: "
     "{was} became {now}",
 }

@@ -24,6 +24,7 @@ from ecdop.cases.services import (
 from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
+from ecdop.family.services import assign_key_worker
 from ecdop.foundation.clock import add_working_days, uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
@@ -54,6 +55,7 @@ DEMO_ACCOUNTS = [
     ("gp@demo.test", Role.AGENCY_REPORTER, "Demo Surgery"),
     ("school@demo.test", Role.AGENCY_REPORTER, "Demo Primary School"),
     ("coordinator@demo.test", Role.COORDINATOR, "Demo Council"),
+    ("keyworker@demo.test", Role.KEY_WORKER, "Demo Hospitals NHS Trust"),
     ("panel@demo.test", Role.PANEL_MEMBER, "Demo Hospitals NHS Trust"),
     ("chair@demo.test", Role.PANEL_CHAIR, "Demo Council"),
     ("board@demo.test", Role.BOARD_MEMBER, "Demo Council"),
@@ -66,6 +68,7 @@ DEMO_NAMES = {
     "gp@demo.test": ("Dr Jo Evans", "GP partner", "01632 960003"),
     "school@demo.test": ("Chris Lee", "Designated safeguarding lead", "01632 960004"),
     "coordinator@demo.test": ("Pat Quinn", "CDOP coordinator", "01632 960005"),
+    "keyworker@demo.test": ("Robin Ahmed", "Specialist bereavement nurse", "01632 960010"),
     "panel@demo.test": ("Dr Rowan Hughes", "Designated doctor", "01632 960006"),
     "chair@demo.test": ("Dr Morgan Ellis", "Director of Public Health", "01632 960007"),
     "board@demo.test": ("Kim Shaw", "Safeguarding partnership board member", "01632 960008"),
@@ -123,12 +126,15 @@ LATE_CASE_AGE = timedelta(days=21)
 
 def seed_demo_case() -> DemoCase | None:
     """Two triaged cases with reports requested from the demo GP and school, unless the demo
-    area already has a case: one notified now, one three weeks ago. The children are invented."""
+    area already has a case: one notified now, one three weeks ago. The children are invented.
+    The demo key worker is the first case's (DEMO-2026-0001's) key worker, and no other's."""
     area = _demo_area()
     if db.session.scalar(select(Case.id).where(Case.area_id == area.id).limit(1)):
         return None
     today = uk_today()
     case = _triaged_case(area, _demo_notification(today, date_of_birth_offset=0))
+    assign_key_worker(case, _demo_user("keyworker@demo.test"), reason="", actor=_coordinator(),
+                      expected_version=None)  # fmt: skip
     gp_due_on = add_working_days(today, DEMO_GP_WORKING_DAYS)
     _request(case, "Demo Surgery", gp_due_on)
     _request(case, "Demo Primary School", add_working_days(today, 20))

@@ -1,0 +1,92 @@
+"""Reading the family's part of a case, for those who work with the family."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from ecdop.auth.models import Role, User, user_areas
+from ecdop.cases.models import Case
+from ecdop.family.models import FamilyRecord
+from ecdop.foundation.extensions import db
+from ecdop.foundation.paging import Page, paginate
+from ecdop.meetings.models import PanelMeeting
+from ecdop.meetings.queries import current_agenda_item, current_analysis
+from ecdop.review_meetings.models import ChildDeathReviewMeeting
+from ecdop.review_meetings.queries import record_for
+
+# Who may be a case's key worker: a key worker, or a coordinator who takes the role on.
+KEY_WORKER_ROLES = (Role.KEY_WORKER, Role.COORDINATOR)
+
+
+def family_record_of(case: Case) -> FamilyRecord | None:
+    return db.session.scalar(select(FamilyRecord).where(FamilyRecord.case_id == case.id))
+
+
+def is_key_worker_of(user: User, case: Case) -> bool:
+    record = family_record_of(case)
+    return record is not None and record.key_worker_id == user.id
+
+
+def family_case_or_404(user: User, case_id: int) -> Case:
+    """The case, for someone who works with its family: a coordinator of its area, or its key
+    worker (who must work in its area too). 404 otherwise, so as not to confirm the case."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.is_merged or case.area_id not in user.area_ids:
+        abort(404)
+    if user.role is not Role.COORDINATOR and not is_key_worker_of(user, case):
+        abort(404)
+    return case
+
+
+def possible_key_workers(area_id: int) -> list[User]:
+    """Active key workers and coordinators of the area, by name."""
+    statement = (
+        select(User)
+        .join(user_areas, user_areas.c.user_id == User.id)
+        .where(user_areas.c.area_id == area_id, User.active, User.role.in_(KEY_WORKER_ROLES))
+        .order_by(User.full_name, User.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def families_page(user: User, page: int) -> Page:
+    """The live cases whose key worker is ``user``, in their areas, newest first."""
+    statement = (
+        select(Case)
+        .join(FamilyRecord, FamilyRecord.case_id == Case.id)
+        .where(
+            FamilyRecord.key_worker_id == user.id,
+            Case.area_id.in_(user.area_ids),
+            ~Case.is_merged,
+        )
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    )
+    return paginate(statement, page)
+
+
+@dataclass(frozen=True)
+class ReviewDates:
+    """The dates of the meetings the family may ask about, as the key worker needs them."""
+
+    cdrm_held_on: date | None
+    panel_held_on: date | None
+
+
+def review_dates(case: Case) -> ReviewDates:
+    cdrm = record_for(ChildDeathReviewMeeting, case)
+    panel_meeting_id = _panel_meeting_id(case)
+    panel = db.session.get(PanelMeeting, panel_meeting_id) if panel_meeting_id else None
+    return ReviewDates(cdrm.held_on if cdrm else None, panel.held_on if panel else None)
+
+
+def _panel_meeting_id(case: Case) -> int | None:
+    """The meeting that reviewed the case, or the one it is on the agenda of."""
+    analysis = current_analysis(case)
+    if analysis is not None:
+        return analysis.meeting_id
+    item = current_agenda_item(case)
+    return item.meeting_id if item else None
