@@ -23,7 +23,7 @@ from ecdop.auth.models import (
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule
-from ecdop.family.models import FamilyRecord
+from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
 from ecdop.mail.models import OutboxMessage, OutboxStatus
 from ecdop.meetings.models import (
     AgendaItem,
@@ -58,6 +58,9 @@ __all__ = [
     "Deadline",
     "DeadlineRule",
     "Invitation",
+    "ContactLogEntry",
+    "FamilyContact",
+    "FamilyQuestion",
     "FamilyRecord",
     "JointAgencyResponse",
     "MatchResult",

@@ -23,6 +23,7 @@ from ecdop.analytics.choices import WarningRuleKind
 from ecdop.auth.models import Area
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import not_personal
 from ecdop.foundation.vocabulary import AgeBand, CategoryOfDeath
 
 
@@ -56,7 +57,9 @@ class LiveBirths(Base, TimestampMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     year: Mapped[int] = mapped_column(Integer)
-    births: Mapped[int] = mapped_column(Integer)
+    births: Mapped[int] = mapped_column(
+        Integer, info=not_personal("a count of live births in an area and year")
+    )
 
 
 class PostcodeDeprivation(Base):
@@ -67,7 +70,11 @@ class PostcodeDeprivation(Base):
     __table_args__ = (CheckConstraint("imd_decile BETWEEN 1 AND 10", name="imd_decile_range"),)
 
     # As cases hold it (notifications.rules.clean_postcode): "SW1A 2AA", so the join is equality.
-    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    postcode: Mapped[str] = mapped_column(
+        String(8),
+        primary_key=True,
+        info=not_personal("reference data: every postcode's deprivation decile, of nobody"),
+    )
     lsoa_code: Mapped[str] = mapped_column(String(9))
     imd_decile: Mapped[int] = mapped_column(Integer)
 

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import Deidentification, of_a_professional
 
 if TYPE_CHECKING:
     # The audit trail sits below the accounts it names: it knows the user by table and name.
@@ -168,7 +169,10 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None]
-    ip_address: Mapped[str | None] = mapped_column(String(ADDRESS_LENGTH))
+    ip_address: Mapped[str | None] = mapped_column(
+        String(ADDRESS_LENGTH),
+        info=of_a_professional("to trace who did what, from where", Deidentification.REMOVE),
+    )
     # Never names or NHS numbers: references, ids and field names only.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     # The event's place in the hash chain, HMAC-SHA-256 over it and the event before, and

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth import passwords
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import Deidentification, not_personal, of_a_professional
 from ecdop.foundation.vocabulary import LabelledEnum
 
 
@@ -62,7 +63,7 @@ class Area(Base, TimestampMixin):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(120), info=not_personal("a review area's name"))
     # Who hears when the coordinators' own deadlines are badly overdue (e.g. the CDOP chair).
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -76,7 +77,9 @@ class Organisation(Base, TimestampMixin):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(
+        String(160), unique=True, info=not_personal("an organisation's name")
+    )
     kind: Mapped[OrganisationKind] = mapped_column(string_enum(OrganisationKind))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -98,10 +101,21 @@ class User(UserMixin, Base, TimestampMixin):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(
+        String(254),
+        unique=True,
+        info=of_a_professional("to sign in and to be sent the work", Deidentification.REMOVE),
+    )
+    full_name: Mapped[str] = mapped_column(
+        String(120),
+        info=of_a_professional("to say who did what", Deidentification.KEEP),
+    )
     job_title: Mapped[str] = mapped_column(String(120), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(
+        String(40),
+        default="",
+        info=of_a_professional("so that colleagues can reach them", Deidentification.REMOVE),
+    )
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(string_enum(Role))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -159,8 +173,18 @@ class Invitation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(
+        String(254),
+        index=True,
+        info=of_a_professional(
+            "to send an agency contact their invitation",
+            Deidentification.REMOVE,
+        ),
+    )
+    full_name: Mapped[str] = mapped_column(
+        String(120),
+        info=of_a_professional("to address the invitation", Deidentification.REMOVE),
+    )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -194,7 +218,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    name: Mapped[str] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(80), info=not_personal("an API token's label"))
     prefix: Mapped[str] = mapped_column(String(16))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -255,7 +279,13 @@ class UserSession(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[SessionEnd | None] = mapped_column(string_enum(SessionEnd))
     user_agent: Mapped[str] = mapped_column(String(200), default="")
-    ip_address: Mapped[str | None] = mapped_column(String(45))
+    ip_address: Mapped[str | None] = mapped_column(
+        String(45),
+        info=of_a_professional(
+            "to show a person where their sessions are",
+            Deidentification.REMOVE,
+        ),
+    )
     # Part-way through sign-in: the code was right, a password change or enrolment may follow.
     second_factor_passed: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the person last gave their password and a fresh code in this session: sensitive

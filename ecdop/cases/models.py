@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, User
 from ecdop.cases.states import INITIAL_STAGE, NOT_LIVE_STAGES, UNDER_WAY_STAGES, Stage
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import Deidentification, of_the_child
 from ecdop.foundation.vocabulary import (
     AgeBand,
     CategoryOfDeath,
@@ -118,15 +119,48 @@ class Case(Base, TimestampMixin):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     # The child, as first notified
-    given_names: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100))
-    given_names_key: Mapped[str] = mapped_column(String(100))
-    family_name_key: Mapped[str] = mapped_column(String(100))
-    nhs_number: Mapped[str | None] = mapped_column(String(10))
-    date_of_birth: Mapped[date] = mapped_column(Date)
-    sex: Mapped[Sex] = mapped_column(string_enum(Sex))
-    ethnicity: Mapped[Ethnicity] = mapped_column(string_enum(Ethnicity))
-    postcode: Mapped[str] = mapped_column(String(8))
+    given_names: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("to know which child died", Deidentification.REMOVE),
+    )
+    family_name: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("to know which child died", Deidentification.REMOVE),
+    )
+    given_names_key: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("to find the same child notified twice", Deidentification.REMOVE),
+    )
+    family_name_key: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("to find the same child notified twice", Deidentification.REMOVE),
+    )
+    nhs_number: Mapped[str | None] = mapped_column(
+        String(10),
+        info=of_the_child("to match notifications of the same child", Deidentification.REMOVE),
+    )
+    date_of_birth: Mapped[date] = mapped_column(
+        Date,
+        info=of_the_child(
+            "the child's age at death, for the review and the statistics",
+            Deidentification.COARSEN,
+        ),
+    )
+    sex: Mapped[Sex] = mapped_column(
+        string_enum(Sex),
+        info=of_the_child("for the review and the statistics", Deidentification.KEEP),
+    )
+    ethnicity: Mapped[Ethnicity] = mapped_column(
+        string_enum(Ethnicity),
+        info=of_the_child("for the review and the statistics", Deidentification.KEEP),
+    )
+    postcode: Mapped[str] = mapped_column(
+        String(8),
+        info=of_the_child(
+            "where the child lived: the area and its deprivation",
+            Deidentification.COARSEN,
+        ),
+    )
 
     # The death
     date_of_death: Mapped[date] = mapped_column(Date)

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import Deidentification, of_a_professional
 
 
 class OutboxStatus(enum.StrEnum):
@@ -54,7 +55,10 @@ class OutboxMessage(Base):
     # What makes a message unique (e.g. the event and the recipient): it can never go twice.
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recipient_email: Mapped[str] = mapped_column(String(254))
+    recipient_email: Mapped[str] = mapped_column(
+        String(254),
+        info=of_a_professional("to deliver the message", Deidentification.REMOVE),
+    )
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     # Where in ecdop the recipient acts on it (a path, no identifying detail).

@@ -26,6 +26,7 @@ from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.foundation.formatting import clock_time
+from ecdop.foundation.personal_data import Deidentification, of_the_child
 from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
 from ecdop.meetings.choices import ModifiableFactors, PanelType
 from ecdop.reporting_forms.models import ReportingRequest
@@ -89,7 +90,11 @@ class AgendaItem(Base, TimestampMixin):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("panel_meetings.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    panel_summary: Mapped[str] = mapped_column(Text, default="")
+    panel_summary: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        info=of_the_child("the case as the panel reads it, anonymised", Deidentification.REMOVE),
+    )
     left_agenda_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     left_agenda_reason: Mapped[str] = mapped_column(Text, default="")
     deferred_to_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("panel_meetings.id"))

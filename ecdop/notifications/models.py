@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
+from ecdop.foundation.personal_data import Deidentification, of_a_professional, of_the_child
 from ecdop.foundation.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
 
 
@@ -45,14 +46,44 @@ class Notification(Base):
     submission_digest: Mapped[str | None] = mapped_column(String(64))
 
     # About the child
-    given_names: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100))
-    nhs_number: Mapped[str | None] = mapped_column(String(10))
-    date_of_birth: Mapped[date] = mapped_column(Date)
-    sex: Mapped[Sex] = mapped_column(string_enum(Sex))
-    ethnicity: Mapped[Ethnicity] = mapped_column(string_enum(Ethnicity))
-    address: Mapped[str] = mapped_column(String(500))
-    postcode: Mapped[str] = mapped_column(String(8))
+    given_names: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("what the notifier said of the child", Deidentification.REMOVE),
+    )
+    family_name: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("what the notifier said of the child", Deidentification.REMOVE),
+    )
+    nhs_number: Mapped[str | None] = mapped_column(
+        String(10),
+        info=of_the_child("what the notifier said of the child", Deidentification.REMOVE),
+    )
+    date_of_birth: Mapped[date] = mapped_column(
+        Date,
+        info=of_the_child("what the notifier said of the child", Deidentification.COARSEN),
+    )
+    sex: Mapped[Sex] = mapped_column(
+        string_enum(Sex),
+        info=of_the_child("what the notifier said of the child", Deidentification.KEEP),
+    )
+    ethnicity: Mapped[Ethnicity] = mapped_column(
+        string_enum(Ethnicity),
+        info=of_the_child("what the notifier said of the child", Deidentification.KEEP),
+    )
+    address: Mapped[str] = mapped_column(
+        String(500),
+        info=of_the_child(
+            "where the child lived, as the notifier gave it",
+            Deidentification.REMOVE,
+        ),
+    )
+    postcode: Mapped[str] = mapped_column(
+        String(8),
+        info=of_the_child(
+            "where the child lived, as the notifier gave it",
+            Deidentification.COARSEN,
+        ),
+    )
 
     # About the death
     date_of_death: Mapped[date] = mapped_column(Date)
@@ -72,9 +103,18 @@ class Notification(Base):
     agencies_detail: Mapped[str] = mapped_column(Text, default="")
 
     # About the notifier, as given on the form (the account may change later)
-    notifier_name: Mapped[str] = mapped_column(String(120))
+    notifier_name: Mapped[str] = mapped_column(
+        String(120),
+        info=of_a_professional(
+            "who notified the death, to ask them more",
+            Deidentification.KEEP,
+        ),
+    )
     notifier_role: Mapped[str] = mapped_column(String(120))
-    notifier_phone: Mapped[str] = mapped_column(String(40))
+    notifier_phone: Mapped[str] = mapped_column(
+        String(40),
+        info=of_a_professional("to reach the notifier", Deidentification.REMOVE),
+    )
 
     submitted_by: Mapped[User] = relationship()
     organisation: Mapped[Organisation] = relationship()

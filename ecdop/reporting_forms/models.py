@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Organisation, User
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.foundation.personal_data import Deidentification, of_the_child
 from ecdop.foundation.vocabulary import LabelledEnum
 from ecdop.reporting_forms.definitions import definition_for
 
@@ -64,7 +65,13 @@ class ReportingRequest(Base, TimestampMixin):
         string_enum(RequestStatus), default=RequestStatus.REQUESTED
     )
     # Answers by question key; the keys of questions answered "Not known" are listed apart.
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict] = mapped_column(
+        JSON,
+        default=dict,
+        info=of_the_child(
+            "what the agency knew of the child and the family", Deidentification.REMOVE
+        ),
+    )
     not_known: Mapped[list] = mapped_column(JSON, default=list)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
