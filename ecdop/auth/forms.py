@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput
 from wtforms import PasswordField
@@ -23,6 +22,7 @@ from ecdop.foundation.forms import (
     GovSubmitField,
     MaxLength,
     TextRequired,
+    email_address,
     record_id,
     select_choices,
 )
@@ -67,16 +67,6 @@ class OrganisationAreasForm(FlaskForm):
         validators=[TextRequired("Choose at least one area the organisation works with")],
     )
     submit = GovSubmitField("Save areas")
-
-
-def _email_address(form, field) -> None:
-    # test_environment admits the reserved .test domain that the demo accounts use.
-    try:
-        validate_email(field.data or "", check_deliverability=False, test_environment=True)
-    except EmailNotValidError:
-        raise ValidationError(
-            "Enter an email address in the correct format, like name@example.nhs.uk"
-        ) from None
 
 
 PASSWORD_ADVICE = (
@@ -146,7 +136,7 @@ class UserForm(UserDetailsForm):
         validators=[
             TextRequired("Enter an email address"),
             MaxLength(254),
-            _email_address,
+            email_address,
         ],
     )
     password = PasswordField(
@@ -170,7 +160,7 @@ class InvitationForm(FlaskForm):
         validators=[
             TextRequired("Enter the contact's email address"),
             MaxLength(254),
-            _email_address,
+            email_address,
         ],
     )
     area_id = GovSelectField(
@@ -280,7 +270,7 @@ class EnrolmentForm(FlaskForm):
 class ForgottenPasswordForm(FlaskForm):
     email = GovStringField(
         "Email address",
-        validators=[TextRequired("Enter your email address"), MaxLength(254), _email_address],
+        validators=[TextRequired("Enter your email address"), MaxLength(254), email_address],
     )
     submit = GovSubmitField("Send me a link")
 

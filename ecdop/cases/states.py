@@ -272,6 +272,12 @@ REVIEW_MEETINGS = Recording("This can be recorded", (S.INFORMATION_GATHERING, S.
 PANEL_AGENDA = Recording("A case can be added to a meeting's agenda", (S.READY_FOR_PANEL,))
 FIRST_ANALYSIS = Recording("The panel's analysis can be recorded", (S.SCHEDULED_FOR_PANEL,))
 SIGN_OFF = Recording("A review can be signed off", (S.PANEL_REVIEWED,))
+# The family's part goes on after the review closes (they are told its outcome then), and ends
+# only for a death outside the review or a case merged into another.
+FAMILY_WORK = Recording(
+    "The family's part can be recorded",
+    tuple(stage for stage in S if stage not in (S.WITHDRAWN, S.MERGED)),
+)
 
 
 CLOSED_MESSAGE = "This case is closed: its review was signed off. Reopen it, with a reason, first"

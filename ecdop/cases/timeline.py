@@ -59,6 +59,14 @@ DESCRIPTIONS = {
     A.NATIONAL_DATABASE_TOLD: "National database told of the death{told_at}",
     A.KEY_WORKER_ASSIGNED: "{key_worker} assigned as the family's key worker",
     A.KEY_WORKER_CHANGED: "Key worker changed from {previous_key_worker} to {key_worker}",
+    A.FAMILY_CONTACT_ADDED: "A parent or carer added to the family's contacts",
+    A.FAMILY_CONTACT_CHANGED: "A family contact's details changed",
+    A.FAMILY_ASKED_NOT_TO_BE_CONTACTED: "A family contact asked not to be contacted",
+    A.FAMILY_CONTACT_LOGGED: "Contact with the family recorded ({method})",
+    A.FAMILY_CONTACT_LOG_CORRECTED: "An earlier record of contact with the family corrected",
+    A.BEREAVEMENT_SUPPORT_RECORDED: "Bereavement support recorded",
+    A.FAMILY_QUESTION_RECORDED: "A question from the family recorded, for {goes_to}",
+    A.FAMILY_QUESTION_UPDATED: "A question from the family updated",
     A.NATIONAL_DATABASE_TOLD_CORRECTED: "Record of telling the national database corrected: "
     "{was} became {now}",
 }

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.family.choices import (
+    AccessibleFormat,
     ContactMethod,
     QuestionFor,
     Relationship,
@@ -102,6 +103,10 @@ class FamilyContact(Base, TimestampMixin):
     case: Mapped[Case] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def format_labels(self) -> list[str]:
+        return [AccessibleFormat(value).label for value in self.accessible_formats]
 
 
 class ContactLogEntry(Base):

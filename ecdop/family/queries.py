@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ecdop.auth.models import Role, User, user_areas
 from ecdop.cases.models import Case
-from ecdop.family.models import FamilyRecord
+from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
 from ecdop.foundation.extensions import db
 from ecdop.foundation.paging import Page, paginate
 from ecdop.meetings.models import PanelMeeting
@@ -90,3 +90,58 @@ def _panel_meeting_id(case: Case) -> int | None:
         return analysis.meeting_id
     item = current_agenda_item(case)
     return item.meeting_id if item else None
+
+
+def contacts_of(case: Case) -> list[FamilyContact]:
+    statement = select(FamilyContact).where(FamilyContact.case_id == case.id)
+    return list(db.session.scalars(statement.order_by(FamilyContact.id)))
+
+
+def contact_or_404(case: Case, contact_id: int) -> FamilyContact:
+    contact = db.session.get(FamilyContact, contact_id)
+    if contact is None or contact.case_id != case.id:
+        abort(404)
+    return contact
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """An entry of the contact log, and the later entry that corrected it, if one did."""
+
+    entry: ContactLogEntry
+    corrected_by: ContactLogEntry | None
+
+
+def contact_log_of(case: Case) -> list[LogLine]:
+    """The whole log, newest first: a family's contacts number in tens, never thousands."""
+    entries = list(db.session.scalars(
+        select(ContactLogEntry)
+        .where(ContactLogEntry.case_id == case.id)
+        .order_by(ContactLogEntry.contacted_on.desc(), ContactLogEntry.id.desc())
+    ))  # fmt: skip
+    corrections = {entry.corrects_id: entry for entry in entries if entry.corrects_id}
+    return [LogLine(entry, corrections.get(entry.id)) for entry in entries]
+
+
+def log_entry_or_404(case: Case, entry_id: int) -> ContactLogEntry:
+    entry = db.session.get(ContactLogEntry, entry_id)
+    if entry is None or entry.case_id != case.id:
+        abort(404)
+    return entry
+
+
+def standing_entries(case: Case) -> list[ContactLogEntry]:
+    """The entries that stand: those no later entry corrected."""
+    return [line.entry for line in contact_log_of(case) if line.corrected_by is None]
+
+
+def questions_of(case: Case) -> list[FamilyQuestion]:
+    statement = select(FamilyQuestion).where(FamilyQuestion.case_id == case.id)
+    return list(db.session.scalars(statement.order_by(FamilyQuestion.asked_on, FamilyQuestion.id)))
+
+
+def question_or_404(case: Case, question_id: int) -> FamilyQuestion:
+    question = db.session.get(FamilyQuestion, question_id)
+    if question is None or question.case_id != case.id:
+        abort(404)
+    return question

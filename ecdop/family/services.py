@@ -1,17 +1,32 @@
-"""Changes to the family's part of a case. Services flush; the request commits."""
+"""Changes to the family's part of a case. Services flush; the request commits.
+
+Nothing of the family's own (a name, a number, what they said) goes into the audit trail's
+details: the trail names what was done, and the record it was done to."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
-from ecdop.cases.states import refuse_if_closed
-from ecdop.family.models import FamilyRecord
+from ecdop.cases.states import FAMILY_WORK
+from ecdop.family.choices import (
+    ContactMethod,
+    QuestionFor,
+    Relationship,
+    SupportOffered,
+    SupportTakenUp,
+)
+from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
 from ecdop.family.queries import KEY_WORKER_ROLES, family_record_of
+from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
-from ecdop.foundation.refusals import ChangeRefused, check_version
+from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 
 
 def assign_key_worker(
@@ -19,14 +34,9 @@ def assign_key_worker(
 ) -> FamilyRecord:
     """Make ``key_worker`` the family's key worker. A change of key worker needs its reason:
     the family meets a new person, and the timeline says why."""
-    refuse_if_closed(case, "key_worker_id")
+    FAMILY_WORK.refuse_unless_open(case, "key_worker_id")
     _refuse_unless_may_be_key_worker(case, key_worker)
-    record = family_record_of(case)
-    if record is None:
-        record = FamilyRecord(case=case)
-        db.session.add(record)
-    else:
-        check_version(record, expected_version, "key_worker_id")
+    record = _family_record(case, expected_version, "key_worker_id")
     was = record.key_worker
     if was is not None and was.id == key_worker.id:
         raise ChangeRefused(f"{key_worker.full_name} is already the key worker", "key_worker_id")
@@ -46,6 +56,204 @@ def _refuse_unless_may_be_key_worker(case: Case, person: User) -> None:
     if not person.active or person.role not in KEY_WORKER_ROLES:
         raise ChangeRefused("Choose a key worker or a coordinator", "key_worker_id")
     if case.area_id not in person.area_ids:
-        raise ChangeRefused(
-            f"{person.full_name} does not work in this case's area", "key_worker_id"
-        )
+        message = f"{person.full_name} does not work in this case's area"
+        raise ChangeRefused(message, "key_worker_id")
+
+
+def _family_record(case: Case, expected_version: int | None, field: str) -> FamilyRecord:
+    """The case's family record, made on first use; a save based on an older one is refused."""
+    record = family_record_of(case)
+    if record is None:
+        record = FamilyRecord(case=case)
+        db.session.add(record)
+    else:
+        check_version(record, expected_version, field)
+    return record
+
+
+@dataclass(frozen=True)
+class Support:
+    offered: SupportOffered
+    offered_by: str
+    taken_up: SupportTakenUp
+
+
+def record_support(
+    case: Case, support: Support, *, actor: User, expected_version: int | None
+) -> FamilyRecord:
+    """Whether bereavement support was offered, by whom, and whether it was taken up."""
+    FAMILY_WORK.refuse_unless_open(case, "support_offered")
+    if support.offered is SupportOffered.YES and not support.offered_by.strip():
+        raise ChangeRefused("Enter who offered the support", "support_offered_by")
+    if support.offered is not SupportOffered.YES and support.taken_up is SupportTakenUp.YES:
+        raise ChangeRefused("Support can be taken up only once it is offered", "support_taken_up")
+    record = _family_record(case, expected_version, "support_offered")
+    record.support_offered = support.offered
+    offered = support.offered is SupportOffered.YES
+    record.support_offered_by = support.offered_by.strip() if offered else ""
+    record.support_taken_up = support.taken_up
+    db.session.flush()
+    details = {"offered": support.offered.value, "taken_up": support.taken_up.value}
+    record_event(AuditAction.BEREAVEMENT_SUPPORT_RECORDED, actor_id=actor.id, case_id=case.id,
+                 subject=record, details=details)  # fmt: skip
+    return record
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    full_name: str
+    relationship_to_child: Relationship
+    phone: str
+    email: str
+    address: str
+    preferred_method: ContactMethod
+    language: str
+    interpreter_needed: bool
+    accessible_formats: list[str]
+    do_not_contact: bool
+    do_not_contact_reason: str
+
+
+def save_contact(
+    case: Case,
+    details: ContactDetails,
+    *,
+    actor: User,
+    contact: FamilyContact | None = None,
+    expected_version: int | None = None,
+) -> FamilyContact:
+    """Add a parent or carer, or change what is known of one. Asking not to be contacted
+    needs its reason, which the timeline keeps."""
+    FAMILY_WORK.refuse_unless_open(case, "full_name")
+    if details.do_not_contact and not details.do_not_contact_reason.strip():
+        raise ChangeRefused("Give the reason they asked not to be contacted",
+                            "do_not_contact_reason")  # fmt: skip
+    newly_not_to_contact = details.do_not_contact and not (contact and contact.do_not_contact)
+    if contact is None:
+        contact = FamilyContact(case=case)
+        db.session.add(contact)
+        action = AuditAction.FAMILY_CONTACT_ADDED
+    else:
+        check_version(contact, expected_version, "full_name")
+        action = AuditAction.FAMILY_CONTACT_CHANGED
+    for name, value in vars(details).items():
+        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+    if not details.do_not_contact:
+        contact.do_not_contact_reason = ""
+    db.session.flush()
+    record_event(action, actor_id=actor.id, case_id=case.id, subject=contact)
+    if newly_not_to_contact:
+        record_event(AuditAction.FAMILY_ASKED_NOT_TO_BE_CONTACTED, actor_id=actor.id,
+                     case_id=case.id, subject=contact,
+                     details={"reason": contact.do_not_contact_reason})  # fmt: skip
+    return contact
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One contact with the family, as the contact log records it."""
+
+    contact: FamilyContact | None  # none: the family as a whole
+    contacted_on: date
+    method: ContactMethod
+    made_by: str
+    summary: str
+    milestones: frozenset[str] = frozenset()
+
+
+MILESTONES = ("told_about_review", "leaflet_given", "invited_to_contribute", "outcome_shared")
+
+
+def log_contact(
+    case: Case, contact: Contact, *, actor: User, corrects: ContactLogEntry | None = None
+) -> ContactLogEntry:
+    """Add an entry to the contact log. An entry is never changed: a mistake is put right by
+    an entry that corrects it, and the log shows both."""
+    FAMILY_WORK.refuse_unless_open(case, "contacted_on")
+    _refuse_impossible_day(case, contact.contacted_on, "contacted_on", "The date of the contact")
+    if corrects is not None and corrects.case_id != case.id:
+        raise ChangeRefused("That entry is not in this case's contact log", "summary")
+    entry = ContactLogEntry(
+        case_id=case.id,
+        contact=contact.contact,
+        contacted_on=contact.contacted_on,
+        method=contact.method,
+        made_by=contact.made_by.strip(),
+        summary=contact.summary.strip(),
+        corrects_id=corrects.id if corrects else None,
+        recorded_by_id=actor.id,
+        recorded_at=utc_now(),
+        **{name: name in contact.milestones for name in MILESTONES},
+    )
+    db.session.add(entry)
+    db.session.flush()
+    action = (AuditAction.FAMILY_CONTACT_LOG_CORRECTED if corrects
+              else AuditAction.FAMILY_CONTACT_LOGGED)  # fmt: skip
+    record_event(action, actor_id=actor.id, case_id=case.id, subject=entry,
+                 details={"method": contact.method.label.lower()})  # fmt: skip
+    return entry
+
+
+def _refuse_impossible_day(case: Case, day: date, field: str, name: str) -> None:
+    if day < case.date_of_death:
+        raise ChangeRefused(f"{name} cannot be before the date of death, "
+                            f"{uk_date(case.date_of_death)}", field)  # fmt: skip
+    if day > uk_today():
+        raise ChangeRefused(f"{name} must be today or in the past", field)
+
+
+@dataclass(frozen=True)
+class Question:
+    asked_by: FamilyContact | None
+    asked_on: date
+    question: str
+    goes_to: QuestionFor
+    answerer: str = ""
+    answer: str = ""
+    answer_given_on: date | None = None
+
+
+def save_question(
+    case: Case,
+    asked: Question,
+    *,
+    actor: User,
+    question: FamilyQuestion | None = None,
+    expected_version: int | None = None,
+) -> FamilyQuestion:
+    """Record a question from the family, or its answer and the day it was given back."""
+    FAMILY_WORK.refuse_unless_open(case, "question")
+    _refuse_impossible_question_dates(case, asked)
+    if asked.answer_given_on is not None and not asked.answer.strip():
+        raise ChangeRefused("Enter the answer that was given back", "answer")
+    if question is None:
+        question = FamilyQuestion(case=case)
+        db.session.add(question)
+        action = AuditAction.FAMILY_QUESTION_RECORDED
+    else:
+        check_version(question, expected_version, "question")
+        action = AuditAction.FAMILY_QUESTION_UPDATED
+    for name, value in vars(asked).items():
+        setattr(question, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    goes_to = asked.goes_to.label[0].lower() + asked.goes_to.label[1:]
+    record_event(action, actor_id=actor.id, case_id=case.id, subject=question,
+                 details={"goes_to": goes_to})  # fmt: skip
+    return question
+
+
+def _refuse_impossible_question_dates(case: Case, asked: Question) -> None:
+    problems = {}
+    for field, day, name in (("asked_on", asked.asked_on, "The date they asked"),
+                             ("answer_given_on", asked.answer_given_on,
+                              "The date the answer was given back")):  # fmt: skip
+        try:
+            if day is not None:
+                _refuse_impossible_day(case, day, field, name)
+        except ChangeRefused as refused:
+            problems[field] = str(refused)
+    given = asked.answer_given_on
+    if given is not None and "answer_given_on" not in problems and given < asked.asked_on:
+        problems["answer_given_on"] = "The answer cannot be given back before they asked"
+    if problems:
+        raise ProblemsAtFields(problems, "Some dates cannot be right")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask import g, request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -411,3 +412,14 @@ def form_status(form) -> int:
     """The status of a page showing ``form``: 400 once it was sent with errors (every invalid
     POST answers 400), 200 otherwise."""
     return 400 if form.errors else 200
+
+
+def email_address(form, field) -> None:
+    """An e-mail address in the right shape (not checked for delivery)."""
+    # test_environment admits the reserved .test domain that the demo accounts use.
+    try:
+        validate_email(field.data or "", check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        raise ValidationError(
+            "Enter an email address in the correct format, like name@example.nhs.uk"
+        ) from None
