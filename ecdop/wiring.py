@@ -16,6 +16,7 @@ from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
+from ecdop.family import queries as family_queries
 from ecdop.family import views as family_views
 from ecdop.foundation.hooks import Hook
 from ecdop.meetings import queries as meeting_queries
@@ -39,6 +40,9 @@ WIRING: dict[Hook, tuple] = {
         reporting_form_queries.requests_owing,
         meeting_queries.actions_owing,
     ),
+    # The case's own deadlines that features declare, and where each kind is worked on.
+    deadline_hooks.owed_by_case: (family_queries.deadlines_owed_to_the_family,),
+    deadline_hooks.page_of_kind: (family_queries.family_page_for,),
     deadline_hooks.due_date_moved: (
         reporting_form_services.move_request_due_date,
         meeting_services.move_action_due_date,

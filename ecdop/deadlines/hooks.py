@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from ecdop.auth.permissions import Permission
@@ -49,6 +49,27 @@ class OwedRecord:
     opened_with: Permission | None = None
 
 
+@dataclass(frozen=True)
+class CaseOwed:
+    """A deadline of the case's own that a feature above declares: from when it counts (the
+    area's rule for its kind sets the due date), whether it is met, and who answers for it
+    (a person; None: the area's coordinators). One that no longer applies is let go, with
+    the reason if it is not plain from the case."""
+
+    kind: DeadlineKind
+    starts: datetime | date
+    met: bool
+    answered_by_id: int | None = None
+    let_go_because: str | None = None
+    # Most are settled when the case closes; telling the family the outcome starts then.
+    goes_on_after_closure: bool = False
+
+
+# The case's own deadlines that the features above declare, each feature's list.
+owed_by_case: Hook[[Case], list[CaseOwed]] = Hook("owed_by_case")
+# The page where a case's deadline of a kind is worked on by the one who answers for it, as
+# an endpoint taking ``case_id``; None from a feature that does not own the kind.
+page_of_kind: Hook[[DeadlineKind], str | None] = Hook("page_of_kind")
 # What the records on a case owe, each feature's list.
 owed_by_records: Hook[[Case], list[Owed]] = Hook("owed_by_records")
 # What each record of a kind is, by record id (a batch at a time: one query each).

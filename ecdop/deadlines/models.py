@@ -70,6 +70,9 @@ class Deadline(Base, TimestampMixin):
     # The agency that answers for a request's or an action's deadline; none for the case's own,
     # which the area's coordinators answer for.
     owed_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The person who answers for one of the case's own, such as the family's key worker; none
+    # for the coordinators' own.
+    owed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
     # A coordinator changed the due date (with a reason): rules no longer recompute it.

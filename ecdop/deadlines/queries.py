@@ -16,7 +16,7 @@ from ecdop.auth.models import Area, Organisation, Role, User
 from ecdop.auth.permissions import Permission, role_may
 from ecdop.cases.models import Case, StageChange
 from ecdop.cases.states import UNDER_WAY_STAGES
-from ecdop.deadlines.hooks import OwedRecord, records_of
+from ecdop.deadlines.hooks import OwedRecord, page_of_kind, records_of
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.reminders import ESCALATE_AFTER_WORKING_DAYS
 from ecdop.deadlines.rules import DEFAULT_RULES, DeadlineKind, Rule
@@ -112,7 +112,15 @@ def action_path_for(user: User, deadline, record: OwedRecord | None) -> str:
         return record.path
     if role_may(user.role, Permission.VIEW_AREA_CASES):
         return app_path("cases.show", case_id=deadline.case_id)
+    if getattr(deadline, "owed_by_user_id", None) == user.id:
+        return _page_of(deadline.kind, deadline.case_id)
     return app_path("deadlines.tasks")
+
+
+def _page_of(kind: DeadlineKind, case_id: int) -> str:
+    """The page of the feature that declared the kind (``page_of_kind``), or My tasks."""
+    endpoint = next((found for found in page_of_kind(kind) if found), None)
+    return app_path(endpoint, case_id=case_id) if endpoint else app_path("deadlines.tasks")
 
 
 def due_status(due_on: date, today: date | None = None) -> str:
@@ -224,6 +232,8 @@ def _tasks_of(user: User) -> Select | None:
                                area.in_(user.area_ids)))  # fmt: skip
     if user.role is Role.COORDINATOR:
         conditions.append(and_(area.in_(user.area_ids), or_(case_level, Deadline.due_on <= cutoff)))
+    # What a person answers for themselves, such as a key worker's family deadlines.
+    conditions.append(and_(Deadline.owed_by_user_id == user.id, area.in_(user.area_ids)))
     if led := _areas_led_by(user):
         conditions.append(and_(area.in_(led), case_level, Deadline.due_on <= cutoff))
     if not conditions:

@@ -18,6 +18,11 @@ class DeadlineKind(LabelledEnum):
     PANEL_REVIEW = "panel_review", "Panel review"
     CLOSURE = "closure", "Review closed"
     PANEL_ACTION = "panel_action", "Panel action"
+    # The family's, declared by ``family`` (its key worker answers for them once assigned).
+    KEY_WORKER_CONTACT = "key_worker_contact", "Key worker assigned and the family contacted"
+    FAMILY_TOLD = "family_told", "Family told about the review and given the leaflet"
+    FAMILY_QUESTIONS = "family_questions", "Family's questions to the CDRM answered"
+    OUTCOME_SHARED = "outcome_shared", "Outcome of the review shared with the family"
 
     @property
     def set_per_item(self) -> bool:
@@ -37,6 +42,9 @@ class Anchor(LabelledEnum):
     REQUEST = "request", "after the request"
     DEATH = "death", "after the death"
     PANEL_MEETING = "panel_meeting", "after the panel meeting"
+    KEY_WORKER_ASSIGNED = "key_worker_assigned", "after the key worker is assigned"
+    CDRM = "cdrm", "after the Child Death Review Meeting"
+    SIGN_OFF = "sign_off", "after the panel's sign-off"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,10 @@ ANCHORS: dict[DeadlineKind, Anchor] = {
     DeadlineKind.PANEL_REVIEW: Anchor.DEATH,
     DeadlineKind.CLOSURE: Anchor.DEATH,
     DeadlineKind.PANEL_ACTION: Anchor.PANEL_MEETING,
+    DeadlineKind.KEY_WORKER_CONTACT: Anchor.NOTIFICATION,
+    DeadlineKind.FAMILY_TOLD: Anchor.KEY_WORKER_ASSIGNED,
+    DeadlineKind.FAMILY_QUESTIONS: Anchor.CDRM,
+    DeadlineKind.OUTCOME_SHARED: Anchor.SIGN_OFF,
 }
 
 # The statutory guidance's timescales, used wherever an area has not set its own.
@@ -82,4 +94,9 @@ DEFAULT_RULES: dict[DeadlineKind, Rule] = {
     DeadlineKind.PANEL_REVIEW: Rule(6, RuleUnit.MONTHS),
     DeadlineKind.CLOSURE: Rule(12, RuleUnit.MONTHS),
     DeadlineKind.PANEL_ACTION: Rule(3, RuleUnit.MONTHS),
+    # The NIHR parents' toolkit: a named key worker in touch within 24 to 48 hours.
+    DeadlineKind.KEY_WORKER_CONTACT: Rule(2, RuleUnit.WORKING_DAYS),
+    DeadlineKind.FAMILY_TOLD: Rule(5, RuleUnit.WORKING_DAYS),
+    DeadlineKind.FAMILY_QUESTIONS: Rule(10, RuleUnit.WORKING_DAYS),
+    DeadlineKind.OUTCOME_SHARED: Rule(20, RuleUnit.WORKING_DAYS),
 }

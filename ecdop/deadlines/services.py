@@ -22,7 +22,7 @@ from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts
 from ecdop.cases.states import CaseFacts, is_closed, is_reviewed, refuse_if_closed
-from ecdop.deadlines.hooks import Owed, due_date_moved, owed_by_records
+from ecdop.deadlines.hooks import CaseOwed, Owed, due_date_moved, owed_by_case, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
 from ecdop.deadlines.reminders import last_step_before, next_step_after
@@ -71,6 +71,7 @@ def refresh_deadlines(case: Case) -> None:
     live, closed = case.is_live, is_closed(case)
     existing = deadlines_of(case)
     _refresh_case_obligations(case, existing, live, closed, today)
+    _refresh_declared_by_features(case, existing, live, closed, today)
     by_record = {(deadline.kind, deadline.record_id): deadline for deadline in existing}
     for owed in (owed for answer in owed_by_records(case) for owed in answer):
         deadline = by_record.get((owed.kind, owed.record_id))
@@ -96,6 +97,38 @@ def _refresh_case_obligations(
         elif not deadline.due_on_set_by_hand and deadline.due_on != due_on:
             _reschedule(deadline, due_on, today)
         _settle(deadline, obligation.fulfilled(case, facts), today, closed)
+
+
+def _refresh_declared_by_features(
+    case: Case, existing: list[Deadline], live: bool, closed: bool, today: date
+) -> None:
+    """The case's own deadlines that features above declare (``owed_by_case``), settled when
+    the case closes unless they go on after it (a family hears the outcome after sign-off);
+    any such deadline no feature declares now is let go."""
+    rules = rules_for_area(case.area_id)
+    ours = {obligation.kind for obligation in CASE_OBLIGATIONS}
+    own = {d.kind: d for d in existing if d.is_case_level and d.kind not in ours}
+    declared: dict[DeadlineKind, CaseOwed] = {
+        owed.kind: owed for answer in owed_by_case(case) for owed in answer
+    }
+    for kind, deadline in own.items():
+        if kind not in declared:
+            _let_go(deadline)
+    for owed in declared.values():
+        found = own.get(owed.kind)
+        if not live or owed.let_go_because:
+            _let_go(found, owed.let_go_because)
+            continue
+        due_on = rules[owed.kind].due_on(owed.starts)
+        deadline = found or _open(case, owed.kind, _day_of(owed.starts), due_on, today)
+        if found is not None and not found.due_on_set_by_hand and found.due_on != due_on:
+            _reschedule(found, due_on, today)
+        deadline.owed_by_user_id = owed.answered_by_id
+        _settle(deadline, owed.met, today, closed and not owed.goes_on_after_closure)
+
+
+def _day_of(moment: datetime | date) -> date:
+    return uk_calendar_date(moment) if isinstance(moment, datetime) else moment
 
 
 def _refresh_owed(

@@ -54,6 +54,17 @@ class Recipients:
     agencies: dict[tuple[int, int], list[User]] = field(default_factory=dict)
     coordinators: dict[int, list[User]] = field(default_factory=dict)
     leads: dict[int, list[User]] = field(default_factory=dict)
+    people: dict[int, list[User]] = field(default_factory=dict)
+
+    def person(self, user_id: int, area_id: int) -> list[User]:
+        """The one person who answers for a deadline, while they are active and in its area;
+        the coordinators otherwise, so that nothing waits on someone who has left."""
+        if user_id not in self.people:
+            found = db.session.get(User, user_id)
+            self.people[user_id] = [found] if found and found.active else []
+        return [p for p in self.people[user_id] if area_id in p.area_ids] or self.coordinators_of(
+            area_id
+        )
 
     def agency_reporters(self, organisation_id: int, area_id: int) -> list[User]:
         if (organisation_id, area_id) not in self.agencies:
@@ -91,6 +102,7 @@ class DueDeadline:
     reporting_request_id: int | None
     panel_action_id: int | None
     owed_by_id: int | None  # the agency that answers for it, if not the coordinators
+    owed_by_user_id: int | None  # the person who answers for it (a key worker), if anyone
     what: str = ""
     record: OwedRecord | None = None
 
@@ -128,6 +140,7 @@ def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
             Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
             Deadline.reminded_through, Case.reference, Case.area_id,
             Deadline.reporting_request_id, Deadline.panel_action_id, Deadline.owed_by_id,
+            Deadline.owed_by_user_id,
         )
         .join(Case, Deadline.case_id == Case.id)
         .where(
@@ -150,6 +163,9 @@ def _reminders(
 ) -> list[dict]:
     if deadline.owed_by_id is not None:
         responsible = recipients.agency_reporters(deadline.owed_by_id, deadline.area_id)
+        escalate_to = recipients.coordinators_of(deadline.area_id)
+    elif deadline.owed_by_user_id is not None:
+        responsible = recipients.person(deadline.owed_by_user_id, deadline.area_id)
         escalate_to = recipients.coordinators_of(deadline.area_id)
     else:
         responsible = recipients.coordinators_of(deadline.area_id)

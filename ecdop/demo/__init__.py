@@ -24,7 +24,14 @@ from ecdop.cases.services import (
 from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
-from ecdop.family.services import assign_key_worker
+from ecdop.family.choices import ContactMethod, Relationship
+from ecdop.family.services import (
+    Contact,
+    ContactDetails,
+    assign_key_worker,
+    log_contact,
+    save_contact,
+)
 from ecdop.foundation.clock import add_working_days, uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
@@ -133,8 +140,7 @@ def seed_demo_case() -> DemoCase | None:
         return None
     today = uk_today()
     case = _triaged_case(area, _demo_notification(today, date_of_birth_offset=0))
-    assign_key_worker(case, _demo_user("keyworker@demo.test"), reason="", actor=_coordinator(),
-                      expected_version=None)  # fmt: skip
+    _family_with_a_key_worker(case)
     gp_due_on = add_working_days(today, DEMO_GP_WORKING_DAYS)
     _request(case, "Demo Surgery", gp_due_on)
     _request(case, "Demo Primary School", add_working_days(today, 20))
@@ -143,6 +149,38 @@ def seed_demo_case() -> DemoCase | None:
     _backdate(late, LATE_CASE_AGE)
     ready = [_ready_for_panel_case(area, today, *child) for child in READY_CASE_CHILDREN]
     return DemoCase(case.reference, gp_due_on, late.reference, tuple(c.reference for c in ready))
+
+
+# The first case's mother, invented: the key worker's contact log starts empty, for trying.
+DEMO_PARENT = ContactDetails(
+    full_name="Jo Example", relationship_to_child=Relationship.MOTHER, phone="01632 960123",
+    email="", address="1 Demo Street, Demoton", preferred_method=ContactMethod.TELEPHONE,
+    language="", interpreter_needed=False, accessible_formats=["large_print"],
+    do_not_contact=False, do_not_contact_reason="",
+)  # fmt: skip
+
+
+def _family_with_a_key_worker(case: Case) -> None:
+    """The demo key worker for the first case, whose mother is recorded."""
+    key_worker = _demo_user("keyworker@demo.test")
+    assign_key_worker(case, key_worker, reason="", actor=_coordinator(), expected_version=None)
+    save_contact(case, DEMO_PARENT, actor=key_worker)
+
+
+def _family_told(case: Case, notified_on: date) -> None:
+    """A case far along has had its family's key work done: the coordinator kept the role,
+    phoned the next day and told them how the review works."""
+    coordinator = _coordinator()
+    assign_key_worker(case, coordinator, reason="", actor=coordinator, expected_version=None)
+    call = Contact(
+        None,
+        notified_on + timedelta(days=1),
+        ContactMethod.TELEPHONE,
+        coordinator.full_name,
+        "Explained the review; the leaflet went by post.",
+        frozenset({"told_about_review", "leaflet_given", "invited_to_contribute"}),
+    )
+    log_contact(case, call, actor=coordinator)
 
 
 # Two cases whose information is all in, for trying the panel: notified about four months ago.
@@ -171,6 +209,7 @@ def _ready_for_panel_case(
                     expected_version=request.version_id, actor=reporter,
                     submit=True)  # fmt: skip
     _record_meetings(case, notified_on)
+    _family_told(case, notified_on)
     for stage in (Stage.AWAITING_CDRM, Stage.READY_FOR_PANEL):
         apply_transition(case, stage, actor=_coordinator())
     # Told the day after it was notified, as a coordinator would have: a case ready for

@@ -38,6 +38,9 @@ class FamilyRecord(Base, TimestampMixin):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     key_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     key_worker_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The family's first key worker: telling them about the review counts from it, whoever
+    # takes over later.
+    first_key_worker_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     support_offered: Mapped[SupportOffered] = mapped_column(
         string_enum(SupportOffered), default=SupportOffered.NOT_KNOWN
     )

@@ -10,6 +10,9 @@ from sqlalchemy import select
 
 from ecdop.auth.models import Role, User, user_areas
 from ecdop.cases.models import Case
+from ecdop.deadlines.hooks import CaseOwed
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.family.choices import QuestionFor
 from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
 from ecdop.foundation.extensions import db
 from ecdop.foundation.paging import Page, paginate
@@ -145,3 +148,54 @@ def question_or_404(case: Case, question_id: int) -> FamilyQuestion:
     if question is None or question.case_id != case.id:
         abort(404)
     return question
+
+
+# Why the family's deadlines are let go when every parent or carer asked not to be contacted.
+NOT_TO_BE_CONTACTED = "The family asked not to be contacted"
+FAMILY_KINDS = (
+    DeadlineKind.KEY_WORKER_CONTACT,
+    DeadlineKind.FAMILY_TOLD,
+    DeadlineKind.FAMILY_QUESTIONS,
+    DeadlineKind.OUTCOME_SHARED,
+)
+
+
+def deadlines_owed_to_the_family(case: Case) -> list[CaseOwed]:
+    """The family's deadlines, for ``deadlines.hooks.owed_by_case``: each once what it counts
+    from has happened, answered for by the key worker (the coordinators until one is)."""
+    record = family_record_of(case)
+    key_worker_id = record.key_worker_id if record else None
+    entries = standing_entries(case)
+    let_go = NOT_TO_BE_CONTACTED if asked_not_to_be_contacted(case) else None
+
+    def owed(kind: DeadlineKind, starts, met: bool) -> CaseOwed:
+        after_closure = kind is DeadlineKind.OUTCOME_SHARED
+        return CaseOwed(kind, starts, met, key_worker_id, let_go, after_closure)
+
+    found = [owed(DeadlineKind.KEY_WORKER_CONTACT, case.created_at,
+                  key_worker_id is not None and bool(entries))]  # fmt: skip
+    if record is not None and record.first_key_worker_at is not None:
+        told = any(e.told_about_review for e in entries) and any(e.leaflet_given for e in entries)
+        found.append(owed(DeadlineKind.FAMILY_TOLD, record.first_key_worker_at, told))
+    cdrm = record_for(ChildDeathReviewMeeting, case)
+    asked_first = [q for q in questions_of(case) if cdrm and q.goes_to is QuestionFor.CDRM
+                   and q.asked_on <= cdrm.held_on]  # fmt: skip
+    if cdrm is not None and asked_first:
+        answered = all(q.answer_given_on is not None for q in asked_first)
+        found.append(owed(DeadlineKind.FAMILY_QUESTIONS, cdrm.held_on, answered))
+    analysis = current_analysis(case)
+    if analysis is not None and analysis.signed_off_at is not None:
+        shared = any(e.outcome_shared for e in entries)
+        found.append(owed(DeadlineKind.OUTCOME_SHARED, analysis.signed_off_at, shared))
+    return found
+
+
+def asked_not_to_be_contacted(case: Case) -> bool:
+    """Every parent and carer recorded asked not to be contacted."""
+    contacts = contacts_of(case)
+    return bool(contacts) and all(contact.do_not_contact for contact in contacts)
+
+
+def family_page_for(kind: DeadlineKind) -> str | None:
+    """Where a key worker works on the family's deadlines: the family page."""
+    return "family.family" if kind in FAMILY_KINDS else None

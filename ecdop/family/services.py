@@ -13,6 +13,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import FAMILY_WORK
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.family.choices import (
     ContactMethod,
     QuestionFor,
@@ -43,12 +44,14 @@ def assign_key_worker(
     if was is not None and not reason.strip():
         raise ChangeRefused("Give the reason for changing the key worker", "reason")
     record.key_worker, record.key_worker_assigned_at = key_worker, utc_now()
+    record.first_key_worker_at = record.first_key_worker_at or record.key_worker_assigned_at
     db.session.flush()
     details = {"key_worker": key_worker.full_name, "reason": reason.strip()}
     if was is not None:
         details["previous_key_worker"] = was.full_name
     action = AuditAction.KEY_WORKER_CHANGED if was else AuditAction.KEY_WORKER_ASSIGNED
     record_event(action, actor_id=actor.id, case_id=case.id, subject=record, details=details)
+    refresh_deadlines(case)
     return record
 
 
@@ -137,7 +140,7 @@ def save_contact(
         check_version(contact, expected_version, "full_name")
         action = AuditAction.FAMILY_CONTACT_CHANGED
     for name, value in vars(details).items():
-        setattr(contact, name, value.strip() if isinstance(value, str) else value)
+        setattr(contact, name, _tidied(value))
     if not details.do_not_contact:
         contact.do_not_contact_reason = ""
     db.session.flush()
@@ -146,6 +149,7 @@ def save_contact(
         record_event(AuditAction.FAMILY_ASKED_NOT_TO_BE_CONTACTED, actor_id=actor.id,
                      case_id=case.id, subject=contact,
                      details={"reason": contact.do_not_contact_reason})  # fmt: skip
+    refresh_deadlines(case)
     return contact
 
 
@@ -191,6 +195,7 @@ def log_contact(
               else AuditAction.FAMILY_CONTACT_LOGGED)  # fmt: skip
     record_event(action, actor_id=actor.id, case_id=case.id, subject=entry,
                  details={"method": contact.method.label.lower()})  # fmt: skip
+    refresh_deadlines(case)
     return entry
 
 
@@ -234,11 +239,12 @@ def save_question(
         check_version(question, expected_version, "question")
         action = AuditAction.FAMILY_QUESTION_UPDATED
     for name, value in vars(asked).items():
-        setattr(question, name, value.strip() if isinstance(value, str) else value)
+        setattr(question, name, _tidied(value))
     db.session.flush()
     goes_to = asked.goes_to.label[0].lower() + asked.goes_to.label[1:]
     record_event(action, actor_id=actor.id, case_id=case.id, subject=question,
                  details={"goes_to": goes_to})  # fmt: skip
+    refresh_deadlines(case)
     return question
 
 
@@ -257,3 +263,9 @@ def _refuse_impossible_question_dates(case: Case, asked: Question) -> None:
         problems["answer_given_on"] = "The answer cannot be given back before they asked"
     if problems:
         raise ProblemsAtFields(problems, "Some dates cannot be right")
+
+
+def _tidied(value):
+    """Typed text without its surrounding spaces. Only plain text: a coded answer is a str
+    too, and stripping it would make it plain text that no longer is its code."""
+    return value.strip() if type(value) is str else value

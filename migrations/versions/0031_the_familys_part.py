@@ -1,5 +1,6 @@
 """The family's part in the review: the key worker and the support offered, the parents and
-carers with how to reach them, the contact log, and the family's questions.
+carers with how to reach them, the contact log, the family's questions, and the deadlines a
+key worker answers for.
 
 Revision ID: 0031
 Revises: 0030
@@ -32,6 +33,7 @@ def upgrade():
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("key_worker_id", sa.Integer(), nullable=True),
         sa.Column("key_worker_assigned_at", UTC, nullable=True),
+        sa.Column("first_key_worker_at", UTC, nullable=True),
         sa.Column("support_offered", sa.String(length=40), nullable=False),
         sa.Column("support_offered_by", sa.String(length=200), nullable=False),
         sa.Column("support_taken_up", sa.String(length=40), nullable=False),
@@ -123,8 +125,20 @@ def upgrade():
     )
     op.create_index(op.f("ix_family_questions_case_id"), "family_questions", ["case_id"])
 
+    # The family's deadlines are answered for by a person, the key worker.
+    with op.batch_alter_table("deadlines") as batch_op:
+        batch_op.add_column(sa.Column("owed_by_user_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_deadlines_owed_by_user_id_users"), "users", ["owed_by_user_id"], ["id"]
+        )
+        batch_op.create_index(op.f("ix_deadlines_owed_by_user_id"), ["owed_by_user_id"])
+
 
 def downgrade():
+    with op.batch_alter_table("deadlines") as batch_op:
+        batch_op.drop_index(op.f("ix_deadlines_owed_by_user_id"))
+        batch_op.drop_constraint(op.f("fk_deadlines_owed_by_user_id_users"), type_="foreignkey")
+        batch_op.drop_column("owed_by_user_id")
     op.drop_index(op.f("ix_family_questions_case_id"), table_name="family_questions")
     op.drop_table("family_questions")
     op.drop_index(op.f("ix_family_contact_log_contact_id"), table_name="family_contact_log")
