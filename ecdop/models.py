@@ -23,7 +23,13 @@ from ecdop.auth.models import (
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule
-from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
+from ecdop.family.models import (
+    ContactLogEntry,
+    FamilyContact,
+    FamilyLetter,
+    FamilyQuestion,
+    FamilyRecord,
+)
 from ecdop.mail.models import OutboxMessage, OutboxStatus
 from ecdop.meetings.models import (
     AgendaItem,
@@ -60,6 +66,7 @@ __all__ = [
     "Invitation",
     "ContactLogEntry",
     "FamilyContact",
+    "FamilyLetter",
     "FamilyQuestion",
     "FamilyRecord",
     "JointAgencyResponse",

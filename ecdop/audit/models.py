@@ -80,6 +80,7 @@ class AuditAction(enum.StrEnum):
     BEREAVEMENT_SUPPORT_RECORDED = "bereavement_support_recorded"
     FAMILY_QUESTION_RECORDED = "family_question_recorded"
     FAMILY_QUESTION_UPDATED = "family_question_updated"
+    FAMILY_LETTER_SENT = "family_letter_sent"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

@@ -67,6 +67,7 @@ DESCRIPTIONS = {
     A.BEREAVEMENT_SUPPORT_RECORDED: "Bereavement support recorded",
     A.FAMILY_QUESTION_RECORDED: "A question from the family recorded, for {goes_to}",
     A.FAMILY_QUESTION_UPDATED: "A question from the family updated",
+    A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
     A.NATIONAL_DATABASE_TOLD_CORRECTED: "Record of telling the national database corrected: "
     "{was} became {now}",
 }

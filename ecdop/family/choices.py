@@ -49,3 +49,23 @@ class SupportTakenUp(LabelledEnum):
     YES = "yes", "Yes"
     NO = "no", "No, not wanted"
     NOT_YET_KNOWN = "not_yet_known", "Not known yet"
+
+
+class LetterKind(LabelledEnum):
+    """The three letters of the review, each a template under ``reports/letters/``."""
+
+    INTRODUCTION = "introduction", "Your key worker and the child death review"
+    CDRM_INVITATION = "cdrm_invitation", "Your questions for the Child Death Review Meeting"
+    OUTCOME = "outcome", "What the review of your child's death found"
+
+    @property
+    def milestones(self) -> frozenset[str]:
+        """What sending it does, as the contact log records it."""
+        return LETTER_MILESTONES[self]
+
+
+LETTER_MILESTONES = {
+    LetterKind.INTRODUCTION: frozenset({"told_about_review", "leaflet_given"}),
+    LetterKind.CDRM_INVITATION: frozenset({"invited_to_contribute"}),
+    LetterKind.OUTCOME: frozenset({"outcome_shared"}),
+}

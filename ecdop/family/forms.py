@@ -171,3 +171,13 @@ class FamilyQuestionForm(FlaskForm):
     )
     version = HiddenField()
     submit = GovSubmitField("Save question")
+
+
+class LetterForm(FlaskForm):
+    wording = GovTextAreaField(
+        "The letter's wording",
+        description="Plain words, short sentences. Leave a blank line between paragraphs.",
+        validators=[TextRequired("Enter the letter's wording"), MaxLength(NOTE_MAX)],
+    )
+    preview = GovSubmitField("Preview the letter")
+    make = GovSubmitField("Make the letter (PDF)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.auth.models import User
@@ -16,6 +16,7 @@ from ecdop.cases.models import Case
 from ecdop.family.choices import (
     AccessibleFormat,
     ContactMethod,
+    LetterKind,
     QuestionFor,
     Relationship,
     SupportOffered,
@@ -168,3 +169,33 @@ class FamilyQuestion(Base, TimestampMixin):
     asked_by: Mapped[FamilyContact | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class FamilyLetter(Base):
+    """A letter made for a parent or carer: its wording as sent, and the PDF with its SHA-256,
+    kept so that what the family were sent can be shown again, and proved unchanged."""
+
+    __tablename__ = "family_letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("family_contacts.id"), index=True)
+    log_entry_id: Mapped[int] = mapped_column(ForeignKey("family_contact_log.id"), unique=True)
+    kind: Mapped[LetterKind] = mapped_column(string_enum(LetterKind))
+    wording: Mapped[str] = mapped_column(
+        Text, info=of_the_family("the letter as the family received it", REMOVE)
+    )
+    pdf: Mapped[bytes] = mapped_column(
+        LargeBinary, deferred=True, info=of_the_family("the letter as sent, to show again", REMOVE)
+    )
+    sha256: Mapped[str] = mapped_column(String(64))
+    made_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contact: Mapped[FamilyContact] = relationship()
+    made_by: Mapped[User] = relationship()
+
+    @property
+    def filename(self) -> str:
+        """Names the kind and the day; never the family."""
+        return f"ecdop-letter-{self.kind.value.replace('_', '-')}-{self.made_at:%Y-%m-%d}.pdf"

@@ -13,7 +13,13 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.hooks import CaseOwed
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.family.choices import QuestionFor
-from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
+from ecdop.family.models import (
+    ContactLogEntry,
+    FamilyContact,
+    FamilyLetter,
+    FamilyQuestion,
+    FamilyRecord,
+)
 from ecdop.foundation.extensions import db
 from ecdop.foundation.paging import Page, paginate
 from ecdop.meetings.models import PanelMeeting
@@ -199,3 +205,16 @@ def asked_not_to_be_contacted(case: Case) -> bool:
 def family_page_for(kind: DeadlineKind) -> str | None:
     """Where a key worker works on the family's deadlines: the family page."""
     return "family.family" if kind in FAMILY_KINDS else None
+
+
+def letter_or_404(case: Case, letter_id: int) -> FamilyLetter:
+    letter = db.session.get(FamilyLetter, letter_id)
+    if letter is None or letter.case_id != case.id:
+        abort(404)
+    return letter
+
+
+def letters_by_log_entry(case: Case) -> dict[int, FamilyLetter]:
+    """The letters sent, by the contact-log entry that records each."""
+    statement = select(FamilyLetter).where(FamilyLetter.case_id == case.id)
+    return {letter.log_entry_id: letter for letter in db.session.scalars(statement)}

@@ -5,6 +5,7 @@ details: the trail names what was done, and the record it was done to."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,12 +17,20 @@ from ecdop.cases.states import FAMILY_WORK
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.family.choices import (
     ContactMethod,
+    LetterKind,
     QuestionFor,
     Relationship,
     SupportOffered,
     SupportTakenUp,
 )
-from ecdop.family.models import ContactLogEntry, FamilyContact, FamilyQuestion, FamilyRecord
+from ecdop.family.letters import TO_BE_WRITTEN, letter_of, letter_pdf
+from ecdop.family.models import (
+    ContactLogEntry,
+    FamilyContact,
+    FamilyLetter,
+    FamilyQuestion,
+    FamilyRecord,
+)
 from ecdop.family.queries import KEY_WORKER_ROLES, family_record_of
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
@@ -263,6 +272,39 @@ def _refuse_impossible_question_dates(case: Case, asked: Question) -> None:
         problems["answer_given_on"] = "The answer cannot be given back before they asked"
     if problems:
         raise ProblemsAtFields(problems, "Some dates cannot be right")
+
+
+def send_letter(
+    case: Case, contact: FamilyContact, kind: LetterKind, wording: str, *, actor: User
+) -> FamilyLetter:
+    """Make the letter's PDF as the family will receive it, keep it with its SHA-256, and
+    record it in the contact log (a letter tells them what its kind says)."""
+    FAMILY_WORK.refuse_unless_open(case, "wording")
+    if contact.do_not_contact:
+        raise ChangeRefused(f"{contact.full_name} asked not to be contacted", "wording")
+    record = family_record_of(case)
+    if record is None or record.key_worker is None:
+        raise ChangeRefused("Assign the family's key worker first: the letter gives their "
+                            "details", "wording")  # fmt: skip
+    if not wording.strip():
+        raise ChangeRefused("Enter the letter's wording", "wording")
+    if TO_BE_WRITTEN in wording:
+        raise ChangeRefused("Replace the words in square brackets with your own", "wording")
+    pdf = letter_pdf(letter_of(kind, contact, record.key_worker, wording.strip()))
+    sent = Contact(contact, uk_today(), ContactMethod.LETTER, actor.full_name,
+                   f"Sent the letter: {kind.label}.", kind.milestones)  # fmt: skip
+    entry = log_contact(case, sent, actor=actor)
+    letter = FamilyLetter(
+        case_id=case.id, contact=contact, log_entry_id=entry.id, kind=kind,
+        wording=wording.strip(), pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+        made_by_id=actor.id, made_at=utc_now(),
+    )  # fmt: skip
+    db.session.add(letter)
+    db.session.flush()
+    details = {"letter": kind.label, "sha256": letter.sha256}
+    record_event(AuditAction.FAMILY_LETTER_SENT, actor_id=actor.id, case_id=case.id,
+                 subject=letter, details=details)  # fmt: skip
+    return letter
 
 
 def _tidied(value):

@@ -17,6 +17,7 @@ from ecdop.cases.states import FAMILY_WORK
 from ecdop.family import queries, services
 from ecdop.family.choices import (
     ContactMethod,
+    LetterKind,
     QuestionFor,
     Relationship,
     SupportOffered,
@@ -60,6 +61,8 @@ def family(case_id: int):
         contacts=queries.contacts_of(case),
         log=queries.contact_log_of(case),
         questions=queries.questions_of(case),
+        letters=queries.letters_by_log_entry(case),
+        letter_kinds=list(LetterKind),
         may_record=FAMILY_WORK.open_for(case),
     )
 

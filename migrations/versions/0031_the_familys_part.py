@@ -1,6 +1,6 @@
 """The family's part in the review: the key worker and the support offered, the parents and
 carers with how to reach them, the contact log, the family's questions, and the deadlines a
-key worker answers for.
+key worker answers for, and the letters sent.
 
 Revision ID: 0031
 Revises: 0030
@@ -125,6 +125,36 @@ def upgrade():
     )
     op.create_index(op.f("ix_family_questions_case_id"), "family_questions", ["case_id"])
 
+    op.create_table(
+        "family_letters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("log_entry_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("wording", sa.Text(), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("made_by_id", sa.Integer(), nullable=False),
+        sa.Column("made_at", UTC, nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_family_letters_case_id_cases")),
+        sa.ForeignKeyConstraint(
+            ["contact_id"], ["family_contacts.id"],
+            name=op.f("fk_family_letters_contact_id_family_contacts"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["log_entry_id"], ["family_contact_log.id"],
+            name=op.f("fk_family_letters_log_entry_id_family_contact_log"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["made_by_id"], ["users.id"], name=op.f("fk_family_letters_made_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_family_letters")),
+        sa.UniqueConstraint("log_entry_id", name=op.f("uq_family_letters_log_entry_id")),
+    )
+    op.create_index(op.f("ix_family_letters_case_id"), "family_letters", ["case_id"])
+    op.create_index(op.f("ix_family_letters_contact_id"), "family_letters", ["contact_id"])
+
     # The family's deadlines are answered for by a person, the key worker.
     with op.batch_alter_table("deadlines") as batch_op:
         batch_op.add_column(sa.Column("owed_by_user_id", sa.Integer(), nullable=True))
@@ -139,6 +169,9 @@ def downgrade():
         batch_op.drop_index(op.f("ix_deadlines_owed_by_user_id"))
         batch_op.drop_constraint(op.f("fk_deadlines_owed_by_user_id_users"), type_="foreignkey")
         batch_op.drop_column("owed_by_user_id")
+    op.drop_index(op.f("ix_family_letters_contact_id"), table_name="family_letters")
+    op.drop_index(op.f("ix_family_letters_case_id"), table_name="family_letters")
+    op.drop_table("family_letters")
     op.drop_index(op.f("ix_family_questions_case_id"), table_name="family_questions")
     op.drop_table("family_questions")
     op.drop_index(op.f("ix_family_contact_log_contact_id"), table_name="family_contact_log")
