@@ -19,6 +19,7 @@ from ecdop.deadlines import views as deadline_views
 from ecdop.family import queries as family_queries
 from ecdop.family import views as family_views
 from ecdop.foundation.hooks import Hook
+from ecdop.meetings import hooks as meeting_hooks
 from ecdop.meetings import queries as meeting_queries
 from ecdop.meetings import services as meeting_services
 from ecdop.meetings import views as meeting_views
@@ -27,6 +28,7 @@ from ecdop.notifications import views as notification_views
 from ecdop.reporting_forms import queries as reporting_form_queries
 from ecdop.reporting_forms import services as reporting_form_services
 from ecdop.reporting_forms import views as reporting_form_views
+from ecdop.review_meetings import hooks as review_meeting_hooks
 from ecdop.review_meetings import queries as review_meeting_queries
 from ecdop.review_meetings import views as review_meeting_views
 
@@ -80,4 +82,9 @@ WIRING: dict[Hook, tuple] = {
         analytics_views.area_page_warning_rules,
         deadline_views.area_page_deadline_rules,
     ),
+    # The family's part in the review: their questions for the panel and the CDRM, and the
+    # people no paper of the panel's may name.
+    meeting_hooks.questions_for_the_panel: (family_queries.questions_for_the_panel,),
+    meeting_hooks.people_around_the_child: (family_queries.people_around_the_child,),
+    review_meeting_hooks.questions_for_the_cdrm: (family_queries.questions_for_the_cdrm,),
 }

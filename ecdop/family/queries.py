@@ -22,6 +22,7 @@ from ecdop.family.models import (
 )
 from ecdop.foundation.extensions import db
 from ecdop.foundation.paging import Page, paginate
+from ecdop.meetings.hooks import PersonNamed, QuestionForThePanel
 from ecdop.meetings.models import PanelMeeting
 from ecdop.meetings.queries import current_agenda_item, current_analysis
 from ecdop.review_meetings.models import ChildDeathReviewMeeting
@@ -218,3 +219,18 @@ def letters_by_log_entry(case: Case) -> dict[int, FamilyLetter]:
     """The letters sent, by the contact-log entry that records each."""
     statement = select(FamilyLetter).where(FamilyLetter.case_id == case.id)
     return {letter.log_entry_id: letter for letter in db.session.scalars(statement)}
+
+
+def questions_for_the_panel(case: Case) -> list[QuestionForThePanel]:
+    """The family's questions, for the panel's papers (which redact them)."""
+    return [QuestionForThePanel(q.question, q.answer_given_on is not None)
+            for q in questions_of(case)]  # fmt: skip
+
+
+def questions_for_the_cdrm(case: Case) -> list[str]:
+    return [q.question for q in questions_of(case) if q.goes_to is QuestionFor.CDRM]
+
+
+def people_around_the_child(case: Case) -> list[PersonNamed]:
+    """The parents and carers recorded: no paper of the panel's may name them."""
+    return [PersonNamed(contact.full_name, contact.address) for contact in contacts_of(case)]

@@ -7,7 +7,7 @@ from ecdop.auth.queries import organisations_working_in
 from ecdop.foundation.extensions import db
 from ecdop.foundation.forms import record_id
 from ecdop.foundation.vocabulary import CategoryOfDeath
-from ecdop.meetings.choices import DOMAINS, ModifiableFactors
+from ecdop.meetings.choices import DOMAINS, FamilyQuestionsAnswered, ModifiableFactors
 from ecdop.meetings.forms import AnalysisForm
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.meetings.services import ActionRow, AnalysisValues
@@ -26,6 +26,10 @@ def analysis_form_data(analysis: PanelAnalysis | None) -> dict:
         "modifiable": analysis.modifiable.value,
         "learning_points": analysis.learning_points,
         "recommendations": analysis.recommendations,
+        "family_questions_answered": (
+            analysis.family_questions_answered.value if analysis.family_questions_answered else ""
+        ),
+        "family_learning": analysis.family_learning,
         "version": analysis.version_id,
         "actions": [
             {
@@ -53,6 +57,12 @@ def analysis_values(form: AnalysisForm) -> AnalysisValues:
         modifiable=ModifiableFactors(form.modifiable.data) if form.modifiable.data else None,
         learning_points=form.learning_points.data or "",
         recommendations=form.recommendations.data or "",
+        family_questions_answered=(
+            FamilyQuestionsAnswered(form.family_questions_answered.data)
+            if form.family_questions_answered.data
+            else None
+        ),
+        family_learning=form.family_learning.data or "",
         actions=[_action_row(row) for row in form.actions if not row.form.is_blank()],
     )
 

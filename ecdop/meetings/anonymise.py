@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 
 from ecdop.cases.models import Case
+from ecdop.meetings.hooks import people_around_the_child
 from ecdop.notifications.models import Notification
 from ecdop.notifications.queries import notifications_of
 
@@ -154,6 +155,11 @@ def identifiers_of(case: Case) -> Identifiers:
         for part in _address_parts(notification.address):
             phrases.setdefault(part.lower(), ADDRESS)
         phrases.setdefault(notification.notifier_name.lower(), NAME)
+    for person in (person for answer in people_around_the_child(case) for person in answer):
+        for part in _name_parts(person.name):
+            phrases.setdefault(part.lower(), NAME)
+        for part in _address_parts(person.address):
+            phrases.setdefault(part.lower(), ADDRESS)
     ordered = sorted(phrases.items(), key=lambda item: -len(item[0]))
     births = {record.date_of_birth for record in records}
     deaths = {record.date_of_death for record in records}

@@ -18,6 +18,12 @@ class ModifiableFactors(LabelledEnum):
     INSUFFICIENT_INFORMATION = "insufficient_information", "Insufficient information"
 
 
+class FamilyQuestionsAnswered(LabelledEnum):
+    ALL = "all", "Yes, all of them"
+    SOME = "some", "Some of them"
+    NONE = "none", "No"
+
+
 DOMAIN_SCORES = (
     (0, "0: information not available"),
     (1, "1: no factors identified, or factors unlikely to have contributed"),

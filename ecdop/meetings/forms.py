@@ -21,7 +21,13 @@ from ecdop.foundation.forms import (
     value_required,
 )
 from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
-from ecdop.meetings.choices import DOMAIN_SCORES, DOMAINS, ModifiableFactors, PanelType
+from ecdop.meetings.choices import (
+    DOMAIN_SCORES,
+    DOMAINS,
+    FamilyQuestionsAnswered,
+    ModifiableFactors,
+    PanelType,
+)
 
 # One empty row to fill; "Add another action" brings more (GOV.UK's add-another pattern).
 SPARE_ACTION_ROWS = 1
@@ -146,6 +152,14 @@ class AnalysisForm(FlaskForm):
     )
     recommendations = GovTextAreaField(
         "Recommendations", validators=[Optional(), MaxLength(20_000)]
+    )
+    family_questions_answered = GovRadioField(
+        "Were the family's questions answered?",
+        choices=select_choices(FamilyQuestionsAnswered.choices()),
+        validators=[Optional()],
+    )
+    family_learning = GovTextAreaField(
+        "What was learnt from the family's questions", validators=[Optional(), MaxLength(20_000)]
     )
     actions = FieldList(FormField(ActionRowForm), min_entries=SPARE_ACTION_ROWS)
     version = HiddenField()

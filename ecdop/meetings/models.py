@@ -26,9 +26,9 @@ from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.foundation.formatting import clock_time
-from ecdop.foundation.personal_data import Deidentification, of_the_child
+from ecdop.foundation.personal_data import Deidentification, of_the_child, of_the_family
 from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
-from ecdop.meetings.choices import ModifiableFactors, PanelType
+from ecdop.meetings.choices import FamilyQuestionsAnswered, ModifiableFactors, PanelType
 from ecdop.reporting_forms.models import ReportingRequest
 
 panel_meeting_members = Table(
@@ -191,6 +191,17 @@ class PanelAnalysis(Base, TimestampMixin):
     modifiable: Mapped[ModifiableFactors] = mapped_column(string_enum(ModifiableFactors))
     learning_points: Mapped[str] = mapped_column(Text, default="")
     recommendations: Mapped[str] = mapped_column(Text, default="")
+    # Asked only where the family put questions to the review.
+    family_questions_answered: Mapped[FamilyQuestionsAnswered | None] = mapped_column(
+        string_enum(FamilyQuestionsAnswered)
+    )
+    family_learning: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        info=of_the_family(
+            "what the review learnt from the family's questions", Deidentification.REMOVE
+        ),
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

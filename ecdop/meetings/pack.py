@@ -1,10 +1,11 @@
 """The anonymised case pack for a panel meeting: what each member reads before it.
 
 Per case: the reference, age at death, sex, whether the death was expected, the kind of place
-it happened, the coordinator's panel summary, the confirmed extracts of agency reports, and the
-JAR and CDRM summaries. Nothing is taken from the notifications' own text, and every piece of
-free text passes through the redaction again on the way in, so an identifier typed after the
-coordinator's check still does not reach the page.
+it happened, the coordinator's panel summary, the confirmed extracts of agency reports, the JAR
+and CDRM summaries, and the family's questions with whether each was answered. Nothing is
+taken from the notifications' own text, and every piece of free text passes through the
+redaction again on the way in, so an identifier typed after the coordinator's check still
+does not reach the page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.pdf import render_pdf
 from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
 from ecdop.meetings.extracts import ExtractPart, extract_parts, lines_ecdop_writes
+from ecdop.meetings.hooks import questions_for_the_panel
 from ecdop.meetings.models import AgendaItem, PanelMeeting
 from ecdop.meetings.queries import (
     PANEL_SUMMARY_TEXT,
@@ -39,6 +41,12 @@ class PackExtract:
 
 
 @dataclass(frozen=True)
+class PackQuestion:
+    question: str  # redacted
+    answered: bool
+
+
+@dataclass(frozen=True)
 class PackCase:
     case_id: int  # for the audit trail; never printed
     number: int
@@ -52,6 +60,7 @@ class PackCase:
     reports_not_confirmed: int
     jar_summary: str | None
     cdrm_summary: str | None
+    family_questions: tuple[PackQuestion, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
         reports_not_confirmed=unconfirmed,
         jar_summary=_meeting_summary(JointAgencyResponse, case, identifiers),
         cdrm_summary=_meeting_summary(ChildDeathReviewMeeting, case, identifiers),
+        family_questions=_family_questions(case, identifiers),
     )
 
 
@@ -128,6 +138,16 @@ def _confirmed_extracts(
         )
         extracts.append(PackExtract(title, extract_parts(text, request.form_type)))
     return tuple(extracts), unconfirmed
+
+
+def _family_questions(case: Case, identifiers: Identifiers) -> tuple[PackQuestion, ...]:
+    """The family's questions in their words, redacted as every extract is: the pack never
+    carries the family's names or how to reach them."""
+    return tuple(
+        PackQuestion(_clean(asked.question, identifiers), asked.answered)
+        for answer in questions_for_the_panel(case)
+        for asked in answer
+    )
 
 
 def _meeting_summary(record_class, case: Case, identifiers: Identifiers) -> str | None:

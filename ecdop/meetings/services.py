@@ -23,7 +23,8 @@ from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.foundation.vocabulary import ActionStatus, CategoryOfDeath
-from ecdop.meetings.choices import DOMAINS, ModifiableFactors, PanelType
+from ecdop.meetings.choices import DOMAINS, FamilyQuestionsAnswered, ModifiableFactors, PanelType
+from ecdop.meetings.hooks import questions_for_the_panel
 from ecdop.meetings.models import (
     AgendaItem,
     PanelAction,
@@ -170,6 +171,8 @@ class AnalysisValues:
     learning_points: str
     recommendations: str
     actions: list[ActionRow]
+    family_questions_answered: FamilyQuestionsAnswered | None = None
+    family_learning: str = ""
 
 
 def record_analysis(
@@ -188,6 +191,9 @@ def record_analysis(
             "category",
         )
     _check_analysis(values, item.meeting.held_on)
+    if questions_asked(case) and values.family_questions_answered is None:
+        raise ChangeRefused("Say whether the family's questions were answered",
+                            "family_questions_answered")  # fmt: skip
     analysis = current_analysis(case)
     created = analysis is None
     if analysis is None:
@@ -207,6 +213,11 @@ def record_analysis(
     else:
         refresh_deadlines(case)
     return analysis
+
+
+def questions_asked(case: Case) -> bool:
+    """Whether the family put questions to the review (``questions_for_the_panel``)."""
+    return any(answer for answer in questions_for_the_panel(case))
 
 
 def _check_analysis(values: AnalysisValues, held_on: date) -> None:
@@ -250,6 +261,8 @@ def _fill_analysis(analysis: PanelAnalysis, values: AnalysisValues, actor: User)
     analysis.modifiable = values.modifiable
     analysis.learning_points = values.learning_points.strip()
     analysis.recommendations = values.recommendations.strip()
+    analysis.family_questions_answered = values.family_questions_answered
+    analysis.family_learning = values.family_learning.strip()
     analysis.recorded_by_id = actor.id
     analysis.recorded_at = utc_now()
 

@@ -19,6 +19,7 @@ from ecdop.foundation.forms import submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
 from ecdop.review_meetings import services
 from ecdop.review_meetings.forms import ChildDeathReviewMeetingForm, JointAgencyResponseForm
+from ecdop.review_meetings.hooks import questions_for_the_cdrm
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import record_for
 
@@ -109,6 +110,7 @@ def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool =
         record=record,
         form=form,
         conflict=conflict,
+        cdrm_questions=_questions_for_the_cdrm(case) if kind is CDRM else [],
     )
     return page, status
 
@@ -138,11 +140,16 @@ def _values(kind: MeetingKind, form) -> dict:
     return values
 
 
+def _questions_for_the_cdrm(case: Case) -> list[str]:
+    return [asked for answer in questions_for_the_cdrm(case) for asked in answer]
+
+
 def case_page_records(case: Case) -> CasePageSection:
     """The case page's Joint Agency Response and Child Death Review Meeting."""
     context = {
         "jar": record_for(JointAgencyResponse, case),
         "cdrm": record_for(ChildDeathReviewMeeting, case),
         "review_meetings_open": REVIEW_MEETINGS.open_for(case),
+        "cdrm_questions": _questions_for_the_cdrm(case),
     }
     return CasePageSection("review_meetings/_case_records.html", "work", context)

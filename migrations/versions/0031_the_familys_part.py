@@ -155,6 +155,11 @@ def upgrade():
     op.create_index(op.f("ix_family_letters_case_id"), "family_letters", ["case_id"])
     op.create_index(op.f("ix_family_letters_contact_id"), "family_letters", ["contact_id"])
 
+    # The panel's analysis says whether the family's questions were answered, and what it learnt.
+    with op.batch_alter_table("panel_analyses") as batch_op:
+        batch_op.add_column(sa.Column("family_questions_answered", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("family_learning", sa.Text(), nullable=False, server_default=""))
+
     # The family's deadlines are answered for by a person, the key worker.
     with op.batch_alter_table("deadlines") as batch_op:
         batch_op.add_column(sa.Column("owed_by_user_id", sa.Integer(), nullable=True))
@@ -165,6 +170,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("panel_analyses") as batch_op:
+        batch_op.drop_column("family_learning")
+        batch_op.drop_column("family_questions_answered")
     with op.batch_alter_table("deadlines") as batch_op:
         batch_op.drop_index(op.f("ix_deadlines_owed_by_user_id"))
         batch_op.drop_constraint(op.f("fk_deadlines_owed_by_user_id_users"), type_="foreignkey")

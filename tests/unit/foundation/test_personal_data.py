@@ -27,6 +27,7 @@ ABOUT_THE_WORK = {
     ("reporting_requests", "excused_reason"),
     ("stage_changes", "reason"),
     ("deadlines", "let_go_reason"),
+    ("panel_analyses", "family_questions_answered"),  # all, some or none
 }
 
 
