@@ -13,6 +13,7 @@ from ecdop.board_reports.deaths import (
     deprivation_section,
     rates_section,
 )
+from ecdop.board_reports.family import family_section
 from ecdop.board_reports.follow_up import (
     actions_section,
     patterns_section,
@@ -40,6 +41,7 @@ SECTIONS = (
     themes_section,
     trend_section,
     timeliness_section,
+    family_section,
     actions_section,
     patterns_section,
 )
