@@ -12,7 +12,7 @@ from ecdop.auth.models import Role, User, user_areas
 from ecdop.cases.models import Case
 from ecdop.deadlines.hooks import CaseOwed
 from ecdop.deadlines.rules import DeadlineKind
-from ecdop.family.choices import QuestionFor
+from ecdop.family.choices import QuestionFor, SupportOffered
 from ecdop.family.models import (
     ContactLogEntry,
     FamilyContact,
@@ -234,3 +234,8 @@ def questions_for_the_cdrm(case: Case) -> list[str]:
 def people_around_the_child(case: Case) -> list[PersonNamed]:
     """The parents and carers recorded: no paper of the panel's may name them."""
     return [PersonNamed(contact.full_name, contact.address) for contact in contacts_of(case)]
+
+
+def bereavement_support_offered(case: Case) -> str:
+    record = family_record_of(case)
+    return record.support_offered.value if record else SupportOffered.NOT_KNOWN.value

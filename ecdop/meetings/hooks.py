@@ -32,5 +32,8 @@ class PersonNamed:
 
 # The family's questions, in the order they were asked.
 questions_for_the_panel: Hook[[Case], list[QuestionForThePanel]] = Hook("questions_for_the_panel")
+# Whether bereavement support was offered to the family: "yes", "no" or "not_known", for the
+# national return's field (the return carries nothing else of the family).
+bereavement_support_offered: Hook[[Case], str] = Hook("bereavement_support_offered")
 # The people around the child (parents, carers) whose names are identifiers in the papers.
 people_around_the_child: Hook[[Case], list[PersonNamed]] = Hook("people_around_the_child")

@@ -5,6 +5,7 @@ Only the fields the national return needs. The child's NHS number, date of birth
 are in it, because the national database links records by them and derives deprivation from
 the postcode; names, the address, the notifiers and the notifications' own free text are not.
 The panel's learning points and recommendations pass through the same redaction as the pack.
+Of the family, only whether bereavement support was offered.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.periods import DateSpan
 from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
+from ecdop.meetings.hooks import bereavement_support_offered
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.notifications.queries import notifications_of
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
@@ -38,7 +40,8 @@ from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyRes
 from ecdop.review_meetings.queries import record_for
 
 SCHEMA = "ecdop-national-return"
-SCHEMA_VERSION = "1.0"
+# 1.1 added "family": {"bereavement_support_offered": "yes" | "no" | "not_known"}.
+SCHEMA_VERSION = "1.1"
 
 
 def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
@@ -114,7 +117,13 @@ def national_record(analysis: PanelAnalysis) -> dict:
             for action in analysis.actions
         ],  # fmt: skip
         "timeliness": _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on),
+        "family": {"bereavement_support_offered": _support_offered(case)},
     }
+
+
+def _support_offered(case: Case) -> str:
+    """NCMD asks whether bereavement support was offered: the one field of the family's."""
+    return next(iter(bereavement_support_offered(case)), "not_known")
 
 
 def _requests(case: Case) -> list[ReportingRequest]:
@@ -218,6 +227,7 @@ CSV_COLUMNS = (
     "panel_meeting_on", "panel_type", "signed_off_on", "actions", "actions_open",
     "days_death_to_notification", "hours_notification_to_national_database",
     "days_death_to_cdrm", "days_death_to_panel", "days_death_to_sign_off",
+    "bereavement_support_offered",
 )  # fmt: skip
 
 
@@ -246,6 +256,7 @@ def csv_row(record: dict) -> dict:
         "signed_off_on": record["panel"]["signed_off_on"],
         "actions": len(record["actions"]),
         "actions_open": sum(a["status"] in ("open", "in_progress") for a in record["actions"]),
+        "bereavement_support_offered": record["family"]["bereavement_support_offered"],
     }  # fmt: skip
     for key, domain in analysis["domains"].items():
         row[f"{key}_score"] = domain["score"]

@@ -64,7 +64,7 @@ def test_the_json_return_holds_the_closed_case_and_only_the_fields_needed(app, c
     assert result.exit_code == 0, result.output
     assert "1 closed case written as json" in result.output
     document = json.loads(path.read_text())
-    assert document["schema"] == "ecdop-national-return" and document["schema_version"] == "1.0"
+    assert document["schema"] == "ecdop-national-return" and document["schema_version"] == "1.1"
     [record] = document["cases"]
     assert record["case_reference"] == closed.reference
     assert record["analysis"]["category"] == "acute"
@@ -89,7 +89,7 @@ def test_the_csv_return_has_one_row_per_case(app, closed, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [row["case_reference"] for row in rows] == [closed.reference, second.reference]
-    assert rows[0]["schema_version"] == "1.0" and rows[0]["social_score"] == "2"
+    assert rows[0]["schema_version"] == "1.1" and rows[0]["social_score"] == "2"
     assert rows[0]["service_factors"] == "missed_appointments"
 
 
