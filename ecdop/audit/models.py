@@ -81,6 +81,7 @@ class AuditAction(enum.StrEnum):
     FAMILY_QUESTION_RECORDED = "family_question_recorded"
     FAMILY_QUESTION_UPDATED = "family_question_updated"
     FAMILY_LETTER_SENT = "family_letter_sent"
+    SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

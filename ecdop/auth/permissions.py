@@ -42,6 +42,7 @@ class Permission(enum.StrEnum):
     ASSIGN_KEY_WORKERS = "assign_key_workers"
     # The family's part of a case: coordinators in its area, and the key worker assigned to it.
     WORK_WITH_FAMILIES = "work_with_families"
+    ANSWER_SUBJECT_ACCESS = "answer_subject_access"  # a parent's own records, as one PDF
     VIEW_MY_TASKS = "view_my_tasks"
     MANAGE_USERS = "manage_users"
     MANAGE_API_TOKENS = "manage_api_tokens"
@@ -81,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_MY_TASKS,
             Permission.ASSIGN_KEY_WORKERS,
             Permission.WORK_WITH_FAMILIES,
+            Permission.ANSWER_SUBJECT_ACCESS,
             Permission.VIEW_EMERGING_PATTERNS,
             Permission.VIEW_BOARD_REPORTS,
             Permission.GENERATE_BOARD_REPORTS,

@@ -68,6 +68,8 @@ DESCRIPTIONS = {
     A.FAMILY_QUESTION_RECORDED: "A question from the family recorded, for {goes_to}",
     A.FAMILY_QUESTION_UPDATED: "A question from the family updated",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
+    A.SUBJECT_ACCESS_EXPORTED: "A family member's own records exported for their subject "
+    "access request",
     A.NATIONAL_DATABASE_TOLD_CORRECTED: "Record of telling the national database corrected: "
     "{was} became {now}",
 }

@@ -1,7 +1,10 @@
-"""The family's letters: write one from its template, preview it, make its PDF, and
-download a letter that was sent. Every page goes through ``family_case_or_404``."""
+"""The family's documents: write a letter from its template, preview it, make its PDF,
+download a letter that was sent, and a parent's own records for their subject access request.
+Every page goes through ``family_case_or_404``."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,6 +16,7 @@ from ecdop.family import queries, services
 from ecdop.family.choices import LetterKind
 from ecdop.family.forms import LetterForm
 from ecdop.family.letters import default_wording, letter_of
+from ecdop.family.subject_access import records_of, subject_access_pdf
 from ecdop.foundation.forms import form_status
 from ecdop.foundation.refusals import REFUSALS, show_refusal
 
@@ -64,6 +68,30 @@ def download(case_id: int, letter_id: int):
         mimetype="application/pdf",
         headers={
             "Content-Disposition": f'attachment; filename="{letter.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@family_letters_blueprint.route(
+    "/cases/<int:case_id>/family/contacts/<int:contact_id>/subject-access"
+)
+@requires(Permission.ANSWER_SUBJECT_ACCESS)
+def subject_access(case_id: int, contact_id: int):
+    """One PDF of what is held about this parent or carer, for their subject access request."""
+    case = queries.family_case_or_404(current_user, case_id)
+    contact = queries.contact_or_404(case, contact_id)
+    records = records_of(case, contact)
+    pdf = subject_access_pdf(records)
+    details = {"sha256": hashlib.sha256(pdf).hexdigest(), "letters": len(records.letters),
+               "contacts": len(records.contacts_made)}  # fmt: skip
+    record_event(AuditAction.SUBJECT_ACCESS_EXPORTED, case_id=case.id, subject=contact,
+                 details=details)  # fmt: skip
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": 'attachment; filename="ecdop-subject-access.pdf"',
             "Cache-Control": "no-store",
         },
     )
