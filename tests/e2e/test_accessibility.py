@@ -28,6 +28,7 @@ from ecdop.board_reports.services import generate_report
 from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
+from ecdop.family.models import FamilyContact
 from ecdop.foundation.extensions import db
 from ecdop.foundation.periods import PeriodKind, last_closed
 from ecdop.foundation.vocabulary import CircumstancesType
@@ -208,6 +209,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
     j = journeys
     case, item = j["case"], j["items"][0]
     deadline = db.session.scalar(select(Deadline).where(Deadline.case_id == case.id))
+    family = f"/cases/{case.id}/family"
+    parent = db.session.scalar(select(FamilyContact).where(FamilyContact.case_id == case.id))
 
     public = chromium.new_context(base_url=live_server, bypass_csp=True).new_page()
     walk(public, [Visit("/login"), Visit("/login", "Sign in"), Visit("/forgotten-password"),
@@ -239,6 +242,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}"),
             Visit(f"/cases/{case.id}/timeline"),
             Visit(f"/cases/{case.id}/national-database"),
+            Visit(f"/cases/{case.id}/key-worker"),
+            Visit(f"/cases/{case.id}/key-worker", "Save key worker"),
             Visit(f"/cases/{j['flagged'].id}"),
             Visit(f"/cases/{j['flagged'].id}/merge"),
             Visit(f"/cases/{j['flagged'].id}/triage"),
@@ -271,6 +276,22 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/board-reports"),
             Visit(f"/board-reports/{j['report'].id}"),
             Visit("/board-reports/new"),
+        ],
+        "keyworker@demo.test": [
+            Visit("/families"),
+            Visit(f"{family}"),
+            Visit(f"{family}/contacts/new"),
+            Visit(f"{family}/contacts/new", "Save"),
+            Visit(f"{family}/contacts/{parent.id}"),
+            Visit(f"{family}/contact-log/new"),
+            Visit(f"{family}/contact-log/new", "Save contact"),
+            Visit(f"{family}/support"),
+            Visit(f"{family}/support", "Save"),
+            Visit(f"{family}/questions/new"),
+            Visit(f"{family}/questions/new", "Save question"),
+            Visit(f"{family}/contacts/{parent.id}/letters/introduction"),
+            Visit(f"{family}/contacts/{parent.id}/letters/outcome", "Make the letter (PDF)"),
+            Visit("/tasks"),
         ],
         "gp@demo.test": [
             Visit("/requests"),
