@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import current_app
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from ecdop.analytics.models import EmergingPattern
@@ -337,6 +337,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
         walk(page, visits, email, findings)
         if email == "police@demo.test":  # the notification's "Check your answers"
             fill_the_form(page)
+            # "Continue" navigates: read the page once it has arrived, not half-way there.
+            expect(page.locator("h1")).to_contain_text("Check your answers")
             check(page, f"{email} checking a notification's answers", findings)
 
     first_sign_in_of_a_real_account(chromium, live_server, findings)
