@@ -191,7 +191,9 @@ def deadlines_owed_to_the_family(case: Case) -> list[CaseOwed]:
         answered = all(q.answer_given_on is not None for q in asked_first)
         found.append(owed(DeadlineKind.FAMILY_QUESTIONS, cdrm.held_on, answered))
     analysis = current_analysis(case)
-    if analysis is not None and analysis.signed_off_at is not None:
+    # Telling the outcome is the key worker's: owed once the family has had one, so that the
+    # reviews signed off before ecdop kept the family's part are not all owed it at once.
+    if record is not None and analysis is not None and analysis.signed_off_at is not None:
         shared = any(e.outcome_shared for e in entries)
         found.append(owed(DeadlineKind.OUTCOME_SHARED, analysis.signed_off_at, shared))
     return found

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from ecdop.deadlines.models import DeadlineState
+from ecdop.deadlines.models import Deadline, DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
 from ecdop.meetings.models import PanelAnalysis
@@ -148,3 +148,16 @@ def test_do_not_contact_lets_the_family_deadlines_go_with_its_reason(
     coordinator.login(COORDINATOR)
     timeline = page_text(coordinator.get(f"/cases/{case.id}/timeline"))
     assert "Asked through the hospital to be left alone" in timeline
+
+
+def test_a_review_signed_off_before_the_family_had_a_key_worker_owes_no_outcome(
+    app, demo, coordinator
+):
+    """Reviews signed off before ecdop kept the family's part are not all owed it at once."""
+    case = ready_for_panel_case()
+    signed_off(coordinator, case)
+    db.session.expire_all()
+    kinds = {d.kind: d.state for d in db.session.scalars(
+        select(Deadline).where(Deadline.case_id == case.id))}  # fmt: skip
+    assert DeadlineKind.OUTCOME_SHARED not in kinds
+    assert kinds[DeadlineKind.KEY_WORKER_CONTACT] is DeadlineState.NOT_NEEDED  # closed first

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ecdop.audit.models import AuditAction
-from ecdop.family.queries import family_record_of
+from ecdop.family.queries import contacts_of, family_record_of
 from ecdop.foundation.extensions import db
 from tests.factories import demo_area, ready_for_panel_case, triaged_case, user
 from tests.helpers import audit_events, error_summary_targets, page_text
@@ -154,3 +154,5 @@ def test_the_demo_key_worker_has_the_first_demo_case_and_no_other(app, demo):
         if (record := family_record_of(case)) and record.key_worker.email == KEY_WORKER
     ]
     assert assigned == [seeded.reference] and seeded.reference.endswith("-0001")
+    first = db.session.scalar(select(Case).where(Case.reference == seeded.reference))
+    assert [contact.relationship_to_child.value for contact in contacts_of(first)] == ["mother"]

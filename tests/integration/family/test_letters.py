@@ -176,3 +176,13 @@ def test_each_letters_wording_is_plain(case, key_worker, kind):
     ):
         if short in wording:
             assert wording.index(f"{long} ({short})") < wording.index(short) + len(short)
+
+
+@pytest.mark.parametrize("kind", ["introduction", "cdrm_invitation", "outcome"])
+def test_every_kind_of_letter_is_an_accessible_tagged_pdf(case, key_worker, kind):
+    parent = add_parent(key_worker, case, accessible_formats=["large_print"])
+    path = f"/cases/{case.id}/family/contacts/{parent.id}/letters/{kind}"
+    wording = form_values(key_worker.get(path))["wording"]
+    wording = re.sub(r"\[Write here[^\]]*\]", "The review found what we told you.", wording)
+    assert make_letter(key_worker, case, parent, kind, wording).status_code == 302
+    assert accessibility_problems(sent_pdf(key_worker, case)) == []
