@@ -193,7 +193,8 @@ def deadlines_owed_to_the_family(case: Case) -> list[CaseOwed]:
     analysis = current_analysis(case)
     # Telling the outcome is the key worker's: owed once the family has had one, so that the
     # reviews signed off before ecdop kept the family's part are not all owed it at once.
-    if record is not None and analysis is not None and analysis.signed_off_at is not None:
+    had_key_worker = record is not None and record.first_key_worker_at is not None
+    if had_key_worker and analysis is not None and analysis.signed_off_at is not None:
         shared = any(e.outcome_shared for e in entries)
         found.append(owed(DeadlineKind.OUTCOME_SHARED, analysis.signed_off_at, shared))
     return found

@@ -155,6 +155,9 @@ def test_a_review_signed_off_before_the_family_had_a_key_worker_owes_no_outcome(
 ):
     """Reviews signed off before ecdop kept the family's part are not all owed it at once."""
     case = ready_for_panel_case()
+    # Support recorded makes the family's record, but no key worker was ever assigned.
+    coordinator.submit(f"/cases/{case.id}/family/support",
+                       {"support_offered": "no", "support_taken_up": "no"})  # fmt: skip
     signed_off(coordinator, case)
     db.session.expire_all()
     kinds = {d.kind: d.state for d in db.session.scalars(
