@@ -163,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.board_reports.views import board_reports_blueprint
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
+    from ecdop.documents.views import documents_blueprint
     from ecdop.family.letter_views import family_letters_blueprint
     from ecdop.family.views import family_blueprint
     from ecdop.home import home_blueprint
@@ -186,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
         cases_blueprint,
         reporting_forms_blueprint,
         review_meetings_blueprint,
+        documents_blueprint,
         family_blueprint,
         family_letters_blueprint,
         deadlines_blueprint,

@@ -23,6 +23,7 @@ from ecdop.auth.models import (
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule
+from ecdop.documents.models import Inquest, PostMortem
 from ecdop.family.models import (
     ContactLogEntry,
     FamilyContact,
@@ -69,6 +70,8 @@ __all__ = [
     "FamilyLetter",
     "FamilyQuestion",
     "FamilyRecord",
+    "Inquest",
+    "PostMortem",
     "JointAgencyResponse",
     "MatchResult",
     "Notification",

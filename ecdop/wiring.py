@@ -16,6 +16,7 @@ from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
+from ecdop.documents import views as document_views
 from ecdop.family import queries as family_queries
 from ecdop.family import views as family_views
 from ecdop.foundation.hooks import Hook
@@ -73,6 +74,7 @@ WIRING: dict[Hook, tuple] = {
         deadline_views.case_page_deadlines,
         reporting_form_views.case_page_requests,
         review_meeting_views.case_page_records,
+        document_views.case_page_investigations,
         family_views.case_page_family,
         meeting_views.case_page_panel_review,
         notification_views.case_page_notifications,

@@ -82,6 +82,8 @@ class AuditAction(enum.StrEnum):
     FAMILY_QUESTION_UPDATED = "family_question_updated"
     FAMILY_LETTER_SENT = "family_letter_sent"
     SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
+    POST_MORTEM_RECORDED = "post_mortem_recorded"
+    INQUEST_RECORDED = "inquest_recorded"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

@@ -32,6 +32,7 @@ class Permission(enum.StrEnum):
     MOVE_CASES = "move_cases"
     REQUEST_REPORTS = "request_reports"
     RECORD_REVIEW_MEETINGS = "record_review_meetings"  # JAR and CDRM
+    RECORD_POST_MORTEMS_AND_INQUESTS = "record_post_mortems_and_inquests"
     INVITE_AGENCY_CONTACTS = "invite_agency_contacts"
     RESPOND_TO_REQUESTS = "respond_to_requests"
     SCHEDULE_PANEL_REVIEWS = "schedule_panel_reviews"
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MOVE_CASES,
             Permission.REQUEST_REPORTS,
             Permission.RECORD_REVIEW_MEETINGS,
+            Permission.RECORD_POST_MORTEMS_AND_INQUESTS,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
             Permission.VIEW_PANEL_PACKS,

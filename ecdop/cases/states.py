@@ -272,6 +272,11 @@ REVIEW_MEETINGS = Recording("This can be recorded", (S.INFORMATION_GATHERING, S.
 PANEL_AGENDA = Recording("A case can be added to a meeting's agenda", (S.READY_FOR_PANEL,))
 FIRST_ANALYSIS = Recording("The panel's analysis can be recorded", (S.SCHEDULED_FOR_PANEL,))
 SIGN_OFF = Recording("A review can be signed off", (S.PANEL_REVIEWED,))
+# What a review waits for outside the agencies is recorded while the review is under way.
+INVESTIGATIONS = Recording(
+    "The post-mortem and the inquest can be recorded",
+    tuple(stage for stage in S if stage not in (S.CLOSED, S.WITHDRAWN, S.MERGED)),
+)
 # The family's part goes on after the review closes (they are told its outcome then), and ends
 # only for a death outside the review or a case merged into another.
 FAMILY_WORK = Recording(

@@ -67,6 +67,8 @@ DESCRIPTIONS = {
     A.BEREAVEMENT_SUPPORT_RECORDED: "Bereavement support recorded",
     A.FAMILY_QUESTION_RECORDED: "A question from the family recorded, for {goes_to}",
     A.FAMILY_QUESTION_UPDATED: "A question from the family updated",
+    A.POST_MORTEM_RECORDED: "Post-mortem recorded: {summary}",
+    A.INQUEST_RECORDED: "Inquest recorded: {summary}",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
     A.SUBJECT_ACCESS_EXPORTED: "A family member's own records exported for their subject "
     "access request",

@@ -1,0 +1,155 @@
+"""Recording the post-mortem and the inquest of a case. Services flush; the request commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import select
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.models import User
+from ecdop.cases.models import Case
+from ecdop.cases.states import INVESTIGATIONS
+from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
+from ecdop.documents.models import Inquest, PostMortem
+from ecdop.foundation.clock import uk_today
+from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+
+
+@dataclass(frozen=True)
+class PostMortemDetails:
+    needed: PostMortemNeeded
+    ordered_by: OrderedBy | None = None
+    kind: PostMortemType | None = None
+    performed_on: date | None = None
+    provisional_cause_received_on: date | None = None
+    provisional_cause: str = ""
+    final_report_received_on: date | None = None
+
+
+@dataclass(frozen=True)
+class InquestDetails:
+    coroner_area: str
+    opened_on: date
+    coroner_reference: str = ""
+    expected_on: date | None = None
+    concluded_on: date | None = None
+    conclusion: InquestConclusion | None = None
+    prevention_of_future_deaths_report: bool = False
+    report_sent_to: str = ""
+
+
+def save_post_mortem(
+    case: Case, details: PostMortemDetails, *, actor: User, expected_version: int | None
+) -> PostMortem:
+    """Whether a post-mortem is needed and, if so, how far it has got. Its details are kept
+    only while one is needed."""
+    INVESTIGATIONS.refuse_unless_open(case, "needed")
+    if details.needed is not PostMortemNeeded.YES:
+        details = PostMortemDetails(details.needed)
+    elif details.ordered_by is None:
+        raise ChangeRefused("Choose who ordered the post-mortem", "ordered_by")
+    _refuse_impossible_dates(case, {
+        "performed_on": ("The date it was performed", details.performed_on, None),
+        "provisional_cause_received_on": ("The date the provisional cause came",
+                                          details.provisional_cause_received_on, "performed_on"),
+        "final_report_received_on": ("The date the final report came",
+                                     details.final_report_received_on, "performed_on"),
+    }, future_allowed=())  # fmt: skip
+    if details.provisional_cause.strip() and details.provisional_cause_received_on is None:
+        raise ChangeRefused("Enter the date the provisional cause came",
+                            "provisional_cause_received_on")  # fmt: skip
+    record = _record(PostMortem, case, expected_version, "needed")
+    _fill(record, details, actor)
+    record_event(AuditAction.POST_MORTEM_RECORDED, actor_id=actor.id, case_id=case.id,
+                 subject=record, details={"summary": _post_mortem_summary(record)})  # fmt: skip
+    return record
+
+
+def save_inquest(
+    case: Case, details: InquestDetails, *, actor: User, expected_version: int | None
+) -> Inquest:
+    """The coroner's inquest: opened, expected, concluded with its conclusion, and any
+    Prevention of Future Deaths report."""
+    INVESTIGATIONS.refuse_unless_open(case, "coroner_area")
+    if not details.coroner_area.strip():
+        raise ChangeRefused("Enter the coroner's area", "coroner_area")
+    _refuse_impossible_dates(case, {
+        "opened_on": ("The date the inquest opened", details.opened_on, None),
+        "expected_on": ("The date it is expected", details.expected_on, "opened_on"),
+        "concluded_on": ("The date it concluded", details.concluded_on, "opened_on"),
+    }, future_allowed=("expected_on",))  # fmt: skip
+    if details.concluded_on is not None and details.conclusion is None:
+        raise ChangeRefused("Choose the inquest's conclusion", "conclusion")
+    if details.conclusion is not None and details.concluded_on is None:
+        raise ChangeRefused("Enter the date the inquest concluded", "concluded_on")
+    if details.prevention_of_future_deaths_report and not details.report_sent_to.strip():
+        raise ChangeRefused("Enter to whom the report went", "report_sent_to")
+    record = _record(Inquest, case, expected_version, "coroner_area")
+    _fill(record, details, actor)
+    record_event(AuditAction.INQUEST_RECORDED, actor_id=actor.id, case_id=case.id,
+                 subject=record, details={"summary": _inquest_summary(record)})  # fmt: skip
+    return record
+
+
+def _record(model, case: Case, expected_version: int | None, field: str):
+    record = db.session.scalar(select(model).where(model.case_id == case.id))
+    if record is None:
+        record = model(case_id=case.id)
+        db.session.add(record)
+    else:
+        check_version(record, expected_version, field)
+    return record
+
+
+def _fill(record, details, actor: User) -> None:
+    for field in fields(details):
+        value = getattr(details, field.name)
+        setattr(record, field.name, value.strip() if type(value) is str else value)
+    record.recorded_by_id = actor.id
+    db.session.flush()
+
+
+def _refuse_impossible_dates(
+    case: Case, dates: dict[str, tuple[str, date | None, str | None]], *, future_allowed
+) -> None:
+    """Every date that cannot be true, each at its own field: before the death, in the future
+    (unless it is expected), or before the date it follows."""
+    problems = {}
+    for field, (name, day, after) in dates.items():
+        ahead = field in future_allowed
+        if day is not None and (problem := _date_problem(case, dates, name, day, after, ahead)):
+            problems[field] = problem
+    if problems:
+        raise ProblemsAtFields(problems, "Some dates cannot be right")
+
+
+def _post_mortem_summary(record: PostMortem) -> str:
+    if record.needed is not PostMortemNeeded.YES:
+        return f"needed: {record.needed.label.lower()}"
+    if record.final_report_received_on:
+        return "final report received"
+    return "needed, final report awaited"
+
+
+def _inquest_summary(record: Inquest) -> str:
+    if record.conclusion is not None:
+        return f"concluded ({record.conclusion.label.lower()})"
+    return "opened"
+
+
+def _date_problem(
+    case: Case, dates: dict, name: str, day: date, after: str | None, may_be_ahead: bool
+) -> str:
+    earlier_name, earlier, _ = dates[after] if after else ("", None, None)
+    if day < case.date_of_death:
+        return f"{name} cannot be before the date of death, {uk_date(case.date_of_death)}"
+    if day > uk_today() and not may_be_ahead:
+        return f"{name} must be today or in the past"
+    if earlier is not None and day < earlier:
+        return f"{name} cannot be before {earlier_name[0].lower()}{earlier_name[1:]}"
+    return ""

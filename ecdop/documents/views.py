@@ -1,0 +1,130 @@
+"""The coordinator's pages for the post-mortem and the inquest of a case."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ecdop.audit.models import AuditAction
+from ecdop.audit.services import record_event
+from ecdop.auth.permissions import Permission, requires
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
+from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.cases.states import INVESTIGATIONS
+from ecdop.documents import queries, services
+from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
+from ecdop.documents.forms import InquestForm, PostMortemForm
+from ecdop.foundation.forms import form_status, submitted_version
+from ecdop.foundation.refusals import REFUSALS, show_refusal
+
+documents_blueprint = Blueprint("documents", __name__)
+
+
+@documents_blueprint.route("/cases/<int:case_id>/post-mortem", methods=["GET", "POST"])
+@requires(Permission.RECORD_POST_MORTEMS_AND_INQUESTS)
+def post_mortem(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    record = queries.post_mortem_of(case)
+    form = PostMortemForm(data=_post_mortem_data(record))
+    _read(case, "post-mortem")
+    if form.validate_on_submit():
+        try:
+            services.save_post_mortem(case, _post_mortem_details(form), actor=current_user,
+                                      expected_version=submitted_version(form))  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "needed")
+        else:
+            flash("The post-mortem is recorded.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("documents/post_mortem.html", form=form, case=case), form_status(form)
+
+
+def _post_mortem_data(record) -> dict:
+    if record is None:
+        return {"version": ""}
+    return {
+        "needed": record.needed.value,
+        "ordered_by": record.ordered_by.value if record.ordered_by else "",
+        "kind": record.kind.value if record.kind else "",
+        "performed_on": record.performed_on,
+        "provisional_cause_received_on": record.provisional_cause_received_on,
+        "provisional_cause": record.provisional_cause,
+        "final_report_received_on": record.final_report_received_on,
+        "version": record.version_id,
+    }
+
+
+def _post_mortem_details(form: PostMortemForm) -> services.PostMortemDetails:
+    return services.PostMortemDetails(
+        needed=PostMortemNeeded(form.needed.data),
+        ordered_by=OrderedBy(form.ordered_by.data) if form.ordered_by.data else None,
+        kind=PostMortemType(form.kind.data) if form.kind.data else None,
+        performed_on=form.performed_on.data,
+        provisional_cause_received_on=form.provisional_cause_received_on.data,
+        provisional_cause=form.provisional_cause.data or "",
+        final_report_received_on=form.final_report_received_on.data,
+    )
+
+
+@documents_blueprint.route("/cases/<int:case_id>/inquest", methods=["GET", "POST"])
+@requires(Permission.RECORD_POST_MORTEMS_AND_INQUESTS)
+def inquest(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    record = queries.inquest_of(case)
+    form = InquestForm(data=_inquest_data(record))
+    _read(case, "inquest")
+    if form.validate_on_submit():
+        try:
+            services.save_inquest(case, _inquest_details(form), actor=current_user,
+                                  expected_version=submitted_version(form))  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "coroner_area")
+        else:
+            flash("The inquest is recorded.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("documents/inquest.html", form=form, case=case), form_status(form)
+
+
+def _inquest_data(record) -> dict:
+    if record is None:
+        return {"version": "", "prevention_of_future_deaths_report": "no"}
+    data = {name: getattr(record, name) for name in
+            ("coroner_area", "coroner_reference", "opened_on", "expected_on", "concluded_on",
+             "report_sent_to")}  # fmt: skip
+    return data | {
+        "conclusion": record.conclusion.value if record.conclusion else "",
+        "prevention_of_future_deaths_report": (
+            "yes" if record.prevention_of_future_deaths_report else "no"
+        ),
+        "version": record.version_id,
+    }
+
+
+def _inquest_details(form: InquestForm) -> services.InquestDetails:
+    return services.InquestDetails(
+        coroner_area=form.coroner_area.data,
+        opened_on=form.opened_on.data,
+        coroner_reference=form.coroner_reference.data or "",
+        expected_on=form.expected_on.data,
+        concluded_on=form.concluded_on.data,
+        conclusion=InquestConclusion(form.conclusion.data) if form.conclusion.data else None,
+        prevention_of_future_deaths_report=form.prevention_of_future_deaths_report.data == "yes",
+        report_sent_to=form.report_sent_to.data or "",
+    )
+
+
+def _read(case: Case, page: str) -> None:
+    if request.method == "GET":
+        record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case,
+                     details={"page": page})  # fmt: skip
+
+
+def case_page_investigations(case: Case) -> CasePageSection:
+    """The case page's post-mortem and inquest: what the review may be waiting for."""
+    context = {
+        "post_mortem": queries.post_mortem_of(case),
+        "inquest": queries.inquest_of(case),
+        "investigations_open": INVESTIGATIONS.open_for(case),
+    }
+    return CasePageSection("documents/_case_investigations.html", "work", context)
