@@ -47,6 +47,8 @@ class BaseConfig:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # A document kept with a case (post-mortem reports, chronologies): the largest accepted.
+    DOCUMENT_MAX_BYTES = int(os.environ.get("ECDOP_DOCUMENT_MAX_MB", "20")) * 1024 * 1024
     # Text answers go compressed (Flask-Compress): brotli, else gzip. Pages are compressed too:
     # the CSRF token's signature changes every second and no page reflects text an attacker
     # chose in an address, which is what a compression side channel (BREACH) needs.

@@ -125,6 +125,7 @@ def _register_extensions(app: Flask) -> None:
     from ecdop.auth.sessions import end_sessions_when_access_changes, user_of_current_session
     from ecdop.foundation.db import configure_sqlite
     from ecdop.foundation.extensions import compress, csrf, db, limiter, login_manager, migrate
+    from ecdop.foundation.files import room_for_files
 
     configure_sqlite()
     protect_audit_trail()
@@ -134,6 +135,8 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(
         app, db, directory=os.path.join(app.root_path, "..", "migrations"), render_as_batch=True
     )
+    # Before CSRF protection, which reads the form: an upload page's own size limit.
+    app.before_request(room_for_files)
     csrf.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)

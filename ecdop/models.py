@@ -23,7 +23,7 @@ from ecdop.auth.models import (
 from ecdop.board_reports.models import BoardReport, board_report_areas
 from ecdop.cases.models import Case, CaseReferenceCounter, CaseSearch, StageChange
 from ecdop.deadlines.models import Deadline, DeadlineRule
-from ecdop.documents.models import Inquest, PostMortem
+from ecdop.documents.models import Document, DocumentChunk, Inquest, PostMortem
 from ecdop.family.models import (
     ContactLogEntry,
     FamilyContact,
@@ -70,6 +70,8 @@ __all__ = [
     "FamilyLetter",
     "FamilyQuestion",
     "FamilyRecord",
+    "Document",
+    "DocumentChunk",
     "Inquest",
     "PostMortem",
     "JointAgencyResponse",

@@ -84,6 +84,8 @@ class AuditAction(enum.StrEnum):
     SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
     POST_MORTEM_RECORDED = "post_mortem_recorded"
     INQUEST_RECORDED = "inquest_recorded"
+    DOCUMENT_UPLOADED = "document_uploaded"
+    DOCUMENT_WITHDRAWN = "document_withdrawn"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

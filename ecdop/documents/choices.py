@@ -37,3 +37,16 @@ class InquestConclusion(LabelledEnum):
     STILLBIRTH = "stillbirth", "Stillbirth"
     SUICIDE = "suicide", "Suicide"
     NARRATIVE = "narrative", "Narrative"
+
+
+class DocumentKind(LabelledEnum):
+    PROVISIONAL_POST_MORTEM = "provisional_post_mortem", "Post-mortem report (provisional)"
+    FINAL_POST_MORTEM = "final_post_mortem", "Post-mortem report (final)"
+    INQUEST_CONCLUSION = "inquest_conclusion", "Inquest conclusion"
+    PREVENTION_OF_FUTURE_DEATHS = (
+        "prevention_of_future_deaths",
+        ("Prevention of Future Deaths report"),
+    )
+    MEDICAL_SUMMARY = "medical_summary", "Medical summary"
+    AGENCY_CHRONOLOGY = "agency_chronology", "Agency chronology"
+    OTHER = "other", "Other"

@@ -6,9 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import Optional
 
-from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
+from ecdop.documents.choices import (
+    DocumentKind,
+    InquestConclusion,
+    OrderedBy,
+    PostMortemNeeded,
+    PostMortemType,
+)
 from ecdop.foundation.forms import (
     GovDateField,
+    GovFileField,
     GovRadioField,
     GovSelectField,
     GovStringField,
@@ -77,3 +84,26 @@ class InquestForm(FlaskForm):
     )  # fmt: skip
     version = HiddenField()
     submit = GovSubmitField("Save inquest")
+
+
+class DocumentForm(FlaskForm):
+    kind = GovSelectField(
+        "What is it?",
+        choices=select_choices([("", "Choose"), *DocumentKind.choices()]),
+        validators=[TextRequired("Choose what the document is")],
+    )
+    received_on = GovDateField(
+        "Date it came", validators=[date_required("Enter the date the document came")]
+    )
+    # Checked by its content in the service (documents.content), not here by its name.
+    file = GovFileField("The document")
+    submit = GovSubmitField("Keep the document")
+
+
+class WithdrawDocumentForm(FlaskForm):
+    reason = GovTextAreaField(
+        "Why it is being withdrawn",
+        validators=[TextRequired("Give the reason for withdrawing the document"),
+                    MaxLength(1000)],
+    )  # fmt: skip
+    submit = GovSubmitField("Withdraw and erase the document")

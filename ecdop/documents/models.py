@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
-from ecdop.foundation.db import Base, TimestampMixin, string_enum
+from ecdop.documents.choices import (
+    DocumentKind,
+    InquestConclusion,
+    OrderedBy,
+    PostMortemNeeded,
+    PostMortemType,
+)
+from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
 from ecdop.foundation.personal_data import Deidentification, not_personal, of_the_child
 
 
@@ -65,3 +81,50 @@ class Inquest(Base, TimestampMixin):
     @property
     def open(self) -> bool:
         return self.concluded_on is None
+
+
+class Document(Base):
+    """A document kept with a case: what it is, its fingerprint and what was taken out of it.
+    Its content is in ``document_chunks`` (``storage``), erased if it is withdrawn; this
+    record of its existence stays."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(string_enum(DocumentKind))
+    received_on: Mapped[date] = mapped_column(Date)
+    format: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # What was taken out before it was kept (JavaScript, embedded files, EXIF…), in words.
+    removed: Mapped[list] = mapped_column(JSON, default=list)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_reason: Mapped[str] = mapped_column(
+        Text, default="", info=not_personal("the coordinator's words on why it was withdrawn")
+    )
+
+    @property
+    def filename(self) -> str:
+        """A name that carries no child's name: the case's document number, kind and day."""
+        ending = "jpg" if self.format == "jpeg" else self.format
+        return f"ecdop-document-{self.id}-{self.kind.value.replace('_', '-')}.{ending}"
+
+
+class DocumentChunk(Base):
+    """A piece of a document's content, in order: read a piece at a time, a 20 MB document is
+    never held whole more than once."""
+
+    __tablename__ = "document_chunks"
+    __table_args__ = (
+        UniqueConstraint("document_id", "position", name="uq_document_chunks_document_id_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(
+        LargeBinary, info=of_the_child("the document itself", Deidentification.REMOVE)
+    )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import select
 
 from ecdop.cases.models import Case
-from ecdop.documents.models import Inquest, PostMortem
+from ecdop.documents.models import Document, Inquest, PostMortem
 from ecdop.foundation.extensions import db
 
 
@@ -15,3 +16,15 @@ def post_mortem_of(case: Case) -> PostMortem | None:
 
 def inquest_of(case: Case) -> Inquest | None:
     return db.session.scalar(select(Inquest).where(Inquest.case_id == case.id))
+
+
+def documents_of(case: Case) -> list[Document]:
+    statement = select(Document).where(Document.case_id == case.id)
+    return list(db.session.scalars(statement.order_by(Document.received_on, Document.id)))
+
+
+def document_or_404(case: Case, document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None or document.case_id != case.id:
+        abort(404)
+    return document

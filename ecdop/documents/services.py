@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -12,9 +13,18 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import INVESTIGATIONS
-from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
-from ecdop.documents.models import Inquest, PostMortem
+from ecdop.documents.choices import (
+    DocumentKind,
+    InquestConclusion,
+    OrderedBy,
+    PostMortemNeeded,
+    PostMortemType,
+)
+from ecdop.documents.content import DocumentRefused, check_upload
+from ecdop.documents.models import Document, Inquest, PostMortem
+from ecdop.documents.storage import document_store
 from ecdop.foundation.clock import uk_today
+from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
@@ -153,3 +163,53 @@ def _date_problem(
     if earlier is not None and day < earlier:
         return f"{name} cannot be before {earlier_name[0].lower()}{earlier_name[1:]}"
     return ""
+
+
+def upload_document(
+    case: Case,
+    kind: DocumentKind,
+    received_on: date,
+    content: bytes,
+    filename: str,
+    *,
+    actor: User,
+    largest: int,
+) -> Document:
+    """Keep a document with the case once it has passed every check, with its active content
+    taken out; what was taken out is recorded with it."""
+    INVESTIGATIONS.refuse_unless_open(case, "file")
+    if not content and not filename:
+        raise ChangeRefused("Select the document to keep", "file")
+    if problem := _date_problem(case, {}, "The date it came", received_on, None, False):
+        raise ChangeRefused(problem, "received_on")
+    try:
+        checked = check_upload(content, filename, largest=largest)
+    except DocumentRefused as refused:
+        raise ChangeRefused(str(refused), "file") from None
+    document = Document(
+        case_id=case.id, kind=kind, received_on=received_on, format=checked.format.value,
+        size=len(checked.content), sha256=hashlib.sha256(checked.content).hexdigest(),
+        removed=list(checked.removed), uploaded_by_id=actor.id, uploaded_at=utc_now(),
+    )  # fmt: skip
+    db.session.add(document)
+    db.session.flush()
+    document_store().keep(document, checked.content)
+    details = {"document": document.id, "kind": kind.label, "removed": list(checked.removed)}
+    record_event(AuditAction.DOCUMENT_UPLOADED, actor_id=actor.id, case_id=case.id,
+                 subject=document, details=details)  # fmt: skip
+    return document
+
+
+def withdraw_document(document: Document, case: Case, *, reason: str, actor: User) -> None:
+    """Take a document back (sent to the wrong case, say): its content is erased, the record
+    that it existed stays, and the timeline says why."""
+    if document.withdrawn_at is not None:
+        raise ChangeRefused("This document has already been withdrawn", "reason")
+    if not reason.strip():
+        raise ChangeRefused("Give the reason for withdrawing the document", "reason")
+    document_store().erase(document)
+    document.withdrawn_at, document.withdrawn_reason = utc_now(), reason.strip()
+    db.session.flush()
+    record_event(AuditAction.DOCUMENT_WITHDRAWN, actor_id=actor.id, case_id=case.id,
+                 subject=document, details={"kind": document.kind.label,
+                                            "reason": document.withdrawn_reason})  # fmt: skip

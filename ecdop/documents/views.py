@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -13,8 +24,17 @@ from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.cases.states import INVESTIGATIONS
 from ecdop.documents import queries, services
-from ecdop.documents.choices import InquestConclusion, OrderedBy, PostMortemNeeded, PostMortemType
-from ecdop.documents.forms import InquestForm, PostMortemForm
+from ecdop.documents.choices import (
+    DocumentKind,
+    InquestConclusion,
+    OrderedBy,
+    PostMortemNeeded,
+    PostMortemType,
+)
+from ecdop.documents.content import DocumentFormat
+from ecdop.documents.forms import DocumentForm, InquestForm, PostMortemForm, WithdrawDocumentForm
+from ecdop.documents.storage import document_store
+from ecdop.foundation.files import accepts_files
 from ecdop.foundation.forms import form_status, submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
 
@@ -114,6 +134,77 @@ def _inquest_details(form: InquestForm) -> services.InquestDetails:
     )
 
 
+@documents_blueprint.route("/cases/<int:case_id>/documents/new", methods=["GET", "POST"])
+@requires(Permission.KEEP_DOCUMENTS)
+@accepts_files("DOCUMENT_MAX_BYTES")
+def new_document(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    largest = current_app.config["DOCUMENT_MAX_BYTES"]
+    form = DocumentForm()
+    _read(case, "new document")
+    if form.validate_on_submit():
+        upload = form.file.data
+        content, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+        try:
+            kind, received_on = DocumentKind(form.kind.data), form.received_on.data
+            services.upload_document(case, kind, received_on, content, name,
+                                     actor=current_user, largest=largest)  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "file")
+        else:
+            flash("The document is kept with the case.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "documents/new_document.html", form=form, case=case, largest=largest // 2**20
+    ), form_status(form)
+
+
+@documents_blueprint.route("/cases/<int:case_id>/documents/<int:document_id>")
+@requires(Permission.KEEP_DOCUMENTS)
+def download_document(case_id: int, document_id: int):
+    """The document as an attachment, under a name with no child's name in it, never run
+    or sniffed by the browser, never cached."""
+    case = case_for_coordinator_or_404(current_user, case_id)
+    document = queries.document_or_404(case, document_id)
+    if document.withdrawn_at is not None:
+        abort(410)
+    record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=document,
+                 details={"download": "document", "sha256": document.sha256})  # fmt: skip
+    return Response(
+        stream_with_context(document_store().read(document)),
+        mimetype=DocumentFormat(document.format).media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Content-Length": str(document.size),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+        },
+    )
+
+
+@documents_blueprint.route(
+    "/cases/<int:case_id>/documents/<int:document_id>/withdraw", methods=["GET", "POST"]
+)
+@requires(Permission.KEEP_DOCUMENTS)
+def withdraw_document(case_id: int, document_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    document = queries.document_or_404(case, document_id)
+    form = WithdrawDocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_document(document, case, reason=form.reason.data,
+                                       actor=current_user)  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "reason")
+        else:
+            flash("The document is withdrawn and its content erased.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "documents/withdraw.html", form=form, case=case, document=document
+    ), form_status(form)
+
+
 def _read(case: Case, page: str) -> None:
     if request.method == "GET":
         record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case,
@@ -125,6 +216,7 @@ def case_page_investigations(case: Case) -> CasePageSection:
     context = {
         "post_mortem": queries.post_mortem_of(case),
         "inquest": queries.inquest_of(case),
+        "documents": queries.documents_of(case),
         "investigations_open": INVESTIGATIONS.open_for(case),
     }
     return CasePageSection("documents/_case_investigations.html", "work", context)

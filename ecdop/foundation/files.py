@@ -1,8 +1,14 @@
-"""Files ecdop writes for people to take away."""
+"""Files ecdop writes for people to take away, and room for the files they bring."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, request
+
+View = TypeVar("View", bound=Callable)
 
 
 def write_private_file(path: str, data: bytes) -> None:
@@ -11,3 +17,22 @@ def write_private_file(path: str, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as output:
         output.write(data)
+
+
+def accepts_files(limit_setting: str) -> Callable[[View], View]:
+    """Mark a page that takes an upload, with the setting that holds its largest file."""
+
+    def mark(view: View) -> View:
+        view.upload_limit_setting = limit_setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def room_for_files() -> None:
+    """Before anything reads the form (CSRF protection does, first), give a page marked with
+    ``accepts_files`` room for a file a little larger than it accepts, so that such a file is
+    refused at its field, not with a bare 413. Every other request keeps the small limit."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if setting := getattr(view, "upload_limit_setting", None):
+        request.max_content_length = 2 * current_app.config[setting]

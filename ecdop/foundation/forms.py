@@ -11,9 +11,11 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import g, request
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -152,6 +154,12 @@ class GovRadioField(ChoiceNamed, DrawnInPageOrder, RadioField):
 
 class GovCheckboxesField(ChoiceNamed, DrawnInPageOrder, SelectMultipleField):
     widget = GovCheckboxesInput()
+
+
+class GovFileField(DrawnInPageOrder, FileField):
+    """A file to upload; what it is, is decided by its content where it is kept."""
+
+    widget = GovFileInput()
 
 
 class GovSubmitField(SubmitField):

@@ -248,6 +248,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}/post-mortem", "Save post-mortem"),
             Visit(f"/cases/{case.id}/inquest"),
             Visit(f"/cases/{case.id}/inquest", "Save inquest"),
+            Visit(f"/cases/{case.id}/documents/new"),
+            Visit(f"/cases/{case.id}/documents/new", "Keep the document"),
             Visit(f"/cases/{j['flagged'].id}"),
             Visit(f"/cases/{j['flagged'].id}/merge"),
             Visit(f"/cases/{j['flagged'].id}/triage"),

@@ -1,0 +1,51 @@
+"""Where documents' content is kept, behind one small interface: in the database by default,
+so that one backup holds everything; an S3-compatible store can take its place later."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from sqlalchemy import delete, select
+
+from ecdop.documents.models import Document, DocumentChunk
+from ecdop.foundation.extensions import db
+
+CHUNK_BYTES = 1024 * 1024
+
+
+class DocumentStore(Protocol):
+    def keep(self, document: Document, content: bytes) -> None: ...
+    def read(self, document: Document) -> Iterator[bytes]: ...
+    def erase(self, document: Document) -> None: ...
+
+
+class DatabaseStore:
+    """The content in ``document_chunks``, a megabyte a row, read back a row at a time."""
+
+    def keep(self, document: Document, content: bytes) -> None:
+        view = memoryview(content)
+        for position, start in enumerate(range(0, len(content), CHUNK_BYTES)):
+            piece = bytes(view[start : start + CHUNK_BYTES])
+            db.session.add(DocumentChunk(document_id=document.id, position=position, data=piece))
+        db.session.flush()
+
+    def read(self, document: Document) -> Iterator[bytes]:
+        positions = db.session.scalars(
+            select(DocumentChunk.position)
+            .where(DocumentChunk.document_id == document.id)
+            .order_by(DocumentChunk.position)
+        ).all()
+        for position in positions:
+            yield db.session.execute(
+                select(DocumentChunk.data).where(
+                    DocumentChunk.document_id == document.id, DocumentChunk.position == position
+                )
+            ).scalar_one()
+
+    def erase(self, document: Document) -> None:
+        db.session.execute(delete(DocumentChunk).where(DocumentChunk.document_id == document.id))
+
+
+def document_store() -> DocumentStore:
+    return DatabaseStore()
