@@ -27,6 +27,7 @@ from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.forms import strip
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 
 
@@ -118,8 +119,7 @@ def _record(model, case: Case, expected_version: int | None, field: str):
 
 def _fill(record, details, actor: User) -> None:
     for field in fields(details):
-        value = getattr(details, field.name)
-        setattr(record, field.name, value.strip() if type(value) is str else value)
+        setattr(record, field.name, strip(getattr(details, field.name)))
     record.recorded_by_id = actor.id
     db.session.flush()
 

@@ -36,6 +36,7 @@ from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.forms import strip
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 
 
@@ -149,7 +150,7 @@ def save_contact(
         check_version(contact, expected_version, "full_name")
         action = AuditAction.FAMILY_CONTACT_CHANGED
     for name, value in vars(details).items():
-        setattr(contact, name, _tidied(value))
+        setattr(contact, name, strip(value))
     if not details.do_not_contact:
         contact.do_not_contact_reason = ""
     db.session.flush()
@@ -248,7 +249,7 @@ def save_question(
         check_version(question, expected_version, "question")
         action = AuditAction.FAMILY_QUESTION_UPDATED
     for name, value in vars(asked).items():
-        setattr(question, name, _tidied(value))
+        setattr(question, name, strip(value))
     db.session.flush()
     goes_to = asked.goes_to.label[0].lower() + asked.goes_to.label[1:]
     record_event(action, actor_id=actor.id, case_id=case.id, subject=question,
@@ -305,9 +306,3 @@ def send_letter(
     record_event(AuditAction.FAMILY_LETTER_SENT, actor_id=actor.id, case_id=case.id,
                  subject=letter, details=details)  # fmt: skip
     return letter
-
-
-def _tidied(value):
-    """Typed text without its surrounding spaces. Only plain text: a coded answer is a str
-    too, and stripping it would make it plain text that no longer is its code."""
-    return value.strip() if type(value) is str else value

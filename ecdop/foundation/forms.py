@@ -61,8 +61,10 @@ LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029]+")
 
 
 def strip(value):
-    """Typed text without surrounding spaces, control or bidirectional characters."""
-    if not isinstance(value, str):
+    """Typed text without surrounding spaces, control or bidirectional characters. Only plain
+    text: a coded answer (a StrEnum) is a str too, and cleaning it would leave text that is
+    no longer its code."""
+    if type(value) is not str:
         return value
     return BIDI_CONTROLS.sub("", CONTROL_CHARACTERS.sub("", value)).strip()
 

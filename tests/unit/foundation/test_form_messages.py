@@ -74,3 +74,17 @@ def test_every_choice_field_names_itself_when_refusing_a_value():
             if chooses and not issubclass(field.field_class, ChoiceNamed):
                 unnamed.append(f"{form_class.__name__}.{name}")
     assert unnamed == []
+
+
+def test_cleaning_typed_text_leaves_a_coded_answer_its_code():
+    """A StrEnum is a str: cleaned as text it became plain text, no longer ``is`` its member,
+    and a family's question fell out of its deadline until it was read back."""
+    import enum
+
+    from ecdop.foundation.forms import strip
+
+    class Meeting(enum.StrEnum):
+        CDRM = "cdrm"
+
+    assert strip(Meeting.CDRM) is Meeting.CDRM
+    assert strip("  typed\u202e text ") == "typed text"
