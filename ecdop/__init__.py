@@ -166,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.board_reports.views import board_reports_blueprint
     from ecdop.cases.views import cases_blueprint
     from ecdop.deadlines.views import deadlines_blueprint
+    from ecdop.documents.agency_views import report_documents_blueprint
     from ecdop.documents.views import documents_blueprint
     from ecdop.family.letter_views import family_letters_blueprint
     from ecdop.family.views import family_blueprint
@@ -191,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
         reporting_forms_blueprint,
         review_meetings_blueprint,
         documents_blueprint,
+        report_documents_blueprint,
         family_blueprint,
         family_letters_blueprint,
         deadlines_blueprint,

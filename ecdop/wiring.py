@@ -16,6 +16,7 @@ from ecdop.deadlines import hooks as deadline_hooks
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
+from ecdop.documents import agency_views as document_agency_views
 from ecdop.documents import views as document_views
 from ecdop.family import queries as family_queries
 from ecdop.family import views as family_views
@@ -26,6 +27,7 @@ from ecdop.meetings import services as meeting_services
 from ecdop.meetings import views as meeting_views
 from ecdop.notifications import duplicate_views
 from ecdop.notifications import views as notification_views
+from ecdop.reporting_forms import hooks as reporting_form_hooks
 from ecdop.reporting_forms import queries as reporting_form_queries
 from ecdop.reporting_forms import services as reporting_form_services
 from ecdop.reporting_forms import views as reporting_form_views
@@ -84,6 +86,8 @@ WIRING: dict[Hook, tuple] = {
         analytics_views.area_page_warning_rules,
         deadline_views.area_page_deadline_rules,
     ),
+    # A reporting form's page: the documents the agency sent with it.
+    reporting_form_hooks.report_page: (document_agency_views.report_page_documents,),
     # The family's part in the review: their questions for the panel and the CDRM, and the
     # people no paper of the panel's may name.
     meeting_hooks.questions_for_the_panel: (family_queries.questions_for_the_panel,),

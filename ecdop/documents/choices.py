@@ -50,3 +50,7 @@ class DocumentKind(LabelledEnum):
     MEDICAL_SUMMARY = "medical_summary", "Medical summary"
     AGENCY_CHRONOLOGY = "agency_chronology", "Agency chronology"
     OTHER = "other", "Other"
+
+
+# What an agency may attach to its reporting form.
+AGENCY_KINDS = (DocumentKind.AGENCY_CHRONOLOGY, DocumentKind.MEDICAL_SUMMARY, DocumentKind.OTHER)

@@ -7,6 +7,7 @@ from wtforms import HiddenField
 from wtforms.validators import Optional
 
 from ecdop.documents.choices import (
+    AGENCY_KINDS,
     DocumentKind,
     InquestConclusion,
     OrderedBy,
@@ -52,6 +53,10 @@ class PostMortemForm(FlaskForm):
     final_report_received_on = GovDateField(
         "Date the final report came (optional)", validators=[Optional()]
     )
+    # Choices are the case's kept final reports, set by the view.
+    final_report_document_id = GovSelectField(
+        "The final report's document (optional)", validators=[Optional()], choices=[]
+    )
     version = HiddenField()
     submit = GovSubmitField("Save post-mortem")
 
@@ -84,6 +89,20 @@ class InquestForm(FlaskForm):
     )  # fmt: skip
     version = HiddenField()
     submit = GovSubmitField("Save inquest")
+
+
+class AttachmentForm(FlaskForm):
+    """An agency's document sent with its reporting form."""
+
+    kind = GovSelectField(
+        "What is it?",
+        choices=select_choices(
+            [("", "Choose"), *((kind.value, kind.label) for kind in AGENCY_KINDS)]
+        ),
+        validators=[TextRequired("Choose what the document is")],
+    )
+    file = GovFileField("The document")
+    submit = GovSubmitField("Send the document")
 
 
 class DocumentForm(FlaskForm):

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.documents.choices import (
     DocumentKind,
@@ -26,6 +26,7 @@ from ecdop.documents.choices import (
 )
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
 from ecdop.foundation.personal_data import Deidentification, not_personal, of_the_child
+from ecdop.reporting_forms.models import ReportingRequest
 
 
 class PostMortem(Base, TimestampMixin):
@@ -45,6 +46,8 @@ class PostMortem(Base, TimestampMixin):
                           Deidentification.REMOVE),
     )  # fmt: skip
     final_report_received_on: Mapped[date | None] = mapped_column(Date)
+    # The kept document that is the final report, once it has been uploaded.
+    final_report_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -92,6 +95,10 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Set when an agency attached it to its reporting form: only coordinators see it then.
+    reporting_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reporting_requests.id"), index=True
+    )
     kind: Mapped[DocumentKind] = mapped_column(string_enum(DocumentKind))
     received_on: Mapped[date] = mapped_column(Date)
     format: Mapped[str] = mapped_column(String(10))
@@ -105,6 +112,8 @@ class Document(Base):
     withdrawn_reason: Mapped[str] = mapped_column(
         Text, default="", info=not_personal("the coordinator's words on why it was withdrawn")
     )
+
+    reporting_request: Mapped[ReportingRequest | None] = relationship()
 
     @property
     def filename(self) -> str:

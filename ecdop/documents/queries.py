@@ -1,4 +1,4 @@
-"""Reading a case's post-mortem and inquest."""
+"""Reading a case's post-mortem and inquest, and the documents kept with it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from flask import abort
 from sqlalchemy import select
 
 from ecdop.cases.models import Case
+from ecdop.documents.choices import DocumentKind
 from ecdop.documents.models import Document, Inquest, PostMortem
 from ecdop.foundation.extensions import db
+from ecdop.reporting_forms.models import ReportingRequest
 
 
 def post_mortem_of(case: Case) -> PostMortem | None:
@@ -28,3 +30,19 @@ def document_or_404(case: Case, document_id: int) -> Document:
     if document is None or document.case_id != case.id:
         abort(404)
     return document
+
+
+def attachments_of(request: ReportingRequest) -> list[Document]:
+    """What an agency sent with its reporting form."""
+    statement = select(Document).where(Document.reporting_request_id == request.id)
+    return list(db.session.scalars(statement.order_by(Document.id)))
+
+
+def final_reports_of(case: Case) -> list[Document]:
+    """The case's kept final post-mortem reports, for the post-mortem to point to."""
+    statement = select(Document).where(
+        Document.case_id == case.id,
+        Document.kind == DocumentKind.FINAL_POST_MORTEM,
+        Document.withdrawn_at.is_(None),
+    )
+    return list(db.session.scalars(statement.order_by(Document.received_on, Document.id)))

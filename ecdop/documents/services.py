@@ -1,9 +1,10 @@
-"""Recording the post-mortem and the inquest of a case. Services flush; the request commits."""
+"""Recording the post-mortem and the inquest of a case, and keeping its documents. Services
+flush; the request commits."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import INVESTIGATIONS
 from ecdop.documents.choices import (
+    AGENCY_KINDS,
     DocumentKind,
     InquestConclusion,
     OrderedBy,
@@ -22,6 +24,7 @@ from ecdop.documents.choices import (
 )
 from ecdop.documents.content import DocumentRefused, check_upload
 from ecdop.documents.models import Document, Inquest, PostMortem
+from ecdop.documents.queries import post_mortem_of
 from ecdop.documents.storage import document_store
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
@@ -29,6 +32,7 @@ from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import strip
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class PostMortemDetails:
     provisional_cause_received_on: date | None = None
     provisional_cause: str = ""
     final_report_received_on: date | None = None
+    final_report_document_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ def save_post_mortem(
     if details.provisional_cause.strip() and details.provisional_cause_received_on is None:
         raise ChangeRefused("Enter the date the provisional cause came",
                             "provisional_cause_received_on")  # fmt: skip
+    if details.final_report_document_id is not None:
+        details = _with_final_report(case, details)
     record = _record(PostMortem, case, expected_version, "needed")
     _fill(record, details, actor)
     record_event(AuditAction.POST_MORTEM_RECORDED, actor_id=actor.id, case_id=case.id,
@@ -105,6 +112,23 @@ def save_inquest(
     record_event(AuditAction.INQUEST_RECORDED, actor_id=actor.id, case_id=case.id,
                  subject=record, details={"summary": _inquest_summary(record)})  # fmt: skip
     return record
+
+
+def _with_final_report(case: Case, details: PostMortemDetails) -> PostMortemDetails:
+    """The final report's document must be one kept with this case; the day it came is the
+    document's unless another was entered."""
+    document = db.session.get(Document, details.final_report_document_id)
+    if (
+        document is None
+        or document.case_id != case.id
+        or document.kind is not DocumentKind.FINAL_POST_MORTEM
+        or document.withdrawn_at is not None
+    ):
+        raise ChangeRefused("Choose one of the final reports kept with the case",
+                            "final_report_document_id")  # fmt: skip
+    return replace(
+        details, final_report_received_on=details.final_report_received_on or document.received_on
+    )
 
 
 def _record(model, case: Case, expected_version: int | None, field: str):
@@ -176,12 +200,53 @@ def upload_document(
     largest: int,
 ) -> Document:
     """Keep a document with the case once it has passed every check, with its active content
-    taken out; what was taken out is recorded with it."""
+    taken out; what was taken out is recorded with it. A final post-mortem report becomes the
+    post-mortem's, and meets its deadline."""
     INVESTIGATIONS.refuse_unless_open(case, "file")
-    if not content and not filename:
-        raise ChangeRefused("Select the document to keep", "file")
     if problem := _date_problem(case, {}, "The date it came", received_on, None, False):
         raise ChangeRefused(problem, "received_on")
+    document = _keep(case, kind, received_on, content, filename, actor=actor, largest=largest)
+    if kind is DocumentKind.FINAL_POST_MORTEM:
+        _take_as_final_report(case, document, actor)
+    return document
+
+
+def attach_to_report(
+    request: ReportingRequest,
+    kind: DocumentKind,
+    content: bytes,
+    filename: str,
+    *,
+    actor: User,
+    largest: int,
+) -> Document:
+    """An agency's document (its chronology, say) sent with its reporting form: kept with the
+    case for the coordinators, never shown to another agency."""
+    if request.status not in OPEN_STATUSES:
+        raise ChangeRefused("This form has been submitted: ask the coordinator to return it "
+                            "if you need to send another document", "file")  # fmt: skip
+    INVESTIGATIONS.refuse_unless_open(request.case, "file")
+    if kind not in AGENCY_KINDS:
+        raise ChangeRefused("Choose what the document is", "kind")
+    document = _keep(request.case, kind, uk_today(), content, filename, actor=actor,
+                     largest=largest)  # fmt: skip
+    document.reporting_request_id = request.id
+    db.session.flush()
+    return document
+
+
+def _keep(
+    case: Case,
+    kind: DocumentKind,
+    received_on: date,
+    content: bytes,
+    filename: str,
+    *,
+    actor: User,
+    largest: int,
+) -> Document:
+    if not content and not filename:
+        raise ChangeRefused("Select the document to keep", "file")
     try:
         checked = check_upload(content, filename, largest=largest)
     except DocumentRefused as refused:
@@ -200,6 +265,23 @@ def upload_document(
     return document
 
 
+def _take_as_final_report(case: Case, document: Document, actor: User) -> None:
+    """The post-mortem's final report has come: linked to the post-mortem that waits for it,
+    whose date received is the document's unless one was already recorded."""
+    record = post_mortem_of(case)
+    if record is None or record.needed is not PostMortemNeeded.YES:
+        return
+    if record.final_report_document_id is not None:
+        return
+    record.final_report_document_id = document.id
+    if record.final_report_received_on is None:
+        record.final_report_received_on = document.received_on
+    record.recorded_by_id = actor.id
+    db.session.flush()
+    record_event(AuditAction.POST_MORTEM_RECORDED, actor_id=actor.id, case_id=case.id,
+                 subject=record, details={"summary": _post_mortem_summary(record)})  # fmt: skip
+
+
 def withdraw_document(document: Document, case: Case, *, reason: str, actor: User) -> None:
     """Take a document back (sent to the wrong case, say): its content is erased, the record
     that it existed stays, and the timeline says why."""
@@ -208,8 +290,16 @@ def withdraw_document(document: Document, case: Case, *, reason: str, actor: Use
     if not reason.strip():
         raise ChangeRefused("Give the reason for withdrawing the document", "reason")
     document_store().erase(document)
+    _unlink_final_report(case, document)
     document.withdrawn_at, document.withdrawn_reason = utc_now(), reason.strip()
     db.session.flush()
     record_event(AuditAction.DOCUMENT_WITHDRAWN, actor_id=actor.id, case_id=case.id,
                  subject=document, details={"kind": document.kind.label,
                                             "reason": document.withdrawn_reason})  # fmt: skip
+
+
+def _unlink_final_report(case: Case, document: Document) -> None:
+    # The date the report came stays: the coordinator corrects it if it was wrong too.
+    record = post_mortem_of(case)
+    if record is not None and record.final_report_document_id == document.id:
+        record.final_report_document_id = None

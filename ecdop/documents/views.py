@@ -35,7 +35,8 @@ from ecdop.documents.content import DocumentFormat
 from ecdop.documents.forms import DocumentForm, InquestForm, PostMortemForm, WithdrawDocumentForm
 from ecdop.documents.storage import document_store
 from ecdop.foundation.files import accepts_files
-from ecdop.foundation.forms import form_status, submitted_version
+from ecdop.foundation.formatting import uk_date
+from ecdop.foundation.forms import form_status, select_choices, submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
 
 documents_blueprint = Blueprint("documents", __name__)
@@ -47,6 +48,11 @@ def post_mortem(case_id: int):
     case = case_for_coordinator_or_404(current_user, case_id)
     record = queries.post_mortem_of(case)
     form = PostMortemForm(data=_post_mortem_data(record))
+    form.final_report_document_id.choices = select_choices(
+        [("", "None kept yet")]
+        + [(str(d.id), f"{d.kind.label}, came {uk_date(d.received_on)}")
+           for d in queries.final_reports_of(case)]
+    )  # fmt: skip
     _read(case, "post-mortem")
     if form.validate_on_submit():
         try:
@@ -71,6 +77,7 @@ def _post_mortem_data(record) -> dict:
         "provisional_cause_received_on": record.provisional_cause_received_on,
         "provisional_cause": record.provisional_cause,
         "final_report_received_on": record.final_report_received_on,
+        "final_report_document_id": str(record.final_report_document_id or ""),
         "version": record.version_id,
     }
 
@@ -84,6 +91,7 @@ def _post_mortem_details(form: PostMortemForm) -> services.PostMortemDetails:
         provisional_cause_received_on=form.provisional_cause_received_on.data,
         provisional_cause=form.provisional_cause.data or "",
         final_report_received_on=form.final_report_received_on.data,
+        final_report_document_id=int(form.final_report_document_id.data or 0) or None,
     )
 
 

@@ -40,6 +40,7 @@ from ecdop.reporting_forms.forms import (
     form_data_for,
     report_form_class,
 )
+from ecdop.reporting_forms.hooks import report_page
 from ecdop.reporting_forms.models import OPEN_STATUSES
 
 reporting_forms_blueprint = Blueprint("reporting_forms", __name__)
@@ -159,6 +160,7 @@ def _render_response(request, definition, form, status: int = 200, conflict: boo
         form=form,
         editable=request.status in OPEN_STATUSES,
         conflict=conflict,
+        sections=report_page(request, True),
     )
     return page, status
 
@@ -278,6 +280,7 @@ def _render_review(request, return_form=None, excuse_form=None, status: int = 20
         return_form=return_form or ReturnReportForm(data=version, formdata=None),
         excuse_form=excuse_form or ExcuseReportForm(data=version, formdata=None),
         open_statuses=OPEN_STATUSES,
+        sections=report_page(request, False),
     )
     return page, status
 

@@ -303,6 +303,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/requests"),
             Visit(f"/requests/{j['gp_request'].id}"),
             Visit(f"/requests/{j['gp_request'].id}", "Continue to check your answers"),
+            Visit(f"/requests/{j['gp_request'].id}/documents/new"),
+            Visit(f"/requests/{j['gp_request'].id}/documents/new", "Send the document"),
             Visit(f"/requests/{j['late_request'].id}/check"),
             Visit("/tasks"),
             Visit("/actions"),
