@@ -17,6 +17,7 @@ from ecdop.deadlines import queries as deadline_queries
 from ecdop.deadlines import services as deadline_services
 from ecdop.deadlines import views as deadline_views
 from ecdop.documents import agency_views as document_agency_views
+from ecdop.documents import queries as document_queries
 from ecdop.documents import views as document_views
 from ecdop.family import queries as family_queries
 from ecdop.family import views as family_views
@@ -46,7 +47,10 @@ WIRING: dict[Hook, tuple] = {
         meeting_queries.actions_owing,
     ),
     # The case's own deadlines that features declare, and where each kind is worked on.
-    deadline_hooks.owed_by_case: (family_queries.deadlines_owed_to_the_family,),
+    deadline_hooks.owed_by_case: (
+        family_queries.deadlines_owed_to_the_family,
+        document_queries.deadline_owed_by_the_post_mortem,
+    ),
     deadline_hooks.page_of_kind: (family_queries.family_page_for,),
     deadline_hooks.due_date_moved: (
         reporting_form_services.move_request_due_date,

@@ -44,6 +44,14 @@ class DeadlineRuleForm(FlaskForm):
         choices=select_choices(RuleUnit.choices()),
         validators=[TextRequired("Choose what the time is counted in")],
     )
+    # Only for the kinds chased at their own pace; the view drops it for the others.
+    chase_every_weeks = GovIntegerField(
+        "Chase every",
+        validators=[
+            TextRequired("Enter how many weeks apart to chase it, like 4"),
+            NumberRange(min=1, max=52, message="Enter a number of weeks from 1 to 52"),
+        ],
+    )
     submit = GovSubmitField("Save rule")
 
 

@@ -86,6 +86,8 @@ class Deadline(Base, TimestampMixin):
     # Every reminder step dated on or before this day has been queued (or was not due).
     reminded_through: Mapped[date] = mapped_column(Date)
     next_reminder_on: Mapped[date] = mapped_column(Date)
+    # Once overdue, how often it is chased again: its area's rule, kept here for the sweep.
+    chase_every_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     case: Mapped[Case] = relationship()
@@ -122,6 +124,7 @@ class DeadlineRule(Base, TimestampMixin):
     kind: Mapped[DeadlineKind] = mapped_column(string_enum(DeadlineKind))
     amount: Mapped[int] = mapped_column(Integer)
     unit: Mapped[RuleUnit] = mapped_column(string_enum(RuleUnit))
+    chase_every_weeks: Mapped[int | None] = mapped_column(Integer)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     area: Mapped[Area] = relationship()
@@ -129,4 +132,4 @@ class DeadlineRule(Base, TimestampMixin):
 
     @property
     def rule(self) -> Rule:
-        return Rule(self.amount, self.unit)
+        return Rule(self.amount, self.unit, self.chase_every_weeks)

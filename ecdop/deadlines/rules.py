@@ -23,6 +23,8 @@ class DeadlineKind(LabelledEnum):
     FAMILY_TOLD = "family_told", "Family told about the review and given the leaflet"
     FAMILY_QUESTIONS = "family_questions", "Family's questions to the CDRM answered"
     OUTCOME_SHARED = "outcome_shared", "Outcome of the review shared with the family"
+    # Declared by ``documents``: the coordinator chases the pathologist for it.
+    POST_MORTEM_REPORT = "post_mortem_report", "Final post-mortem report received"
 
     @property
     def set_per_item(self) -> bool:
@@ -34,6 +36,7 @@ class RuleUnit(LabelledEnum):
     HOURS = "hours", "hours"
     WORKING_DAYS = "working_days", "working days"
     DAYS = "days", "days"
+    WEEKS = "weeks", "weeks"
     MONTHS = "months", "months"
 
 
@@ -45,12 +48,24 @@ class Anchor(LabelledEnum):
     KEY_WORKER_ASSIGNED = "key_worker_assigned", "after the key worker is assigned"
     CDRM = "cdrm", "after the Child Death Review Meeting"
     SIGN_OFF = "sign_off", "after the panel's sign-off"
+    POST_MORTEM = "post_mortem", "after the post-mortem"
+
+
+# How often an overdue deadline is chased, unless its rule says otherwise.
+CHASED_EVERY_WEEK = 1
 
 
 @dataclass(frozen=True)
 class Rule:
     amount: int
     unit: RuleUnit
+    # Set for the kinds chased at their own pace once overdue (a pathologist's report, every
+    # 4 weeks); None: weekly, like every other deadline.
+    chase_every_weeks: int | None = None
+
+    @property
+    def chase_every_days(self) -> int:
+        return 7 * (self.chase_every_weeks or CHASED_EVERY_WEEK)
 
     def due_on(self, start: datetime | date) -> date:
         """The due date for an obligation that began at ``start`` (UK dates throughout)."""
@@ -64,10 +79,18 @@ class Rule:
             return add_working_days(start, self.amount)
         if self.unit is RuleUnit.DAYS:
             return start + timedelta(days=self.amount)
+        if self.unit is RuleUnit.WEEKS:
+            return start + timedelta(weeks=self.amount)
         return add_months(start, self.amount)
 
     def describe(self) -> str:
         return f"{self.amount} {self.unit.label}"
+
+    def describe_chase(self) -> str:
+        """How often it is chased once overdue, for the kinds with their own pace."""
+        if not self.chase_every_weeks:
+            return ""
+        return f"; chased every {self.chase_every_weeks} weeks once overdue"
 
 
 # When each obligation begins; not a setting: the guidance counts from these events.
@@ -83,6 +106,7 @@ ANCHORS: dict[DeadlineKind, Anchor] = {
     DeadlineKind.FAMILY_TOLD: Anchor.KEY_WORKER_ASSIGNED,
     DeadlineKind.FAMILY_QUESTIONS: Anchor.CDRM,
     DeadlineKind.OUTCOME_SHARED: Anchor.SIGN_OFF,
+    DeadlineKind.POST_MORTEM_REPORT: Anchor.POST_MORTEM,
 }
 
 # The statutory guidance's timescales, used wherever an area has not set its own.
@@ -99,4 +123,7 @@ DEFAULT_RULES: dict[DeadlineKind, Rule] = {
     DeadlineKind.FAMILY_TOLD: Rule(5, RuleUnit.WORKING_DAYS),
     DeadlineKind.FAMILY_QUESTIONS: Rule(10, RuleUnit.WORKING_DAYS),
     DeadlineKind.OUTCOME_SHARED: Rule(20, RuleUnit.WORKING_DAYS),
+    # The Royal College of Pathologists' guidance and NCMD's: the final report is expected
+    # within 12 weeks of the post-mortem, and chased every 4 weeks after that.
+    DeadlineKind.POST_MORTEM_REPORT: Rule(12, RuleUnit.WEEKS, chase_every_weeks=4),
 }

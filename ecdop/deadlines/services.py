@@ -25,7 +25,7 @@ from ecdop.cases.states import CaseFacts, is_closed, is_reviewed, refuse_if_clos
 from ecdop.deadlines.hooks import CaseOwed, Owed, due_date_moved, owed_by_case, owed_by_records
 from ecdop.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from ecdop.deadlines.queries import deadlines_of, open_deadlines_by_rule, rules_for_area
-from ecdop.deadlines.reminders import last_step_before, next_step_after
+from ecdop.deadlines.reminders import WEEKLY, last_step_before, next_step_after
 from ecdop.deadlines.rules import ANCHORS, Anchor, DeadlineKind, Rule
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
@@ -119,10 +119,15 @@ def _refresh_declared_by_features(
         if not live or owed.let_go_because:
             _let_go(found, owed.let_go_because)
             continue
-        due_on = rules[owed.kind].due_on(owed.starts)
-        deadline = found or _open(case, owed.kind, _day_of(owed.starts), due_on, today)
+        rule = rules[owed.kind]
+        due_on = rule.due_on(owed.starts)
+        deadline = found or _open(case, owed.kind, _day_of(owed.starts), due_on, today,
+                                  rule.chase_every_days)  # fmt: skip
         if found is not None and not found.due_on_set_by_hand and found.due_on != due_on:
             _reschedule(found, due_on, today)
+        if deadline.chase_every_days != rule.chase_every_days:
+            deadline.chase_every_days = rule.chase_every_days
+            _reschedule(deadline, deadline.due_on, today)
         deadline.owed_by_user_id = owed.answered_by_id
         _settle(deadline, owed.met, today, closed and not owed.goes_on_after_closure)
 
@@ -153,8 +158,16 @@ def _obligation_start(case: Case, kind: DeadlineKind) -> datetime | date:
     return case.created_at or utc_now()  # the first notification opened the case
 
 
-def _open(case: Case, kind: DeadlineKind, starts_on: date, due_on: date, today: date) -> Deadline:
-    deadline = Deadline(case=case, kind=kind, starts_on=starts_on, due_on=due_on)
+def _open(
+    case: Case,
+    kind: DeadlineKind,
+    starts_on: date,
+    due_on: date,
+    today: date,
+    chase_every_days: int = WEEKLY,
+) -> Deadline:
+    deadline = Deadline(case=case, kind=kind, starts_on=starts_on, due_on=due_on,
+                        chase_every_days=chase_every_days)  # fmt: skip
     _start_reminders(deadline, today)
     db.session.add(deadline)
     return deadline
@@ -171,11 +184,12 @@ def _start_reminders(deadline: Deadline, today: date) -> None:
     past, only the latest is still sent (so someone handed an overdue item hears of it once);
     steps dated before the obligation began never are."""
     through = today - timedelta(days=1)
-    latest = last_step_before(deadline.due_on, today)
+    chase = deadline.chase_every_days or WEEKLY
+    latest = last_step_before(deadline.due_on, today, chase)
     if latest is not None and latest.on >= deadline.starts_on:
         through = latest.on - timedelta(days=1)
     deadline.reminded_through = through
-    deadline.next_reminder_on = next_step_after(deadline.due_on, through)
+    deadline.next_reminder_on = next_step_after(deadline.due_on, through, chase)
 
 
 def _settle(deadline: Deadline, fulfilled: bool, today: date, closed: bool = False) -> None:
@@ -246,7 +260,8 @@ def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> i
         raise ChangeRefused("Enter a number from 1 to 999", "amount")
     current = rules_for_area(area.id)[kind]
     if current == rule:
-        raise ChangeRefused(f"The rule is already {rule.describe()}", "amount")
+        raise ChangeRefused(f"The rule is already {rule.describe()}{rule.describe_chase()}",
+                            "amount")  # fmt: skip
     setting = db.session.scalar(
         select(DeadlineRule).where(DeadlineRule.area_id == area.id, DeadlineRule.kind == kind)
     )
@@ -254,7 +269,10 @@ def change_rule(area: Area, kind: DeadlineKind, rule: Rule, *, actor: User) -> i
         setting = DeadlineRule(area_id=area.id, kind=kind)
         db.session.add(setting)
     setting.amount, setting.unit, setting.changed_by_id = rule.amount, rule.unit, actor.id
-    details = {"deadline": kind.label, "from": current.describe(), "to": rule.describe()}
+    setting.chase_every_weeks = rule.chase_every_weeks
+    details = {"deadline": kind.label,
+               "from": current.describe() + current.describe_chase(),
+               "to": rule.describe() + rule.describe_chase()}  # fmt: skip
     record_event(AuditAction.DEADLINE_RULE_CHANGED, subject=area, details=details)
     return _apply_rule(area, kind, rule)
 
@@ -264,11 +282,18 @@ def _apply_rule(area: Area, kind: DeadlineKind, rule: Rule) -> int:
         return 0
     today = uk_today()
     moved = 0
+    ours = {obligation.kind for obligation in CASE_OBLIGATIONS}
+    db.session.flush()  # the area's new rule, for the refresh below to read
     for deadline in open_deadlines_by_rule(area.id, kind):
-        due_on = rule.due_on(_obligation_start(deadline.case, kind))
-        if due_on != deadline.due_on:
-            _reschedule(deadline, due_on, today)
-            moved += 1
+        was_due = deadline.due_on
+        if kind in ours:
+            due_on = rule.due_on(_obligation_start(deadline.case, kind))
+            if due_on != deadline.due_on:
+                _reschedule(deadline, due_on, today)
+        else:
+            # Declared by a feature above, from a start only it knows (the post-mortem's day).
+            refresh_deadlines(deadline.case)
+        moved += deadline.due_on != was_due
     db.session.flush()
     return moved
 

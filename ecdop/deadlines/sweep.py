@@ -103,6 +103,7 @@ class DueDeadline:
     panel_action_id: int | None
     owed_by_id: int | None  # the agency that answers for it, if not the coordinators
     owed_by_user_id: int | None  # the person who answers for it (a key worker), if anyone
+    chase_every_days: int
     what: str = ""
     record: OwedRecord | None = None
 
@@ -122,7 +123,9 @@ def sweep_deadlines(today: date | None = None) -> Generator[None, None, int]:
         messages = [
             message
             for deadline in batch
-            for step in steps_to_send(deadline.due_on, deadline.reminded_through, today)
+            for step in steps_to_send(
+                deadline.due_on, deadline.reminded_through, today, deadline.chase_every_days
+            )
             for message in _reminders(deadline, step, recipients, today)
         ]
         queued += insert_messages(messages)
@@ -140,7 +143,7 @@ def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
             Deadline.id, Deadline.kind, Deadline.case_id, Deadline.due_on,
             Deadline.reminded_through, Case.reference, Case.area_id,
             Deadline.reporting_request_id, Deadline.panel_action_id, Deadline.owed_by_id,
-            Deadline.owed_by_user_id,
+            Deadline.owed_by_user_id, Deadline.chase_every_days,
         )
         .join(Case, Deadline.case_id == Case.id)
         .where(
@@ -151,7 +154,7 @@ def _due_batch(today: date, after_id: int) -> list[DueDeadline]:
         .order_by(Deadline.id)
         .limit(BATCH_SIZE)
     )  # fmt: skip
-    batch = [DueDeadline(*row) for row in db.session.execute(statement)]
+    batch = [DueDeadline(**row._asdict()) for row in db.session.execute(statement)]
     records = owed_records(batch)
     return [
         replace(due, what=what_is_due(due, records), record=records.get(due.id)) for due in batch
@@ -233,7 +236,7 @@ def _move_bookkeeping_on(batch: list[DueDeadline], today: date) -> None:
             {
                 "deadline_id": deadline.id,
                 "swept_due_on": deadline.due_on,
-                "next_on": next_step_after(deadline.due_on, today),
+                "next_on": next_step_after(deadline.due_on, today, deadline.chase_every_days),
             }
             for deadline in batch
         ],

@@ -136,11 +136,19 @@ def deadline_rule(area_id: int, kind: str):
         abort(404)
     kind = DeadlineKind(kind)
     current = queries.rules_for_area(area.id)[kind]
-    form = DeadlineRuleForm(data={"amount": current.amount, "unit": current.unit.value})
+    chased = DEFAULT_RULES[kind].chase_every_weeks is not None
+    form = DeadlineRuleForm(data={"amount": current.amount, "unit": current.unit.value,
+                                  "chase_every_weeks": current.chase_every_weeks})  # fmt: skip
+    if not chased:
+        del form.chase_every_weeks
     if form.validate_on_submit():
+        chase = form.chase_every_weeks.data if chased else None
         try:
             moved = services.change_rule(
-                area, kind, Rule(form.amount.data, RuleUnit(form.unit.data)), actor=current_user
+                area,
+                kind,
+                Rule(form.amount.data, RuleUnit(form.unit.data), chase),
+                actor=current_user,
             )
         except ChangeRefused as refused:
             show_refusal(refused, form, "amount")

@@ -6,7 +6,9 @@ from flask import abort
 from sqlalchemy import select
 
 from ecdop.cases.models import Case
-from ecdop.documents.choices import DocumentKind
+from ecdop.deadlines.hooks import CaseOwed
+from ecdop.deadlines.rules import DeadlineKind
+from ecdop.documents.choices import DocumentKind, PostMortemNeeded
 from ecdop.documents.models import Document, Inquest, PostMortem
 from ecdop.foundation.extensions import db
 from ecdop.reporting_forms.models import ReportingRequest
@@ -46,3 +48,14 @@ def final_reports_of(case: Case) -> list[Document]:
         Document.withdrawn_at.is_(None),
     )
     return list(db.session.scalars(statement.order_by(Document.received_on, Document.id)))
+
+
+def deadline_owed_by_the_post_mortem(case: Case) -> list[CaseOwed]:
+    """The final report, for ``deadlines.hooks.owed_by_case``: owed once a needed post-mortem
+    has been performed, counted from that day, and met when the report comes. The
+    coordinators answer for it: they chase the pathologist."""
+    record = post_mortem_of(case)
+    if record is None or record.needed is not PostMortemNeeded.YES or not record.performed_on:
+        return []
+    met = record.final_report_received_on is not None
+    return [CaseOwed(DeadlineKind.POST_MORTEM_REPORT, record.performed_on, met)]

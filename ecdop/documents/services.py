@@ -14,6 +14,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
 from ecdop.cases.states import INVESTIGATIONS
+from ecdop.deadlines.services import refresh_deadlines
 from ecdop.documents.choices import (
     AGENCY_KINDS,
     DocumentKind,
@@ -83,6 +84,7 @@ def save_post_mortem(
         details = _with_final_report(case, details)
     record = _record(PostMortem, case, expected_version, "needed")
     _fill(record, details, actor)
+    refresh_deadlines(case)
     record_event(AuditAction.POST_MORTEM_RECORDED, actor_id=actor.id, case_id=case.id,
                  subject=record, details={"summary": _post_mortem_summary(record)})  # fmt: skip
     return record
@@ -278,6 +280,7 @@ def _take_as_final_report(case: Case, document: Document, actor: User) -> None:
         record.final_report_received_on = document.received_on
     record.recorded_by_id = actor.id
     db.session.flush()
+    refresh_deadlines(case)
     record_event(AuditAction.POST_MORTEM_RECORDED, actor_id=actor.id, case_id=case.id,
                  subject=record, details={"summary": _post_mortem_summary(record)})  # fmt: skip
 

@@ -1,5 +1,6 @@
-"""Documents an agency attaches to its reporting form, and the post-mortem's link to the
-document that is its final report.
+"""Documents an agency attaches to its reporting form, the post-mortem's link to the
+document that is its final report, and deadlines chased at their own pace (the final report,
+every 4 weeks once overdue).
 
 Revision ID: 0033
 Revises: 0032
@@ -15,6 +16,12 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("deadlines") as batch:
+        batch.add_column(
+            sa.Column("chase_every_days", sa.Integer(), server_default="7", nullable=False)
+        )
+    with op.batch_alter_table("deadline_rules") as batch:
+        batch.add_column(sa.Column("chase_every_weeks", sa.Integer(), nullable=True))
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("reporting_request_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -48,3 +55,7 @@ def downgrade():
             op.f("fk_documents_reporting_request_id_reporting_requests"), type_="foreignkey"
         )
         batch.drop_column("reporting_request_id")
+    with op.batch_alter_table("deadline_rules") as batch:
+        batch.drop_column("chase_every_weeks")
+    with op.batch_alter_table("deadlines") as batch:
+        batch.drop_column("chase_every_days")
