@@ -13,6 +13,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.cases import queries as case_queries
+from ecdop.cases.states import WAITING_FOR
 from ecdop.deadlines import queries as deadline_queries
 from ecdop.mail.queries import recent_messages_for
 from ecdop.reporting_forms.queries import outstanding_by_agency
@@ -51,6 +52,8 @@ def dashboard():
     return render_template(
         "dashboard.html",
         counts=counts,
+        waiting_for=case_queries.count_waiting_for(current_user),
+        waiting_for_words=WAITING_FOR,
         waiting=case_queries.cases_waiting_on_coordinator(current_user, limit=FIRST_FEW),
         waiting_total=case_queries.count_waiting_on_coordinator(current_user),
         outstanding=outstanding_by_agency(current_user),

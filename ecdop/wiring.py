@@ -68,11 +68,13 @@ WIRING: dict[Hook, tuple] = {
         reporting_form_queries.facts_about_requests,
         review_meeting_queries.facts_about_review_meetings,
         meeting_queries.facts_about_panel_review,
+        document_queries.facts_about_investigations,
     ),
     case_hooks.facts_recorded_in_sql: (
         reporting_form_queries.facts_about_requests_in_sql,
         review_meeting_queries.facts_about_review_meetings_in_sql,
         meeting_queries.facts_about_panel_review_in_sql,
+        document_queries.facts_about_investigations_in_sql,
     ),
     # The case page: each feature's section, in the order they appear on it.
     case_hooks.case_page: (

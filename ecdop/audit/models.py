@@ -84,6 +84,7 @@ class AuditAction(enum.StrEnum):
     SUBJECT_ACCESS_EXPORTED = "subject_access_exported"
     POST_MORTEM_RECORDED = "post_mortem_recorded"
     INQUEST_RECORDED = "inquest_recorded"
+    CDRM_BEFORE_POST_MORTEM_REPORT = "cdrm_before_post_mortem_report"
     DOCUMENT_UPLOADED = "document_uploaded"
     DOCUMENT_WITHDRAWN = "document_withdrawn"
     TASKS_LISTED = "tasks_listed"

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from ecdop.cases.states import LISTED_STAGES, UNDER_WAY, Stage
+from ecdop.cases.states import LISTED_STAGES, UNDER_WAY, WAITING_FOR, Stage
 from ecdop.foundation.forms import (
     GovDateField,
     GovRadioField,
@@ -30,6 +30,7 @@ STAGE_CHOICES = [
     (UNDER_WAY, "Under way"),
     ("", "All stages"),
     *((stage.value, stage.label) for stage in LISTED_STAGES),
+    *((name, words) for name, (_fact, words) in WAITING_FOR.items()),
 ]
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ecdop.auth.models import User
@@ -18,6 +18,7 @@ from ecdop.cases.states import (
     COORDINATOR_STEPS,
     UNDER_WAY,
     UNDER_WAY_STAGES,
+    WAITING_FOR,
     CaseFacts,
     SqlFacts,
     Stage,
@@ -121,6 +122,8 @@ def case_list(
     statement = visible_cases(user)
     if stage == UNDER_WAY:
         statement = statement.where(Case.stage.in_(UNDER_WAY_STAGES))
+    elif isinstance(stage, str) and stage in WAITING_FOR:
+        statement = statement.where(Case.stage.in_(UNDER_WAY_STAGES), _waiting_for(stage))
     elif stage is not None:
         statement = statement.where(Case.stage == stage)
     if query.strip():
@@ -188,6 +191,23 @@ def count_by_stage(user: User) -> dict[Stage, int]:
     )  # fmt: skip
     counts = {stage: count for stage, count in db.session.execute(statement)}
     return {stage: counts.get(stage, 0) for stage in UNDER_WAY_STAGES}
+
+
+def _waiting_for(filter_name: str) -> ColumnElement[bool]:
+    fact, _words = WAITING_FOR[filter_name]
+    return getattr(case_facts_in_sql(), fact)
+
+
+def count_waiting_for(user: User) -> dict[str, int]:
+    """How many cases under way wait for the pathologist, and for the coroner."""
+    counts = {}
+    for filter_name in WAITING_FOR:
+        statement = select(func.count()).where(
+            Case.area_id.in_(user.area_ids), Case.stage.in_(UNDER_WAY_STAGES),
+            _waiting_for(filter_name),
+        )  # fmt: skip
+        counts[filter_name] = db.session.scalar(statement) or 0
+    return counts
 
 
 def flagged_as_duplicate_of(case: Case) -> list[Case]:

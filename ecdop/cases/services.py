@@ -149,10 +149,14 @@ def apply_transition(case: Case, target: Stage, *, actor: User, reason: str = ""
         raise ChangeRefused(f"Your role cannot move a case to {target.label}", "target")
     if transition.needs_reason and not reason.strip():
         raise ChangeRefused(f"Give the reason for moving the case to {target.label}", "reason")
-    if problems := transition.obstacles(case_facts(case)):
+    facts = case_facts(case)
+    if problems := transition.obstacles(facts):
         raise ChangeRefused(
             f"This case cannot move to {target.label} yet. {_sentences(problems)}", "target"
         )
+    if (awaited := transition.reasons_asked(facts)) and not reason.strip():
+        raise ChangeRefused(" ".join(awaited) + f" Give the reason for moving the case to "
+                            f"{target.label} now", "reason")  # fmt: skip
     if transition.source is Stage.CLOSED:
         case_reopened(case)
     change = StageChange(

@@ -61,6 +61,12 @@ LISTED_STAGES = tuple(stage for stage in Stage if stage is not Stage.MERGED)
 # The panel has reviewed the case: its review deadline is met.
 REVIEWED_STAGES = (Stage.PANEL_REVIEWED, Stage.CLOSED)
 UNDER_WAY = "under_way"  # the case list's filter for those stages
+# The case list's filters for the cases under way that wait outside the agencies, each the
+# CaseFacts field it reads, and its words.
+WAITING_FOR: dict[str, tuple[str, str]] = {
+    "waiting_for_post_mortem": ("post_mortem_awaited", "Waiting for post-mortem"),
+    "waiting_for_inquest": ("inquest_open", "Waiting for inquest"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ class CaseFacts:
     outstanding_reports: tuple[str, ...] = ()
     on_panel_agenda: bool = False
     analysis_recorded: bool = False
+    # A needed post-mortem's final report has not come; an inquest is open.
+    post_mortem_awaited: bool = False
+    inquest_open: bool = False
     signed_off: bool = False
 
 
@@ -155,6 +164,21 @@ signed_off = _needs("signed_off", "The panel chair must sign off the review")
 
 
 @dataclass(frozen=True)
+class Caution:
+    """What a move may go ahead despite, with the coordinator's reason kept on the timeline:
+    ``asks`` says, in words, what is still awaited (nothing when all is in)."""
+
+    name: str
+    asks: Callable[[CaseFacts], str | None]
+
+
+inquest_concluded = Caution(
+    "inquest_concluded",
+    lambda facts: "The inquest has not concluded." if facts.inquest_open else None,
+)
+
+
+@dataclass(frozen=True)
 class Transition:
     source: Stage
     target: Stage
@@ -162,12 +186,18 @@ class Transition:
     action: str  # what the coordinator chooses, in their words
     guards: tuple[Guard, ...] = ()
     needs_reason: bool = False
+    # Awaited things a move may go ahead without, given a reason.
+    cautions: tuple[Caution, ...] = ()
     # Moves made by another screen (triage, panel agenda, sign-off) are not offered on the
     # case's "Move this case" form; the table still governs them.
     made_by: str | None = None
 
     def obstacles(self, facts: CaseFacts) -> list[str]:
         return [problem for guard in self.guards for problem in guard(facts)]
+
+    def reasons_asked(self, facts: CaseFacts) -> list[str]:
+        """What is still awaited, for which a reason must be given to move now."""
+        return [asked for caution in self.cautions if (asked := caution.asks(facts))]
 
     @property
     def is_step_forward(self) -> bool:
@@ -194,7 +224,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.INFORMATION_GATHERING, S.WITHDRAWN, MOVE,
                "Withdraw: notified in error or out of scope", needs_reason=True),
     Transition(S.AWAITING_CDRM, S.READY_FOR_PANEL, MOVE, "Ready for panel",
-               (jar_recorded_if_unexpected, every_report_in, cdrm_recorded)),
+               (jar_recorded_if_unexpected, every_report_in, cdrm_recorded),
+               cautions=(inquest_concluded,)),
     Transition(S.AWAITING_CDRM, S.INFORMATION_GATHERING, MOVE,
                "Back to information gathering", needs_reason=True),
     Transition(S.AWAITING_CDRM, S.WITHDRAWN, MOVE,

@@ -69,6 +69,8 @@ DESCRIPTIONS = {
     A.FAMILY_QUESTION_UPDATED: "A question from the family updated",
     A.POST_MORTEM_RECORDED: "Post-mortem recorded: {summary}",
     A.INQUEST_RECORDED: "Inquest recorded: {summary}",
+    A.CDRM_BEFORE_POST_MORTEM_REPORT: "Child Death Review Meeting recorded before the final "
+    "post-mortem report came",
     A.DOCUMENT_UPLOADED: "Document kept with the case: {kind}",
     A.DOCUMENT_WITHDRAWN: "Document withdrawn, its content erased: {kind}",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",

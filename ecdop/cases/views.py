@@ -27,7 +27,7 @@ from ecdop.cases.forms import (
     TriageForm,
 )
 from ecdop.cases.hooks import case_page, overdue_among
-from ecdop.cases.states import UNDER_WAY, Stage, Transition, transitions_from
+from ecdop.cases.states import UNDER_WAY, WAITING_FOR, Stage, Transition, transitions_from
 from ecdop.cases.timeline import case_history, timeline_entries
 from ecdop.foundation.clock import UK
 from ecdop.foundation.db import utc_now
@@ -60,9 +60,10 @@ def _overdue_among(case_ids: list[int]) -> set[int]:
 
 
 def _stage_or_none(value: str | None) -> Stage | str | None:
-    """One stage, "under_way", or None for every stage (and for anything unknown)."""
-    if value == UNDER_WAY:
-        return UNDER_WAY
+    """One stage, "under_way" or a waiting filter, or None for every stage (and for anything
+    unknown)."""
+    if value == UNDER_WAY or value in WAITING_FOR:
+        return value
     try:
         return Stage(value) if value else None
     except ValueError:

@@ -24,6 +24,8 @@ from ecdop.cases.services import (
 from ecdop.cases.states import Stage
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.services import refresh_deadlines
+from ecdop.documents.choices import OrderedBy, PostMortemNeeded, PostMortemType
+from ecdop.documents.services import PostMortemDetails, save_post_mortem
 from ecdop.family.choices import ContactMethod, Relationship
 from ecdop.family.services import (
     Contact,
@@ -134,13 +136,15 @@ LATE_CASE_AGE = timedelta(days=21)
 def seed_demo_case() -> DemoCase | None:
     """Two triaged cases with reports requested from the demo GP and school, unless the demo
     area already has a case: one notified now, one three weeks ago. The children are invented.
-    The demo key worker is the first case's (DEMO-2026-0001's) key worker, and no other's."""
+    The demo key worker is the first case's (DEMO-2026-0001's) key worker, and no other's; that
+    case waits for its final post-mortem report."""
     area = _demo_area()
     if db.session.scalar(select(Case.id).where(Case.area_id == area.id).limit(1)):
         return None
     today = uk_today()
     case = _triaged_case(area, _demo_notification(today, date_of_birth_offset=0))
     _family_with_a_key_worker(case)
+    _post_mortem_awaited(case, today)
     gp_due_on = add_working_days(today, DEMO_GP_WORKING_DAYS)
     _request(case, "Demo Surgery", gp_due_on)
     _request(case, "Demo Primary School", add_working_days(today, 20))
@@ -165,6 +169,15 @@ def _family_with_a_key_worker(case: Case) -> None:
     key_worker = _demo_user("keyworker@demo.test")
     assign_key_worker(case, key_worker, reason="", actor=_coordinator(), expected_version=None)
     save_contact(case, DEMO_PARENT, actor=key_worker)
+
+
+def _post_mortem_awaited(case: Case, today: date) -> None:
+    """The first case waits for the pathologist: a coroner's post-mortem performed the day
+    after the death (or today), its final report not yet come."""
+    performed_on = min(case.date_of_death + timedelta(days=1), today)
+    details = PostMortemDetails(PostMortemNeeded.YES, OrderedBy.CORONER,
+                                PostMortemType.PAEDIATRIC, performed_on)  # fmt: skip
+    save_post_mortem(case, details, actor=_coordinator(), expected_version=None)
 
 
 def _family_told(case: Case, notified_on: date) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 
 from ecdop.cases.models import Case
 from ecdop.deadlines.hooks import CaseOwed
@@ -59,3 +59,24 @@ def deadline_owed_by_the_post_mortem(case: Case) -> list[CaseOwed]:
         return []
     met = record.final_report_received_on is not None
     return [CaseOwed(DeadlineKind.POST_MORTEM_REPORT, record.performed_on, met)]
+
+
+def facts_about_investigations(case: Case) -> dict[str, object]:
+    """For the stage machine and the case list: whether the review waits for the pathologist
+    or the coroner."""
+    post_mortem, inquest = post_mortem_of(case), inquest_of(case)
+    return {
+        "post_mortem_awaited": post_mortem is not None and post_mortem.awaited,
+        "inquest_open": inquest is not None and inquest.open,
+    }
+
+
+def facts_about_investigations_in_sql() -> dict[str, ColumnElement[bool]]:
+    return {
+        "post_mortem_awaited": exists().where(
+            PostMortem.case_id == Case.id,
+            PostMortem.needed == PostMortemNeeded.YES,
+            PostMortem.final_report_received_on.is_(None),
+        ),
+        "inquest_open": exists().where(Inquest.case_id == Case.id, Inquest.concluded_on.is_(None)),
+    }

@@ -99,3 +99,8 @@ class ChildDeathReviewMeetingForm(ReviewMeetingForm):
     held_on = GovDateField(
         "Date of the meeting", validators=[date_required("Enter the date of the meeting")]
     )
+    # Asked only while a needed post-mortem's final report has not come (NCMD's advice).
+    reason_before_post_mortem_report = GovTextAreaField(
+        "Why the meeting was held before the final post-mortem report",
+        validators=[Optional(), MaxLength(2000)],
+    )

@@ -8,6 +8,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
+from ecdop.cases.queries import case_facts
 from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.foundation.clock import uk_today
@@ -99,6 +100,22 @@ def save_joint_agency_response(case: Case, values: dict, **kwargs) -> JointAgenc
     return save_review_meeting(JointAgencyResponse, case, values, **kwargs)
 
 
+REPORT_AWAITED = "reason_before_post_mortem_report"
+
+
 def save_child_death_review_meeting(case: Case, values: dict, **kwargs) -> ChildDeathReviewMeeting:
+    """NCMD advises holding the CDRM once the post-mortem's final report has come: recorded
+    before it, the meeting needs the coordinator's reason, which the timeline keeps."""
+    values = dict(values)
+    reason = (values.pop(REPORT_AWAITED, "") or "").strip()
+    first_record = record_for(ChildDeathReviewMeeting, case) is None
+    awaited = first_record and case_facts(case).post_mortem_awaited
+    if awaited and not reason:
+        raise ChangeRefused("The final post-mortem report has not come. Give the reason for "
+                            "holding the meeting before it", REPORT_AWAITED)  # fmt: skip
     _refuse_impossible_dates(case, values)
-    return save_review_meeting(ChildDeathReviewMeeting, case, values, **kwargs)
+    record = save_review_meeting(ChildDeathReviewMeeting, case, values, **kwargs)
+    if awaited:
+        record_event(AuditAction.CDRM_BEFORE_POST_MORTEM_REPORT, case_id=case.id,
+                     subject=record, details={"reason": reason})  # fmt: skip
+    return record

@@ -13,7 +13,7 @@ from ecdop.audit.services import record_event
 from ecdop.auth.permissions import Permission, requires
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
-from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.cases.queries import case_facts, case_for_coordinator_or_404
 from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.foundation.forms import submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
@@ -111,6 +111,9 @@ def _render(kind: MeetingKind, case, record, form, status: int, conflict: bool =
         form=form,
         conflict=conflict,
         cdrm_questions=_questions_for_the_cdrm(case) if kind is CDRM else [],
+        post_mortem_awaited=kind is CDRM
+        and record is None
+        and case_facts(case).post_mortem_awaited,
     )
     return page, status
 
@@ -137,6 +140,8 @@ def _values(kind: MeetingKind, form) -> dict:
     )
     if kind is JAR:
         values["joint_home_visit"] = form.joint_home_visit.data == "yes"
+    else:
+        values[services.REPORT_AWAITED] = form.reason_before_post_mortem_report.data or ""
     return values
 
 
