@@ -70,6 +70,9 @@ def save_post_mortem(
         details = PostMortemDetails(details.needed)
     elif details.ordered_by is None:
         raise ChangeRefused("Choose who ordered the post-mortem", "ordered_by")
+    if details.final_report_document_id is not None:
+        # Before the dates are checked: the day it came may be the document's.
+        details = _with_final_report(case, details)
     _refuse_impossible_dates(case, {
         "performed_on": ("The date it was performed", details.performed_on, None),
         "provisional_cause_received_on": ("The date the provisional cause came",
@@ -80,8 +83,6 @@ def save_post_mortem(
     if details.provisional_cause.strip() and details.provisional_cause_received_on is None:
         raise ChangeRefused("Enter the date the provisional cause came",
                             "provisional_cause_received_on")  # fmt: skip
-    if details.final_report_document_id is not None:
-        details = _with_final_report(case, details)
     record = _record(PostMortem, case, expected_version, "needed")
     _fill(record, details, actor)
     refresh_deadlines(case)
