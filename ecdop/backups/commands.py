@@ -26,6 +26,12 @@ def backup_command(directory: Path) -> None:
     rows = sum(manifest.row_counts.values())
     click.echo(f"Backed up {rows:,} rows in {len(manifest.row_counts)} tables "
                f"(schema {manifest.schema_revision}) to {directory}.")  # fmt: skip
+    documents = manifest.documents
+    click.echo(f"  with {documents['kept']:,} document(s) kept with cases, "
+               f"{documents['bytes']:,} bytes")  # fmt: skip
+    if documents["incomplete"]:
+        click.echo(f"Warning: {documents['incomplete']} document(s) have less content stored "
+                   "than their size: the backup holds them as they are.", err=True)  # fmt: skip
     for name, digest in manifest.files.items():
         click.echo(f"  {name}  SHA-256 {digest}")
     click.echo(
@@ -45,6 +51,8 @@ def restore_command(directory: Path) -> None:
     manifest = restored.manifest
     click.echo(f"Restored the backup made at {manifest.made_at} (schema "
                f"{manifest.schema_revision}); every table's rows match the manifest.")  # fmt: skip
+    if manifest.documents:
+        click.echo(f"Its {manifest.documents['kept']:,} document(s) came back whole.")
     if restored.upgraded_to:
         click.echo(f"Upgraded the schema to {restored.upgraded_to}.")
     click.echo(

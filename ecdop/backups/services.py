@@ -2,10 +2,12 @@
 
 A backup is a folder: the database (``pg_dump``'s custom format on PostgreSQL, SQLite's online
 backup API on SQLite) and ``manifest.json`` beside it, giving when it was made, the schema
-revision, every table's row count and each file's SHA-256, all read from the one consistent
-snapshot the copy was made from. A restore goes only into an empty database; it checks the
-files against the manifest, the restored rows against the counts and the audit trail's hash
-chain, and holds every message that was waiting to be sent, so that nothing goes out twice.
+revision, every table's row count, the documents kept with cases (how many, and their bytes)
+and each file's SHA-256, all read from the one consistent snapshot the copy was made from. A
+restore goes only into an empty database; it checks the files against the manifest, the
+restored rows against the counts, the documents' content against theirs, and the audit
+trail's hash chain, and holds every message that was waiting to be sent, so that nothing goes
+out twice.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import SupportsInt, cast
 
 import flask_migrate
-from sqlalchemy import Connection, Engine, create_engine, inspect, text, update
+from sqlalchemy import Connection, Engine, create_engine, func, inspect, select, text, update
 from sqlalchemy.engine import URL
 
 from ecdop.audit.chain import Verdict, verify_chain
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
+from ecdop.documents.models import Document, DocumentChunk
 from ecdop.foundation.db import rows_changed, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.mail.models import UNSENT, OutboxMessage, OutboxStatus
@@ -49,6 +53,9 @@ class Manifest:
     schema_revision: str
     row_counts: dict[str, int]
     files: dict[str, str] = field(default_factory=dict)  # name: SHA-256
+    # The documents whose content is kept (``documents_kept``); absent from a backup made
+    # before documents were kept.
+    documents: dict[str, int] = field(default_factory=dict)
     format: int = FORMAT
 
     def write(self, directory: Path) -> None:
@@ -137,7 +144,30 @@ def _describe(connection: Connection, database: str, made_at: datetime) -> Manif
         database=database,
         schema_revision=_revision(connection),
         row_counts=row_counts(connection),
+        documents=documents_kept(connection),
     )
+
+
+def documents_kept(connection: Connection) -> dict[str, int]:
+    """The documents whose content is kept (not withdrawn): how many, the bytes of their
+    stored content, and how many have less content stored than their size (a chunk lost)."""
+    stored = (
+        select(DocumentChunk.document_id, func.sum(func.length(DocumentChunk.data)).label("bytes"))
+        .group_by(DocumentChunk.document_id)
+        .subquery()
+    )
+    content = func.coalesce(stored.c.bytes, 0)
+    statement = (
+        select(func.count(), func.coalesce(func.sum(content), 0),
+               func.count().filter(content != Document.size))
+        .select_from(Document)
+        .outerjoin(stored, stored.c.document_id == Document.id)
+        .where(Document.withdrawn_at.is_(None))
+    )  # fmt: skip
+    # (The sum comes back as a Decimal on PostgreSQL.)
+    row = connection.execute(statement).one()
+    kept, size, incomplete = (int(cast(SupportsInt, value)) for value in row)
+    return {"kept": kept, "bytes": size, "incomplete": incomplete}
 
 
 def row_counts(connection: Connection) -> dict[str, int]:
@@ -218,6 +248,21 @@ def _check_restored(manifest: Manifest) -> None:
     ]
     if differ:
         raise BackupRefused("The restored rows do not match the manifest: " + "; ".join(differ))
+    _check_documents(manifest)
+
+
+def _check_documents(manifest: Manifest) -> None:
+    if not manifest.documents:
+        return
+    with db.engine.connect() as connection:
+        restored = documents_kept(connection)
+    if restored != manifest.documents:
+        raise BackupRefused(f"The restored documents ({_documents(restored)}) do not match the "
+                            f"manifest ({_documents(manifest.documents)})")  # fmt: skip
+
+
+def _documents(summary: dict[str, int]) -> str:
+    return f"{summary['kept']:,} kept, {summary['bytes']:,} bytes"
 
 
 def _upgrade_if_behind(manifest: Manifest) -> str | None:

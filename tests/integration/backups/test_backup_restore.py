@@ -1,11 +1,12 @@
 """The restore drill, on whichever database the suite runs on: back up the demo, restore it into
-a new database, and find the same case page, the same board report PDF and the same audit
-chain, with the mail that was waiting held rather than sent a second time."""
+a new database, and find the same case page, the same document, the same board report PDF and
+the same audit chain, with the mail that was waiting held rather than sent a second time."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,16 @@ from ecdop import create_app
 from ecdop.audit.chain import verify_chain
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.board_reports.models import BoardReport
+from ecdop.documents.choices import DocumentKind
+from ecdop.documents.services import upload_document
 from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
 from ecdop.mail.models import OutboxMessage, OutboxStatus
 from ecdop.mail.sender import deliver_outbox
 from tests.conftest import DEMO_PASSWORD, using_postgres
-from tests.factories import triaged_case
+from tests.factories import triaged_case, user
 from tests.helpers import Browser, page_text
+from tests.unit.documents.test_content_checks import pdf_with_active_content
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +80,13 @@ def case_page(app, case_id: int) -> str:
 def test_the_restore_drill_gives_the_same_case_report_and_audit_chain(
     app, demo, restored_app, tmp_path, smtp_sink
 ):
-    case_id = triaged_case().id
+    case = triaged_case()
+    case_id = case.id
+    document = upload_document(case, DocumentKind.FINAL_POST_MORTEM, date(2026, 11, 20),
+                               pdf_with_active_content(), "report.pdf",
+                               actor=user(COORDINATOR), largest=2**20)  # fmt: skip
+    document_id, document_sha256, document_size = document.id, document.sha256, document.size
+    db.session.commit()
     run_job(app, "board-reports")
     report = db.session.scalars(select(BoardReport).order_by(BoardReport.id)).first()
     # Plain values: inside the restored app's context, this session's objects would load from
@@ -93,6 +103,7 @@ def test_the_restore_drill_gives_the_same_case_report_and_audit_chain(
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["schema_revision"] and manifest["row_counts"]["cases"] == 1
     assert manifest["row_counts"]["audit_events"] == head.position
+    assert manifest["documents"] == {"kept": 1, "bytes": document_size, "incomplete": 0}
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((backup / name).read_bytes()).hexdigest() == digest
     assert oct(backup.stat().st_mode & 0o777) == "0o700"
@@ -100,11 +111,13 @@ def test_the_restore_drill_gives_the_same_case_report_and_audit_chain(
     restored = invoke(restored_app, "restore", str(backup))
     assert restored.exit_code == 0, restored.output
     assert "every table's rows match the manifest" in restored.output
+    assert "Its 1 document(s) came back whole" in restored.output
     assert f"{len(waiting)} messages waiting at backup time now held" in restored.output
 
     original_page = case_page(app, case_id)
     with restored_app.app_context():
         assert case_page(restored_app, case_id) == original_page
+        assert document_downloaded(restored_app, case_id, document_id) == document_sha256
         copy = db.session.get(BoardReport, report_id)
         assert hashlib.sha256(copy.pdf).hexdigest() == report_sha256 == copy.sha256
         assert verify_chain(db.session).intact
@@ -121,6 +134,32 @@ def test_the_restore_drill_gives_the_same_case_report_and_audit_chain(
         assert deliver_outbox().sent == 0
         db.session.remove()
     assert smtp_sink.messages == []
+
+
+def document_downloaded(app, case_id: int, document_id: int) -> str:
+    """The SHA-256 of the document as the coordinator downloads it."""
+    browser = Browser(app.test_client(), DEMO_PASSWORD)
+    browser.login(COORDINATOR)
+    response = browser.get(f"/cases/{case_id}/documents/{document_id}")
+    assert response.status_code == 200
+    return hashlib.sha256(response.get_data()).hexdigest()
+
+
+def test_a_restore_finds_documents_that_did_not_come_back(app, demo, restored_app, tmp_path):
+    upload_document(triaged_case(), DocumentKind.OTHER, date(2026, 11, 20),
+                    pdf_with_active_content(), "report.pdf", actor=user(COORDINATOR),
+                    largest=2**20)  # fmt: skip
+    db.session.commit()
+    backup = tmp_path / "backup"
+    assert invoke(app, "backup", "--output", str(backup)).exit_code == 0
+    # A manifest that says more was backed up than the copy holds.
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["documents"]["bytes"] += 1
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    refused = invoke(restored_app, "restore", str(backup))
+    assert refused.exit_code == 1
+    assert "The restored documents (1 kept" in refused.output
+    assert "do not match the manifest" in refused.output
 
 
 def test_a_restore_refuses_a_database_that_is_not_empty(app, demo, tmp_path):
