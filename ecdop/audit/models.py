@@ -87,6 +87,7 @@ class AuditAction(enum.StrEnum):
     CDRM_BEFORE_POST_MORTEM_REPORT = "cdrm_before_post_mortem_report"
     DOCUMENT_UPLOADED = "document_uploaded"
     DOCUMENT_WITHDRAWN = "document_withdrawn"
+    DOCUMENT_EXTRACT_CONFIRMED = "document_extract_confirmed"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"

@@ -73,6 +73,7 @@ DESCRIPTIONS = {
     "post-mortem report came",
     A.DOCUMENT_UPLOADED: "Document kept with the case: {kind}",
     A.DOCUMENT_WITHDRAWN: "Document withdrawn, its content erased: {kind}",
+    A.DOCUMENT_EXTRACT_CONFIRMED: "Extract of a document confirmed for the panel pack: {kind}",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
     A.SUBJECT_ACCESS_EXPORTED: "A family member's own records exported for their subject "
     "access request",

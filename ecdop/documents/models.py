@@ -137,3 +137,22 @@ class DocumentChunk(Base):
     data: Mapped[bytes] = mapped_column(
         LargeBinary, info=of_the_child("the document itself", Deidentification.REMOVE)
     )
+
+
+class DocumentExtract(Base, TimestampMixin):
+    """What the coordinator wrote from a document for the panel pack, checked for the child's
+    identifiers and confirmed: a document never reaches a pack itself."""
+
+    __tablename__ = "document_extracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), unique=True)
+    text: Mapped[str] = mapped_column(
+        Text, info=of_the_child("an extract for the panel, its identifiers taken out",
+                                Deidentification.REMOVE)
+    )  # fmt: skip
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}

@@ -9,8 +9,10 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.hooks import CaseOwed
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.documents.choices import DocumentKind, PostMortemNeeded
-from ecdop.documents.models import Document, Inquest, PostMortem
+from ecdop.documents.models import Document, DocumentExtract, Inquest, PostMortem
 from ecdop.foundation.extensions import db
+from ecdop.foundation.urls import app_path
+from ecdop.meetings.hooks import DocumentForThePanel
 from ecdop.reporting_forms.models import ReportingRequest
 
 
@@ -80,3 +82,42 @@ def facts_about_investigations_in_sql() -> dict[str, ColumnElement[bool]]:
         ),
         "inquest_open": exists().where(Inquest.case_id == Case.id, Inquest.concluded_on.is_(None)),
     }
+
+
+def extract_of(document: Document) -> DocumentExtract | None:
+    statement = select(DocumentExtract).where(DocumentExtract.document_id == document.id)
+    return db.session.scalar(statement)
+
+
+def extract_text_key(document: Document) -> str:
+    return f"document:{document.id}"
+
+
+def documents_for_the_panel(case: Case) -> list[DocumentForThePanel]:
+    """For the panel's papers: each kept document and its confirmed extract. The pack takes
+    only the extracts; a withdrawn document's extract goes with it."""
+    statement = (
+        select(Document, DocumentExtract.text)
+        .outerjoin(DocumentExtract, DocumentExtract.document_id == Document.id)
+        .where(Document.case_id == case.id, Document.withdrawn_at.is_(None))
+        .order_by(Document.received_on, Document.id)
+    )
+    return [
+        DocumentForThePanel(
+            document.kind.label,
+            document.received_on,
+            app_path("documents.extract", case_id=case.id, document_id=document.id),
+            extract_text_key(document),
+            text,
+        )
+        for document, text in db.session.execute(statement)
+    ]
+
+
+def documents_with_extracts(case: Case) -> set[int]:
+    statement = (
+        select(DocumentExtract.document_id)
+        .join(Document, Document.id == DocumentExtract.document_id)
+        .where(Document.case_id == case.id)
+    )
+    return set(db.session.scalars(statement))

@@ -4,6 +4,7 @@ flush; the request commits."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -13,7 +14,7 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
 from ecdop.cases.models import Case
-from ecdop.cases.states import INVESTIGATIONS
+from ecdop.cases.states import INVESTIGATIONS, refuse_if_closed
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.documents.choices import (
     AGENCY_KINDS,
@@ -24,8 +25,8 @@ from ecdop.documents.choices import (
     PostMortemType,
 )
 from ecdop.documents.content import DocumentRefused, check_upload
-from ecdop.documents.models import Document, Inquest, PostMortem
-from ecdop.documents.queries import post_mortem_of
+from ecdop.documents.models import Document, DocumentExtract, Inquest, PostMortem
+from ecdop.documents.queries import extract_of, extract_text_key, post_mortem_of
 from ecdop.documents.storage import document_store
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
@@ -33,6 +34,7 @@ from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import strip
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.meetings.papers import check_panel_text
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
 
@@ -307,3 +309,35 @@ def _unlink_final_report(case: Case, document: Document) -> None:
     record = post_mortem_of(case)
     if record is not None and record.final_report_document_id == document.id:
         record.final_report_document_id = None
+
+
+def confirm_document_extract(
+    document: Document,
+    case: Case,
+    text: str,
+    *,
+    actor: User,
+    expected_version: int | None,
+    not_identifiers: Collection[str] = (),
+) -> DocumentExtract:
+    """The coordinator's extract of a document for the panel pack, checked for the child's
+    identifiers like every extract of an agency's report, and confirmed."""
+    refuse_if_closed(case, "text")
+    if document.withdrawn_at is not None:
+        raise ChangeRefused("This document has been withdrawn: it has nothing for the panel",
+                            "text")  # fmt: skip
+    extract = extract_of(document)
+    if extract is not None:
+        check_version(extract, expected_version, "text")
+    if not text.strip():
+        raise ChangeRefused("Enter the extract", "text")
+    check_panel_text(text, case, text_key=extract_text_key(document), field="text",
+                     what="extract", not_identifiers=not_identifiers, actor=actor)  # fmt: skip
+    if extract is None:
+        extract = DocumentExtract(document_id=document.id)
+        db.session.add(extract)
+    extract.text, extract.confirmed_at, extract.confirmed_by_id = text.strip(), utc_now(), actor.id
+    db.session.flush()
+    record_event(AuditAction.DOCUMENT_EXTRACT_CONFIRMED, actor_id=actor.id, case_id=case.id,
+                 subject=extract, details={"kind": document.kind.label})  # fmt: skip
+    return extract

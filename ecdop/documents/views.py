@@ -38,6 +38,8 @@ from ecdop.foundation.files import accepts_files
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import form_status, select_choices, submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
+from ecdop.meetings.forms import ExtractForm
+from ecdop.meetings.papers_views import offer_words_to_confirm
 
 documents_blueprint = Blueprint("documents", __name__)
 
@@ -213,6 +215,39 @@ def withdraw_document(case_id: int, document_id: int):
     ), form_status(form)
 
 
+@documents_blueprint.route(
+    "/cases/<int:case_id>/documents/<int:document_id>/extract", methods=["GET", "POST"]
+)
+@requires(Permission.KEEP_DOCUMENTS)
+def extract(case_id: int, document_id: int):
+    """What the panel reads of a document: the coordinator's extract, checked and confirmed."""
+    case = case_for_coordinator_or_404(current_user, case_id)
+    document = queries.document_or_404(case, document_id)
+    current = queries.extract_of(document)
+    form = ExtractForm(data={"text": current.text if current else "",
+                             "version": current.version_id if current else ""})  # fmt: skip
+    findings = []
+    if form.validate_on_submit():
+        try:
+            services.confirm_document_extract(
+                document, case, form.text.data, actor=current_user,
+                expected_version=submitted_version(form),
+                not_identifiers=form.not_identifiers.data or [],
+            )  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "text")
+            findings = offer_words_to_confirm(form, refused)
+            current = queries.extract_of(document)
+            form.version.data = current.version_id if current else ""
+        else:
+            flash("Extract confirmed for the panel pack.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    _read(case, "document extract")
+    page = render_template("documents/extract.html", case=case, document=document,
+                           extract=current, form=form, findings=findings)  # fmt: skip
+    return page, form_status(form)
+
+
 def _read(case: Case, page: str) -> None:
     if request.method == "GET":
         record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case,
@@ -225,6 +260,7 @@ def case_page_investigations(case: Case) -> CasePageSection:
         "post_mortem": queries.post_mortem_of(case),
         "inquest": queries.inquest_of(case),
         "documents": queries.documents_of(case),
+        "extracted": queries.documents_with_extracts(case),
         "investigations_open": INVESTIGATIONS.open_for(case),
     }
     return CasePageSection("documents/_case_investigations.html", "work", context)

@@ -1,10 +1,12 @@
 """Where the panel's papers ask the features beside them what they hold (the table is in
-``ecdop/wiring.py``): the family's questions for the panel, and the names of the living people
-around the child that no paper may carry."""
+``ecdop/wiring.py``): the family's questions for the panel, the extracts written from the
+documents kept with the case, and the names of the living people around the child that no
+paper may carry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ecdop.foundation.hooks import Hook
@@ -30,6 +32,18 @@ class PersonNamed:
     address: str = ""
 
 
+@dataclass(frozen=True)
+class DocumentForThePanel:
+    """A document kept with the case, as the panel's papers know it: what it is, where its
+    extract is written, and the extract once confirmed (the pack redacts it again)."""
+
+    what: str  # its kind, as the pack may name it
+    received_on: date
+    path: str
+    text_key: str  # which text, for the words confirmed not to be identifiers in it
+    extract: str | None
+
+
 # The family's questions, in the order they were asked.
 questions_for_the_panel: Hook[[Case], list[QuestionForThePanel]] = Hook("questions_for_the_panel")
 # Whether bereavement support was offered to the family: "yes", "no" or "not_known", for the
@@ -37,3 +51,5 @@ questions_for_the_panel: Hook[[Case], list[QuestionForThePanel]] = Hook("questio
 bereavement_support_offered: Hook[[Case], str] = Hook("bereavement_support_offered")
 # The people around the child (parents, carers) whose names are identifiers in the papers.
 people_around_the_child: Hook[[Case], list[PersonNamed]] = Hook("people_around_the_child")
+# The documents kept with the case (not withdrawn), with their confirmed extracts.
+documents_for_the_panel: Hook[[Case], list[DocumentForThePanel]] = Hook("documents_for_the_panel")

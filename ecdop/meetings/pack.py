@@ -1,8 +1,9 @@
 """The anonymised case pack for a panel meeting: what each member reads before it.
 
 Per case: the reference, age at death, sex, whether the death was expected, the kind of place
-it happened, the coordinator's panel summary, the confirmed extracts of agency reports, the JAR
-and CDRM summaries, and the family's questions with whether each was answered. Nothing is
+it happened, the coordinator's panel summary, the confirmed extracts of agency reports and of
+the documents kept with the case, the JAR and CDRM summaries, and the family's questions with
+whether each was answered. Nothing is
 taken from the notifications' own text, and every piece of free text passes through the
 redaction again on the way in, so an identifier typed after the coordinator's check still
 does not reach the page.
@@ -19,8 +20,8 @@ from ecdop.foundation.db import utc_now
 from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.pdf import render_pdf
 from ecdop.meetings.anonymise import Identifiers, age_at_death, identifiers_of, redact
-from ecdop.meetings.extracts import ExtractPart, extract_parts, lines_ecdop_writes
-from ecdop.meetings.hooks import questions_for_the_panel
+from ecdop.meetings.extracts import ExtractPart, PartKind, extract_parts, lines_ecdop_writes
+from ecdop.meetings.hooks import documents_for_the_panel, questions_for_the_panel
 from ecdop.meetings.models import AgendaItem, PanelMeeting
 from ecdop.meetings.queries import (
     PANEL_SUMMARY_TEXT,
@@ -61,6 +62,7 @@ class PackCase:
     jar_summary: str | None
     cdrm_summary: str | None
     family_questions: tuple[PackQuestion, ...] = ()
+    document_extracts: tuple[PackExtract, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def pack_case(item: AgendaItem, number: int = 1) -> PackCase:
         jar_summary=_meeting_summary(JointAgencyResponse, case, identifiers),
         cdrm_summary=_meeting_summary(ChildDeathReviewMeeting, case, identifiers),
         family_questions=_family_questions(case, identifiers),
+        document_extracts=_document_extracts(case, identifiers),
     )
 
 
@@ -138,6 +141,19 @@ def _confirmed_extracts(
         )
         extracts.append(PackExtract(title, extract_parts(text, request.form_type)))
     return tuple(extracts), unconfirmed
+
+
+def _document_extracts(case: Case, identifiers: Identifiers) -> tuple[PackExtract, ...]:
+    """The coordinator's confirmed extracts of the documents kept with the case, redacted once
+    more: the documents themselves never reach the pack."""
+    return tuple(
+        PackExtract(paper.what, (ExtractPart(PartKind.ANSWER, _clean(
+            paper.extract, identifiers,
+            not_identifiers=words_not_identifying(case.id, paper.text_key))),))
+        for answer in documents_for_the_panel(case)
+        for paper in answer
+        if paper.extract
+    )  # fmt: skip
 
 
 def _family_questions(case: Case, identifiers: Identifiers) -> tuple[PackQuestion, ...]:

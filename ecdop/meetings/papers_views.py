@@ -15,6 +15,7 @@ from ecdop.meetings import papers as panel_papers
 from ecdop.meetings import queries
 from ecdop.meetings.extracts import draft_extract
 from ecdop.meetings.forms import ExtractForm, PanelSummaryForm
+from ecdop.meetings.hooks import documents_for_the_panel
 
 meeting_papers_blueprint = Blueprint("meeting_papers", __name__)
 
@@ -38,7 +39,7 @@ def papers(item_id: int):
             )
         except REFUSALS as refused:
             show_refusal(refused, form, "panel_summary")
-            findings = _offer_words_to_confirm(form, refused)
+            findings = offer_words_to_confirm(form, refused)
             form.version.data = item.version_id
         else:
             flash("Panel summary saved.", "success")
@@ -51,6 +52,7 @@ def papers(item_id: int):
         form=form,
         findings=findings,
         reports=queries.reports_for_pack(item.case),
+        documents=[paper for answer in documents_for_the_panel(item.case) for paper in answer],
     )
     return page, status
 
@@ -77,7 +79,7 @@ def extract(item_id: int, request_id: int):
             )
         except REFUSALS as refused:
             show_refusal(refused, form, "text")
-            findings = _offer_words_to_confirm(form, refused)
+            findings = offer_words_to_confirm(form, refused)
             current = queries.extract_of(report)
             form.version.data = current.version_id if current else ""
         else:
@@ -96,7 +98,7 @@ def extract(item_id: int, request_id: int):
     return page, status
 
 
-def _offer_words_to_confirm(form, refused: Exception) -> list:
+def offer_words_to_confirm(form, refused: Exception) -> list:
     """After the identifier check refused a text: where each finding is, and a tick box for
     each word the coordinator may confirm is not an identifier here."""
     if not isinstance(refused, panel_papers.IdentifiersFound):

@@ -28,6 +28,8 @@ from ecdop.board_reports.services import generate_report
 from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.demo import seed_demo_case, seed_demo_reference_data
+from ecdop.documents.choices import DocumentKind
+from ecdop.documents.services import upload_document
 from ecdop.family.models import FamilyContact
 from ecdop.foundation.extensions import db
 from ecdop.foundation.periods import PeriodKind, last_closed
@@ -48,6 +50,7 @@ from tests.factories import (
     submitted,
     user,
 )
+from tests.unit.documents.test_content_checks import pdf_with_active_content
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -189,6 +192,9 @@ def journeys(app, demo, live_server):
     ready_report = db.session.scalar(
         select(ReportingRequest).where(ReportingRequest.case_id == ready[0].id)
     )
+    document = upload_document(first, DocumentKind.FINAL_POST_MORTEM, first.date_of_death,
+                               pdf_with_active_content(), "report.pdf",
+                               actor=user("coordinator@demo.test"), largest=2**20)  # fmt: skip
     db.session.commit()
     run_job(current_app._get_current_object(), "watch-new-deaths")  # as within the minute
     pattern = db.session.scalar(select(EmergingPattern))
@@ -200,7 +206,7 @@ def journeys(app, demo, live_server):
         "case": first, "gp_request": gp_request, "school_request": school_request,
         "ready": ready, "meeting": meeting, "items": items, "flagged": police_outcome.case,
         "notification": notification, "report": report, "late_request": late_request,
-        "ready_report": ready_report, "pattern": pattern,
+        "ready_report": ready_report, "pattern": pattern, "document": document,
     }  # fmt: skip
 
 
@@ -250,6 +256,9 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}/inquest", "Save inquest"),
             Visit(f"/cases/{case.id}/documents/new"),
             Visit(f"/cases/{case.id}/documents/new", "Keep the document"),
+            Visit(f"/cases/{case.id}/documents/{j['document'].id}/extract"),
+            Visit(f"/cases/{case.id}/documents/{j['document'].id}/extract", "Confirm extract"),
+            Visit(f"/cases/{case.id}/documents/{j['document'].id}/withdraw"),
             Visit(f"/cases/{j['flagged'].id}"),
             Visit(f"/cases/{j['flagged'].id}/merge"),
             Visit(f"/cases/{j['flagged'].id}/triage"),
