@@ -99,6 +99,7 @@ WIRING: dict[Hook, tuple] = {
     meeting_hooks.questions_for_the_panel: (family_queries.questions_for_the_panel,),
     meeting_hooks.people_around_the_child: (family_queries.people_around_the_child,),
     meeting_hooks.documents_for_the_panel: (document_queries.documents_for_the_panel,),
+    meeting_hooks.investigations_for_the_return: (document_queries.investigations_for_the_return,),
     meeting_hooks.bereavement_support_offered: (family_queries.bereavement_support_offered,),
     review_meeting_hooks.questions_for_the_cdrm: (family_queries.questions_for_the_cdrm,),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort
 from sqlalchemy import ColumnElement, exists, select
 
@@ -121,3 +123,34 @@ def documents_with_extracts(case: Case) -> set[int]:
         .where(Document.case_id == case.id)
     )
     return set(db.session.scalars(statement))
+
+
+def investigations_for_the_return(case: Case) -> dict[str, dict | None]:
+    """For the national return: the post-mortem's and the inquest's coded answers and dates.
+    Never a document, the provisional cause's words, the coroner's reference or to whom a
+    report went."""
+    post_mortem, inquest = post_mortem_of(case), inquest_of(case)
+    return {
+        "post_mortem": None if post_mortem is None else {
+            "needed": post_mortem.needed.value,
+            "ordered_by": _code(post_mortem.ordered_by),
+            "type": _code(post_mortem.kind),
+            "performed_on": _iso(post_mortem.performed_on),
+            "provisional_cause_received_on": _iso(post_mortem.provisional_cause_received_on),
+            "final_report_received_on": _iso(post_mortem.final_report_received_on),
+        },
+        "inquest": None if inquest is None else {
+            "opened_on": inquest.opened_on.isoformat(),
+            "concluded_on": _iso(inquest.concluded_on),
+            "conclusion": _code(inquest.conclusion),
+            "prevention_of_future_deaths_report": inquest.prevention_of_future_deaths_report,
+        },
+    }  # fmt: skip
+
+
+def _code(choice) -> str | None:
+    return choice.value if choice is not None else None
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -53,3 +53,8 @@ bereavement_support_offered: Hook[[Case], str] = Hook("bereavement_support_offer
 people_around_the_child: Hook[[Case], list[PersonNamed]] = Hook("people_around_the_child")
 # The documents kept with the case (not withdrawn), with their confirmed extracts.
 documents_for_the_panel: Hook[[Case], list[DocumentForThePanel]] = Hook("documents_for_the_panel")
+# The post-mortem and the inquest, for the national return: coded answers and dates, never a
+# document or free text ({"post_mortem": {...} | None, "inquest": {...} | None}).
+investigations_for_the_return: Hook[[Case], dict[str, dict | None]] = Hook(
+    "investigations_for_the_return"
+)

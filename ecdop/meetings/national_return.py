@@ -5,7 +5,8 @@ Only the fields the national return needs. The child's NHS number, date of birth
 are in it, because the national database links records by them and derives deprivation from
 the postcode; names, the address, the notifiers and the notifications' own free text are not.
 The panel's learning points and recommendations pass through the same redaction as the pack.
-Of the family, only whether bereavement support was offered.
+Of the family, only whether bereavement support was offered. Of the post-mortem and the
+inquest, only coded answers and dates: never a document or the words of a cause.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import csv
 import hashlib
 import io
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -32,7 +33,7 @@ from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.periods import DateSpan
 from ecdop.meetings.anonymise import identifiers_of, redact
 from ecdop.meetings.choices import DOMAINS
-from ecdop.meetings.hooks import bereavement_support_offered
+from ecdop.meetings.hooks import bereavement_support_offered, investigations_for_the_return
 from ecdop.meetings.models import PanelAnalysis
 from ecdop.notifications.queries import notifications_of
 from ecdop.reporting_forms.models import ReportingRequest, RequestStatus
@@ -41,7 +42,9 @@ from ecdop.review_meetings.queries import record_for
 
 SCHEMA = "ecdop-national-return"
 # 1.1 added "family": {"bereavement_support_offered": "yes" | "no" | "not_known"}.
-SCHEMA_VERSION = "1.1"
+# 1.2 added "post_mortem" and "inquest" (coded answers and dates, or null where none was
+# recorded) and their two timeliness figures.
+SCHEMA_VERSION = "1.2"
 
 
 def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
@@ -76,6 +79,8 @@ def national_record(analysis: PanelAnalysis) -> dict:
     jar = record_for(JointAgencyResponse, case)
     cdrm = record_for(ChildDeathReviewMeeting, case)
     signed_off_on = uk_calendar_date(analysis.signed_off_at)
+    investigations = _investigations(case)
+    timeliness = _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on)
     return {
         "case_reference": case.reference,
         "review_area": case.area.code,
@@ -116,8 +121,29 @@ def national_record(analysis: PanelAnalysis) -> dict:
             }
             for action in analysis.actions
         ],  # fmt: skip
-        "timeliness": _timeliness(case, notified_at, requests, cdrm, analysis, signed_off_on),
+        "timeliness": timeliness | _days_to_investigations(case, investigations),
         "family": {"bereavement_support_offered": _support_offered(case)},
+        **investigations,
+    }
+
+
+def _investigations(case: Case) -> dict[str, dict | None]:
+    found = next(iter(investigations_for_the_return(case)), None)
+    return found or {"post_mortem": None, "inquest": None}
+
+
+def _days_to_investigations(case: Case, investigations: dict[str, dict | None]) -> dict:
+    """Days from the death to the final post-mortem report and to the inquest's conclusion."""
+
+    def days_to(record: dict | None, field: str) -> int | None:
+        day = record and record.get(field)
+        return (date.fromisoformat(day) - case.date_of_death).days if day else None
+
+    return {
+        "days_death_to_final_post_mortem_report": days_to(
+            investigations["post_mortem"], "final_report_received_on"
+        ),
+        "days_death_to_inquest_conclusion": days_to(investigations["inquest"], "concluded_on"),
     }
 
 
@@ -227,7 +253,11 @@ CSV_COLUMNS = (
     "panel_meeting_on", "panel_type", "signed_off_on", "actions", "actions_open",
     "days_death_to_notification", "hours_notification_to_national_database",
     "days_death_to_cdrm", "days_death_to_panel", "days_death_to_sign_off",
-    "bereavement_support_offered",
+    "bereavement_support_offered", "post_mortem_needed", "post_mortem_ordered_by",
+    "post_mortem_type", "post_mortem_performed_on", "post_mortem_final_report_received_on",
+    "inquest_opened_on", "inquest_concluded_on", "inquest_conclusion",
+    "prevention_of_future_deaths_report", "days_death_to_final_post_mortem_report",
+    "days_death_to_inquest_conclusion",
 )  # fmt: skip
 
 
@@ -257,6 +287,7 @@ def csv_row(record: dict) -> dict:
         "actions": len(record["actions"]),
         "actions_open": sum(a["status"] in ("open", "in_progress") for a in record["actions"]),
         "bereavement_support_offered": record["family"]["bereavement_support_offered"],
+        **_investigation_columns(record["post_mortem"] or {}, record["inquest"] or {}),
     }  # fmt: skip
     for key, domain in analysis["domains"].items():
         row[f"{key}_score"] = domain["score"]
@@ -265,6 +296,20 @@ def csv_row(record: dict) -> dict:
         {key: value for key, value in timeliness.items() if key.startswith(("days", "hours"))}
     )
     return row
+
+
+def _investigation_columns(post_mortem: dict, inquest: dict) -> dict:
+    return {
+        "post_mortem_needed": post_mortem.get("needed"),
+        "post_mortem_ordered_by": post_mortem.get("ordered_by"),
+        "post_mortem_type": post_mortem.get("type"),
+        "post_mortem_performed_on": post_mortem.get("performed_on"),
+        "post_mortem_final_report_received_on": post_mortem.get("final_report_received_on"),
+        "inquest_opened_on": inquest.get("opened_on"),
+        "inquest_concluded_on": inquest.get("concluded_on"),
+        "inquest_conclusion": inquest.get("conclusion"),
+        "prevention_of_future_deaths_report": inquest.get("prevention_of_future_deaths_report"),
+    }
 
 
 def as_csv(records: list[dict]) -> str:

@@ -26,11 +26,14 @@ from tests.factories import (
 
 
 def closed_case(**overrides):
+    return close(ready_for_panel_case(**overrides))
+
+
+def close(case):
     from ecdop.foundation.vocabulary import CategoryOfDeath
     from ecdop.meetings.choices import ModifiableFactors
     from ecdop.meetings.services import ActionRow, AnalysisValues
 
-    case = ready_for_panel_case(**overrides)
     item = on_agenda(panel_meeting(), case)
     values = AnalysisValues(
         category=CategoryOfDeath.ACUTE,
@@ -64,7 +67,7 @@ def test_the_json_return_holds_the_closed_case_and_only_the_fields_needed(app, c
     assert result.exit_code == 0, result.output
     assert "1 closed case written as json" in result.output
     document = json.loads(path.read_text())
-    assert document["schema"] == "ecdop-national-return" and document["schema_version"] == "1.1"
+    assert document["schema"] == "ecdop-national-return" and document["schema_version"] == "1.2"
     [record] = document["cases"]
     assert record["case_reference"] == closed.reference
     assert record["analysis"]["category"] == "acute"
@@ -89,8 +92,69 @@ def test_the_csv_return_has_one_row_per_case(app, closed, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
     assert [row["case_reference"] for row in rows] == [closed.reference, second.reference]
-    assert rows[0]["schema_version"] == "1.1" and rows[0]["social_score"] == "2"
+    assert rows[0]["schema_version"] == "1.2" and rows[0]["social_score"] == "2"
     assert rows[0]["service_factors"] == "missed_appointments"
+
+
+def test_the_return_carries_the_post_mortem_and_inquest_but_never_a_document(app, demo, tmp_path):
+    from ecdop.documents.choices import (
+        DocumentKind,
+        InquestConclusion,
+        OrderedBy,
+        PostMortemNeeded,
+        PostMortemType,
+    )
+    from ecdop.documents.services import (
+        InquestDetails,
+        PostMortemDetails,
+        save_inquest,
+        save_post_mortem,
+        upload_document,
+    )
+    from tests.unit.documents.test_content_checks import pdf_with_active_content
+
+    case, coordinator = ready_for_panel_case(), user("coordinator@demo.test")
+    save_post_mortem(case, PostMortemDetails(
+        PostMortemNeeded.YES, OrderedBy.CORONER, PostMortemType.PAEDIATRIC, date(2026, 11, 19),
+        date(2026, 11, 19), "Bronchopneumonia suspected", date(2026, 11, 20),
+    ), actor=coordinator, expected_version=None)  # fmt: skip
+    save_inquest(case, InquestDetails(
+        "Demo and District", date(2026, 11, 19), "INQ-26-0114", None, date(2026, 11, 20),
+        InquestConclusion.NATURAL_CAUSES, True, "Demo Hospitals NHS Trust board",
+    ), actor=coordinator, expected_version=None)  # fmt: skip
+    document = upload_document(case, DocumentKind.FINAL_POST_MORTEM, date(2026, 11, 20),
+                               pdf_with_active_content(), "report.pdf", actor=coordinator,
+                               largest=2**20)  # fmt: skip
+    db.session.commit()
+    close(case)
+
+    path = tmp_path / "return.json"
+    assert export(app, "--from", "2026-11-01", "--to", "2026-11-30",
+                  "--output", str(path)).exit_code == 0  # fmt: skip
+    [record] = json.loads(path.read_text())["cases"]
+    assert record["post_mortem"] == {
+        "needed": "yes", "ordered_by": "coroner", "type": "paediatric",
+        "performed_on": "2026-11-19", "provisional_cause_received_on": "2026-11-19",
+        "final_report_received_on": "2026-11-20",
+    }  # fmt: skip
+    assert record["inquest"] == {
+        "opened_on": "2026-11-19", "concluded_on": "2026-11-20", "conclusion": "natural_causes",
+        "prevention_of_future_deaths_report": True,
+    }  # fmt: skip
+    assert record["timeliness"]["days_death_to_final_post_mortem_report"] == 2
+    assert record["timeliness"]["days_death_to_inquest_conclusion"] == 2
+    text = path.read_text()
+    for never in ("Bronchopneumonia", "INQ-26-0114", "Demo Hospitals NHS Trust board",
+                  document.sha256, "ecdop-document", "report.pdf"):  # fmt: skip
+        assert never not in text
+
+    csv_path = tmp_path / "return.csv"
+    export(app, "--from", "2026-11-01", "--to", "2026-11-30", "--format", "csv",
+           "--output", str(csv_path))  # fmt: skip
+    [row] = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+    assert (row["post_mortem_final_report_received_on"], row["inquest_conclusion"]) == (
+        "2026-11-20", "natural_causes")  # fmt: skip
+    assert row["days_death_to_inquest_conclusion"] == "2"
 
 
 def test_a_period_without_closures_exports_nothing(app, closed, tmp_path):
