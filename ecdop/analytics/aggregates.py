@@ -29,6 +29,7 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.queries import fell_due_between, met_by_due_date
 from ecdop.deadlines.rules import DeadlineKind
+from ecdop.documents.models import Inquest, PostMortem
 from ecdop.foundation.clock import utc_bounds_of_days
 from ecdop.foundation.db import count_if
 from ecdop.foundation.extensions import db
@@ -292,6 +293,32 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
 def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod) -> list[int]:
     days = days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
     return [int(value) for value in db.session.scalars(_reviews(area_ids, period, days))]
+
+
+def days_from_death_to_final_post_mortem_report(
+    area_ids: Sequence[int], period: ReportingPeriod
+) -> list[int]:
+    """For each final post-mortem report that came in the period, days since the death."""
+    came = PostMortem.final_report_received_on
+    statement = (
+        select(days_between(came, Case.date_of_death))
+        .join(Case, PostMortem.case_id == Case.id)
+        .where(*live_cases(area_ids), came.between(period.starts_on, period.ends_on))
+    )
+    return [int(value) for value in db.session.scalars(statement)]
+
+
+def days_from_death_to_inquest_conclusion(
+    area_ids: Sequence[int], period: ReportingPeriod
+) -> list[int]:
+    """For each inquest that concluded in the period, days since the death."""
+    concluded = Inquest.concluded_on
+    statement = (
+        select(days_between(concluded, Case.date_of_death))
+        .join(Case, Inquest.case_id == Case.id)
+        .where(*live_cases(area_ids), concluded.between(period.starts_on, period.ends_on))
+    )
+    return [int(value) for value in db.session.scalars(statement)]
 
 
 def _fallen_due(area_ids: Sequence[int], period: ReportingPeriod, today: date):

@@ -158,29 +158,57 @@ def themes_section(scope: Scope, published: PublishedFigures) -> tuple[Published
 # -- Timeliness ---------------------------------------------------------------------------------
 
 
+# Fewer than this many, and a median and quartiles describe the individual children.
+FEWEST_FOR_A_SPREAD = 6
+
+
+def _spread(days: list[int]):
+    return (
+        median_and_quartiles([float(d) for d in days]) if len(days) >= FEWEST_FOR_A_SPREAD else None
+    )
+
+
+def _time_taken(days: list[int], until: str, counted: str, too_few: str) -> str:
+    """The median and quartiles of the days from death until something, or why not."""
+    spread = _spread(days)
+    if spread is None:
+        return (
+            f"{too_few} to give the time from death to {until} without describing individual "
+            "children."
+        )
+    return (
+        f"From death to {until} took a median of {spread.median:.0f} days (half took between "
+        f"{spread.lower_quartile:.0f} and {spread.upper_quartile:.0f} days), over "
+        f"{len(days):,} {counted}."
+    )
+
+
 def timeliness_section(
     scope: Scope, published: PublishedFigures
 ) -> tuple[PublishedFigures, Section]:
     days = aggregates.days_from_death_to_closure(scope.area_ids, scope.period)
-    spread = median_and_quartiles([float(d) for d in days]) if len(days) >= 6 else None
+    spread = _spread(days)
     published = replace(published, median_days=spread.median if spread else None)
-    if spread:
-        closure = (
-            f"From death to the review's closure took a median of {spread.median:.0f} "
-            f"days (half of reviews took between {spread.lower_quartile:.0f} and "
-            f"{spread.upper_quartile:.0f} days), over {len(days):,} reviews."
-        )
-    else:
-        closure = (
-            "Too few reviews were completed in the period to give the time from death "
-            "to closure without describing individual reviews."
-        )
+    closure = _time_taken(days, "the review's closure", "reviews",
+                          "Too few reviews were completed in the period")  # fmt: skip
+    pathologist = _time_taken(
+        aggregates.days_from_death_to_final_post_mortem_report(scope.area_ids, scope.period),
+        "the final post-mortem report",
+        "reports",
+        "Too few final post-mortem reports came in the period",
+    )
+    coroner = _time_taken(
+        aggregates.days_from_death_to_inquest_conclusion(scope.area_ids, scope.period),
+        "the inquest's conclusion",
+        "inquests",
+        "Too few inquests concluded in the period",
+    )
     deadlines = aggregates.deadlines_met_on_time(scope.area_ids, scope.period, scope.today)
     agencies = aggregates.agency_reports_on_time(scope.area_ids, scope.period, scope.today)
     return published, Section(
         "timeliness",
         "Timeliness",
-        (closure,),
+        (closure, pathologist, coroner),
         (
             Figure(
                 _on_time_table(

@@ -2,8 +2,8 @@
 children whose deaths follow the national pattern (about 63% under 1, 42% under 28 days, a steep
 gradient by deprivation, 28-30% of reviews with modifiable factors), spread over six years (or
 as many as asked for) and through every stage, with the notifications, deadlines, agency
-requests, panel meetings, analyses and actions that go with them. The same seed gives the same
-cases.
+requests, post-mortems and inquests, panel meetings, analyses and actions that go with them.
+The same seed gives the same cases.
 
 Rows are written in bulk rather than through the services (100,000 cases through the services
 would take hours); the audit trail and stage history are not synthesised."""
@@ -24,6 +24,7 @@ from ecdop.synthetic.deaths import (
     postcodes_by_decile,
     synthetic_deaths,
 )
+from ecdop.synthetic.investigations import insert_investigations
 from ecdop.synthetic.people import people_of
 from ecdop.synthetic.reviews import insert_meetings, insert_reviews
 from ecdop.synthetic.rows import moment_on
@@ -52,4 +53,6 @@ def seed_synthetic(
     chance = random.Random(seed + 1)  # noqa: S311
     insert_reviews(deaths, case_ids, meetings, people, chance, today)
     insert_deadlines_and_requests(deaths, case_ids, people, chance, today)
+    # Their own stream of chance: the rest of the history stays as it was for a seed.
+    insert_investigations(deaths, case_ids, people, seed + 2, today)
     return len(case_ids)

@@ -512,3 +512,37 @@ def test_the_longest_labels_and_largest_counts_still_fit():
         ),  # fmt: skip
     ]
     assert [problem for figure in figures for problem in texts_that_do_not_fit(figure)] == []
+
+
+def test_timeliness_gives_the_time_to_the_final_post_mortem_report_and_the_inquest(app, history):
+    import html as html_text
+    import statistics
+
+    from ecdop.documents.models import PostMortem
+
+    run_job(app, "board-reports")
+
+    def timeliness(report) -> str:
+        html = report.html
+        section = html[html.index('id="timeliness"') : html.index('id="actions"')]
+        return html_text.unescape(" ".join(re.sub(r"<[^>]+>", " ", section).split()))
+
+    annual = next(r for r in reports() if r.kind is PeriodKind.ANNUAL)
+    came = [
+        (pm.final_report_received_on - pm_case.date_of_death).days
+        for pm, pm_case in db.session.execute(
+            select(PostMortem, Case).join(Case, PostMortem.case_id == Case.id)
+        )
+        if pm.final_report_received_on
+        and annual.period_starts_on <= pm.final_report_received_on <= annual.period_ends_on
+    ]
+    assert len(came) >= 6
+    expected = "From death to the final post-mortem report took a median of "
+    expected += f"{statistics.median(came):.0f} days"
+    assert expected in timeliness(annual)
+    assert f"over {len(came)} reports" in timeliness(annual)
+    assert "From death to the inquest's conclusion took a median of" in timeliness(annual)
+    # A quarter has too few inquests to describe without describing the children.
+    assert "Too few inquests concluded in the period to give the time from death to the " in (
+        timeliness(quarter())
+    )
