@@ -31,17 +31,17 @@ class DatabaseStore:
         db.session.flush()
 
     def read(self, document: Document) -> Iterator[bytes]:
-        positions = db.session.scalars(
-            select(DocumentChunk.position)
-            .where(DocumentChunk.document_id == document.id)
-            .order_by(DocumentChunk.position)
-        ).all()
-        for position in positions:
-            yield db.session.execute(
-                select(DocumentChunk.data).where(
-                    DocumentChunk.document_id == document.id, DocumentChunk.position == position
-                )
-            ).scalar_one()
+        # What to read is settled now, inside the request: the pieces are read as the response
+        # is sent, after the request's own session (and ``document`` with it) has closed.
+        document_id = document.id
+        positions = list(
+            db.session.scalars(
+                select(DocumentChunk.position)
+                .where(DocumentChunk.document_id == document_id)
+                .order_by(DocumentChunk.position)
+            )
+        )
+        return _pieces(document_id, positions)
 
     def erase(self, document: Document) -> None:
         db.session.execute(delete(DocumentChunk).where(DocumentChunk.document_id == document.id))
@@ -49,3 +49,12 @@ class DatabaseStore:
 
 def document_store() -> DocumentStore:
     return DatabaseStore()
+
+
+def _pieces(document_id: int, positions: list[int]) -> Iterator[bytes]:
+    for position in positions:
+        yield db.session.execute(
+            select(DocumentChunk.data).where(
+                DocumentChunk.document_id == document_id, DocumentChunk.position == position
+            )
+        ).scalar_one()
