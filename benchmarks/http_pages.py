@@ -150,10 +150,13 @@ class Deployment:
         self.base = f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        self.start_with_workers(4)
+
+    def start_with_workers(self, workers: int) -> None:
         log = (self.folder / "gunicorn.log").open("wb")
         self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [str(BIN / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{self.port}",
-             "ecdop:create_app()"],
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",
+             f"127.0.0.1:{self.port}", "ecdop:create_app()"],
             cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip

@@ -31,7 +31,8 @@ def send_document(request_id: int):
     form = AttachmentForm()
     if form.validate_on_submit():
         upload = form.file.data
-        content, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+        # The spooled upload itself, not a copy of it: checked and stored a piece at a time.
+        content, name = (upload.stream, upload.filename or "") if upload else (b"", "")
         try:
             services.attach_to_report(request, DocumentKind(form.kind.data), content, name,
                                       actor=current_user, largest=largest)  # fmt: skip

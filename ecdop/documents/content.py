@@ -10,9 +10,12 @@ images are re-encoded, which drops EXIF (the GPS position included)."""
 from __future__ import annotations
 
 import enum
+import hashlib
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
+from typing import BinaryIO, cast
 
 import pikepdf
 from PIL import Image
@@ -53,46 +56,79 @@ ACCEPTED = "a PDF, a Word document (DOCX), an OpenDocument text (ODT), a PNG or 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
+# Read and hashed a piece at a time: a 20 MB document is never held whole in Python.
+PIECE = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class CheckedDocument:
     format: DocumentFormat
-    content: bytes
+    file: BinaryIO  # the content as it may be stored, read from the start
+    size: int
+    sha256: str
     removed: tuple[str, ...]  # what was taken out, in words, for the record
 
+    @property
+    def content(self) -> bytes:
+        """The whole content at once: for small documents and for tests."""
+        self.file.seek(0)
+        return self.file.read()
 
-def check_upload(content: bytes, filename: str, *, largest: int) -> CheckedDocument:
-    """The document as it may be stored, or ``DocumentRefused`` saying why not."""
-    if not content:
+
+def check_upload(upload: bytes | BinaryIO, filename: str, *, largest: int) -> CheckedDocument:
+    """The document as it may be stored, or ``DocumentRefused`` saying why not. ``upload`` is
+    read as a file (the request's spooled upload): the checks and the cleaning work from disk,
+    not from a copy of the whole in memory."""
+    source = io.BytesIO(upload) if isinstance(upload, bytes) else upload
+    size = source.seek(0, io.SEEK_END)
+    source.seek(0)
+    if not size:
         raise DocumentRefused("The selected file is empty")
-    if len(content) > largest:
+    if size > largest:
         raise DocumentRefused(f"The selected file must be smaller than {largest // 2**20} MB")
-    found = recognise(content)
+    found = recognise(source)
     if not filename.lower().endswith(ENDINGS[found]):
         raise DocumentRefused(f"The selected file is a {found.value.upper()} but its name "
                               f"says otherwise: rename it or choose another file")  # fmt: skip
     if found is DocumentFormat.PDF:
-        return CheckedDocument(found, *_without_active_content(content))
-    if found in (DocumentFormat.PNG, DocumentFormat.JPEG):
-        return CheckedDocument(found, *_reencoded(content, found))
-    return CheckedDocument(found, content, ())
+        cleaned, removed = _without_active_content(source)
+    elif found in (DocumentFormat.PNG, DocumentFormat.JPEG):
+        cleaned, removed = _reencoded(source, found)
+    else:
+        cleaned, removed = source, ()
+    return CheckedDocument(found, cleaned, *_measured(cleaned), removed)
 
 
-def recognise(content: bytes) -> DocumentFormat:
-    if content.startswith(b"%PDF-"):
+def _measured(file: BinaryIO) -> tuple[int, str]:
+    """The file's size and SHA-256, read a piece at a time; left at its start."""
+    file.seek(0)
+    digest, size = hashlib.sha256(), 0
+    while piece := file.read(PIECE):
+        digest.update(piece)
+        size += len(piece)
+    file.seek(0)
+    return size, digest.hexdigest()
+
+
+def recognise(source: BinaryIO) -> DocumentFormat:
+    source.seek(0)
+    head = source.read(8)
+    source.seek(0)
+    if head.startswith(b"%PDF-"):
         return DocumentFormat.PDF
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return DocumentFormat.PNG
-    if content.startswith(b"\xff\xd8\xff"):
+    if head.startswith(b"\xff\xd8\xff"):
         return DocumentFormat.JPEG
-    if content.startswith(b"PK\x03\x04"):
-        return _office_document(content)
+    if head.startswith(b"PK\x03\x04"):
+        return _office_document(source)
     raise DocumentRefused(f"The selected file must be {ACCEPTED}")
 
 
-def _office_document(content: bytes) -> DocumentFormat:
+def _office_document(source: BinaryIO) -> DocumentFormat:
     """A ZIP is a DOCX or an ODT only if it holds what one does."""
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        with zipfile.ZipFile(source) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
                 return DocumentFormat.ODT
@@ -109,9 +145,10 @@ ACTIVE_IN_NAMES = {"/JavaScript": "JavaScript", "/EmbeddedFiles": "embedded file
 RUNNING_ACTIONS = {"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData"}
 
 
-def _without_active_content(content: bytes) -> tuple[bytes, tuple[str, ...]]:
+def _without_active_content(source: BinaryIO) -> tuple[BinaryIO, tuple[str, ...]]:
+    source.seek(0)
     try:
-        pdf = pikepdf.open(io.BytesIO(content))
+        pdf = pikepdf.open(source)
     except pikepdf.PasswordError:
         raise DocumentRefused("The selected PDF is protected with a password: send it without "
                               "one") from None  # fmt: skip
@@ -121,9 +158,18 @@ def _without_active_content(content: bytes) -> tuple[bytes, tuple[str, ...]]:
         if pdf.is_encrypted:
             raise DocumentRefused("The selected PDF is encrypted: send it unencrypted")
         removed = _strip_catalogue(pdf) + _strip_pages(pdf)
-        output = io.BytesIO()
-        pdf.save(output)
-    return output.getvalue(), tuple(dict.fromkeys(removed))
+        output = _scratch_file()
+        # Streams are copied as they came, neither decoded nor compressed afresh: what is kept
+        # is the document sent, less what could run, and qpdf holds far less of it at once.
+        pdf.save(output, compress_streams=False,
+                 stream_decode_level=pikepdf.StreamDecodeLevel.none)  # fmt: skip
+    return output, tuple(dict.fromkeys(removed))
+
+
+def _scratch_file() -> BinaryIO:
+    """Where a cleaned document is written: memory while small, a file on disk beyond that,
+    deleted when closed."""
+    return cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=PIECE))  # noqa: SIM115 - the caller closes it
 
 
 def _strip_catalogue(pdf: pikepdf.Pdf) -> list[str]:
@@ -163,11 +209,12 @@ def _strip_pages(pdf: pikepdf.Pdf) -> list[str]:
     return removed
 
 
-def _reencoded(content: bytes, found: DocumentFormat) -> tuple[bytes, tuple[str, ...]]:
+def _reencoded(source: BinaryIO, found: DocumentFormat) -> tuple[BinaryIO, tuple[str, ...]]:
     """The picture alone, drawn afresh: what rides along with it (EXIF, the camera's GPS
     position, comments) does not survive."""
+    source.seek(0)
     try:
-        with Image.open(io.BytesIO(content)) as image:
+        with Image.open(source) as image:
             had_metadata = bool(image.getexif()) or bool(image.info.get("exif"))
             image.load()
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
@@ -176,8 +223,6 @@ def _reencoded(content: bytes, found: DocumentFormat) -> tuple[bytes, tuple[str,
                 clean.putpalette(palette)
     except (OSError, ValueError, Image.DecompressionBombError):
         raise DocumentRefused("The selected picture cannot be read") from None
-    output = io.BytesIO()
+    output = _scratch_file()
     clean.save(output, format="PNG" if found is DocumentFormat.PNG else "JPEG", quality=92)
-    return output.getvalue(), (
-        "the picture's EXIF data, with any GPS position",
-    ) if had_metadata else ()
+    return output, ("the picture's EXIF data, with any GPS position",) if had_metadata else ()

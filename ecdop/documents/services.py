@@ -3,10 +3,11 @@ flush; the request commits."""
 
 from __future__ import annotations
 
-import hashlib
+import io
 from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import BinaryIO
 
 from sqlalchemy import select
 
@@ -198,7 +199,7 @@ def upload_document(
     case: Case,
     kind: DocumentKind,
     received_on: date,
-    content: bytes,
+    content: bytes | BinaryIO,
     filename: str,
     *,
     actor: User,
@@ -219,7 +220,7 @@ def upload_document(
 def attach_to_report(
     request: ReportingRequest,
     kind: DocumentKind,
-    content: bytes,
+    content: bytes | BinaryIO,
     filename: str,
     *,
     actor: User,
@@ -244,13 +245,13 @@ def _keep(
     case: Case,
     kind: DocumentKind,
     received_on: date,
-    content: bytes,
+    content: bytes | BinaryIO,
     filename: str,
     *,
     actor: User,
     largest: int,
 ) -> Document:
-    if not content and not filename:
+    if not filename and not _has_content(content):
         raise ChangeRefused("Select the document to keep", "file")
     try:
         checked = check_upload(content, filename, largest=largest)
@@ -258,16 +259,26 @@ def _keep(
         raise ChangeRefused(str(refused), "file") from None
     document = Document(
         case_id=case.id, kind=kind, received_on=received_on, format=checked.format.value,
-        size=len(checked.content), sha256=hashlib.sha256(checked.content).hexdigest(),
-        removed=list(checked.removed), uploaded_by_id=actor.id, uploaded_at=utc_now(),
+        size=checked.size, sha256=checked.sha256, removed=list(checked.removed),
+        uploaded_by_id=actor.id, uploaded_at=utc_now(),
     )  # fmt: skip
     db.session.add(document)
     db.session.flush()
-    document_store().keep(document, checked.content)
+    with checked.file:
+        document_store().keep(document, checked.file)
     details = {"document": document.id, "kind": kind.label, "removed": list(checked.removed)}
     record_event(AuditAction.DOCUMENT_UPLOADED, actor_id=actor.id, case_id=case.id,
                  subject=document, details=details)  # fmt: skip
     return document
+
+
+def _has_content(content: bytes | BinaryIO) -> bool:
+    if isinstance(content, bytes):
+        return bool(content)
+    content.seek(0, io.SEEK_END)
+    size = content.tell()
+    content.seek(0)
+    return bool(size)
 
 
 def _take_as_final_report(case: Case, document: Document, actor: User) -> None:

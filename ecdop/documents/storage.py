@@ -4,9 +4,9 @@ so that one backup holds everything; an S3-compatible store can take its place l
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from ecdop.documents.models import Document, DocumentChunk
 from ecdop.foundation.extensions import db
@@ -15,7 +15,7 @@ CHUNK_BYTES = 1024 * 1024
 
 
 class DocumentStore(Protocol):
-    def keep(self, document: Document, content: bytes) -> None: ...
+    def keep(self, document: Document, content: BinaryIO) -> None: ...
     def read(self, document: Document) -> Iterator[bytes]: ...
     def erase(self, document: Document) -> None: ...
 
@@ -23,12 +23,15 @@ class DocumentStore(Protocol):
 class DatabaseStore:
     """The content in ``document_chunks``, a megabyte a row, read back a row at a time."""
 
-    def keep(self, document: Document, content: bytes) -> None:
-        view = memoryview(content)
-        for position, start in enumerate(range(0, len(content), CHUNK_BYTES)):
-            piece = bytes(view[start : start + CHUNK_BYTES])
-            db.session.add(DocumentChunk(document_id=document.id, position=position, data=piece))
-        db.session.flush()
+    def keep(self, document: Document, content: BinaryIO) -> None:
+        # A row at a time, each piece let go once sent (no ORM object holds it to commit).
+        content.seek(0)
+        position = 0
+        while piece := content.read(CHUNK_BYTES):
+            db.session.execute(
+                insert(DocumentChunk).values(document_id=document.id, position=position, data=piece)
+            )
+            position += 1
 
     def read(self, document: Document) -> Iterator[bytes]:
         # What to read is settled now, inside the request: the pieces are read as the response

@@ -154,7 +154,8 @@ def new_document(case_id: int):
     _read(case, "new document")
     if form.validate_on_submit():
         upload = form.file.data
-        content, name = (upload.read(), upload.filename or "") if upload else (b"", "")
+        # The spooled upload itself, not a copy of it: checked and stored a piece at a time.
+        content, name = (upload.stream, upload.filename or "") if upload else (b"", "")
         try:
             kind, received_on = DocumentKind(form.kind.data), form.received_on.data
             services.upload_document(case, kind, received_on, content, name,

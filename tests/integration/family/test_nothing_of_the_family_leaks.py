@@ -142,7 +142,7 @@ def test_the_national_return_carries_only_whether_support_was_offered(
         text = path.read_text()
         assert leaks(text) == [], output_format
     document = json.loads((tmp_path / "return.json").read_text())
-    assert document["schema_version"] == "1.1"
+    assert document["schema_version"] == "1.2"
     assert document["cases"][0]["family"] == {"bereavement_support_offered": "yes"}
     assert "bereavement_support_offered" in (tmp_path / "return.csv").read_text().splitlines()[0]
 
