@@ -15,7 +15,12 @@ from ecdop.documents.models import Document, DocumentChunk
 from ecdop.foundation.extensions import db
 from tests.factories import triaged_case
 from tests.helpers import audit_events, error_summary_targets, page_text
-from tests.unit.documents.test_content_checks import jpeg_with_gps, pdf_with_active_content
+from tests.unit.documents.test_content_checks import (
+    encrypted_pdf,
+    jpeg_with_gps,
+    pdf_with_active_content,
+    zip_of,
+)
 
 KEPT = {"kind": "final_post_mortem", "received_on": ["20", "11", "2026"]}
 
@@ -75,8 +80,19 @@ def test_a_photograph_loses_its_gps_position(coordinator):
         (b"", "report.pdf", "The selected file is empty"),
         (b"%PDF-1.7" + b"0" * (21 * 2**20), "report.pdf", "smaller than 20 MB"),
         (b"", "", "Select the document to keep"),
+        (encrypted_pdf(), "report.pdf", "protected with a password"),
+        (zip_of("payload.exe", b"MZ\x90\x00"), "chronology.docx", "a ZIP of something else"),
+        (jpeg_with_gps(), "report.pdf", "is a JPEG but its name says otherwise"),
     ],
-    ids=["executable", "empty", "21-mb", "nothing-chosen"],
+    ids=[
+        "executable",
+        "empty",
+        "21-mb",
+        "nothing-chosen",
+        "encrypted",
+        "docx-of-else",
+        "name-disagrees",
+    ],
 )
 def test_a_file_that_cannot_be_kept_is_refused_at_its_field(coordinator, content, name, message):
     case = triaged_case()
