@@ -3,7 +3,6 @@ flush; the request commits."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -251,7 +250,7 @@ def _keep(
     actor: User,
     largest: int,
 ) -> Document:
-    if not filename and not _has_content(content):
+    if not filename:  # a browser always names the file chosen
         raise ChangeRefused("Select the document to keep", "file")
     try:
         checked = check_upload(content, filename, largest=largest)
@@ -270,15 +269,6 @@ def _keep(
     record_event(AuditAction.DOCUMENT_UPLOADED, actor_id=actor.id, case_id=case.id,
                  subject=document, details=details)  # fmt: skip
     return document
-
-
-def _has_content(content: bytes | BinaryIO) -> bool:
-    if isinstance(content, bytes):
-        return bool(content)
-    content.seek(0, io.SEEK_END)
-    size = content.tell()
-    content.seek(0)
-    return bool(size)
 
 
 def _take_as_final_report(case: Case, document: Document, actor: User) -> None:
