@@ -178,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from ecdop.notifications.views import notifications_blueprint
     from ecdop.outbox.views import outbox_blueprint
     from ecdop.reporting_forms.views import reporting_forms_blueprint
+    from ecdop.retention.views import retention_blueprint
     from ecdop.review_meetings.views import review_meetings_blueprint
     from ecdop.site_pages.views import site_pages_blueprint
 
@@ -195,6 +196,7 @@ def _register_blueprints(app: Flask) -> None:
         report_documents_blueprint,
         family_blueprint,
         family_letters_blueprint,
+        retention_blueprint,
         deadlines_blueprint,
         outbox_blueprint,
         meetings_blueprint,

@@ -32,6 +32,7 @@ from ecdop.reporting_forms import hooks as reporting_form_hooks
 from ecdop.reporting_forms import queries as reporting_form_queries
 from ecdop.reporting_forms import services as reporting_form_services
 from ecdop.reporting_forms import views as reporting_form_views
+from ecdop.retention import views as retention_views
 from ecdop.review_meetings import hooks as review_meeting_hooks
 from ecdop.review_meetings import queries as review_meeting_queries
 from ecdop.review_meetings import views as review_meeting_views
@@ -91,6 +92,7 @@ WIRING: dict[Hook, tuple] = {
     auth_hooks.area_page: (
         analytics_views.area_page_warning_rules,
         deadline_views.area_page_deadline_rules,
+        retention_views.area_page_retention,
     ),
     # A reporting form's page: the documents the agency sent with it.
     reporting_form_hooks.report_page: (document_agency_views.report_page_documents,),

@@ -59,6 +59,7 @@ class Permission(enum.StrEnum):
     VIEW_BOARD_REPORTS = "view_board_reports"  # aggregated and suppressed: no case level
     GENERATE_BOARD_REPORTS = "generate_board_reports"
     MANAGE_SITE_PAGES = "manage_site_pages"  # the accessibility statement, privacy notice…
+    MANAGE_RETENTION = "manage_retention"  # each area's retention rules; the record of processing
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -116,6 +117,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DECIDE_HELD_MAIL,
             Permission.MANAGE_WARNING_RULES,
             Permission.MANAGE_SITE_PAGES,
+            Permission.MANAGE_RETENTION,
         }
     ),
 }
