@@ -32,6 +32,7 @@ from ecdop.reporting_forms import hooks as reporting_form_hooks
 from ecdop.reporting_forms import queries as reporting_form_queries
 from ecdop.reporting_forms import services as reporting_form_services
 from ecdop.reporting_forms import views as reporting_form_views
+from ecdop.retention import queries as retention_queries
 from ecdop.retention import views as retention_views
 from ecdop.review_meetings import hooks as review_meeting_hooks
 from ecdop.review_meetings import queries as review_meeting_queries
@@ -51,6 +52,7 @@ WIRING: dict[Hook, tuple] = {
     deadline_hooks.owed_by_case: (
         family_queries.deadlines_owed_to_the_family,
         document_queries.deadline_owed_by_the_post_mortem,
+        retention_queries.deadline_owed_by_the_hold,
     ),
     deadline_hooks.page_of_kind: (family_queries.family_page_for,),
     deadline_hooks.due_date_moved: (
@@ -86,6 +88,7 @@ WIRING: dict[Hook, tuple] = {
         document_views.case_page_investigations,
         family_views.case_page_family,
         meeting_views.case_page_panel_review,
+        retention_views.case_page_legal_hold,
         notification_views.case_page_notifications,
     ),
     # An area's page: each feature's section, in the order they appear on it.

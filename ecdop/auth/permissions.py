@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     RECORD_REVIEW_MEETINGS = "record_review_meetings"  # JAR and CDRM
     RECORD_POST_MORTEMS_AND_INQUESTS = "record_post_mortems_and_inquests"
     KEEP_DOCUMENTS = "keep_documents"  # upload, download and withdraw a case's documents
+    HOLD_CASES = "hold_cases"  # put a case on legal hold, review and lift it
     INVITE_AGENCY_CONTACTS = "invite_agency_contacts"
     RESPOND_TO_REQUESTS = "respond_to_requests"
     SCHEDULE_PANEL_REVIEWS = "schedule_panel_reviews"
@@ -77,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_REVIEW_MEETINGS,
             Permission.RECORD_POST_MORTEMS_AND_INQUESTS,
             Permission.KEEP_DOCUMENTS,
+            Permission.HOLD_CASES,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
             Permission.VIEW_PANEL_PACKS,

@@ -73,6 +73,9 @@ DESCRIPTIONS = {
     "post-mortem report came",
     A.DOCUMENT_UPLOADED: "Document kept with the case: {kind}",
     A.DOCUMENT_WITHDRAWN: "Document withdrawn, its content erased: {kind}",
+    A.LEGAL_HOLD_PLACED: "Put on legal hold: {hold}",
+    A.LEGAL_HOLD_REVIEWED: "Legal hold reviewed and kept: {hold}",
+    A.LEGAL_HOLD_LIFTED: "Legal hold lifted ({hold})",
     A.DOCUMENT_EXTRACT_CONFIRMED: "Extract of a document confirmed for the panel pack: {kind}",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
     A.SUBJECT_ACCESS_EXPORTED: "A family member's own records exported for their subject "

@@ -25,6 +25,8 @@ class DeadlineKind(LabelledEnum):
     OUTCOME_SHARED = "outcome_shared", "Outcome of the review shared with the family"
     # Declared by ``documents``: the coordinator chases the pathologist for it.
     POST_MORTEM_REPORT = "post_mortem_report", "Final post-mortem report received"
+    # Declared by ``retention``: a case on legal hold is reviewed every year.
+    LEGAL_HOLD_REVIEW = "legal_hold_review", "Legal hold reviewed"
 
     @property
     def set_per_item(self) -> bool:
@@ -49,6 +51,7 @@ class Anchor(LabelledEnum):
     CDRM = "cdrm", "after the Child Death Review Meeting"
     SIGN_OFF = "sign_off", "after the panel's sign-off"
     POST_MORTEM = "post_mortem", "after the post-mortem"
+    LEGAL_HOLD = "legal_hold", "after the hold was placed or last reviewed"
 
 
 # How often an overdue deadline is chased, unless its rule says otherwise.
@@ -107,6 +110,7 @@ ANCHORS: dict[DeadlineKind, Anchor] = {
     DeadlineKind.FAMILY_QUESTIONS: Anchor.CDRM,
     DeadlineKind.OUTCOME_SHARED: Anchor.SIGN_OFF,
     DeadlineKind.POST_MORTEM_REPORT: Anchor.POST_MORTEM,
+    DeadlineKind.LEGAL_HOLD_REVIEW: Anchor.LEGAL_HOLD,
 }
 
 # The statutory guidance's timescales, used wherever an area has not set its own.
@@ -126,4 +130,5 @@ DEFAULT_RULES: dict[DeadlineKind, Rule] = {
     # The Royal College of Pathologists' guidance and NCMD's: the final report is expected
     # within 12 weeks of the post-mortem, and chased every 4 weeks after that.
     DeadlineKind.POST_MORTEM_REPORT: Rule(12, RuleUnit.WEEKS, chase_every_weeks=4),
+    DeadlineKind.LEGAL_HOLD_REVIEW: Rule(12, RuleUnit.MONTHS),
 }

@@ -1,18 +1,20 @@
-"""The form for an area's retention rule."""
+"""The forms for an area's retention rule and a case's legal hold."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, Optional
 
 from ecdop.foundation.forms import (
     GovIntegerField,
     GovRadioField,
     GovSubmitField,
+    GovTextAreaField,
+    MaxLength,
     TextRequired,
     select_choices,
 )
-from ecdop.retention.rules import RetentionOutcome, RetentionTrigger
+from ecdop.retention.rules import HoldReason, RetentionOutcome, RetentionTrigger
 
 
 class RetentionRuleForm(FlaskForm):
@@ -34,3 +36,25 @@ class RetentionRuleForm(FlaskForm):
         validators=[TextRequired("Choose what happens at the end of the period")],
     )
     submit = GovSubmitField("Save rule")
+
+
+class LegalHoldForm(FlaskForm):
+    reason = GovRadioField(
+        "Why is the case held?",
+        choices=select_choices(HoldReason.choices()),
+        validators=[TextRequired("Choose why the case is held")],
+    )
+    details = GovTextAreaField(
+        "Details (optional)",
+        description="Such as the coroner's or the police's reference. Needed for another reason.",
+        validators=[Optional(), MaxLength(1000)],
+    )
+    submit = GovSubmitField("Put the case on legal hold")
+
+
+class LiftHoldForm(FlaskForm):
+    because = GovTextAreaField(
+        "Why is the hold no longer needed?",
+        validators=[TextRequired("Give the reason for lifting the hold"), MaxLength(1000)],
+    )
+    submit = GovSubmitField("Lift the hold")

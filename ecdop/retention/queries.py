@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ecdop.auth.permissions import ROLE_PERMISSIONS, Permission
+from ecdop.cases.models import Case
+from ecdop.deadlines.hooks import CaseOwed
+from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
 from ecdop.foundation.personal_data import DataSubject, PersonalData, declaration_of
-from ecdop.retention.models import AreaRetentionRule, RetentionConfirmation
+from ecdop.retention.models import AreaRetentionRule, LegalHold, RetentionConfirmation
 from ecdop.retention.rules import (
     DEFAULT_RULES,
     READ_WITH,
@@ -79,3 +82,24 @@ def _roles_with(permissions: tuple[Permission, ...]) -> tuple[str, ...]:
         for role, granted in ROLE_PERMISSIONS.items()
         if any(permission in granted for permission in permissions)
     )
+
+
+def current_hold_of(case: Case) -> LegalHold | None:
+    statement = select(LegalHold).where(LegalHold.case_id == case.id, LegalHold.lifted_on.is_(None))
+    return db.session.scalar(statement)
+
+
+def holds_of(case: Case) -> list[LegalHold]:
+    statement = select(LegalHold).where(LegalHold.case_id == case.id)
+    return list(db.session.scalars(statement.order_by(LegalHold.placed_on, LegalHold.id)))
+
+
+def deadline_owed_by_the_hold(case: Case) -> list[CaseOwed]:
+    """For ``deadlines.hooks.owed_by_case``: a held case is reviewed a year after the hold was
+    placed or last reviewed; each review moves it on a year, and lifting the hold ends it. It
+    goes on after the case closes: closure is when retention starts to count."""
+    hold = current_hold_of(case)
+    if hold is None:
+        return []
+    return [CaseOwed(DeadlineKind.LEGAL_HOLD_REVIEW, hold.last_reviewed_on, met=False,
+                     goes_on_after_closure=True)]  # fmt: skip

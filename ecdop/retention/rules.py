@@ -28,6 +28,14 @@ class RetainedData(LabelledEnum):
         return self.label.split(":")[0]
 
 
+class HoldReason(LabelledEnum):
+    INQUEST = "inquest", "An inquest"
+    CRIMINAL_CASE = "criminal_case", "A criminal investigation or prosecution"
+    COMPLAINT = "complaint", "A complaint or a claim"
+    SUBJECT_ACCESS = "subject_access", "A subject access request in progress"
+    OTHER = "other", "Another reason"
+
+
 class RetentionTrigger(LabelledEnum):
     REVIEW_CLOSED = "review_closed", "after the review was closed"
     EIGHTEENTH_BIRTHDAY = "eighteenth_birthday", "after the child's 18th birthday"
@@ -97,6 +105,7 @@ RETAINED_UNDER: dict[str, RetainedData | KeptWithTheService] = {
     "agenda_items": RetainedData.CASE,
     "panel_analyses": RetainedData.CASE,
     "post_mortems": RetainedData.CASE,
+    "legal_holds": RetainedData.CASE,
     "family_records": RetainedData.FAMILY,
     "family_contacts": RetainedData.FAMILY,
     "family_contact_log": RetainedData.FAMILY,

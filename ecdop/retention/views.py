@@ -1,8 +1,9 @@
-"""The administrator's pages: an area's retention rules, and the record of processing."""
+"""The administrator's pages (an area's retention rules, the record of processing) and the
+coordinator's (a case's legal hold)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -11,13 +12,17 @@ from ecdop.auth.hooks import AreaPageSection
 from ecdop.auth.models import Area
 from ecdop.auth.permissions import Permission, requires
 from ecdop.auth.queries import area_or_404
-from ecdop.foundation.forms import ConfirmForm, form_status, select_choices
-from ecdop.foundation.refusals import REFUSALS, show_refusal
+from ecdop.cases.hooks import CasePageSection
+from ecdop.cases.models import Case
+from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.foundation.forms import ConfirmForm, form_status, posted_version, select_choices
+from ecdop.foundation.refusals import REFUSALS, refusal_message, show_refusal
 from ecdop.retention import queries, services
-from ecdop.retention.forms import RetentionRuleForm
+from ecdop.retention.forms import LegalHoldForm, LiftHoldForm, RetentionRuleForm
 from ecdop.retention.rules import (
     DEFAULT_RULES,
     OUTCOMES,
+    HoldReason,
     RetainedData,
     RetentionOutcome,
     RetentionRule,
@@ -85,3 +90,75 @@ def record_of_processing():
 def area_page_retention(area: Area) -> AreaPageSection:
     """The way from an area's page to its retention rules."""
     return AreaPageSection("retention/_area_retention.html")
+
+
+@retention_blueprint.route("/cases/<int:case_id>/legal-hold", methods=["GET", "POST"])
+@requires(Permission.HOLD_CASES)
+def legal_hold(case_id: int):
+    """The case's legal hold: put on, or, while it stands, reviewed or lifted."""
+    case = case_for_coordinator_or_404(current_user, case_id)
+    hold = queries.current_hold_of(case)
+    form = LegalHoldForm()
+    if hold is None and form.validate_on_submit():
+        try:
+            services.place_hold(case, HoldReason(form.reason.data), form.details.data or "",
+                                actor=current_user)  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "reason")
+        else:
+            flash("The case is on legal hold: it will not be de-identified until the hold is "
+                  "lifted.", "success")  # fmt: skip
+            return redirect(url_for("cases.show", case_id=case.id))
+    if request.method == "GET":
+        record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case,
+                     details={"page": "legal hold"})  # fmt: skip
+    review = ConfirmForm(formdata=None)
+    return render_template(
+        "retention/legal_hold.html", case=case, hold=hold, form=form, review=review,
+        lift=LiftHoldForm(formdata=None), holds=queries.holds_of(case),
+    ), form_status(form)  # fmt: skip
+
+
+@retention_blueprint.route("/cases/<int:case_id>/legal-hold/review", methods=["POST"])
+@requires(Permission.HOLD_CASES)
+def review_legal_hold(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    hold = queries.current_hold_of(case) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.review_hold(hold, case, actor=current_user,
+                                 expected_version=posted_version())  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
+            return redirect(url_for("retention.legal_hold", case_id=case.id))
+        flash("The hold is reviewed: the next review is due in a year.", "success")
+    return redirect(url_for("retention.legal_hold", case_id=case.id))
+
+
+@retention_blueprint.route("/cases/<int:case_id>/legal-hold/lift", methods=["POST"])
+@requires(Permission.HOLD_CASES)
+def lift_legal_hold(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    hold = queries.current_hold_of(case) or abort(404)
+    lift = LiftHoldForm()
+    if lift.validate_on_submit():
+        try:
+            services.lift_hold(hold, case, lift.because.data, actor=current_user)
+        except REFUSALS as refused:
+            show_refusal(refused, lift, "because")
+        else:
+            flash("The hold is lifted: the case's retention rule applies again.", "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    # ``form`` is the one whose errors the page's summary lists: here, the lifting.
+    page = render_template(
+        "retention/legal_hold.html", case=case, hold=hold, form=lift,
+        review=ConfirmForm(formdata=None), lift=lift, holds=queries.holds_of(case),
+    )  # fmt: skip
+    return page, 400
+
+
+def case_page_legal_hold(case: Case) -> CasePageSection:
+    """The case page's legal hold: whether the case is kept whole whatever its rule."""
+    return CasePageSection("retention/_case_legal_hold.html", "record",
+                           {"legal_hold": queries.current_hold_of(case)})  # fmt: skip

@@ -254,6 +254,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}/post-mortem", "Save post-mortem"),
             Visit(f"/cases/{case.id}/inquest"),
             Visit(f"/cases/{case.id}/inquest", "Save inquest"),
+            Visit(f"/cases/{case.id}/legal-hold"),
+            Visit(f"/cases/{case.id}/legal-hold", "Put the case on legal hold"),
             Visit(f"/cases/{case.id}/documents/new"),
             Visit(f"/cases/{case.id}/documents/new", "Keep the document"),
             Visit(f"/cases/{case.id}/documents/{j['document'].id}/extract"),

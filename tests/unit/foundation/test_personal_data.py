@@ -28,6 +28,7 @@ ABOUT_THE_WORK = {
     ("stage_changes", "reason"),
     ("deadlines", "let_go_reason"),
     ("panel_analyses", "family_questions_answered"),  # all, some or none
+    ("legal_holds", "reason"),  # a code: an inquest, a complaint…
 }
 
 
