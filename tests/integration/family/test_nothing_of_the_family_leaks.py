@@ -153,3 +153,14 @@ def test_no_log_line_or_address_carries_the_family(a_family_worked_with):
     assert leaks("\n".join(log.lines)) == []
     assert len(seen.urls) > 20
     assert [url for url in seen.urls if leaks(url)] == []
+
+
+def test_the_audit_trail_carries_nothing_of_the_family(a_family_worked_with):
+    """The trail outlives every retention period: its events say what happened, never the
+    family's names, contact details or words."""
+    from ecdop.audit.models import AuditEvent
+
+    events = db.session.scalars(select(AuditEvent)).all()
+    assert len(events) > 20
+    trail = "\n".join(json.dumps(event.details, ensure_ascii=False) for event in events)
+    assert leaks(trail) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -200,3 +201,15 @@ def test_a_coordinators_own_lines_in_an_extract_stay_answers():
     parts = extract_parts(text, CORE_FORM)
     assert [part.kind for part in parts] == [PartKind.HEADING, PartKind.ANSWER] * 2
     assert parts[1].text == "Seen by the GP."
+
+
+def test_the_audit_trail_carries_none_of_the_childs_details(planted_pack):
+    """The trail outlives every retention period: from notification to the pack, its events
+    name the case by reference, never the child."""
+    from sqlalchemy import select
+
+    from ecdop.audit.models import AuditEvent
+
+    events = db.session.scalars(select(AuditEvent)).all()
+    assert len(events) > 10
+    assert_anonymous("\n".join(json.dumps(event.details, ensure_ascii=False) for event in events))
