@@ -214,7 +214,7 @@ def timeliness_section(
                 _on_time_table(
                     "Deadlines met on time, by kind",
                     "Deadline",
-                    [(k.label, deadlines.get(k, (0, 0))) for k in DeadlineKind],
+                    [(k.label, deadlines.get(k, (0, 0))) for k in DeadlineKind if not k.recurs],
                 )
             ),
             Figure(

@@ -33,6 +33,12 @@ class DeadlineKind(LabelledEnum):
         """Each item carries its own due date; the area's rule only proposes it."""
         return self in (DeadlineKind.REPORTING_REQUEST, DeadlineKind.PANEL_ACTION)
 
+    @property
+    def recurs(self) -> bool:
+        """Never met once and for all: each time it is done, it falls due again (a legal
+        hold's yearly review). Not a measure of timeliness."""
+        return self is DeadlineKind.LEGAL_HOLD_REVIEW
+
 
 class RuleUnit(LabelledEnum):
     HOURS = "hours", "hours"
