@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
+from ecdop.cases.dates import CaseDay, day_problem, refuse_days_that_cannot_be
 from ecdop.cases.models import Case
 from ecdop.cases.states import INVESTIGATIONS, refuse_if_closed
 from ecdop.deadlines.services import refresh_deadlines
@@ -31,9 +32,8 @@ from ecdop.documents.storage import document_store
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
-from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import strip
-from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.meetings.papers import check_panel_text
 from ecdop.reporting_forms.models import OPEN_STATUSES, ReportingRequest
 
@@ -75,13 +75,14 @@ def save_post_mortem(
     if details.final_report_document_id is not None:
         # Before the dates are checked: the day it came may be the document's.
         details = _with_final_report(case, details)
-    _refuse_impossible_dates(case, {
-        "performed_on": ("The date it was performed", details.performed_on, None),
-        "provisional_cause_received_on": ("The date the provisional cause came",
-                                          details.provisional_cause_received_on, "performed_on"),
-        "final_report_received_on": ("The date the final report came",
-                                     details.final_report_received_on, "performed_on"),
-    }, future_allowed=())  # fmt: skip
+    refuse_days_that_cannot_be(case, {
+        "performed_on": CaseDay("The date it was performed", details.performed_on),
+        "provisional_cause_received_on": CaseDay("The date the provisional cause came",
+                                                 details.provisional_cause_received_on,
+                                                 "performed_on"),
+        "final_report_received_on": CaseDay("The date the final report came",
+                                            details.final_report_received_on, "performed_on"),
+    })  # fmt: skip
     if details.provisional_cause.strip() and details.provisional_cause_received_on is None:
         raise ChangeRefused("Enter the date the provisional cause came",
                             "provisional_cause_received_on")  # fmt: skip
@@ -101,11 +102,12 @@ def save_inquest(
     INVESTIGATIONS.refuse_unless_open(case, "coroner_area")
     if not details.coroner_area.strip():
         raise ChangeRefused("Enter the coroner's area", "coroner_area")
-    _refuse_impossible_dates(case, {
-        "opened_on": ("The date the inquest opened", details.opened_on, None),
-        "expected_on": ("The date it is expected", details.expected_on, "opened_on"),
-        "concluded_on": ("The date it concluded", details.concluded_on, "opened_on"),
-    }, future_allowed=("expected_on",))  # fmt: skip
+    refuse_days_that_cannot_be(case, {
+        "opened_on": CaseDay("The date the inquest opened", details.opened_on),
+        "expected_on": CaseDay("The date it is expected", details.expected_on, "opened_on",
+                               may_be_ahead=True),
+        "concluded_on": CaseDay("The date it concluded", details.concluded_on, "opened_on"),
+    })  # fmt: skip
     if details.concluded_on is not None and details.conclusion is None:
         raise ChangeRefused("Choose the inquest's conclusion", "conclusion")
     if details.conclusion is not None and details.concluded_on is None:
@@ -153,20 +155,6 @@ def _fill(record, details, actor: User) -> None:
     db.session.flush()
 
 
-def _refuse_impossible_dates(
-    case: Case, dates: dict[str, tuple[str, date | None, str | None]], *, future_allowed
-) -> None:
-    """Every date that cannot be true, each at its own field: before the death, in the future
-    (unless it is expected), or before the date it follows."""
-    problems = {}
-    for field, (name, day, after) in dates.items():
-        ahead = field in future_allowed
-        if day is not None and (problem := _date_problem(case, dates, name, day, after, ahead)):
-            problems[field] = problem
-    if problems:
-        raise ProblemsAtFields(problems, "Some dates cannot be right")
-
-
 def _post_mortem_summary(record: PostMortem) -> str:
     if record.needed is not PostMortemNeeded.YES:
         return f"needed: {record.needed.label.lower()}"
@@ -179,19 +167,6 @@ def _inquest_summary(record: Inquest) -> str:
     if record.conclusion is not None:
         return f"concluded ({record.conclusion.label.lower()})"
     return "opened"
-
-
-def _date_problem(
-    case: Case, dates: dict, name: str, day: date, after: str | None, may_be_ahead: bool
-) -> str:
-    earlier_name, earlier, _ = dates[after] if after else ("", None, None)
-    if day < case.date_of_death:
-        return f"{name} cannot be before the date of death, {uk_date(case.date_of_death)}"
-    if day > uk_today() and not may_be_ahead:
-        return f"{name} must be today or in the past"
-    if earlier is not None and day < earlier:
-        return f"{name} cannot be before {earlier_name[0].lower()}{earlier_name[1:]}"
-    return ""
 
 
 def upload_document(
@@ -208,7 +183,7 @@ def upload_document(
     taken out; what was taken out is recorded with it. A final post-mortem report becomes the
     post-mortem's, and meets its deadline."""
     INVESTIGATIONS.refuse_unless_open(case, "file")
-    if problem := _date_problem(case, {}, "The date it came", received_on, None, False):
+    if problem := day_problem(case, "The date it came", received_on):
         raise ChangeRefused(problem, "received_on")
     document = _keep(case, kind, received_on, content, filename, actor=actor, largest=largest)
     if kind is DocumentKind.FINAL_POST_MORTEM:

@@ -12,6 +12,7 @@ from datetime import date
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
+from ecdop.cases.dates import day_problem
 from ecdop.cases.models import Case
 from ecdop.cases.states import FAMILY_WORK
 from ecdop.deadlines.services import refresh_deadlines
@@ -35,7 +36,6 @@ from ecdop.family.queries import KEY_WORKER_ROLES, family_record_of
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
-from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import strip
 from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
 
@@ -210,11 +210,8 @@ def log_contact(
 
 
 def _refuse_impossible_day(case: Case, day: date, field: str, name: str) -> None:
-    if day < case.date_of_death:
-        raise ChangeRefused(f"{name} cannot be before the date of death, "
-                            f"{uk_date(case.date_of_death)}", field)  # fmt: skip
-    if day > uk_today():
-        raise ChangeRefused(f"{name} must be today or in the past", field)
+    if problem := day_problem(case, name, day):
+        raise ChangeRefused(problem, field)
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import User
+from ecdop.cases.dates import CaseDay, refuse_days_that_cannot_be
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_facts
 from ecdop.cases.states import REVIEW_MEETINGS
 from ecdop.deadlines.services import refresh_deadlines
-from ecdop.foundation.clock import uk_today
 from ecdop.foundation.extensions import db
-from ecdop.foundation.formatting import uk_date
-from ecdop.foundation.refusals import ChangeRefused, ProblemsAtFields, check_version
+from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
 from ecdop.review_meetings.queries import Record, record_for
 
@@ -34,27 +31,12 @@ DATE_NAMES = {
 
 
 def _refuse_impossible_dates(case: Case, values: dict, *, not_before: dict | None = None) -> None:
-    """Every date that cannot be true, each at its own field and naming it: before the death,
-    in the future, or before the date it follows (``not_before``: field -> earlier field)."""
-    problems = {}
-    for field in DATE_NAMES:
-        if (day := values.get(field)) and (problem := _date_problem(case, values, field, day,
-                                                                   not_before or {})):  # fmt: skip
-            problems[field] = problem
-    if problems:
-        raise ProblemsAtFields(problems, "Some dates cannot be right")
-
-
-def _date_problem(case: Case, values: dict, field: str, day: date, not_before: dict) -> str:
-    name = DATE_NAMES[field]
-    if day < case.date_of_death:
-        return f"{name} cannot be before the date of death, {uk_date(case.date_of_death)}"
-    if day > uk_today():
-        return f"{name} must be today or in the past"
-    earlier = not_before.get(field)
-    if earlier and values.get(earlier) and day < values[earlier]:
-        return f"{name} cannot be before {DATE_NAMES[earlier][0].lower()}{DATE_NAMES[earlier][1:]}"
-    return ""
+    """Every date that cannot be true, each at its own field and naming it (``not_before``:
+    field -> the earlier field it cannot come before)."""
+    refuse_days_that_cannot_be(case, {
+        field: CaseDay(name, values.get(field), (not_before or {}).get(field))
+        for field, name in DATE_NAMES.items()
+    })  # fmt: skip
 
 
 def save_review_meeting(
