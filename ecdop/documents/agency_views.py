@@ -11,7 +11,7 @@ from ecdop.cases.states import INVESTIGATIONS
 from ecdop.documents import queries, services
 from ecdop.documents.choices import DocumentKind
 from ecdop.documents.forms import AttachmentForm
-from ecdop.foundation.files import accepts_files
+from ecdop.foundation.files import accepts_files, chosen_file
 from ecdop.foundation.forms import form_status
 from ecdop.foundation.refusals import REFUSALS, show_refusal
 from ecdop.reporting_forms.hooks import ReportPageSection
@@ -30,9 +30,7 @@ def send_document(request_id: int):
     largest = current_app.config["DOCUMENT_MAX_BYTES"]
     form = AttachmentForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        # The spooled upload itself, not a copy of it: checked and stored a piece at a time.
-        content, name = (upload.stream, upload.filename or "") if upload else (b"", "")
+        content, name = chosen_file(form.file.data)
         try:
             services.attach_to_report(request, DocumentKind(form.kind.data), content, name,
                                       actor=current_user, largest=largest)  # fmt: skip

@@ -34,7 +34,7 @@ from ecdop.documents.choices import (
 from ecdop.documents.content import DocumentFormat
 from ecdop.documents.forms import DocumentForm, InquestForm, PostMortemForm, WithdrawDocumentForm
 from ecdop.documents.storage import document_store
-from ecdop.foundation.files import accepts_files
+from ecdop.foundation.files import accepts_files, chosen_file
 from ecdop.foundation.formatting import uk_date
 from ecdop.foundation.forms import form_status, select_choices, submitted_version
 from ecdop.foundation.refusals import REFUSALS, show_refusal
@@ -153,9 +153,7 @@ def new_document(case_id: int):
     form = DocumentForm()
     _read(case, "new document")
     if form.validate_on_submit():
-        upload = form.file.data
-        # The spooled upload itself, not a copy of it: checked and stored a piece at a time.
-        content, name = (upload.stream, upload.filename or "") if upload else (b"", "")
+        content, name = chosen_file(form.file.data)
         try:
             kind, received_on = DocumentKind(form.kind.data), form.received_on.data
             services.upload_document(case, kind, received_on, content, name,

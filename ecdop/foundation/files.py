@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from flask import current_app, request
 
@@ -27,6 +27,14 @@ def accepts_files(limit_setting: str) -> Callable[[View], View]:
         return view
 
     return mark
+
+
+def chosen_file(upload) -> tuple[BinaryIO | bytes, str]:
+    """The file a form's file field brought and its name, or nothing and no name. The spooled
+    upload itself, not a copy of it, so that a large file is read a piece at a time."""
+    if not upload:
+        return b"", ""
+    return upload.stream, upload.filename or ""
 
 
 def room_for_files() -> None:
