@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import current_app
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from ecdop.analytics.models import EmergingPattern
@@ -104,6 +104,14 @@ WIDE_ELEMENTS = """width => [...document.querySelectorAll('body *')]
   .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className)"""
 
 
+def press(button: Locator) -> None:
+    """Press a form's button and wait for the answer to load before axe goes in: on a busy
+    machine a click returns before navigation starts, and waiting for "load" alone then passes
+    on the old page, leaving axe to read a document still empty."""
+    with button.page.expect_navigation(wait_until="load"):
+        button.click()
+
+
 def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
     for visit in visits:
         response = page.goto(visit.path)
@@ -118,10 +126,7 @@ def walk(page: Page, visits: list[Visit], who: str, findings: Findings) -> None:
             if not button.count():
                 findings.add(where, f"has no button {visit.press!r}")
                 continue
-            button.first.click()
-            # The answer must have loaded before axe goes in: on a busy machine the click can
-            # return while the new document is still empty.
-            page.wait_for_load_state("load")
+            press(button.first)
             where += f" after pressing {visit.press!r}"
         check(page, where, findings)
 
@@ -382,22 +387,18 @@ def first_sign_in_of_a_real_account(chromium, live_server, findings: Findings) -
     page.goto("/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(INITIAL_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    press(page.get_by_role("button", name="Sign in"))
     check(page, "first sign-in: own password", findings)
-    page.get_by_role("button", name="Save password").click()
-    page.wait_for_load_state("load")
+    press(page.get_by_role("button", name="Save password"))
     check(page, "first sign-in: own password, with errors", findings)
     page.get_by_label("Choose a new password").fill(OWN_PASSWORD)
     page.get_by_label("Type the password again").fill(OWN_PASSWORD)
-    page.get_by_role("button", name="Save password").click()
-    page.wait_for_load_state("load")
+    press(page.get_by_role("button", name="Save password"))
     check(page, "first sign-in: authenticator", findings)
     secret = "".join(page.locator("#authenticator-key").inner_text().split())
     page.get_by_label("Security code from the app").fill("000000")
-    page.get_by_role("button", name="Confirm and continue").click()
-    page.wait_for_load_state("load")
+    press(page.get_by_role("button", name="Confirm and continue"))
     check(page, "first sign-in: authenticator, with errors", findings)
     page.get_by_label("Security code from the app").fill(code_now(secret))
-    page.get_by_role("button", name="Confirm and continue").click()
-    page.wait_for_load_state("load")
+    press(page.get_by_role("button", name="Confirm and continue"))
     check(page, "first sign-in: recovery codes", findings)
