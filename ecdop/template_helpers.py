@@ -8,7 +8,7 @@ from flask import Flask, g
 from markupsafe import Markup, escape
 
 from ecdop.auth.permissions import Permission, user_may
-from ecdop.foundation.formatting import nhs_number_display, uk_date, uk_datetime
+from ecdop.foundation.formatting import month_and_year, nhs_number_display, uk_date, uk_datetime
 from ecdop.foundation.forms import drawn, error_summary, has_problems
 from ecdop.notifications.receipts import receipt_sections
 from ecdop.site_pages.pages import SITE_PAGES
@@ -47,6 +47,7 @@ def iso_to_uk_date(value: str) -> str:
 def register(app: Flask) -> None:
     app.add_template_filter(iso_to_uk_date)
     app.add_template_filter(uk_date)
+    app.add_template_filter(month_and_year)
     app.add_template_filter(uk_datetime)
     app.add_template_filter(nhs_number_display)
     app.add_template_global(user_may)

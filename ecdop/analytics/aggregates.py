@@ -61,6 +61,24 @@ def _days_between_sqlite(element, compiler, **kw):
     )
 
 
+# Days from the death to three moments the board times: worked out from the dates while the
+# case has them, and kept when it is de-identified and its date of death becomes a month.
+def counted_days_to_sign_off() -> ColumnElement[int]:
+    return days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
+
+
+def counted_days_to_final_post_mortem_report() -> ColumnElement[int]:
+    return days_between(PostMortem.final_report_received_on, Case.date_of_death)
+
+
+def counted_days_to_inquest_conclusion() -> ColumnElement[int]:
+    return days_between(Inquest.concluded_on, Case.date_of_death)
+
+
+def _days_to_sign_off() -> ColumnElement[int]:
+    return func.coalesce(PanelAnalysis.days_from_death, counted_days_to_sign_off())
+
+
 def utc_bounds(period: DateSpan) -> tuple[datetime, datetime]:
     """The period's first moment and the moment after its last, England's days in UTC."""
     return utc_bounds_of_days(period.starts_on, period.ends_on)
@@ -89,13 +107,14 @@ def deaths_by(column, area_ids: Sequence[int], period: ReportingPeriod) -> dict:
 
 def deaths_by_deprivation(area_ids: Sequence[int], period: ReportingPeriod) -> dict:
     """Deaths by IMD decile of the home postcode's LSOA; None where the postcode is not in the
-    lookup (or there is no lookup)."""
+    lookup (or there is no lookup). A de-identified case has no postcode but kept its decile."""
+    decile = func.coalesce(Case.deprivation_decile, PostcodeDeprivation.imd_decile)
     rows = db.session.execute(
-        select(PostcodeDeprivation.imd_decile, func.count(Case.id))
+        select(decile, func.count(Case.id))
         .select_from(Case)
         .outerjoin(PostcodeDeprivation, PostcodeDeprivation.postcode == Case.postcode)
         .where(*live_cases(area_ids), died_in(period))
-        .group_by(PostcodeDeprivation.imd_decile)
+        .group_by(decile)
     )
     return {decile: count for decile, count in rows}
 
@@ -244,7 +263,7 @@ def _median_days_to_closure(area_ids: Sequence[int], year: ReportingPeriod, coun
     """The median by sorting in the database and reading the middle one or two values."""
     if not count:
         return None
-    days = days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
+    days = _days_to_sign_off()
     middle = db.session.scalars(
         _reviews(area_ids, year, days).order_by(days).offset((count - 1) // 2).limit(2 - count % 2)
     ).all()
@@ -291,7 +310,7 @@ def reviews_by_year(area_ids: Sequence[int], years: Sequence[ReportingPeriod]):
 
 
 def days_from_death_to_closure(area_ids: Sequence[int], period: ReportingPeriod) -> list[int]:
-    days = days_between(func.date(PanelAnalysis.signed_off_at), Case.date_of_death)
+    days = _days_to_sign_off()
     return [int(value) for value in db.session.scalars(_reviews(area_ids, period, days))]
 
 
@@ -301,7 +320,12 @@ def days_from_death_to_final_post_mortem_report(
     """For each final post-mortem report that came in the period, days since the death."""
     came = PostMortem.final_report_received_on
     statement = (
-        select(days_between(came, Case.date_of_death))
+        select(
+            func.coalesce(
+                PostMortem.days_from_death_to_final_report,
+                counted_days_to_final_post_mortem_report(),
+            )
+        )
         .join(Case, PostMortem.case_id == Case.id)
         .where(*live_cases(area_ids), came.between(period.starts_on, period.ends_on))
     )
@@ -314,7 +338,11 @@ def days_from_death_to_inquest_conclusion(
     """For each inquest that concluded in the period, days since the death."""
     concluded = Inquest.concluded_on
     statement = (
-        select(days_between(concluded, Case.date_of_death))
+        select(
+            func.coalesce(
+                Inquest.days_from_death_to_conclusion, counted_days_to_inquest_conclusion()
+            )
+        )
         .join(Case, Inquest.case_id == Case.id)
         .where(*live_cases(area_ids), concluded.between(period.starts_on, period.ends_on))
     )

@@ -6,11 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.foundation.personal_data import Deidentification, of_a_professional
+from ecdop.foundation.personal_data import Deidentification, of_a_professional, of_the_child
 
 if TYPE_CHECKING:
     # The audit trail sits below the accounts it names: it knows the user by table and name.
@@ -94,6 +94,14 @@ class AuditAction(enum.StrEnum):
     LEGAL_HOLD_PLACED = "legal_hold_placed"
     LEGAL_HOLD_REVIEWED = "legal_hold_reviewed"
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
+    RETENTION_REVIEW_LISTED = "retention_review_listed"
+    RETENTION_REVIEW_PUT_FORWARD = "retention_review_put_forward"
+    RETENTION_REVIEW_APPROVED = "retention_review_approved"
+    CASE_DEIDENTIFIED = "case_deidentified"
+    CASE_DATA_ERASED = "case_data_erased"
+    ERASURE_ASKED = "erasure_asked"
+    ERASURE_CONFIRMED = "erasure_confirmed"
+    ERASURE_CANCELLED = "erasure_cancelled"
     TASKS_LISTED = "tasks_listed"
     OUTBOX_VIEWED = "outbox_viewed"
     PANEL_MEETING_SCHEDULED = "panel_meeting_scheduled"
@@ -205,6 +213,28 @@ class AuditEvent(Base):
     chain_key_id: Mapped[str | None] = mapped_column(String(16))
 
     actor: Mapped[User | None] = relationship("User")
+    reason: Mapped[EventReason | None] = relationship(back_populates="event")
+
+    @property
+    def given_reason(self) -> str:
+        """The words given for it; events older than the reasons' own table kept them inside."""
+        return self.reason.text if self.reason is not None else self.details.get("reason", "")
+
+
+class EventReason(Base):
+    """The words someone gave for what they did to a case, kept beside its audit event rather
+    than inside it: they may name the child or the family, and so go when the case is
+    de-identified, which a sealed event could not allow."""
+
+    __tablename__ = "audit_event_reasons"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    text: Mapped[str] = mapped_column(
+        Text, info=of_the_child("the words given for an action on a case", Deidentification.REMOVE)
+    )
+
+    event: Mapped[AuditEvent] = relationship(back_populates="reason")
 
 
 class AuditChainHead(Base):

@@ -9,7 +9,7 @@ import ipaddress
 from flask import has_request_context, request
 from flask_login import current_user
 
-from ecdop.audit.models import ADDRESS_LENGTH, READ_ACTIONS, AuditAction, AuditEvent
+from ecdop.audit.models import ADDRESS_LENGTH, READ_ACTIONS, AuditAction, AuditEvent, EventReason
 from ecdop.foundation.extensions import db
 from ecdop.foundation.transactions import keep_whatever_happens, roll_back_keeping_what_was_seen
 
@@ -69,7 +69,10 @@ def record_event(
     subject=None,
     actor_id: int | None = None,
     details: dict | None = None,
+    reason: str = "",
 ) -> AuditEvent:
+    """Record what happened. A ``reason`` (someone's own words) is kept beside the event, never
+    inside it: the sealed event must hold nothing that de-identification takes away."""
     values = dict(
         action=action,
         actor_id=actor_id if actor_id is not None else _current_actor_id(),
@@ -81,7 +84,10 @@ def record_event(
     )
     if action in KEPT_WHATEVER_HAPPENS:
         return keep_whatever_happens(lambda: _added(AuditEvent(**values)))
-    return _added(AuditEvent(**values))
+    event = _added(AuditEvent(**values))
+    if reason.strip():
+        db.session.add(EventReason(event=event, case_id=case_id, text=reason.strip()))
+    return event
 
 
 def _added(audit_event: AuditEvent) -> AuditEvent:

@@ -61,6 +61,8 @@ class Permission(enum.StrEnum):
     GENERATE_BOARD_REPORTS = "generate_board_reports"
     MANAGE_SITE_PAGES = "manage_site_pages"  # the accessibility statement, privacy notice…
     MANAGE_RETENTION = "manage_retention"  # each area's retention rules; the record of processing
+    # The second person's approval of a monthly retention list, or of erasing a notification
+    APPROVE_RETENTION = "approve_retention"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -79,6 +81,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_POST_MORTEMS_AND_INQUESTS,
             Permission.KEEP_DOCUMENTS,
             Permission.HOLD_CASES,
+            Permission.APPROVE_RETENTION,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
             Permission.VIEW_PANEL_PACKS,
@@ -120,6 +123,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_WARNING_RULES,
             Permission.MANAGE_SITE_PAGES,
             Permission.MANAGE_RETENTION,
+            Permission.APPROVE_RETENTION,
         }
     ),
 }

@@ -163,7 +163,10 @@ class Case(Base, TimestampMixin):
     )
 
     # The death
-    date_of_death: Mapped[date] = mapped_column(Date)
+    date_of_death: Mapped[date] = mapped_column(
+        Date,
+        info=of_the_child("when the child died: deadlines run from it", Deidentification.COARSEN),
+    )
     place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
     expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
     # Worked out once from the two dates, so that reports can group by it in SQL.
@@ -183,6 +186,11 @@ class Case(Base, TimestampMixin):
     triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # When the coordinator told the National Child Mortality Database of the death
     national_database_told_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Set when the retention rule de-identified the case. The postcode's deprivation decile is
+    # kept then, as the board's tables read it, since the postcode goes.
+    deidentified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deprivation_decile: Mapped[int | None] = mapped_column(Integer)
 
     area: Mapped[Area] = relationship()
     possible_duplicate_of: Mapped[Case | None] = relationship(
@@ -239,7 +247,11 @@ class StageChange(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     from_stage: Mapped[Stage] = mapped_column(string_enum(Stage))
     to_stage: Mapped[Stage] = mapped_column(string_enum(Stage))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        info=of_the_child("the coordinator's words on the move", Deidentification.REMOVE),
+    )
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -258,6 +270,9 @@ class CaseSearch(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    query: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(
+        String(100),
+        info=of_the_child("a coordinator's search: it may name a child", Deidentification.REMOVE),
+    )
     stage: Mapped[Stage | None] = mapped_column(string_enum(Stage))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)

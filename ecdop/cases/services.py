@@ -141,6 +141,9 @@ def apply_transition(case: Case, target: Stage, *, actor: User, reason: str = ""
     """Move the case to ``target`` if the stage machine allows it now; the only place that
     changes ``case.stage``. Other features' services (triage, the panel agenda, the analysis,
     sign-off) move cases through it too."""
+    if case.deidentified_at is not None:
+        raise ChangeRefused("This case was de-identified under its retention rule: it cannot "
+                            "move on or be reopened", "target")  # fmt: skip
     try:
         transition = transition_between(case.stage, target)
     except TransitionNotAllowed as not_allowed:
@@ -287,8 +290,8 @@ def correct_national_database_told(
     case.national_database_told_at = told_at
     record_event(AuditAction.NATIONAL_DATABASE_TOLD_CORRECTED, case_id=case.id, subject=case,
                  details={"was": was.isoformat(),
-                          "now": told_at.isoformat() if told_at else None,
-                          "reason": reason.strip()})  # fmt: skip
+                          "now": told_at.isoformat() if told_at else None},
+                 reason=reason)  # fmt: skip
     db.session.flush()
     case_changed(case)
 

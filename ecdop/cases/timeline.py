@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ecdop.audit.models import NOT_A_READ, AuditAction, AuditEvent
 from ecdop.auth.models import User
@@ -76,6 +76,11 @@ DESCRIPTIONS = {
     A.LEGAL_HOLD_PLACED: "Put on legal hold: {hold}",
     A.LEGAL_HOLD_REVIEWED: "Legal hold reviewed and kept: {hold}",
     A.LEGAL_HOLD_LIFTED: "Legal hold lifted ({hold})",
+    A.CASE_DEIDENTIFIED: "De-identified under the retention rule: {rule}",
+    A.CASE_DATA_ERASED: "{data} erased under the retention rule: {rule}",
+    A.ERASURE_ASKED: "Erasure of a notification sent in error asked for: {why}",
+    A.ERASURE_CONFIRMED: "Notification sent in error erased: {why}",
+    A.ERASURE_CANCELLED: "Erasure of a notification not confirmed: {why}",
     A.DOCUMENT_EXTRACT_CONFIRMED: "Extract of a document confirmed for the panel pack: {kind}",
     A.FAMILY_LETTER_SENT: "Letter made for the family: {letter}",
     A.SUBJECT_ACCESS_EXPORTED: "A family member's own records exported for their subject "
@@ -152,7 +157,7 @@ def timeline_entries(
                 event.occurred_at,
                 describe(event),
                 _actor(event),
-                change.reason if change else event.details.get("reason", ""),
+                change.reason if change else event.given_reason,
                 brought_from.get(event.case_id) if event.case_id is not None else None,
             )
         )
@@ -167,6 +172,9 @@ def case_history(case_ids: Sequence[int]) -> list[AuditEvent]:
         select(AuditEvent)
         .where(AuditEvent.case_id.in_(case_ids), NOT_A_READ)
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
-        .options(joinedload(AuditEvent.actor).joinedload(User.organisation))
+        .options(
+            joinedload(AuditEvent.actor).joinedload(User.organisation),
+            selectinload(AuditEvent.reason),
+        )
     )
     return list(db.session.scalars(statement))

@@ -20,6 +20,7 @@ from ecdop.auth.models import Area, User
 from ecdop.cases.models import Case
 from ecdop.deadlines.rules import DeadlineKind, Rule, RuleUnit
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum
+from ecdop.foundation.personal_data import Deidentification, of_the_child
 from ecdop.foundation.vocabulary import LabelledEnum
 
 CASE_LEVEL = text("reporting_request_id IS NULL AND panel_action_id IS NULL")
@@ -82,7 +83,10 @@ class Deadline(Base, TimestampMixin):
     )
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why a deadline was let go, where that is not plain from the case (it was closed first).
-    let_go_reason: Mapped[str | None] = mapped_column(String(300))
+    let_go_reason: Mapped[str | None] = mapped_column(
+        String(300),
+        info=of_the_child("the coordinator's words on letting it go", Deidentification.REMOVE),
+    )
     # Every reminder step dated on or before this day has been queued (or was not due).
     reminded_through: Mapped[date] = mapped_column(Date)
     next_reminder_on: Mapped[date] = mapped_column(Date)

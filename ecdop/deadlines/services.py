@@ -235,7 +235,6 @@ def change_due_date(
         "deadline": deadline.kind.label,
         "from": deadline.due_on.isoformat(),
         "to": due_on.isoformat(),
-        "reason": reason.strip(),
     }
     deadline.due_on_set_by_hand = True
     _reschedule(deadline, due_on, uk_today())
@@ -245,6 +244,7 @@ def change_due_date(
         case_id=deadline.case_id,
         subject=deadline,
         details=details,
+        reason=reason,
     )
     db.session.flush()
 

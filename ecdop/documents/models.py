@@ -46,6 +46,8 @@ class PostMortem(Base, TimestampMixin):
                           Deidentification.REMOVE),
     )  # fmt: skip
     final_report_received_on: Mapped[date | None] = mapped_column(Date)
+    # Kept when the case is de-identified, for the board's timeliness (see PanelAnalysis).
+    days_from_death_to_final_report: Mapped[int | None] = mapped_column(Integer)
     # The kept document that is the final report, once it has been uploaded.
     final_report_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -67,10 +69,16 @@ class Inquest(Base, TimestampMixin):
     coroner_area: Mapped[str] = mapped_column(
         String(160), info=not_personal("a coroner's area, such as Inner North London")
     )
-    coroner_reference: Mapped[str] = mapped_column(String(80), default="")
+    coroner_reference: Mapped[str] = mapped_column(
+        String(80),
+        default="",
+        info=of_the_child("to ask the coroner about the inquest", Deidentification.REMOVE),
+    )
     opened_on: Mapped[date] = mapped_column(Date)
     expected_on: Mapped[date | None] = mapped_column(Date)
     concluded_on: Mapped[date | None] = mapped_column(Date)
+    # Kept when the case is de-identified, for the board's timeliness (see PanelAnalysis).
+    days_from_death_to_conclusion: Mapped[int | None] = mapped_column(Integer)
     conclusion: Mapped[InquestConclusion | None] = mapped_column(string_enum(InquestConclusion))
     prevention_of_future_deaths_report: Mapped[bool] = mapped_column(Boolean, default=False)
     report_sent_to: Mapped[str] = mapped_column(
@@ -110,7 +118,11 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_reason: Mapped[str] = mapped_column(
-        Text, default="", info=not_personal("the coordinator's words on why it was withdrawn")
+        Text,
+        default="",
+        info=of_the_child(
+            "the coordinator's words on why it was withdrawn", Deidentification.REMOVE
+        ),
     )
 
     reporting_request: Mapped[ReportingRequest | None] = relationship()

@@ -276,8 +276,8 @@ def withdraw_document(document: Document, case: Case, *, reason: str, actor: Use
     document.withdrawn_at, document.withdrawn_reason = utc_now(), reason.strip()
     db.session.flush()
     record_event(AuditAction.DOCUMENT_WITHDRAWN, actor_id=actor.id, case_id=case.id,
-                 subject=document, details={"kind": document.kind.label,
-                                            "reason": document.withdrawn_reason})  # fmt: skip
+                 subject=document, details={"kind": document.kind.label},
+                 reason=document.withdrawn_reason)  # fmt: skip
 
 
 def _unlink_final_report(case: Case, document: Document) -> None:

@@ -56,11 +56,12 @@ def assign_key_worker(
     record.key_worker, record.key_worker_assigned_at = key_worker, utc_now()
     record.first_key_worker_at = record.first_key_worker_at or record.key_worker_assigned_at
     db.session.flush()
-    details = {"key_worker": key_worker.full_name, "reason": reason.strip()}
+    details = {"key_worker": key_worker.full_name}
     if was is not None:
         details["previous_key_worker"] = was.full_name
     action = AuditAction.KEY_WORKER_CHANGED if was else AuditAction.KEY_WORKER_ASSIGNED
-    record_event(action, actor_id=actor.id, case_id=case.id, subject=record, details=details)
+    record_event(action, actor_id=actor.id, case_id=case.id, subject=record, details=details,
+                 reason=reason)  # fmt: skip
     refresh_deadlines(case)
     return record
 
@@ -158,7 +159,7 @@ def save_contact(
     if newly_not_to_contact:
         record_event(AuditAction.FAMILY_ASKED_NOT_TO_BE_CONTACTED, actor_id=actor.id,
                      case_id=case.id, subject=contact,
-                     details={"reason": contact.do_not_contact_reason})  # fmt: skip
+                     reason=contact.do_not_contact_reason)  # fmt: skip
     refresh_deadlines(case)
     return contact
 

@@ -19,6 +19,11 @@ def uk_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def month_and_year(value: date | None) -> str:
+    """A de-identified case's dates, kept only to the month: "March 2015"."""
+    return f"{value:%B %Y}" if value is not None else ""
+
+
 def uk_datetime(value: datetime | None) -> str:
     if value is None:
         return ""

@@ -26,8 +26,9 @@ class DataSubject(LabelledEnum):
 
 class Deidentification(LabelledEnum):
     REMOVE = "remove", "Removed"
-    COARSEN = "coarsen", "Kept coarser (a date as its month, a postcode as its district)"
+    COARSEN = "coarsen", "Kept coarser: a date as its month, a postcode as its deprivation decile"
     KEEP = "keep", "Kept: it identifies nobody once the rest is gone"
+    REDACT = "redact", "Kept, with the child's and family's names and details struck out"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from ecdop.auth.sessions import forget_ended_sessions
 from ecdop.board_reports.services import generate_due_reports
 from ecdop.deadlines.sweep import send_coordinator_digests, sweep_deadlines
 from ecdop.mail.sender import deliver_outbox
+from ecdop.retention.services import list_cases_falling_due, purge_approved
 from ecdop.scheduler.leading import Job, run_alone
 
 JOBS: tuple[Job, ...] = (
@@ -42,13 +43,19 @@ JOBS: tuple[Job, ...] = (
     Job("forget-ended-sessions", forget_ended_sessions,
         "Delete the records of sessions that ended more than 90 days ago",
         "cron", {"hour": 3, "minute": 30}),
+    Job("retention-review", list_cases_falling_due,
+        "List each area's cases whose retention has passed, for two people to approve",
+        "cron", {"day": 1, "hour": 4, "minute": 0}),
+    Job("retention-purge", purge_approved,
+        "De-identify the cases on approved retention lists, a batch at a time",
+        "interval", {"minutes": 10}, on_start=True),
 )  # fmt: skip
 
 JOBS_BY_NAME = {job.name: job for job in JOBS}
 # Jobs whose service takes the day it runs for (so the CLI can try them on another day).
 DATED_JOBS = (
     "sweep-deadlines", "coordinator-digest", "watch-new-deaths", "watch-for-patterns",
-    "board-reports", "audit-checkpoint",
+    "board-reports", "audit-checkpoint", "retention-review",
 )  # fmt: skip
 
 

@@ -101,3 +101,18 @@ def second_factor_reset(user_id: int, at: datetime) -> str:
 
 def audit_checkpoint(day: date, position: int) -> str:
     return _key("audit-checkpoint", day.isoformat(), position)
+
+
+# Retention and erasure.
+
+
+def retention_review_put_forward(review_id: int) -> str:
+    return _key("retention-review", review_id)
+
+
+def erasure_asked(erasure_id: int) -> str:
+    return _key("erasure-asked", erasure_id)
+
+
+def erasure_done(erasure_id: int) -> str:
+    return _key("erasure-done", erasure_id)

@@ -39,6 +39,11 @@ panel_meeting_members = Table(
 )
 
 
+# The panel's own words on what was learnt: kept for good, the child's and family's
+# identifiers struck out of them when the case is de-identified.
+THE_LEARNING = "the panel's learning from the death, which outlives the case"
+
+
 class PanelMeeting(Base, TimestampMixin):
     __tablename__ = "panel_meetings"
     __table_args__ = (Index("ix_panel_meetings_area_id_held_on", "area_id", "held_on"),)
@@ -96,7 +101,9 @@ class AgendaItem(Base, TimestampMixin):
         info=of_the_child("the case as the panel reads it, anonymised", Deidentification.REMOVE),
     )
     left_agenda_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    left_agenda_reason: Mapped[str] = mapped_column(Text, default="")
+    left_agenda_reason: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child("why the case left the agenda", Deidentification.REMOVE)
+    )
     deferred_to_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("panel_meetings.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -117,7 +124,12 @@ class ReportExtract(Base, TimestampMixin):
     reporting_request_id: Mapped[int] = mapped_column(
         ForeignKey("reporting_requests.id"), unique=True
     )
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(
+        Text,
+        info=of_the_child(
+            "an agency's report, its identifiers taken out, for the panel", Deidentification.REMOVE
+        ),
+    )
     # The report's version the extract was made from: a changed report needs a new look.
     source_version: Mapped[int] = mapped_column(Integer)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -187,10 +199,16 @@ class PanelAnalysis(Base, TimestampMixin):
     service_score: Mapped[int] = mapped_column(Integer)
     # {domain key: [common factor keys]} and {domain key: "other factors in words"}
     factors: Mapped[dict] = mapped_column(JSON, default=dict)
-    other_factors: Mapped[dict] = mapped_column(JSON, default=dict)
+    other_factors: Mapped[dict] = mapped_column(
+        JSON, default=dict, info=of_the_child(THE_LEARNING, Deidentification.REDACT)
+    )
     modifiable: Mapped[ModifiableFactors] = mapped_column(string_enum(ModifiableFactors))
-    learning_points: Mapped[str] = mapped_column(Text, default="")
-    recommendations: Mapped[str] = mapped_column(Text, default="")
+    learning_points: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child(THE_LEARNING, Deidentification.REDACT)
+    )
+    recommendations: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child(THE_LEARNING, Deidentification.REDACT)
+    )
     # Asked only where the family put questions to the review.
     family_questions_answered: Mapped[FamilyQuestionsAnswered | None] = mapped_column(
         string_enum(FamilyQuestionsAnswered)
@@ -205,6 +223,9 @@ class PanelAnalysis(Base, TimestampMixin):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept when the case is de-identified and its date of death becomes a month: the board's
+    # figure of days from death to closure stays as it was.
+    days_from_death: Mapped[int | None] = mapped_column(Integer)
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -236,13 +257,17 @@ class PanelAction(Base, TimestampMixin):
     analysis_id: Mapped[int] = mapped_column(ForeignKey("panel_analyses.id"), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(
+        Text, info=of_the_child(THE_LEARNING, Deidentification.REDACT)
+    )
     due_on: Mapped[date] = mapped_column(Date)
     status: Mapped[ActionStatus] = mapped_column(
         string_enum(ActionStatus), default=ActionStatus.OPEN
     )
     # What was done, or why the action was not accepted
-    status_note: Mapped[str] = mapped_column(Text, default="")
+    status_note: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child(THE_LEARNING, Deidentification.REDACT)
+    )
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

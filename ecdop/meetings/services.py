@@ -129,7 +129,7 @@ def take_off_agenda(
     db.session.flush()
     if to_meeting is None:
         record_event(AuditAction.CASE_TAKEN_OFF_AGENDA, case_id=item.case_id, subject=item,
-                     details={"meeting": item.meeting_id, "reason": reason.strip()})  # fmt: skip
+                     details={"meeting": item.meeting_id}, reason=reason)  # fmt: skip
         apply_transition(item.case, Stage.READY_FOR_PANEL, actor=actor)
         return None
     return _defer(item, to_meeting, reason.strip())
@@ -147,8 +147,9 @@ def _defer(item: AgendaItem, to_meeting: PanelMeeting, reason: str) -> AgendaIte
     )
     db.session.add(later)
     db.session.flush()
-    details = {"from_meeting": item.meeting_id, "to_meeting": to_meeting.id, "reason": reason}
-    record_event(AuditAction.CASE_DEFERRED, case_id=item.case_id, subject=later, details=details)
+    details = {"from_meeting": item.meeting_id, "to_meeting": to_meeting.id}
+    record_event(AuditAction.CASE_DEFERRED, case_id=item.case_id, subject=later, details=details,
+                 reason=reason)  # fmt: skip
     return later
 
 

@@ -11,8 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ecdop.auth.models import Area, Organisation, User
 from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, UTCDateTime, string_enum, utc_now
-from ecdop.foundation.personal_data import Deidentification, of_a_professional, of_the_child
+from ecdop.foundation.personal_data import (
+    Deidentification,
+    of_a_professional,
+    of_the_child,
+    of_the_family,
+)
 from ecdop.foundation.vocabulary import CircumstancesType, Ethnicity, Expectation, PlaceOfDeath, Sex
+
+THE_NOTIFIERS_WORDS = "the notifier's account of the death, for the review"
 
 
 class MatchResult(enum.StrEnum):
@@ -86,21 +93,35 @@ class Notification(Base):
     )
 
     # About the death
-    date_of_death: Mapped[date] = mapped_column(Date)
-    time_of_death: Mapped[time | None] = mapped_column(Time)
+    date_of_death: Mapped[date] = mapped_column(
+        Date, info=of_the_child("what the notifier said of the death", Deidentification.COARSEN)
+    )
+    time_of_death: Mapped[time | None] = mapped_column(
+        Time, info=of_the_child("what the notifier said of the death", Deidentification.REMOVE)
+    )
     place_of_death: Mapped[PlaceOfDeath] = mapped_column(string_enum(PlaceOfDeath))
-    place_of_death_detail: Mapped[str] = mapped_column(String(500), default="")
+    place_of_death_detail: Mapped[str] = mapped_column(
+        String(500), default="", info=of_the_child(THE_NOTIFIERS_WORDS, Deidentification.REMOVE)
+    )
     expectation: Mapped[Expectation] = mapped_column(string_enum(Expectation))
 
     # Circumstances
-    circumstances: Mapped[str] = mapped_column(Text)
+    circumstances: Mapped[str] = mapped_column(
+        Text, info=of_the_child(THE_NOTIFIERS_WORDS, Deidentification.REMOVE)
+    )
     circumstances_type: Mapped[CircumstancesType] = mapped_column(
         string_enum(CircumstancesType), default=CircumstancesType.NOT_KNOWN
     )
-    parental_responsibility: Mapped[str] = mapped_column(Text, default="")
-    other_children: Mapped[str] = mapped_column(Text, default="")
+    parental_responsibility: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_family(THE_NOTIFIERS_WORDS, Deidentification.REMOVE)
+    )
+    other_children: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_family(THE_NOTIFIERS_WORDS, Deidentification.REMOVE)
+    )
     agencies_involved: Mapped[list[str]] = mapped_column(JSON, default=list)
-    agencies_detail: Mapped[str] = mapped_column(Text, default="")
+    agencies_detail: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child(THE_NOTIFIERS_WORDS, Deidentification.REMOVE)
+    )
 
     # About the notifier, as given on the form (the account may change later)
     notifier_name: Mapped[str] = mapped_column(

@@ -77,9 +77,15 @@ class ReportingRequest(Base, TimestampMixin):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The coordinator's latest question when they returned the form
-    return_question: Mapped[str] = mapped_column(Text, default="")
+    return_question: Mapped[str] = mapped_column(
+        Text,
+        default="",
+        info=of_the_child("the coordinator's question to the agency", Deidentification.REMOVE),
+    )
     # Why the coordinator no longer expects the form
-    excused_reason: Mapped[str] = mapped_column(Text, default="")
+    excused_reason: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child("why the agency was excused", Deidentification.REMOVE)
+    )
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     case: Mapped[Case] = relationship()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ecdop.auth.models import User
+from ecdop.auth.models import Area, User
+from ecdop.cases.models import Case
 from ecdop.foundation.db import Base, TimestampMixin, UTCDateTime, string_enum, utc_now
 from ecdop.foundation.personal_data import Deidentification, of_the_child
+from ecdop.foundation.vocabulary import LabelledEnum
 from ecdop.retention.rules import (
     HoldReason,
     RetainedData,
@@ -87,3 +89,57 @@ class LegalHold(Base, TimestampMixin):
     @property
     def held(self) -> bool:
         return self.lifted_on is None
+
+
+class ReviewState(LabelledEnum):
+    LISTED = "listed", "Listed: for an administrator to put forward"
+    PUT_FORWARD = "put_forward", "Put forward: waiting for a second person to approve"
+    APPROVED = "approved", "Approved: being de-identified"
+    DONE = "done", "Done"
+
+
+class RetentionReview(Base):
+    """One month's list of an area's cases whose retention has passed. An administrator puts
+    it forward and a second person approves it; only then does anything go."""
+
+    __tablename__ = "retention_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    listed_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[ReviewState] = mapped_column(string_enum(ReviewState), default=ReviewState.LISTED)
+    put_forward_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    put_forward_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    area: Mapped[Area] = relationship()
+    put_forward_by: Mapped[User | None] = relationship(foreign_keys=[put_forward_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    items: Mapped[list[RetentionReviewItem]] = relationship(
+        back_populates="review", order_by="RetentionReviewItem.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class RetentionReviewItem(Base):
+    """One case's data falling due on the list: the rule that made it due, and when it went."""
+
+    __tablename__ = "retention_review_items"
+    __table_args__ = (UniqueConstraint("review_id", "case_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("retention_reviews.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[RetainedData] = mapped_column(string_enum(RetainedData))
+    rule: Mapped[str] = mapped_column(String(200))  # the rule in words, as it stood when listed
+    due_on: Mapped[date] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the case was not de-identified after all: put on legal hold since it was listed.
+    skipped_because: Mapped[str | None] = mapped_column(String(200))
+
+    review: Mapped[RetentionReview] = relationship(back_populates="items")
+    case: Mapped[Case] = relationship()

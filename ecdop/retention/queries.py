@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import select
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
 
 from ecdop.auth.permissions import ROLE_PERMISSIONS, Permission
-from ecdop.cases.models import Case
+from ecdop.cases.models import Case, StageChange
+from ecdop.cases.states import FINISHED_STAGES
 from ecdop.deadlines.hooks import CaseOwed
 from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.personal_data import DataSubject, PersonalData, declaration_of
-from ecdop.retention.models import AreaRetentionRule, LegalHold, RetentionConfirmation
+from ecdop.retention.deidentify import has_data_of
+from ecdop.retention.models import (
+    AreaRetentionRule,
+    LegalHold,
+    RetentionConfirmation,
+    RetentionReview,
+    ReviewState,
+)
 from ecdop.retention.rules import (
     DEFAULT_RULES,
     READ_WITH,
@@ -20,6 +31,7 @@ from ecdop.retention.rules import (
     KeptWithTheService,
     RetainedData,
     RetentionRule,
+    RetentionTrigger,
 )
 
 
@@ -103,3 +115,83 @@ def deadline_owed_by_the_hold(case: Case) -> list[CaseOwed]:
         return []
     return [CaseOwed(DeadlineKind.LEGAL_HOLD_REVIEW, hold.last_reviewed_on, met=False,
                      goes_on_after_closure=True)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FallingDue:
+    """One case's data whose retention has passed: what, under which rule, since when."""
+
+    case_id: int
+    kind: RetainedData
+    rule: str
+    due_on: date
+
+
+def falling_due(area_id: int, today: date) -> list[FallingDue]:
+    """The area's finished cases with data whose retention period has passed by ``today``, not
+    on legal hold and not yet gone. A case due to be de-identified takes its family's part and
+    its documents with it, so it is listed once, for the case."""
+    rules = rules_for_area(area_id)
+    due = []
+    for case_id, finished_on, born_on in _finished_cases(area_id):
+        for kind, rule in rules.items():
+            due_on = _end_of_retention(rule, finished_on, born_on)
+            if due_on <= today and _still_held(case_id, kind):
+                due.append(FallingDue(case_id, kind, rule_in_words(rule), due_on))
+                if kind is RetainedData.CASE:
+                    break
+    return due
+
+
+def rule_in_words(rule: RetentionRule) -> str:
+    return f"{rule.describe()}, then {rule.outcome.short.lower()}"
+
+
+def _finished_cases(area_id: int) -> list[tuple[int, date, date]]:
+    """Each finished case not yet de-identified nor held: its id, the day it was finished (its
+    last move to closed, withdrawn or merged) and the child's date of birth."""
+    finished_at = func.max(StageChange.changed_at)
+    held = select(LegalHold.id).where(LegalHold.case_id == Case.id, LegalHold.lifted_on.is_(None))
+    rows = db.session.execute(
+        select(Case.id, finished_at, Case.date_of_birth)
+        .join(StageChange, StageChange.case_id == Case.id)
+        .where(
+            Case.area_id == area_id,
+            Case.stage.in_(FINISHED_STAGES),
+            StageChange.to_stage.in_(FINISHED_STAGES),
+            Case.deidentified_at.is_(None),
+            ~held.exists(),
+        )
+        .group_by(Case.id, Case.date_of_birth)
+        .order_by(Case.id)
+    )
+    return [(case_id, uk_calendar_date(at), born_on) for case_id, at, born_on in rows]
+
+
+def _end_of_retention(rule: RetentionRule, finished_on: date, born_on: date) -> date:
+    if rule.trigger is RetentionTrigger.EIGHTEENTH_BIRTHDAY:
+        # Kept until the review is finished, at least, whatever the birthday says.
+        return max(born_on + relativedelta(years=18 + rule.years), finished_on)
+    return finished_on + relativedelta(years=rule.years)
+
+
+def _still_held(case_id: int, kind: RetainedData) -> bool:
+    """Whether there is anything of the kind left to take away."""
+    if kind is RetainedData.CASE:
+        return True  # the query left out the cases already de-identified
+    return has_data_of(case_id, kind)
+
+
+def waiting_review_of(area_id: int, state: ReviewState) -> RetentionReview | None:
+    statement = select(RetentionReview).where(
+        RetentionReview.area_id == area_id, RetentionReview.state == state
+    )
+    return db.session.scalar(statement.order_by(RetentionReview.id.desc()).limit(1))
+
+
+def reviews_to_see(area_ids: set[int] | None) -> list[RetentionReview]:
+    """The lists not yet done, newest first: of every area (None), or of these areas."""
+    statement = select(RetentionReview).where(RetentionReview.state != ReviewState.DONE)
+    if area_ids is not None:
+        statement = statement.where(RetentionReview.area_id.in_(area_ids))
+    return list(db.session.scalars(statement.order_by(RetentionReview.id.desc())))

@@ -104,9 +104,16 @@ RETAINED_UNDER: dict[str, RetainedData | KeptWithTheService] = {
     "child_death_review_meetings": RetainedData.CASE,
     "agenda_items": RetainedData.CASE,
     "panel_analyses": RetainedData.CASE,
+    "panel_actions": RetainedData.CASE,
     "post_mortems": RetainedData.CASE,
     "legal_holds": RetainedData.CASE,
-    "family_records": RetainedData.FAMILY,
+    "inquests": RetainedData.CASE,
+    "stage_changes": RetainedData.CASE,
+    "deadlines": RetainedData.CASE,
+    "report_extracts": RetainedData.CASE,
+    "documents": RetainedData.CASE,
+    "audit_event_reasons": RetainedData.CASE,
+    "family_records": RetainedData.CASE,  # the key worker and support offered: board figures
     "family_contacts": RetainedData.FAMILY,
     "family_contact_log": RetainedData.FAMILY,
     "family_questions": RetainedData.FAMILY,
@@ -123,6 +130,9 @@ RETAINED_UNDER: dict[str, RetainedData | KeptWithTheService] = {
     "outbox_messages": KeptWithTheService(
         "As the record of what was sent to whom; a message names a case by reference only.",
         (Permission.VIEW_OUTBOX,)),
+    "case_searches": KeptWithTheService(
+        "Half an hour: a coordinator's search is forgotten by the next search made after it.",
+        (Permission.VIEW_AREA_CASES,)),
     "audit_events": KeptWithTheService(
         "With the audit trail, which is never changed.", ()),
 }  # fmt: skip

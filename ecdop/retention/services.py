@@ -3,19 +3,40 @@ flush; the request commits."""
 
 from __future__ import annotations
 
+from collections.abc import Generator
+from datetime import date
+
 from sqlalchemy import delete, select
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
+from ecdop.auth.queries import active_coordinators_of
 from ecdop.cases.models import Case
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.refusals import ChangeRefused, check_version
-from ecdop.retention.models import AreaRetentionRule, LegalHold, RetentionConfirmation
-from ecdop.retention.queries import current_hold_of, rules_for_area
+from ecdop.foundation.urls import app_path
+from ecdop.mail import keys as mail_keys
+from ecdop.mail.services import queue_message_to_each
+from ecdop.retention.deidentify import deidentify_case_data, erase_case_data
+from ecdop.retention.models import (
+    AreaRetentionRule,
+    LegalHold,
+    RetentionConfirmation,
+    RetentionReview,
+    RetentionReviewItem,
+    ReviewState,
+)
+from ecdop.retention.queries import (
+    current_hold_of,
+    falling_due,
+    rule_in_words,
+    rules_for_area,
+    waiting_review_of,
+)
 from ecdop.retention.rules import OUTCOMES, HoldReason, RetainedData, RetentionRule
 
 # Longer than any child's record is kept under any policy we know of; a typo's guard.
@@ -46,7 +67,7 @@ def change_rule(area: Area, kind: RetainedData, rule: RetentionRule, *, actor: U
         delete(RetentionConfirmation).where(RetentionConfirmation.area_id == area.id)
     )
     db.session.flush()
-    details = {"data": kind.label, "from": _words(current), "to": _words(rule)}
+    details = {"data": kind.label, "from": rule_in_words(current), "to": rule_in_words(rule)}
     record_event(AuditAction.RETENTION_RULE_CHANGED, actor_id=actor.id, subject=area,
                  details=details)  # fmt: skip
 
@@ -59,13 +80,9 @@ def confirm_rules(area: Area, *, actor: User) -> None:
         db.session.add(confirmation)
     confirmation.confirmed_by_id, confirmation.confirmed_at = actor.id, utc_now()
     db.session.flush()
-    rules = {kind.label: _words(rule) for kind, rule in rules_for_area(area.id).items()}
+    rules = {kind.label: rule_in_words(rule) for kind, rule in rules_for_area(area.id).items()}
     record_event(AuditAction.RETENTION_RULES_CONFIRMED, actor_id=actor.id, subject=area,
                  details={"rules": rules})  # fmt: skip
-
-
-def _words(rule: RetentionRule) -> str:
-    return f"{rule.describe()}, then {rule.outcome.short.lower()}"
 
 
 def place_hold(case: Case, reason: HoldReason, details: str, *, actor: User) -> LegalHold:
@@ -108,3 +125,128 @@ def lift_hold(hold: LegalHold, case: Case, because: str, *, actor: User) -> None
     record_event(AuditAction.LEGAL_HOLD_LIFTED, actor_id=actor.id, case_id=case.id,
                  subject=hold, details={"hold": hold.reason.label})  # fmt: skip
     refresh_deadlines(case)
+
+
+# -- The monthly review and the purge ---------------------------------------------------------
+
+PURGE_BATCH = 20  # cases de-identified, and committed, together
+
+
+def list_cases_falling_due(today: date | None = None) -> int:
+    """The monthly ``retention-review`` job: for each area whose rules are confirmed, list the
+    cases whose retention has passed, for an administrator to put forward. A list not yet put
+    forward is brought up to date; one waiting for approval is left as it was approved to be.
+    Returns how many items were listed."""
+    today = today or uk_today()
+    listed = 0
+    confirmed = select(RetentionConfirmation.area_id).order_by(RetentionConfirmation.area_id)
+    for area_id in db.session.scalars(confirmed).all():
+        if waiting_review_of(area_id, ReviewState.PUT_FORWARD) is not None:
+            continue
+        due = falling_due(area_id, today)
+        review = waiting_review_of(area_id, ReviewState.LISTED)
+        if review is None and not due:
+            continue
+        if review is None:
+            review = RetentionReview(area_id=area_id, listed_on=today)
+            db.session.add(review)
+        review.listed_on = today
+        review.items = [
+            RetentionReviewItem(
+                case_id=item.case_id, kind=item.kind, rule=item.rule, due_on=item.due_on
+            )  # fmt: skip
+            for item in due
+        ]
+        db.session.flush()
+        record_event(AuditAction.RETENTION_REVIEW_LISTED, actor_id=None, subject=review,
+                     details={"area": review.area.code, "items": len(due)})  # fmt: skip
+        listed += len(due)
+    return listed
+
+
+def put_forward(review: RetentionReview, *, actor: User, expected_version: int | None) -> None:
+    """The administrator has read the list and asks a second person to approve it."""
+    check_version(review, expected_version, "review")
+    if review.state is not ReviewState.LISTED:
+        raise ChangeRefused("This list has already been put forward", "review")
+    if not review.items:
+        raise ChangeRefused("There is nothing on this list to put forward", "review")
+    review.state, review.put_forward_by_id, review.put_forward_at = (
+        ReviewState.PUT_FORWARD, actor.id, utc_now())  # fmt: skip
+    db.session.flush()
+    record_event(AuditAction.RETENTION_REVIEW_PUT_FORWARD, actor_id=actor.id, subject=review,
+                 details={"area": review.area.code, "items": len(review.items)})  # fmt: skip
+    queue_message_to_each(
+        active_coordinators_of(review.area_id),
+        event_key=mail_keys.retention_review_put_forward(review.id),
+        subject=f"A retention list waits for your approval: {review.area.name}",
+        template="email/retention_review_put_forward.txt",
+        action_path=app_path("retention.review", review_id=review.id),
+        review=review,
+    )
+
+
+def approve(review: RetentionReview, *, actor: User, expected_version: int | None) -> None:
+    """A second person, not the one who put it forward, approves: the purge job takes it up."""
+    check_version(review, expected_version, "review")
+    if review.state is not ReviewState.PUT_FORWARD:
+        raise ChangeRefused("This list is not waiting for approval", "review")
+    if actor.id == review.put_forward_by_id:
+        raise ChangeRefused(
+            "You put this list forward. Another administrator, or a coordinator of the area, "
+            "must approve it", "review")  # fmt: skip
+    review.state, review.approved_by_id, review.approved_at = (
+        ReviewState.APPROVED, actor.id, utc_now())  # fmt: skip
+    db.session.flush()
+    record_event(AuditAction.RETENTION_REVIEW_APPROVED, actor_id=actor.id, subject=review,
+                 details={"area": review.area.code, "items": len(review.items)})  # fmt: skip
+
+
+def purge_approved() -> Generator[None, None, int]:
+    """The ``retention-purge`` job: take away what approved lists name, a batch at a time
+    (each committed by the job runner). Killed half-way, the next run carries on; an item is
+    done once, and a case held since it was listed is skipped. Returns the items done."""
+    done = 0
+    while batch := _next_items():
+        for item in batch:
+            _take_away(item)
+            done += 1
+        yield
+    for review in db.session.scalars(
+        select(RetentionReview).where(RetentionReview.state == ReviewState.APPROVED)
+    ).all():
+        review.state, review.finished_at = ReviewState.DONE, utc_now()
+    return done
+
+
+def _next_items() -> list[RetentionReviewItem]:
+    statement = (
+        select(RetentionReviewItem)
+        .join(RetentionReview)
+        .where(
+            RetentionReview.state == ReviewState.APPROVED,
+            RetentionReviewItem.done_at.is_(None),
+            RetentionReviewItem.skipped_because.is_(None),
+        )
+        .order_by(RetentionReviewItem.id)
+        .limit(PURGE_BATCH)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _take_away(item: RetentionReviewItem) -> None:
+    case = item.case
+    if current_hold_of(case) is not None:
+        item.skipped_because = "Put on legal hold after it was listed"
+        return
+    details = {"rule": item.rule, "review": item.review_id}
+    if item.kind is RetainedData.CASE:
+        deidentify_case_data(case)
+        record_event(AuditAction.CASE_DEIDENTIFIED, actor_id=None, case_id=item.case_id,
+                     subject=item.review, details=details)  # fmt: skip
+    else:
+        erase_case_data(item.case_id, item.kind)
+        record_event(AuditAction.CASE_DATA_ERASED, actor_id=None, case_id=item.case_id,
+                     subject=item.review, details={"data": item.kind.short, **details})  # fmt: skip
+    item.done_at = utc_now()
+    db.session.flush()

@@ -10,15 +10,17 @@ from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.hooks import AreaPageSection
 from ecdop.auth.models import Area
-from ecdop.auth.permissions import Permission, requires
+from ecdop.auth.permissions import Permission, requires, user_may
 from ecdop.auth.queries import area_or_404
 from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
+from ecdop.foundation.extensions import db
 from ecdop.foundation.forms import ConfirmForm, form_status, posted_version, select_choices
 from ecdop.foundation.refusals import REFUSALS, refusal_message, show_refusal
 from ecdop.retention import queries, services
 from ecdop.retention.forms import LegalHoldForm, LiftHoldForm, RetentionRuleForm
+from ecdop.retention.models import RetentionReview
 from ecdop.retention.rules import (
     DEFAULT_RULES,
     OUTCOMES,
@@ -162,3 +164,65 @@ def case_page_legal_hold(case: Case) -> CasePageSection:
     """The case page's legal hold: whether the case is kept whole whatever its rule."""
     return CasePageSection("retention/_case_legal_hold.html", "record",
                            {"legal_hold": queries.current_hold_of(case)})  # fmt: skip
+
+
+# -- The monthly lists: put forward by an administrator, approved by a second person ----------
+
+
+def _reviews_area_ids() -> set[int] | None:
+    """Whose lists the user sees: an administrator every area's, a coordinator their own."""
+    return None if user_may(Permission.MANAGE_RETENTION) else current_user.area_ids
+
+
+def _review_or_404(review_id: int) -> RetentionReview:
+    review = db.session.get(RetentionReview, review_id)
+    area_ids = _reviews_area_ids()
+    if review is None or (area_ids is not None and review.area_id not in area_ids):
+        abort(404)
+    return review
+
+
+@retention_blueprint.route("/retention-reviews")
+@requires(Permission.APPROVE_RETENTION)
+def reviews():
+    """The lists of cases whose retention has passed, not yet done."""
+    return render_template("retention/reviews.html",
+                           reviews=queries.reviews_to_see(_reviews_area_ids()))  # fmt: skip
+
+
+@retention_blueprint.route("/retention-reviews/<int:review_id>")
+@requires(Permission.APPROVE_RETENTION)
+def review(review_id: int):
+    review = _review_or_404(review_id)
+    return render_template("retention/review.html", review=review, form=ConfirmForm(formdata=None))
+
+
+@retention_blueprint.route("/retention-reviews/<int:review_id>/put-forward", methods=["POST"])
+@requires(Permission.MANAGE_RETENTION)
+def put_forward(review_id: int):
+    review = _review_or_404(review_id)
+    return _decide(review, services.put_forward,
+                   "The list is put forward: another administrator, or a coordinator of the "
+                   "area, must now approve it.")  # fmt: skip
+
+
+@retention_blueprint.route("/retention-reviews/<int:review_id>/approve", methods=["POST"])
+@requires(Permission.APPROVE_RETENTION)
+def approve(review_id: int):
+    review = _review_or_404(review_id)
+    return _decide(review, services.approve,
+                   "The list is approved: its cases are de-identified within the next few "
+                   "minutes, and each is recorded in its timeline.")  # fmt: skip
+
+
+def _decide(review: RetentionReview, decision, done: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            decision(review, actor=current_user, expected_version=posted_version())
+        except REFUSALS as refused:
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("retention.review", review_id=review.id))

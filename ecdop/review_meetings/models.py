@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ecdop.foundation.db import Base, TimestampMixin, table_of
-from ecdop.foundation.personal_data import Deidentification, of_the_child
+from ecdop.foundation.personal_data import Deidentification, of_a_professional, of_the_child
 
 
 class ReviewMeetingRecord(TimestampMixin):
@@ -18,7 +18,11 @@ class ReviewMeetingRecord(TimestampMixin):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     # [{"role": ..., "organisation": ...}, ...]: roles, not names, so the record stays
     # about what professionals did rather than who they are.
-    attendees: Mapped[list] = mapped_column(JSON, default=list)
+    attendees: Mapped[list] = mapped_column(
+        JSON,
+        default=list,
+        info=of_a_professional("who took part in the meeting", Deidentification.REMOVE),
+    )
     summary: Mapped[str] = mapped_column(
         Text,
         default="",
@@ -26,7 +30,9 @@ class ReviewMeetingRecord(TimestampMixin):
             "what the meeting learnt of the child and the death", Deidentification.REMOVE
         ),
     )
-    decisions: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(
+        Text, default="", info=of_the_child("what the meeting decided", Deidentification.REMOVE)
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 

@@ -99,5 +99,5 @@ def save_child_death_review_meeting(case: Case, values: dict, **kwargs) -> Child
     record = save_review_meeting(ChildDeathReviewMeeting, case, values, **kwargs)
     if awaited:
         record_event(AuditAction.CDRM_BEFORE_POST_MORTEM_REPORT, case_id=case.id,
-                     subject=record, details={"reason": reason})  # fmt: skip
+                     subject=record, reason=reason)  # fmt: skip
     return record

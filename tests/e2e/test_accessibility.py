@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -207,12 +207,32 @@ def journeys(app, demo, live_server):
     report = generate_report(quarter, [demo_area()], origin=ReportOrigin.ON_DEMAND,
                              actor=user("coordinator@demo.test"))  # fmt: skip
     db.session.commit()
+    deidentified, review = a_case_de_identified_and_a_retention_list()
     return {
+        "deidentified": deidentified, "review": review,
         "case": first, "gp_request": gp_request, "school_request": school_request,
         "ready": ready, "meeting": meeting, "items": items, "flagged": police_outcome.case,
         "notification": notification, "report": report, "late_request": late_request,
         "ready_report": ready_report, "pattern": pattern, "document": document,
     }  # fmt: skip
+
+
+def a_case_de_identified_and_a_retention_list():
+    from ecdop.retention.deidentify import deidentify_case_data
+    from ecdop.retention.models import RetentionReview, RetentionReviewItem
+    from ecdop.retention.rules import RetainedData
+
+    _notification, outcome = notify(nhs_number=None, given_names="Forgotten",
+                                    date_of_birth=date(2014, 5, 9))  # fmt: skip
+    deidentify_case_data(outcome.case)
+    review = RetentionReview(area_id=demo_area().id, listed_on=date(2026, 11, 1), items=[
+        RetentionReviewItem(case_id=outcome.case.id, kind=RetainedData.CASE,
+                            rule="10 years after the review was closed, then de-identified",
+                            due_on=date(2026, 10, 30)),
+    ])  # fmt: skip
+    db.session.add(review)
+    db.session.commit()
+    return outcome.case, review
 
 
 def test_every_page_of_every_role(open_session, journeys, app, chromium, live_server, tmp_path):
@@ -260,6 +280,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}/inquest"),
             Visit(f"/cases/{case.id}/inquest", "Save inquest"),
             Visit(f"/cases/{case.id}/legal-hold"),
+            Visit(f"/cases/{j['deidentified'].id}"),
+            Visit("/retention-reviews"),
             Visit(f"/cases/{case.id}/legal-hold", "Put the case on legal hold"),
             Visit(f"/cases/{case.id}/documents/new"),
             Visit(f"/cases/{case.id}/documents/new", "Keep the document"),
@@ -343,6 +365,8 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/admin/areas/{demo_area().id}/retention/case"),
             Visit(f"/admin/areas/{demo_area().id}/retention/case", "Save rule"),
             Visit("/admin/record-of-processing"),
+            Visit("/retention-reviews"),
+            Visit(f"/retention-reviews/{j['review'].id}"),
             Visit("/admin/organisations"),
             Visit("/admin/organisations/new"),
             Visit("/admin/organisations/new", "Add organisation"),

@@ -231,7 +231,7 @@ class TestChangingADueDate:
             .filter_by(action=AuditAction.DEADLINE_DUE_DATE_CHANGED)
             .one()
         )
-        assert event.details["reason"] == "Practice manager on leave"
+        assert event.given_reason == "Practice manager on leave"
         assert event.details["from"] == "2026-12-18"
 
     def test_another_area_cannot_see_the_deadline(self, make_browser, demo):
