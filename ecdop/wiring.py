@@ -90,6 +90,7 @@ WIRING: dict[Hook, tuple] = {
         meeting_views.case_page_panel_review,
         retention_views.case_page_legal_hold,
         notification_views.case_page_notifications,
+        retention_views.case_page_erasure,
     ),
     # An area's page: each feature's section, in the order they appear on it.
     auth_hooks.area_page: (

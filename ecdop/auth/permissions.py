@@ -63,6 +63,7 @@ class Permission(enum.StrEnum):
     MANAGE_RETENTION = "manage_retention"  # each area's retention rules; the record of processing
     # The second person's approval of a monthly retention list, or of erasing a notification
     APPROVE_RETENTION = "approve_retention"
+    ERASE_NOTIFICATIONS = "erase_notifications"  # ask to erase a notification sent in error
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -82,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.KEEP_DOCUMENTS,
             Permission.HOLD_CASES,
             Permission.APPROVE_RETENTION,
+            Permission.ERASE_NOTIFICATIONS,
             Permission.INVITE_AGENCY_CONTACTS,
             Permission.SCHEDULE_PANEL_REVIEWS,
             Permission.VIEW_PANEL_PACKS,

@@ -154,6 +154,12 @@ def api_token_page(*, show: str, page: int) -> Page:
     return paginate(statement.order_by(*order), page)
 
 
+def notifiers_of(organisation_id: int) -> list[User]:
+    """The organisation's active people who may notify deaths: whom ecdop tells of what
+    became of its notifications."""
+    return [user for user in notifiers() if user.organisation_id == organisation_id]
+
+
 def notifiers() -> list[User]:
     """Active people who may notify deaths, and so may have API tokens."""
     statement = (

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
@@ -305,6 +305,17 @@ def _refuse_an_impossible_moment(case: Case, told_at: datetime) -> None:
             "The date the national database was told cannot be before the date of death, "
             f"{uk_date(case.date_of_death)}",
             "told_on",
+        )
+
+
+def forget_searches_for(*words: str) -> None:
+    """Forget the recent searches that hold any of these words (a child's names, an NHS
+    number), before what they named is erased."""
+    wanted = [word.casefold() for word in words if len(word) > 1]
+    if wanted:
+        lowered = func.lower(CaseSearch.query)
+        db.session.execute(
+            delete(CaseSearch).where(or_(*(lowered.contains(word) for word in wanted)))
         )
 
 

@@ -51,6 +51,9 @@ class Notification(Base):
     # A digest of what was sent, by whom and to which area: the same form sent twice in a few
     # minutes (a double click, a resubmitted page) is recognised and not notified twice.
     submission_digest: Mapped[str | None] = mapped_column(String(64))
+    # Set when it was erased as sent in error (the wrong child, not a death, a test): what it
+    # said is gone, and it is shown as erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # About the child
     given_names: Mapped[str] = mapped_column(

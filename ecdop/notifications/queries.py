@@ -46,6 +46,8 @@ def notification_sent_with_token_or_404(token_id: int, notification_id: int) -> 
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.api_token_id != token_id:
         abort(404)
+    if notification.erased_at is not None:
+        abort(404)  # erased as sent in error: nothing of it is left to read back
     return notification
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from types import SimpleNamespace
 from typing import cast
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ecdop.audit.models import AuditAction
@@ -106,6 +106,8 @@ def _send(details, area):
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def receipt(notification_id: int):
     notification = queries.own_organisation_notification_or_404(current_user, notification_id)
+    if notification.erased_at is not None:
+        abort(404)  # erased as sent in error: nothing of it is left to show
     record_event(
         AuditAction.NOTIFICATION_VIEWED, case_id=notification.case_id, subject=notification
     )
@@ -116,6 +118,8 @@ def receipt(notification_id: int):
 @requires(Permission.VIEW_OWN_NOTIFICATIONS)
 def receipt_pdf(notification_id: int):
     notification = queries.own_organisation_notification_or_404(current_user, notification_id)
+    if notification.erased_at is not None:
+        abort(404)
     pdf = render_pdf(render_template("notifications/receipt_pdf.html", notification=notification))
     record_event(AuditAction.RECEIPT_DOWNLOADED, case_id=notification.case_id, subject=notification)
     # The file name carries the notification number only, never the child's name.

@@ -28,11 +28,12 @@ from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import ANCHORS, Anchor
 from ecdop.documents.models import Inquest, PostMortem
-from ecdop.foundation.db import Base, rows_changed, utc_now
+from ecdop.foundation.db import Base, rows_changed, table_of, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.personal_data import Deidentification, PersonalData, declaration_of
 from ecdop.meetings.anonymise import Identifiers, identifiers_of, redact
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.notifications.models import Notification
 from ecdop.retention.rules import RETAINED_UNDER, RetainedData
 
 FROM_THE_DEATH = tuple(kind for kind, anchor in ANCHORS.items() if anchor is Anchor.DEATH)
@@ -64,7 +65,7 @@ def deidentify_case_data(case: Case) -> None:
     _keep_the_boards_figures(case)
     identifiers = identifiers_of(case)  # read before they go, to strike out of what stays
     for table in tables_kept_under(RetainedData.CASE):
-        _take_identifiers_from(table, case.id, identifiers)
+        _take_identifiers_from(table, rows_of_the_case(table, case.id), identifiers)
     _coarsen_deadlines_from_the_death(case.id)
     erase_case_data(case.id, RetainedData.FAMILY)
     erase_case_data(case.id, RetainedData.DOCUMENTS)
@@ -118,7 +119,20 @@ def _keep_days(model, kept, counted, happened, case_id: int) -> None:
         db.session.execute(update(model).where(model.id == row_id).values({kept: days}))
 
 
-def _take_identifiers_from(table: Table, case_id: int, identifiers: Identifiers) -> None:
+def erase_notification_content(notification: Notification) -> None:
+    """What a notification sent in error said: gone as a de-identified case's would be."""
+    table = table_of(Notification)
+    nothing_kept_to_strike_out_of = Identifiers(phrases=(), dates=())
+    _take_identifiers_from(table, table.c.id == notification.id, nothing_kept_to_strike_out_of)
+    db.session.execute(
+        update(Notification).where(Notification.id == notification.id).values(erased_at=utc_now())
+    )
+    db.session.expire_all()
+
+
+def _take_identifiers_from(
+    table: Table, which: ColumnElement[bool], identifiers: Identifiers
+) -> None:
     changes = {
         column: change
         for column in table.columns
@@ -127,7 +141,7 @@ def _take_identifiers_from(table: Table, case_id: int, identifiers: Identifiers)
     if not changes:
         return
     key = table.primary_key.columns.values()
-    rows = db.session.execute(select(*key, *changes).where(rows_of_the_case(table, case_id)))
+    rows = db.session.execute(select(*key, *changes).where(which))
     for row in rows.all():
         identity = row[: len(key)]
         values: dict[Any, Any] = {

@@ -14,6 +14,7 @@ from ecdop.foundation.forms import (
     TextRequired,
     select_choices,
 )
+from ecdop.retention.models import ErasureReason
 from ecdop.retention.rules import HoldReason, RetentionOutcome, RetentionTrigger
 
 
@@ -58,3 +59,16 @@ class LiftHoldForm(FlaskForm):
         validators=[TextRequired("Give the reason for lifting the hold"), MaxLength(1000)],
     )
     submit = GovSubmitField("Lift the hold")
+
+
+class ErasureForm(FlaskForm):
+    notification = GovRadioField(
+        "Which notification was sent in error?",
+        validators=[TextRequired("Choose the notification sent in error")],
+    )
+    reason = GovRadioField(
+        "Why was it sent in error?",
+        choices=select_choices(ErasureReason.choices()),
+        validators=[TextRequired("Choose why it was sent in error")],
+    )
+    submit = GovSubmitField("Ask for it to be erased")

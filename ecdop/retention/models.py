@@ -143,3 +143,38 @@ class RetentionReviewItem(Base):
 
     review: Mapped[RetentionReview] = relationship(back_populates="items")
     case: Mapped[Case] = relationship()
+
+
+class ErasureReason(LabelledEnum):
+    WRONG_CHILD = "wrong_child", "It named the wrong child"
+    NOT_A_DEATH = "not_a_death", "No child died: it was not a death"
+    TEST = "test", "It was a test"
+
+
+class NotificationErasure(Base):
+    """A coordinator's request to erase a notification sent in error, and the second person's
+    confirmation that carried it out. It stays as the record that something was erased, by
+    whom and why; what was erased is gone."""
+
+    __tablename__ = "notification_erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason: Mapped[ErasureReason] = mapped_column(string_enum(ErasureReason))
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    @property
+    def waiting(self) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None

@@ -16,10 +16,12 @@ from ecdop.deadlines.rules import DeadlineKind
 from ecdop.foundation.extensions import db
 from ecdop.foundation.formatting import uk_calendar_date
 from ecdop.foundation.personal_data import DataSubject, PersonalData, declaration_of
+from ecdop.notifications.models import Notification
 from ecdop.retention.deidentify import has_data_of
 from ecdop.retention.models import (
     AreaRetentionRule,
     LegalHold,
+    NotificationErasure,
     RetentionConfirmation,
     RetentionReview,
     ReviewState,
@@ -195,3 +197,17 @@ def reviews_to_see(area_ids: set[int] | None) -> list[RetentionReview]:
     if area_ids is not None:
         statement = statement.where(RetentionReview.area_id.in_(area_ids))
     return list(db.session.scalars(statement.order_by(RetentionReview.id.desc())))
+
+
+def waiting_erasure_of(notification: Notification) -> NotificationErasure | None:
+    statement = select(NotificationErasure).where(
+        NotificationErasure.notification_id == notification.id,
+        NotificationErasure.confirmed_at.is_(None),
+        NotificationErasure.cancelled_at.is_(None),
+    )
+    return db.session.scalar(statement)
+
+
+def erasures_of(case: Case) -> list[NotificationErasure]:
+    statement = select(NotificationErasure).where(NotificationErasure.case_id == case.id)
+    return list(db.session.scalars(statement.order_by(NotificationErasure.id)))

@@ -11,8 +11,10 @@ from sqlalchemy import delete, select
 from ecdop.audit.models import AuditAction
 from ecdop.audit.services import record_event
 from ecdop.auth.models import Area, User
-from ecdop.auth.queries import active_coordinators_of
+from ecdop.auth.queries import active_coordinators_of, notifiers_of
 from ecdop.cases.models import Case
+from ecdop.cases.services import apply_transition, forget_searches_for
+from ecdop.cases.states import TRANSITION_TABLE, Stage
 from ecdop.deadlines.services import refresh_deadlines
 from ecdop.foundation.clock import uk_today
 from ecdop.foundation.db import utc_now
@@ -21,10 +23,18 @@ from ecdop.foundation.refusals import ChangeRefused, check_version
 from ecdop.foundation.urls import app_path
 from ecdop.mail import keys as mail_keys
 from ecdop.mail.services import queue_message_to_each
-from ecdop.retention.deidentify import deidentify_case_data, erase_case_data
+from ecdop.notifications.models import Notification
+from ecdop.notifications.queries import notifications_of
+from ecdop.retention.deidentify import (
+    deidentify_case_data,
+    erase_case_data,
+    erase_notification_content,
+)
 from ecdop.retention.models import (
     AreaRetentionRule,
+    ErasureReason,
     LegalHold,
+    NotificationErasure,
     RetentionConfirmation,
     RetentionReview,
     RetentionReviewItem,
@@ -35,6 +45,7 @@ from ecdop.retention.queries import (
     falling_due,
     rule_in_words,
     rules_for_area,
+    waiting_erasure_of,
     waiting_review_of,
 )
 from ecdop.retention.rules import OUTCOMES, HoldReason, RetainedData, RetentionRule
@@ -250,3 +261,111 @@ def _take_away(item: RetentionReviewItem) -> None:
                      subject=item.review, details={"data": item.kind.short, **details})  # fmt: skip
     item.done_at = utc_now()
     db.session.flush()
+
+
+# -- Erasing a notification sent in error -----------------------------------------------------
+
+
+def ask_to_erase(
+    notification: Notification, reason: ErasureReason, *, actor: User
+) -> NotificationErasure:
+    """A coordinator asks to erase a notification sent in error; a second person confirms."""
+    if notification.erased_at is not None:
+        raise ChangeRefused("This notification has already been erased", "notification")
+    if waiting_erasure_of(notification) is not None:
+        raise ChangeRefused("Erasing this notification has already been asked for: a second "
+                            "person must confirm it", "notification")  # fmt: skip
+    case = notification.case
+    if case is not None and _made_only_from(notification):
+        _refuse_unless_withdrawable(case)
+    erasure = NotificationErasure(notification_id=notification.id, case_id=notification.case_id,
+                                  reason=reason, asked_by_id=actor.id)  # fmt: skip
+    db.session.add(erasure)
+    db.session.flush()
+    record_event(AuditAction.ERASURE_ASKED, actor_id=actor.id, case_id=erasure.case_id,
+                 subject=erasure, details={"why": reason.label})  # fmt: skip
+    queue_message_to_each(
+        [c for c in active_coordinators_of(notification.area_id) if c.id != actor.id],
+        event_key=mail_keys.erasure_asked(erasure.id),
+        subject="A notification sent in error waits for your confirmation to erase it",
+        template="email/erasure_asked.txt",
+        action_path=app_path("retention.erasure", erasure_id=erasure.id),
+        erasure=erasure,
+        case=case,
+    )
+    return erasure
+
+
+def confirm_erasure(
+    erasure: NotificationErasure, *, actor: User, expected_version: int | None
+) -> None:
+    """The second person confirms: the notification's content goes; a case made only from it
+    is withdrawn and de-identified; the notifier's organisation is told."""
+    check_version(erasure, expected_version, "erasure")
+    if not erasure.waiting:
+        raise ChangeRefused("This erasure is no longer waiting to be confirmed", "erasure")
+    if actor.id == erasure.asked_by_id:
+        raise ChangeRefused("You asked for this erasure. Another coordinator of the area, or "
+                            "an administrator, must confirm it", "erasure")  # fmt: skip
+    notification = db.session.get(Notification, erasure.notification_id)
+    assert notification is not None
+    case, why = notification.case, erasure.reason.label
+    erasure.confirmed_by_id, erasure.confirmed_at = actor.id, utc_now()
+    forget_searches_for(*notification.given_names.split(), *notification.family_name.split(),
+                        notification.nhs_number or "")  # fmt: skip
+    db.session.flush()
+    record_event(AuditAction.ERASURE_CONFIRMED, actor_id=actor.id, case_id=erasure.case_id,
+                 subject=erasure, details={"why": why})  # fmt: skip
+    _tell_the_notifiers(notification, erasure)
+    if case is not None and _made_only_from(notification):
+        if case.stage is not Stage.WITHDRAWN:
+            _refuse_unless_withdrawable(case)
+            # The coordinator who asked withdraws it: the confirmer may be an administrator,
+            # who moves no case.
+            apply_transition(case, Stage.WITHDRAWN, actor=erasure.asked_by,
+                             reason=f"Notified in error: {why.lower()}")  # fmt: skip
+        deidentify_case_data(case)
+    erase_notification_content(notification)
+
+
+def cancel_erasure(
+    erasure: NotificationErasure, *, actor: User, expected_version: int | None
+) -> None:
+    """The notification was right after all: nothing is erased."""
+    check_version(erasure, expected_version, "erasure")
+    if not erasure.waiting:
+        raise ChangeRefused("This erasure is no longer waiting to be confirmed", "erasure")
+    erasure.cancelled_by_id, erasure.cancelled_at = actor.id, utc_now()
+    db.session.flush()
+    record_event(AuditAction.ERASURE_CANCELLED, actor_id=actor.id, case_id=erasure.case_id,
+                 subject=erasure, details={"why": erasure.reason.label})  # fmt: skip
+
+
+def _made_only_from(notification: Notification) -> bool:
+    case = notification.case
+    return case is not None and [n.id for n in notifications_of(case)] == [notification.id]
+
+
+def _refuse_unless_withdrawable(case: Case) -> None:
+    if case.stage is Stage.WITHDRAWN:
+        return
+    if (case.stage, Stage.WITHDRAWN) not in TRANSITION_TABLE:
+        raise ChangeRefused(
+            f"The case made from this notification is {case.stage.label.lower()}: move it "
+            "back to information gathering first, so that it can be withdrawn",
+            "notification",
+        )
+
+
+def _tell_the_notifiers(notification: Notification, erasure: NotificationErasure) -> None:
+    """The notifier and their organisation's other notifiers, by the notification's number
+    and date only: never the child's name, which is about to go."""
+    queue_message_to_each(
+        notifiers_of(notification.organisation_id),
+        event_key=mail_keys.erasure_done(erasure.id),
+        subject="A notification from your organisation was erased as sent in error",
+        template="email/notification_erased.txt",
+        action_path=app_path("notifications.index"),
+        notification=notification,
+        erasure=erasure,
+    )

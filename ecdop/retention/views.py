@@ -16,11 +16,14 @@ from ecdop.cases.hooks import CasePageSection
 from ecdop.cases.models import Case
 from ecdop.cases.queries import case_for_coordinator_or_404
 from ecdop.foundation.extensions import db
+from ecdop.foundation.formatting import uk_datetime
 from ecdop.foundation.forms import ConfirmForm, form_status, posted_version, select_choices
 from ecdop.foundation.refusals import REFUSALS, refusal_message, show_refusal
+from ecdop.notifications.models import Notification
+from ecdop.notifications.queries import notifications_of
 from ecdop.retention import queries, services
-from ecdop.retention.forms import LegalHoldForm, LiftHoldForm, RetentionRuleForm
-from ecdop.retention.models import RetentionReview
+from ecdop.retention.forms import ErasureForm, LegalHoldForm, LiftHoldForm, RetentionRuleForm
+from ecdop.retention.models import ErasureReason, NotificationErasure, RetentionReview
 from ecdop.retention.rules import (
     DEFAULT_RULES,
     OUTCOMES,
@@ -226,3 +229,92 @@ def _decide(review: RetentionReview, decision, done: str):
         else:
             flash(done, "success")
     return redirect(url_for("retention.review", review_id=review.id))
+
+
+# -- Erasing a notification sent in error: asked by a coordinator, confirmed by another ------
+
+
+@retention_blueprint.route("/cases/<int:case_id>/erasure", methods=["GET", "POST"])
+@requires(Permission.ERASE_NOTIFICATIONS)
+def ask_erasure(case_id: int):
+    case = case_for_coordinator_or_404(current_user, case_id)
+    notifications = [n for n in notifications_of(case) if n.erased_at is None]
+    form = ErasureForm()
+    form.notification.choices = select_choices(
+        (str(n.id), f"Notification {n.id}, from {n.organisation.name}, "
+                    f"sent {uk_datetime(n.submitted_at)}") for n in notifications
+    )  # fmt: skip
+    if form.validate_on_submit():
+        chosen = next(n for n in notifications if str(n.id) == form.notification.data)
+        try:
+            erasure = services.ask_to_erase(chosen, ErasureReason(form.reason.data),
+                                            actor=current_user)  # fmt: skip
+        except REFUSALS as refused:
+            show_refusal(refused, form, "notification")
+        else:
+            flash("Erasing the notification is asked for: another coordinator of the area, or "
+                  "an administrator, must now confirm it.", "success")  # fmt: skip
+            return redirect(url_for("retention.erasure", erasure_id=erasure.id))
+    if request.method == "GET":
+        record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=case,
+                     details={"page": "erasure"})  # fmt: skip
+    return render_template("retention/ask_erasure.html", case=case, form=form,
+                           erasures=queries.erasures_of(case)), form_status(form)  # fmt: skip
+
+
+def _erasure_or_404(erasure_id: int) -> NotificationErasure:
+    erasure = db.session.get(NotificationErasure, erasure_id)
+    area_ids = _reviews_area_ids()
+    if erasure is None:
+        abort(404)
+    notification = db.session.get(Notification, erasure.notification_id)
+    if notification is None or (area_ids is not None and notification.area_id not in area_ids):
+        abort(404)
+    return erasure
+
+
+@retention_blueprint.route("/erasures/<int:erasure_id>")
+@requires(Permission.APPROVE_RETENTION)
+def erasure(erasure_id: int):
+    erasure = _erasure_or_404(erasure_id)
+    notification = db.session.get(Notification, erasure.notification_id)
+    return render_template("retention/erasure.html", erasure=erasure, notification=notification,
+                           form=ConfirmForm(formdata=None))  # fmt: skip
+
+
+@retention_blueprint.route("/erasures/<int:erasure_id>/confirm", methods=["POST"])
+@requires(Permission.APPROVE_RETENTION)
+def confirm_erasure(erasure_id: int):
+    erasure = _erasure_or_404(erasure_id)
+    return _decide_erasure(
+        erasure,
+        services.confirm_erasure,
+        "The notification is erased, and its notifier's organisation told.",
+    )
+
+
+@retention_blueprint.route("/erasures/<int:erasure_id>/cancel", methods=["POST"])
+@requires(Permission.APPROVE_RETENTION)
+def cancel_erasure(erasure_id: int):
+    erasure = _erasure_or_404(erasure_id)
+    return _decide_erasure(
+        erasure, services.cancel_erasure, "Not erased: the notification stays as it was."
+    )
+
+
+def _decide_erasure(erasure: NotificationErasure, decision, done: str):
+    if ConfirmForm().validate_on_submit():
+        try:
+            decision(erasure, actor=current_user, expected_version=posted_version())
+        except REFUSALS as refused:
+            show_refusal(refused)
+            flash(refusal_message(refused), "error")
+        else:
+            flash(done, "success")
+    return redirect(url_for("retention.erasure", erasure_id=erasure.id))
+
+
+def case_page_erasure(case: Case) -> CasePageSection:
+    """The way to erase a notification sent in error, and any erasure waiting."""
+    waiting = [erasure for erasure in queries.erasures_of(case) if erasure.waiting]
+    return CasePageSection("retention/_case_erasure.html", "record", {"erasures_waiting": waiting})

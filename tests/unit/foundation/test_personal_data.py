@@ -22,13 +22,9 @@ LOOKS_PERSONAL = re.compile(
 # Columns whose names match but which are about the work, not a person: checked by eye.
 ABOUT_THE_WORK = {
     ("user_sessions", "end_reason"),  # a code: signed out, timed out…
-    ("agenda_items", "left_agenda_reason"),
-    ("reporting_requests", "return_question"),
-    ("reporting_requests", "excused_reason"),
-    ("stage_changes", "reason"),
-    ("deadlines", "let_go_reason"),
     ("panel_analyses", "family_questions_answered"),  # all, some or none
     ("legal_holds", "reason"),  # a code: an inquest, a complaint…
+    ("notification_erasures", "reason"),  # a code: the wrong child, not a death, a test
 }
 
 
