@@ -60,3 +60,7 @@ def restore_command(directory: Path) -> None:
     )
     click.echo(f"{restored.held} message{'s' if restored.held != 1 else ''} waiting at backup "
                "time now held: decide on the Outbox page which should go.")  # fmt: skip
+    due = restored.retention_due
+    click.echo(f"{due} {'item' if due == 1 else 'items'} past retention listed for approval "
+               "again: an administrator puts each list forward on the Retention page, and a "
+               "second person approves it.")  # fmt: skip

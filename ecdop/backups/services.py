@@ -35,6 +35,7 @@ from ecdop.documents.models import Document, DocumentChunk
 from ecdop.foundation.db import rows_changed, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.mail.models import UNSENT, OutboxMessage, OutboxStatus
+from ecdop.retention.services import list_again_after_restore
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -79,6 +80,7 @@ class Restored:
     chain: Verdict
     upgraded_to: str | None
     held: int
+    retention_due: int  # items whose retention has passed, listed for approval again
 
 
 # Backing up
@@ -208,9 +210,13 @@ def restore_backup(directory: Path) -> Restored:
         raise BackupRefused(f"The restored audit trail's hash chain is broken: {chain.problem}")
     upgraded_to = _upgrade_if_behind(manifest)
     held = hold_unsent_mail()
-    details = {"made_at": manifest.made_at, "revision": manifest.schema_revision, "held": held}
+    # Cases de-identified since the backup was made are back whole: nothing is purged again
+    # until two people approve it again.
+    retention_due = list_again_after_restore()
+    details = {"made_at": manifest.made_at, "revision": manifest.schema_revision, "held": held,
+               "retention_due": retention_due}  # fmt: skip
     record_event(AuditAction.BACKUP_RESTORED, details=details)
-    return Restored(manifest, chain, upgraded_to, held)
+    return Restored(manifest, chain, upgraded_to, held, retention_due)
 
 
 def _check_files(directory: Path, manifest: Manifest) -> None:

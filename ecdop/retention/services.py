@@ -162,6 +162,8 @@ def list_cases_falling_due(today: date | None = None) -> int:
             review = RetentionReview(area_id=area_id, listed_on=today)
             db.session.add(review)
         review.listed_on = today
+        review.items.clear()
+        db.session.flush()  # the old items go before the new, which may be the same cases
         review.items = [
             RetentionReviewItem(
                 case_id=item.case_id, kind=item.kind, rule=item.rule, due_on=item.due_on
@@ -173,6 +175,19 @@ def list_cases_falling_due(today: date | None = None) -> int:
                      details={"area": review.area.code, "items": len(due)})  # fmt: skip
         listed += len(due)
     return listed
+
+
+def list_again_after_restore() -> int:
+    """After a restore: what had been put forward or approved waits for two people again, and
+    today's list is made afresh, so that cases de-identified since the backup (back whole
+    now) are listed. Returns how many items are listed."""
+    waiting = select(RetentionReview).where(RetentionReview.state != ReviewState.DONE)
+    for review in db.session.scalars(waiting).all():
+        review.state = ReviewState.LISTED
+        review.put_forward_by_id = review.put_forward_at = None
+        review.approved_by_id = review.approved_at = None
+    db.session.flush()
+    return list_cases_falling_due()
 
 
 def put_forward(review: RetentionReview, *, actor: User, expected_version: int | None) -> None:

@@ -17,6 +17,7 @@ from ecdop import create_app
 from ecdop.audit.chain import verify_chain
 from ecdop.audit.models import AuditAction, AuditEvent
 from ecdop.board_reports.models import BoardReport
+from ecdop.cases.models import Case
 from ecdop.documents.choices import DocumentKind
 from ecdop.documents.services import upload_document
 from ecdop.foundation.extensions import db
@@ -24,7 +25,8 @@ from ecdop.jobs import run_job
 from ecdop.mail.models import OutboxMessage, OutboxStatus
 from ecdop.mail.sender import deliver_outbox
 from tests.conftest import DEMO_PASSWORD, using_postgres
-from tests.factories import triaged_case, user
+from tests.deadline_helpers import move_to
+from tests.factories import demo_area, triaged_case, user
 from tests.helpers import Browser, page_text
 from tests.unit.documents.test_content_checks import pdf_with_active_content
 
@@ -196,3 +198,37 @@ def test_a_backup_goes_only_into_a_new_or_empty_folder(app, demo, tmp_path):
     assert refused.exit_code == 1
     assert "is not empty: back up into a new folder" in refused.output
     assert sorted(path.name for path in Path(folder).iterdir()) == ["something.txt"]
+
+
+@pytest.mark.retention
+def test_a_restore_lists_cases_past_retention_for_two_people_to_approve_again(
+    app, demo, restored_app, tmp_path, clock
+):
+    """A backup holds a case whole that has been de-identified since, on an approval given
+    after the backup. Restored, it waits for two people again: nothing is purged by itself."""
+    from ecdop.retention.models import RetentionReview, ReviewState
+    from ecdop.retention.services import approve, confirm_rules, list_cases_falling_due, put_forward
+    from tests.integration.meetings.test_national_return import closed_case
+
+    case_id = closed_case().id
+    confirm_rules(demo_area(), actor=user("admin@demo.test"))
+    db.session.commit()
+    move_to(clock, date(2036, 12, 1))
+    list_cases_falling_due()
+    review = db.session.scalar(select(RetentionReview))
+    put_forward(review, actor=user("admin@demo.test"), expected_version=review.version_id)
+    approve(review, actor=user(COORDINATOR), expected_version=review.version_id)
+    db.session.commit()
+    backup = tmp_path / "backup"
+    assert invoke(app, "backup", "--output", str(backup)).exit_code == 0
+
+    restored = invoke(restored_app, "restore", str(backup))
+    assert restored.exit_code == 0, restored.output
+    assert "1 item past retention listed for approval again" in restored.output
+    with restored_app.app_context():
+        [again] = db.session.scalars(select(RetentionReview)).all()
+        assert again.state is ReviewState.LISTED and again.approved_by_id is None
+        assert [item.case_id for item in again.items] == [case_id]
+        assert run_job(restored_app, "retention-purge") == 0
+        assert db.session.get(Case, case_id).deidentified_at is None
+        db.session.remove()
