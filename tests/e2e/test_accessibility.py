@@ -207,9 +207,9 @@ def journeys(app, demo, live_server):
     report = generate_report(quarter, [demo_area()], origin=ReportOrigin.ON_DEMAND,
                              actor=user("coordinator@demo.test"))  # fmt: skip
     db.session.commit()
-    deidentified, review = a_case_de_identified_and_a_retention_list()
+    deidentified, review, erasure = a_case_de_identified_and_a_retention_list()
     return {
-        "deidentified": deidentified, "review": review,
+        "deidentified": deidentified, "review": review, "erasure": erasure,
         "case": first, "gp_request": gp_request, "school_request": school_request,
         "ready": ready, "meeting": meeting, "items": items, "flagged": police_outcome.case,
         "notification": notification, "report": report, "late_request": late_request,
@@ -219,8 +219,9 @@ def journeys(app, demo, live_server):
 
 def a_case_de_identified_and_a_retention_list():
     from ecdop.retention.deidentify import deidentify_case_data
-    from ecdop.retention.models import RetentionReview, RetentionReviewItem
+    from ecdop.retention.models import ErasureReason, RetentionReview, RetentionReviewItem
     from ecdop.retention.rules import RetainedData
+    from ecdop.retention.services import ask_to_erase
 
     _notification, outcome = notify(nhs_number=None, given_names="Forgotten",
                                     date_of_birth=date(2014, 5, 9))  # fmt: skip
@@ -231,8 +232,11 @@ def a_case_de_identified_and_a_retention_list():
                             due_on=date(2026, 10, 30)),
     ])  # fmt: skip
     db.session.add(review)
+    mistake, _outcome = notify(nhs_number=None, given_names="Mistaken",
+                               date_of_birth=date(2015, 6, 2))  # fmt: skip
+    erasure = ask_to_erase(mistake, ErasureReason.TEST, actor=user("coordinator@demo.test"))
     db.session.commit()
-    return outcome.case, review
+    return outcome.case, review, erasure
 
 
 def test_every_page_of_every_role(open_session, journeys, app, chromium, live_server, tmp_path):
@@ -282,6 +286,9 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit(f"/cases/{case.id}/legal-hold"),
             Visit(f"/cases/{j['deidentified'].id}"),
             Visit("/retention-reviews"),
+            Visit(f"/cases/{case.id}/erasure"),
+            Visit(f"/cases/{case.id}/erasure", "Ask for it to be erased"),
+            Visit(f"/erasures/{j['erasure'].id}"),
             Visit(f"/cases/{case.id}/legal-hold", "Put the case on legal hold"),
             Visit(f"/cases/{case.id}/documents/new"),
             Visit(f"/cases/{case.id}/documents/new", "Keep the document"),
@@ -367,6 +374,7 @@ def test_every_page_of_every_role(open_session, journeys, app, chromium, live_se
             Visit("/admin/record-of-processing"),
             Visit("/retention-reviews"),
             Visit(f"/retention-reviews/{j['review'].id}"),
+            Visit(f"/erasures/{j['erasure'].id}"),
             Visit("/admin/organisations"),
             Visit("/admin/organisations/new"),
             Visit("/admin/organisations/new", "Add organisation"),

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from ecdop.analytics.models import PostcodeDeprivation
 from ecdop.audit.chain import verify_chain
+from ecdop.auth.models import Role
 from ecdop.board_reports.content import build_report
 from ecdop.deadlines.models import DeadlineState
 from ecdop.deadlines.rules import DeadlineKind
@@ -42,8 +43,9 @@ from ecdop.meetings.models import PanelAnalysis
 from ecdop.meetings.services import sign_off
 from ecdop.retention.models import RetentionReview, ReviewState
 from ecdop.retention.rules import HoldReason
-from ecdop.retention.services import confirm_rules, lift_hold, place_hold
+from ecdop.retention.services import approve, confirm_rules, lift_hold, place_hold, put_forward
 from ecdop.review_meetings.models import ChildDeathReviewMeeting, JointAgencyResponse
+from tests.conftest import DEMO_PASSWORD
 from tests.deadline_helpers import deadline, move_to
 from tests.factories import (
     CORE_ANSWERS,
@@ -289,3 +291,63 @@ def test_a_case_past_its_retention_is_de_identified_after_two_people_approve(
     assert analysis.learning_points == "[name]'s asthma reviews were missed."
     assert boards_year_report() == board_before
     assert verify_chain(db.session).intact
+
+
+def test_run_job_lists_what_would_be_due_on_a_later_day(app, demo):
+    """What an operator tries in development: `run-job retention-review --on DATE`."""
+    case = close(ready_for_panel_case())
+    confirm_rules(demo_area(), actor=user(ADMIN))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    early = runner.invoke(args=["run-job", "retention-review", "--on", "2036-11-19"])
+    assert early.exit_code == 0 and "retention-review: 0" in early.output
+    due = runner.invoke(args=["run-job", "retention-review", "--on", "2036-11-20"])
+    assert due.exit_code == 0 and "retention-review: 1" in due.output
+    [item] = db.session.scalar(select(RetentionReview)).items
+    assert (item.case_id, str(item.due_on)) == (case.id, "2036-11-20")
+
+
+def test_nothing_is_listed_for_an_area_whose_rules_are_not_confirmed(app, demo):
+    close(ready_for_panel_case())
+    assert run_job(app, "retention-review", today=date(2040, 1, 1)) == 0
+
+
+def test_a_case_held_after_it_was_listed_is_skipped(app, demo, make_browser):
+    case = close(ready_for_panel_case())
+    confirm_rules(demo_area(), actor=user(ADMIN))
+    db.session.commit()
+    run_job(app, "retention-review", today=date(2037, 1, 1))
+    review = db.session.scalar(select(RetentionReview))
+    put_forward(review, actor=user(ADMIN), expected_version=review.version_id)
+    approve(review, actor=user(COORDINATOR), expected_version=review.version_id)
+    place_hold(case, HoldReason.SUBJECT_ACCESS, "", actor=user(COORDINATOR))
+    db.session.commit()
+    assert run_job(app, "retention-purge") == 1
+    db.session.expire_all()
+    [item] = db.session.get(RetentionReview, review.id).items
+    assert item.skipped_because and item.done_at is None
+    assert db.session.get(type(case), case.id).deidentified_at is None
+    page = page_text(make_browser(ADMIN).get(f"/retention-reviews/{review.id}"))
+    assert "Skipped: put on legal hold after it was listed" in page
+
+
+def test_only_the_areas_own_people_see_its_lists(app, demo, make_browser):
+    from ecdop.auth.services import create_area, create_user
+
+    close(ready_for_panel_case())
+    confirm_rules(demo_area(), actor=user(ADMIN))
+    db.session.commit()
+    run_job(app, "retention-review", today=date(2037, 1, 1))
+    review = db.session.scalar(select(RetentionReview))
+    other = create_area("OTHER", "Other Partnership")
+    council = user(COORDINATOR).organisation
+    council.areas.append(other)
+    create_user(email="other.coordinator@demo.test", full_name="Other Coordinator",
+                role=Role.COORDINATOR, organisation=council,
+                areas=[other], password=DEMO_PASSWORD)  # fmt: skip
+    db.session.commit()
+    stranger = make_browser("other.coordinator@demo.test")
+    assert stranger.get(f"/retention-reviews/{review.id}").status_code == 404
+    assert "No list is waiting" in page_text(stranger.get("/retention-reviews"))
+    for email in ("gp@demo.test", "police@demo.test", "board@demo.test", "keyworker@demo.test"):
+        assert make_browser(email).get(f"/retention-reviews/{review.id}").status_code == 403
