@@ -175,7 +175,7 @@ def download_document(case_id: int, document_id: int):
     or sniffed by the browser, never cached."""
     case = case_for_coordinator_or_404(current_user, case_id)
     document = queries.document_or_404(case, document_id)
-    if document.withdrawn_at is not None:
+    if document.withdrawn_at is not None or document.erased_at is not None:
         abort(410)
     record_event(AuditAction.CASE_VIEWED, case_id=case.id, subject=document,
                  details={"download": "document", "sha256": document.sha256})  # fmt: skip
@@ -222,6 +222,8 @@ def extract(case_id: int, document_id: int):
     """What the panel reads of a document: the coordinator's extract, checked and confirmed."""
     case = case_for_coordinator_or_404(current_user, case_id)
     document = queries.document_or_404(case, document_id)
+    if document.erased_at is not None:
+        abort(410)  # erased under the retention rule: nothing is left to write from
     current = queries.extract_of(document)
     form = ExtractForm(data={"text": current.text if current else "",
                              "version": current.version_id if current else ""})  # fmt: skip

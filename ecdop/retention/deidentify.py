@@ -27,7 +27,7 @@ from ecdop.analytics.models import PostcodeDeprivation
 from ecdop.cases.models import Case
 from ecdop.deadlines.models import Deadline
 from ecdop.deadlines.rules import ANCHORS, Anchor
-from ecdop.documents.models import Inquest, PostMortem
+from ecdop.documents.models import Document, Inquest, PostMortem
 from ecdop.foundation.db import Base, rows_changed, table_of, utc_now
 from ecdop.foundation.extensions import db
 from ecdop.foundation.personal_data import Deidentification, PersonalData, declaration_of
@@ -77,6 +77,12 @@ def erase_case_data(case_id: int, kind: RetainedData) -> int:
     """Delete the case's rows of a kind erased whole (its family's part, its documents'
     contents), children first; returns how many rows went."""
     erased = 0
+    if kind is RetainedData.DOCUMENTS:  # each document's record stays, saying so
+        db.session.execute(
+            update(Document)
+            .where(Document.case_id == case_id, Document.erased_at.is_(None))
+            .values(erased_at=utc_now())
+        )
     for table in reversed(tables_kept_under(kind)):
         erased += rows_changed(
             db.session.execute(delete(table).where(rows_of_the_case(table, case_id)))

@@ -25,7 +25,14 @@ class RetainedData(LabelledEnum):
     @property
     def short(self) -> str:
         """The kind in a few words: "The child's case"."""
-        return self.label.split(":")[0]
+        return SHORT_NAMES[self]
+
+
+SHORT_NAMES = {
+    RetainedData.CASE: "The child's case",
+    RetainedData.FAMILY: "The family's part",
+    RetainedData.DOCUMENTS: "The documents' contents",
+}
 
 
 class HoldReason(LabelledEnum):
@@ -60,7 +67,7 @@ class RetentionRule:
     outcome: RetentionOutcome
 
     def describe(self) -> str:
-        return f"{self.years} years {self.trigger.label}"
+        return f"{self.years} {'year' if self.years == 1 else 'years'} {self.trigger.label}"
 
 
 CLOSED = RetentionTrigger.REVIEW_CLOSED

@@ -351,3 +351,42 @@ def test_only_the_areas_own_people_see_its_lists(app, demo, make_browser):
     assert "No list is waiting" in page_text(stranger.get("/retention-reviews"))
     for email in ("gp@demo.test", "police@demo.test", "board@demo.test", "keyworker@demo.test"):
         assert make_browser(email).get(f"/retention-reviews/{review.id}").status_code == 403
+
+
+def test_documents_under_a_shorter_rule_are_erased_alone(app, demo, make_browser):
+    from ecdop.retention.rules import (
+        RetainedData,
+        RetentionOutcome,
+        RetentionRule,
+        RetentionTrigger,
+    )
+    from ecdop.retention.services import change_rule
+
+    case = ready_for_panel_case()
+    document = upload_document(case, DocumentKind.OTHER, date(2026, 11, 19), pdf_naming_the_child(),
+                               "notes.pdf", actor=user(COORDINATOR), largest=2**20)  # fmt: skip
+    db.session.commit()
+    close(case)
+    one_year = RetentionRule(1, RetentionTrigger.REVIEW_CLOSED, RetentionOutcome.ERASE)
+    change_rule(demo_area(), RetainedData.DOCUMENTS, one_year, actor=user(ADMIN))
+    confirm_rules(demo_area(), actor=user(ADMIN))
+    db.session.commit()
+    assert run_job(app, "retention-review", today=date(2027, 11, 20)) == 1
+    review = db.session.scalar(select(RetentionReview))
+    assert [item.kind for item in review.items] == [RetainedData.DOCUMENTS]
+    put_forward(review, actor=user(ADMIN), expected_version=review.version_id)
+    approve(review, actor=user(COORDINATOR), expected_version=review.version_id)
+    db.session.commit()
+    assert run_job(app, "retention-purge") == 1
+
+    coordinator = make_browser(COORDINATOR)
+    shown = page_text(coordinator.get(f"/cases/{case.id}"))
+    assert "its content erased under the retention rule" in shown
+    assert "De-identified" not in shown
+    assert coordinator.get(f"/cases/{case.id}/documents/{document.id}").status_code == 410
+    assert "quillfeather" not in database_dump().casefold()
+    timeline = page_text(coordinator.get(f"/cases/{case.id}/timeline"))
+    assert ("The documents' contents erased under the retention rule: 1 year after the review "
+            "was closed, then erased") in timeline  # fmt: skip
+    # Listed again next month? No: nothing of the kind is left.
+    assert run_job(app, "retention-review", today=date(2027, 12, 1)) == 0
