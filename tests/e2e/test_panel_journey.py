@@ -40,6 +40,9 @@ def prepare_papers(coordinator: Page, reference: str) -> None:
         "A child with asthma died at home. Asthma reviews had lapsed; there was damp at home."
     )
     coordinator.get_by_role("button", name="Save summary").click()
+    # Saved before a link is followed: a click on the page still showing could be undone by
+    # the saved page arriving after it.
+    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text("summary saved")
     for agency in ("Demo Surgery", "Demo Primary School"):
         coordinator.get_by_role(
             "link", name=f"Review the extract of the Reporting Form from {agency}"
@@ -56,6 +59,9 @@ def prepare_papers(coordinator: Page, reference: str) -> None:
             extract = coordinator.get_by_label("Extract for the panel pack")
             extract.fill(extract.input_value().replace("Kayden", "[name]"))
             coordinator.get_by_role("button", name="Confirm extract").click()
+        expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+            "Extract confirmed"
+        )
     coordinator.get_by_role("link", name="Back to the agenda").click()
 
 
