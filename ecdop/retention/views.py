@@ -206,7 +206,7 @@ def put_forward(review_id: int):
     review = _review_or_404(review_id)
     return _decide(review, services.put_forward,
                    "The list is put forward: another administrator, or a coordinator of the "
-                   "area, must now approve it.")  # fmt: skip
+                   "area, must now approve it.", _review_page(review))  # fmt: skip
 
 
 @retention_blueprint.route("/retention-reviews/<int:review_id>/approve", methods=["POST"])
@@ -215,20 +215,30 @@ def approve(review_id: int):
     review = _review_or_404(review_id)
     return _decide(review, services.approve,
                    "The list is approved: its cases are de-identified within the next few "
-                   "minutes, and each is recorded in its timeline.")  # fmt: skip
+                   "minutes, and each is recorded in its timeline.",
+                   _review_page(review))  # fmt: skip
 
 
-def _decide(review: RetentionReview, decision, done: str):
-    form = ConfirmForm()
-    if form.validate_on_submit():
+def _review_page(review: RetentionReview) -> str:
+    return url_for("retention.review", review_id=review.id)
+
+
+def _erasure_page(erasure: NotificationErasure) -> str:
+    return url_for("retention.erasure", erasure_id=erasure.id)
+
+
+def _decide(record, decision, done: str, back: str):
+    """A second person's decision on a list or an erasure, confirmed on its page: a refusal
+    (a stale page, the same person twice) is shown there."""
+    if ConfirmForm().validate_on_submit():
         try:
-            decision(review, actor=current_user, expected_version=posted_version())
+            decision(record, actor=current_user, expected_version=posted_version())
         except REFUSALS as refused:
             show_refusal(refused)
             flash(refusal_message(refused), "error")
         else:
             flash(done, "success")
-    return redirect(url_for("retention.review", review_id=review.id))
+    return redirect(back)
 
 
 # -- Erasing a notification sent in error: asked by a coordinator, confirmed by another ------
@@ -286,32 +296,18 @@ def erasure(erasure_id: int):
 @requires(Permission.APPROVE_RETENTION)
 def confirm_erasure(erasure_id: int):
     erasure = _erasure_or_404(erasure_id)
-    return _decide_erasure(
-        erasure,
-        services.confirm_erasure,
-        "The notification is erased, and its notifier's organisation told.",
-    )
+    return _decide(erasure, services.confirm_erasure,
+                   "The notification is erased, and its notifier's organisation told.",
+                   _erasure_page(erasure))  # fmt: skip
 
 
 @retention_blueprint.route("/erasures/<int:erasure_id>/cancel", methods=["POST"])
 @requires(Permission.APPROVE_RETENTION)
 def cancel_erasure(erasure_id: int):
     erasure = _erasure_or_404(erasure_id)
-    return _decide_erasure(
-        erasure, services.cancel_erasure, "Not erased: the notification stays as it was."
-    )
-
-
-def _decide_erasure(erasure: NotificationErasure, decision, done: str):
-    if ConfirmForm().validate_on_submit():
-        try:
-            decision(erasure, actor=current_user, expected_version=posted_version())
-        except REFUSALS as refused:
-            show_refusal(refused)
-            flash(refusal_message(refused), "error")
-        else:
-            flash(done, "success")
-    return redirect(url_for("retention.erasure", erasure_id=erasure.id))
+    return _decide(erasure, services.cancel_erasure,
+                   "Not erased: the notification stays as it was.",
+                   _erasure_page(erasure))  # fmt: skip
 
 
 def case_page_erasure(case: Case) -> CasePageSection:

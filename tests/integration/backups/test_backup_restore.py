@@ -200,7 +200,6 @@ def test_a_backup_goes_only_into_a_new_or_empty_folder(app, demo, tmp_path):
     assert sorted(path.name for path in Path(folder).iterdir()) == ["something.txt"]
 
 
-@pytest.mark.retention
 def test_a_restore_lists_cases_past_retention_for_two_people_to_approve_again(
     app, demo, restored_app, tmp_path, clock
 ):

@@ -60,7 +60,7 @@ from tests.helpers import form_values, page_text
 from tests.integration.meetings.test_national_return import close
 from tests.panel_helpers import analysis_form
 
-pytestmark = [pytest.mark.slow, pytest.mark.retention]
+pytestmark = pytest.mark.slow
 
 COORDINATOR, ADMIN, KEY_WORKER = "coordinator@demo.test", "admin@demo.test", "keyworker@demo.test"
 POSTCODE = "DM7 9QZ"

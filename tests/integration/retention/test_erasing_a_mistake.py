@@ -17,7 +17,7 @@ from tests.factories import notify, triaged_case
 from tests.helpers import audit_events, page_text
 from tests.integration.retention.test_deidentification import database_dump
 
-pytestmark = [pytest.mark.slow, pytest.mark.retention]
+pytestmark = pytest.mark.slow
 
 COORDINATOR, ADMIN = "coordinator@demo.test", "admin@demo.test"
 TEST_CHILD = dict(
