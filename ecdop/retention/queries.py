@@ -208,6 +208,12 @@ def waiting_erasure_of(notification: Notification) -> NotificationErasure | None
     return db.session.scalar(statement)
 
 
+def deciding_area_id(notification: Notification) -> int:
+    """Whose coordinators decide on erasing it: its case's area (where the child lived, after
+    a transfer), else the area it was notified to."""
+    return notification.case.area_id if notification.case else notification.area_id
+
+
 def erasures_of(case: Case) -> list[NotificationErasure]:
     statement = select(NotificationErasure).where(NotificationErasure.case_id == case.id)
     return list(db.session.scalars(statement.order_by(NotificationErasure.id)))

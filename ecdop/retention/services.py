@@ -42,6 +42,7 @@ from ecdop.retention.models import (
 )
 from ecdop.retention.queries import (
     current_hold_of,
+    deciding_area_id,
     falling_due,
     rule_in_words,
     rules_for_area,
@@ -300,7 +301,7 @@ def ask_to_erase(
     record_event(AuditAction.ERASURE_ASKED, actor_id=actor.id, case_id=erasure.case_id,
                  subject=erasure, details={"why": reason.label})  # fmt: skip
     queue_message_to_each(
-        [c for c in active_coordinators_of(notification.area_id) if c.id != actor.id],
+        [c for c in active_coordinators_of(deciding_area_id(notification)) if c.id != actor.id],
         event_key=mail_keys.erasure_asked(erasure.id),
         subject="A notification sent in error waits for your confirmation to erase it",
         template="email/erasure_asked.txt",

@@ -278,7 +278,9 @@ def _erasure_or_404(erasure_id: int) -> NotificationErasure:
     if erasure is None:
         abort(404)
     notification = db.session.get(Notification, erasure.notification_id)
-    if notification is None or (area_ids is not None and notification.area_id not in area_ids):
+    if notification is None or (
+        area_ids is not None and queries.deciding_area_id(notification) not in area_ids
+    ):
         abort(404)
     return erasure
 

@@ -11,6 +11,7 @@ from ecdop.cases.models import Case
 from ecdop.cases.states import Stage
 from ecdop.foundation.extensions import db
 from ecdop.jobs import run_job
+from ecdop.mail.models import OutboxMessage
 from ecdop.notifications.models import Notification
 from ecdop.retention.models import NotificationErasure
 from tests.factories import notify, triaged_case
@@ -118,3 +119,34 @@ def test_cancelled_nothing_is_erased(app, demo, make_browser):
     assert "Erasure of a notification not confirmed" in page_text(
         coordinator.get(f"/cases/{outcome.case.id}/timeline")
     )
+
+
+def test_a_transferred_cases_erasure_is_decided_in_the_area_that_has_it(app, demo, make_browser):
+    """The case lives where the child lived, not where it was notified: its coordinators ask,
+    hear of it and confirm."""
+    from ecdop.auth.models import Role
+    from ecdop.auth.services import create_area, create_user
+    from ecdop.cases.services import transfer_case
+    from tests.conftest import DEMO_PASSWORD
+    from tests.factories import user
+
+    notification, outcome = notify(**TEST_CHILD)
+    other = create_area("OTHER", "Other Partnership")
+    council = user(COORDINATOR).organisation
+    council.areas.append(other)
+    for name in ("first", "second"):
+        create_user(email=f"{name}.other@demo.test", full_name=f"{name.title()} Coordinator",
+                    role=Role.COORDINATOR, organisation=council, areas=[other],
+                    password=DEMO_PASSWORD)  # fmt: skip
+    transfer_case(outcome.case, other)
+    db.session.commit()
+    first, second = make_browser("first.other@demo.test"), make_browser("second.other@demo.test")
+    assert ask(first, outcome.case.id, notification.id).status_code == 302
+    erasure = db.session.scalar(select(NotificationErasure))
+    told = [m.recipient_email for m in db.session.scalars(select(OutboxMessage))
+            if "waits for your confirmation" in m.subject]  # fmt: skip
+    assert told == ["second.other@demo.test"]
+    assert make_browser(COORDINATOR).get(f"/erasures/{erasure.id}").status_code == 404
+    assert decide(second, erasure, "confirm").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Notification, notification.id).erased_at is not None
