@@ -51,6 +51,9 @@ def test_a_test_notification_is_erased_with_its_case_once_a_second_person_confir
     assert refused.status_code == 400
     assert "Choose the notification sent in error" in page_text(refused)
     assert "Choose why it was sent in error" in page_text(refused)
+    for made_up in ({"notification": "99999", "reason": "test"},
+                    {"notification": str(notification.id), "reason": "bored"}):  # fmt: skip
+        assert coordinator.submit(f"/cases/{case.id}/erasure", made_up).status_code == 400
     assert db.session.scalar(select(NotificationErasure)) is None
 
     assert ask(coordinator, case.id, notification.id).status_code == 302
