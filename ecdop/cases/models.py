@@ -203,6 +203,13 @@ class Case(Base, TimestampMixin):
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
 
+    @property
+    def child_name(self) -> str:
+        """The child's name as pages show it; a de-identified case has none to show."""
+        if self.deidentified_at is not None:
+            return "De-identified"
+        return f"{self.given_names} {self.family_name}"
+
     @hybrid_property
     def is_merged(self) -> bool:
         """Merged into the same child's case (the stage machine's terminal "merged")."""

@@ -48,7 +48,8 @@ SCHEMA_VERSION = "1.2"
 
 
 def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list[PanelAnalysis]:
-    """The current analyses of closed cases signed off within the period."""
+    """The current analyses of closed cases signed off within the period, but for those
+    de-identified since."""
     start, end = utc_bounds_of_days(period.starts_on, period.ends_on)
     statement = (
         select(PanelAnalysis)
@@ -58,6 +59,9 @@ def signed_off_in(period: DateSpan, area_codes: list[str] | None = None) -> list
             PanelAnalysis.signed_off_at >= start,
             PanelAnalysis.signed_off_at < end,
             closed_in_sql(Case.stage),
+            # Returned years before: the dates and identifiers the national database links
+            # by are gone, and a record without them would mislead.
+            Case.deidentified_at.is_(None),
         )
         .order_by(PanelAnalysis.signed_off_at, PanelAnalysis.id)
         .options(selectinload(PanelAnalysis.case), selectinload(PanelAnalysis.actions))

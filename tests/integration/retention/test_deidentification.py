@@ -9,6 +9,7 @@ it, the board's report for that year is the same, and the audit trail still veri
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import sqlite3
@@ -37,9 +38,10 @@ from ecdop.documents.services import (
 )
 from ecdop.family.models import FamilyContact, FamilyLetter
 from ecdop.foundation.extensions import db
-from ecdop.foundation.periods import reporting_year
+from ecdop.foundation.periods import DateSpan, reporting_year
 from ecdop.jobs import run_job
 from ecdop.meetings.models import PanelAnalysis
+from ecdop.meetings.national_return import export_national_return
 from ecdop.meetings.services import sign_off
 from ecdop.retention.models import RetentionReview, ReviewState
 from ecdop.retention.rules import HoldReason
@@ -215,7 +217,7 @@ def post_mortem_details():
 
 
 def test_a_case_past_its_retention_is_de_identified_after_two_people_approve(
-    app, case_worked_through, make_browser, clock
+    app, case_worked_through, make_browser, clock, tmp_path
 ):
     case = case_worked_through
     assert sorted(found_in(database_dump())) == sorted(REMOVED), "the search must find them first"
@@ -290,6 +292,13 @@ def test_a_case_past_its_retention_is_de_identified_after_two_people_approve(
     analysis = db.session.scalar(select(PanelAnalysis).where(PanelAnalysis.case_id == case.id))
     assert analysis.learning_points == "[name]'s asthma reviews were missed."
     assert boards_year_report() == board_before
+    family = page_text(coordinator.get(f"/cases/{case.id}/family"))
+    assert "were erased with it" in family and not [v for v in REMOVED if v in family]
+    # The national return linked the case by what is now gone: it is not sent again.
+    period = DateSpan(date(2026, 11, 1), date(2026, 11, 30))
+    assert export_national_return(period, str(tmp_path / "r.json"), output_format="json") == 1
+    returned = json.loads((tmp_path / "r.json").read_text())["cases"]
+    assert [record["case_reference"] for record in returned] == [held.reference]
     assert verify_chain(db.session).intact
 
 
